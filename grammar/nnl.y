@@ -1,0 +1,237 @@
+/* nnl.y — the grammar.  Builds the AST (src/ast.h); checks nothing beyond
+ * syntax: names, arity and shapes are the resolver's and evaluator's job. */
+%define api.pure full
+%define parse.error verbose
+%locations
+%expect 0
+%param {void *scanner}
+%parse-param {struct ParseCtx *ctx}
+
+%code requires {
+#include "ast.h"
+typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed; } ParseCtx;
+}
+
+%code {
+#include "lexer.h"
+#define LOC(l) ((SrcLoc){ ctx->file, (l).first_line, (l).first_column })
+#define NEW(kind, l) node_new(ctx->ar, kind, LOC(l))
+static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg);
+static Node *binary(ParseCtx *ctx, YYLTYPE l, int op, Node *a, Node *b) {
+    Node *n = node_new(ctx->ar, N_BINARY, LOC(l));
+    n->op = op; n->a = a; n->b = b;
+    return n;
+}
+static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
+}
+
+%union { double num; const char *str; Node *node; NodeList list; }
+
+%token <num> NUM "number"
+%token <str> NAME "name" STRING "string"
+%token NL "end of line" ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
+%token PLUSEQ "'+='" MINUSEQ "'-='" TIMESEQ "'*='" DIVEQ "'/='"
+%token DATA "'data'" MODEL "'model'" INPUT "'input'" INIT "'init'" LOSS "'loss'"
+%token OPTIMIZER "'optimizer'" SEED "'seed'" PRECISION "'precision'" TRAIN "'train'"
+%token BACKWARD "'backward'" EVALUATE "'evaluate'" ON "'on'" PRINT "'print'" GRAD "'grad'"
+%token DEF "'def'" LAYER "'layer'" PARAM "'param'" FORWARD "'forward'" STATE "'state'"
+%token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'"
+%token BAD "invalid token"
+
+%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part
+%type <list> lines args arglist elems data_lines model_lines layer_args kwargs opts exprs
+
+%nonassoc EQ NE '<' LE '>' GE
+%left '+' '-'
+%left '*' '/' '@'
+%precedence UMINUS GRAD
+%right '^'
+
+%%
+
+program: lines                  { ctx->root = with_kids(NEW(N_BLOCK, @$), $1); }
+       ;
+
+lines: %empty                   { $$ = (NodeList){0}; }
+     | lines NL                 { $$ = $1; }
+     | lines stmt NL            { $$ = $1; list_push(ctx->ar, &$$, $2); }
+     ;
+
+block: '{' lines '}'            { $$ = with_kids(NEW(N_BLOCK, @1), $2); }
+     ;
+
+stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
+    | NAME '=' expr             { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '='; $$->a = $3; }
+    | NAME PLUSEQ expr          { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '+'; $$->a = $3; }
+    | NAME MINUSEQ expr         { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '-'; $$->a = $3; }
+    | NAME TIMESEQ expr         { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '*'; $$->a = $3; }
+    | NAME DIVEQ expr           { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '/'; $$->a = $3; }
+    | IF expr block else_part   { $$ = NEW(N_IF, @1); $$->a = $2; $$->b = $3; $$->c = $4; }
+    | PRINT expr                { $$ = NEW(N_PRINT, @1); $$->a = $2; }
+    | DATA NAME '{' data_lines '}' { $$ = with_kids(NEW(N_DATA, @1), $4); $$->name = $2; }
+    | MODEL NAME '{' model_lines '}' { $$ = with_kids(NEW(N_MODEL, @1), $4); $$->name = $2; }
+    | INIT callee               { $$ = NEW(N_SETTING, @1); $$->op = SETTING_INIT; $$->a = $2; }
+    | LOSS callee               { $$ = NEW(N_SETTING, @1); $$->op = SETTING_LOSS; $$->a = $2; }
+    | OPTIMIZER callee          { $$ = NEW(N_SETTING, @1); $$->op = SETTING_OPTIMIZER; $$->a = $2; }
+    | OPTIMIZER NAME '(' args ')' block
+                                { $$ = with_kids(NEW(N_OPTIMIZER_DEF, @1), $4); $$->name = $2; $$->a = $6; }
+    | SEED expr                 { $$ = NEW(N_SEED, @1); $$->a = $2; }
+    | PRECISION NAME            { $$ = NEW(N_PRECISION, @1); $$->name = $2; $$->loc = LOC(@2); }
+    | TRAIN NAME ON NAME opts   { $$ = with_kids(NEW(N_TRAIN, @1), $5); $$->name = $2; $$->label = $4; }
+    | BACKWARD NAME ON NAME     { $$ = NEW(N_BACKWARD, @1); $$->name = $2; $$->label = $4; }
+    | EVALUATE NAME ON NAME     { $$ = NEW(N_EVALUATE, @1); $$->name = $2; $$->label = $4; }
+    | DEF NAME '(' args ')' '=' expr
+                                { $$ = with_kids(NEW(N_DEF, @1), $4); $$->name = $2; $$->a = $7; }
+    | DEF NAME '(' args ')' block
+                                { $$ = with_kids(NEW(N_DEF, @1), $4); $$->name = $2; $$->a = $6; }
+    | LAYER NAME '(' args ')' block
+                                { $$ = with_kids(NEW(N_LAYER_DEF, @1), $4); $$->name = $2; $$->a = $6; }
+    | PARAM NAME '[' exprs ']'  { $$ = with_kids(NEW(N_PARAM, @1), $4); $$->name = $2; }
+    | PARAM NAME '[' exprs ']' INIT expr
+                                { $$ = with_kids(NEW(N_PARAM, @1), $4); $$->name = $2; $$->a = $7; }
+    | FORWARD '(' NAME ')' block { $$ = NEW(N_FORWARD, @1); $$->name = $3; $$->a = $5; }
+    | STATE kwargs              { $$ = with_kids(NEW(N_STATE, @1), $2); }
+    ;
+
+else_part: %empty               { $$ = NULL; }
+         | ELSE block           { $$ = $2; }
+         | ELSE IF expr block else_part
+                                { Node *n = NEW(N_IF, @2); n->a = $3; n->b = $4; n->c = $5;
+                                  $$ = NEW(N_BLOCK, @2); list_push(ctx->ar, &$$->kids, n); }
+         ;
+
+callee: NAME                    { $$ = NEW(N_NAME, @1); $$->name = $1; }
+      | NAME '(' args ')'       { Node *f = NEW(N_NAME, @1); f->name = $1;
+                                  $$ = with_kids(NEW(N_CALL, @1), $3); $$->a = f; }
+      ;
+
+opts: %empty                    { $$ = (NodeList){0}; }
+    | opts NAME postfix         { $$ = $1; Node *k = NEW(N_KWARG, @2); k->name = $2; k->a = $3;
+                                  list_push(ctx->ar, &$$, k); }
+    ;
+
+data_lines: %empty              { $$ = (NodeList){0}; }
+          | data_lines NL       { $$ = $1; }
+          | data_lines expr ARROW expr NL
+                                { $$ = $1; Node *r = NEW(N_ROW, @2); r->a = $2; r->b = $4;
+                                  list_push(ctx->ar, &$$, r); }
+          ;
+
+model_lines: %empty             { $$ = (NodeList){0}; }
+           | model_lines NL     { $$ = $1; }
+           | model_lines INPUT exprs NL
+                                { $$ = $1; list_push(ctx->ar, &$$, with_kids(NEW(N_INPUT, @2), $3)); }
+           | model_lines NAME layer_args NL
+                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @2), $3); l->name = $2;
+                                  list_push(ctx->ar, &$$, l); }
+           | model_lines NAME layer_args WITH kwargs NL
+                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @2), $3); l->name = $2;
+                                  l->more = $5; list_push(ctx->ar, &$$, l); }
+           | model_lines NAME ':' NAME layer_args NL
+                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @4), $5); l->name = $4;
+                                  l->label = $2; list_push(ctx->ar, &$$, l); }
+           | model_lines NAME ':' NAME layer_args WITH kwargs NL
+                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @4), $5); l->name = $4;
+                                  l->label = $2; l->more = $7; list_push(ctx->ar, &$$, l); }
+           ;
+
+layer_args: %empty              { $$ = (NodeList){0}; }
+          | layer_args layer_arg { $$ = $1; list_push(ctx->ar, &$$, $2); }
+          ;
+
+layer_arg: NUM                  { $$ = NEW(N_NUM, @1); $$->num = $1; }
+         | '-' NUM              { $$ = NEW(N_NUM, @1); $$->num = -$2; }
+         | STRING               { $$ = NEW(N_STR, @1); $$->name = $1; }
+         | TRUE                 { $$ = NEW(N_BOOL, @1); $$->num = 1; }
+         | FALSE                { $$ = NEW(N_BOOL, @1); $$->num = 0; }
+         | '[' elems ']'        { $$ = with_kids(NEW(N_LIST, @1), $2); }
+         | callee               { $$ = $1; }
+         | NAME '=' postfix     { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
+         | NAME '=' '-' NUM     { $$ = NEW(N_KWARG, @1); $$->name = $1;
+                                  $$->a = NEW(N_NUM, @3); $$->a->num = -$4; }
+         ;
+
+kwargs: kwarg                   { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
+      | kwargs ',' kwarg        { $$ = $1; list_push(ctx->ar, &$$, $3); }
+      ;
+kwarg: NAME '=' expr            { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
+     ;
+
+exprs: expr                     { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
+     | exprs ',' expr           { $$ = $1; list_push(ctx->ar, &$$, $3); }
+     ;
+
+expr: postfix                   { $$ = $1; }
+    | expr '+' expr             { $$ = binary(ctx, @2, '+', $1, $3); }
+    | expr '-' expr             { $$ = binary(ctx, @2, '-', $1, $3); }
+    | expr '*' expr             { $$ = binary(ctx, @2, '*', $1, $3); }
+    | expr '/' expr             { $$ = binary(ctx, @2, '/', $1, $3); }
+    | expr '@' expr             { $$ = binary(ctx, @2, '@', $1, $3); }
+    | expr '^' expr             { $$ = binary(ctx, @2, '^', $1, $3); }
+    | expr EQ expr              { $$ = binary(ctx, @2, 'E', $1, $3); }
+    | expr NE expr              { $$ = binary(ctx, @2, 'N', $1, $3); }
+    | expr '<' expr             { $$ = binary(ctx, @2, '<', $1, $3); }
+    | expr LE expr              { $$ = binary(ctx, @2, 'L', $1, $3); }
+    | expr '>' expr             { $$ = binary(ctx, @2, '>', $1, $3); }
+    | expr GE expr              { $$ = binary(ctx, @2, 'G', $1, $3); }
+    | '-' expr %prec UMINUS     { $$ = NEW(N_NEG, @1); $$->a = $2; }
+    | GRAD expr                 { $$ = NEW(N_GRAD, @1); $$->a = $2; }
+    ;
+
+postfix: primary                { $$ = $1; }
+       | postfix '(' args ')'   { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; }
+       | postfix '.' NAME       { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; }
+       | postfix '.' NUM        { $$ = NEW(N_FIELD, @3); $$->a = $1;
+                                  char buf[32]; snprintf(buf, sizeof buf, "%.0f", $3);
+                                  $$->name = intern(buf); }
+       | postfix '\''           { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; }
+       ;
+
+primary: NUM                    { $$ = NEW(N_NUM, @1); $$->num = $1; }
+       | STRING                 { $$ = NEW(N_STR, @1); $$->name = $1; }
+       | TRUE                   { $$ = NEW(N_BOOL, @1); $$->num = 1; }
+       | FALSE                  { $$ = NEW(N_BOOL, @1); $$->num = 0; }
+       | NAME                   { $$ = NEW(N_NAME, @1); $$->name = $1; }
+       | '(' expr ')'           { $$ = $2; }
+       | '[' elems ']'          { $$ = with_kids(NEW(N_LIST, @1), $2); }
+       | '[' ']'                { $$ = NEW(N_LIST, @1); }
+       ;
+
+elems: expr                     { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
+     | elems ',' expr           { $$ = $1; list_push(ctx->ar, &$$, $3); }
+     | elems ','                { $$ = $1; }
+     ;
+
+args: %empty                    { $$ = (NodeList){0}; }
+    | arglist                   { $$ = $1; }
+    ;
+arglist: arg                    { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
+       | arglist ',' arg        { $$ = $1; list_push(ctx->ar, &$$, $3); }
+       ;
+arg: expr                       { $$ = $1; }
+   | kwarg                      { $$ = $1; }
+   ;
+
+%%
+
+static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
+    LexState *ls = yyget_extra(scanner);
+    ctx->failed = 1;
+    if (ls->bad) return;           /* the lexer already said what was wrong */
+    const char *prefix = "syntax error, ";
+    if (strncmp(msg, prefix, strlen(prefix)) == 0) msg += strlen(prefix);
+    diag_error(LOC(*l), "syntax error: %s", msg);
+}
+
+Node *parse_source(Arena *ar, const char *file, const char *text) {
+    yyscan_t scanner;
+    LexState ls = { .line = 1, .col = 1, .file = file };
+    ParseCtx ctx = { .ar = ar, .file = file };
+    diag_add_source(file, text);
+    yylex_init_extra(&ls, &scanner);
+    YY_BUFFER_STATE buf = yy_scan_string(text, scanner);
+    int rc = yyparse(scanner, &ctx);
+    yy_delete_buffer(buf, scanner);
+    yylex_destroy(scanner);
+    return rc == 0 && !ctx.failed ? ctx.root : NULL;
+}

@@ -1,0 +1,23 @@
+/* Bump allocators.  Everything nnl allocates lives in an arena, so an error
+ * that unwinds (longjmp) never leaks and a training step that resets its
+ * arena reuses the same memory instead of calling malloc per op. */
+#ifndef NNL_ARENA_H
+#define NNL_ARENA_H
+#include <stddef.h>
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena {
+    ArenaBlock *first;   /* blocks are kept across resets */
+    ArenaBlock *cur;
+    size_t      high_water;
+} Arena;
+
+void *arena_alloc(Arena *a, size_t bytes);           /* zeroed, 16-byte aligned */
+void *arena_grow(Arena *a, void *old, size_t old_bytes, size_t new_bytes);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void  arena_reset(Arena *a);                          /* forget contents, keep blocks */
+void  arena_free(Arena *a);                           /* give blocks back */
+size_t arena_used(const Arena *a);
+
+#endif

@@ -1,0 +1,77 @@
+/* The syntax tree built by grammar/nnl.y.  Every node carries its source
+ * location; identifier strings are interned so names compare by pointer. */
+#ifndef NNL_AST_H
+#define NNL_AST_H
+#include "arena.h"
+#include "diag.h"
+
+typedef enum {
+    /* expressions */
+    N_NUM,        /* num */
+    N_STR,        /* name = the string */
+    N_BOOL,       /* num = 0 or 1 */
+    N_NAME,       /* name */
+    N_LIST,       /* kids = elements: [a, b, ...] */
+    N_BINARY,     /* op, a, b */
+    N_NEG,        /* -a */
+    N_GRAD,       /* grad a */
+    N_TRANSPOSE,  /* a' */
+    N_CALL,       /* a = callee, kids = arguments (N_KWARG for key=value) */
+    N_FIELD,      /* a.name (numeric fields keep their digits in name) */
+    N_KWARG,      /* name = a */
+    /* statements */
+    N_EXPR_STMT,  /* a */
+    N_ASSIGN,     /* name op= a; op is '=' or one of + - * / */
+    N_IF,         /* if a b else c */
+    N_BLOCK,      /* kids */
+    N_PRINT,      /* print a */
+    N_DATA,       /* data name { kids = N_ROW } */
+    N_ROW,        /* a -> b */
+    N_MODEL,      /* model name { kids = N_INPUT / N_LAYER_USE } */
+    N_INPUT,      /* input kids (dimensions) */
+    N_LAYER_USE,  /* [label:] name kids [with more] */
+    N_SETTING,    /* op = TK_INIT / TK_LOSS / TK_OPTIMIZER, a = NAME or CALL */
+    N_SEED,       /* seed a */
+    N_PRECISION,  /* precision name */
+    N_TRAIN,      /* train name on label, kids = N_KWARG options */
+    N_BACKWARD,   /* backward name on label */
+    N_EVALUATE,   /* evaluate name on label */
+    N_DEF,        /* def name(kids) = a   or  def name(kids) { a = block } */
+    N_LAYER_DEF,  /* layer name(kids) { a = block } */
+    N_OPTIMIZER_DEF, /* optimizer name(kids) { a = block } */
+    N_PARAM,      /* param name[kids] init a */
+    N_FORWARD,    /* forward(name) a = block */
+    N_STATE,      /* state kids = N_KWARG */
+    N_KIND_COUNT
+} NodeKind;
+
+typedef struct Node Node;
+typedef struct NodeList { Node **items; int n, cap; } NodeList;
+
+struct Node {
+    NodeKind    kind;
+    SrcLoc      loc;
+    int         op;
+    double      num;
+    const char *name;
+    const char *label;
+    Node       *a, *b, *c;
+    NodeList    kids, more;
+};
+
+typedef enum { SETTING_INIT = 1, SETTING_LOSS, SETTING_OPTIMIZER } SettingKind;
+
+Node *node_new(Arena *ar, NodeKind kind, SrcLoc loc);
+void  list_push(Arena *ar, NodeList *l, Node *n);
+const char *intern(const char *s);           /* process-wide, never freed */
+const char *node_kind_name(NodeKind k);
+const char *op_name(int op);                 /* "+", "@", "<=", ... */
+
+/* Parse a whole source text.  On error reports it (file:line:col) and returns
+ * NULL.  The tree lives in `ar`. */
+Node *parse_source(Arena *ar, const char *file, const char *text);
+
+/* Print an expression back as nnl source (used by --ir and messages). */
+void ast_print_expr(FILE *f, const Node *n);
+
+#endif

@@ -1,0 +1,117 @@
+/* diag.c — error, warning and note messages with the source line and a caret,
+ * and the longjmp-based unwinding that lets a failed statement leave the
+ * interpreter usable.  Must not: decide what is an error (callers do). */
+#include "diag.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Source { const char *file; const char *text; struct Source *next; } Source;
+static Source *sources;
+static FILE *out;
+static int errors;
+static DiagHandler *top;
+DiagContext *diag_context;
+
+void diag_add_source(const char *file, const char *text) {
+    for (Source *s = sources; s; s = s->next)
+        if (strcmp(s->file, file) == 0) { s->text = text; return; }
+    Source *s = malloc(sizeof *s);
+    if (!s) abort();
+    s->file = file; s->text = text; s->next = sources; sources = s;
+}
+
+void diag_set_stream(FILE *f) { out = f; }
+int diag_error_count(void) { return errors; }
+
+static void show_line(SrcLoc loc) {
+    for (Source *s = sources; s; s = s->next) {
+        if (!loc.file || strcmp(s->file, loc.file) != 0) continue;
+        const char *p = s->text;
+        for (int l = 1; l < loc.line && p; l++) {
+            p = strchr(p, '\n');
+            if (p) p++;
+        }
+        if (!p || !*p) return;
+        const char *e = strchr(p, '\n');
+        int len = e ? (int)(e - p) : (int)strlen(p);
+        fprintf(out, "  %.*s\n  ", len, p);
+        for (int i = 1; i < loc.col && i <= len; i++) fputc(p[i - 1] == '\t' ? '\t' : ' ', out);
+        fputs("^\n", out);
+        return;
+    }
+}
+
+static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {
+    if (!out) out = stderr;
+    fflush(stdout);
+    if (loc.file) fprintf(out, "%s:%d:%d: %s: ", loc.file, loc.line, loc.col, kind);
+    else fprintf(out, "nnl: %s: ", kind);
+    vfprintf(out, fmt, ap);
+    fputc('\n', out);
+    if (loc.file) show_line(loc);
+}
+
+static void report_context(void) {
+    for (DiagContext *c = diag_context; c; c = c->prev) {
+        if (!out) out = stderr;
+        if (c->loc.file) fprintf(out, "%s:%d:%d: note: %s\n", c->loc.file, c->loc.line, c->loc.col, c->what);
+        show_line(c->loc);
+    }
+}
+
+void diag_error(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, "error", fmt, ap);
+    va_end(ap);
+    report_context();
+    errors++;
+}
+
+void diag_warning(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, "warning", fmt, ap);
+    va_end(ap);
+}
+
+void diag_note(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, "note", fmt, ap);
+    va_end(ap);
+}
+
+void diag_push(DiagHandler *h) { h->prev = top; top = h; }
+void diag_pop(DiagHandler *h) { top = h->prev; }
+
+_Noreturn void diag_throw(void) {
+    DiagHandler *h = top;
+    if (!h) exit(1);
+    top = h->prev;
+    diag_context = NULL;
+    longjmp(h->env, 1);
+}
+
+_Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, "error", fmt, ap);
+    va_end(ap);
+    report_context();
+    errors++;
+    diag_throw();
+}
+
+int levenshtein(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return 99;
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}

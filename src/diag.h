@@ -1,0 +1,36 @@
+/* Diagnostics: "file:line:col: error: message", the source line and a caret.
+ * Errors unwind with longjmp to the innermost diag_try() so the REPL (and the
+ * check pass) can carry on. */
+#ifndef NNL_DIAG_H
+#define NNL_DIAG_H
+#include <setjmp.h>
+#include <stdio.h>
+
+typedef struct SrcLoc { const char *file; int line, col; } SrcLoc;
+
+void diag_add_source(const char *file, const char *text);  /* for source lines */
+void diag_set_stream(FILE *f);                              /* default stderr */
+
+void diag_error(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_note(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_warning(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* report and unwind to the innermost handler */
+_Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void diag_throw(void);
+
+/* Handlers nest.  Usage:
+ *     DiagHandler h; diag_push(&h);
+ *     if (setjmp(h.env) == 0) { ...work...; diag_pop(&h); } else { ...failed, already popped... } */
+typedef struct DiagHandler { jmp_buf env; struct DiagHandler *prev; } DiagHandler;
+void diag_push(DiagHandler *h);
+void diag_pop(DiagHandler *h);
+
+/* A context line shown after the next error ("in layer 2 of model net"), set by
+ * whoever is running code on behalf of a user statement. */
+typedef struct DiagContext { SrcLoc loc; const char *what; struct DiagContext *prev; } DiagContext;
+extern DiagContext *diag_context;
+
+int diag_error_count(void);
+int levenshtein(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,2 @@
+#include "ast.h"
+int main(void){return 0;}
