@@ -1,2 +1,74 @@
-#include "ast.h"
-int main(void){return 0;}
+/* main.c — the command line: `nnl FILE`, `nnl --check FILE`, `nnl --ir FILE`.
+ * Must not: know the language beyond calling the stages in order. */
+#include "interp.h"
+#include "irprint.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: nnl [--check | --ir] FILE\n"
+    "  nnl FILE          run a script\n"
+    "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
+    "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n";
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { fprintf(stderr, "nnl: cannot open '%s': %s\n", path, strerror(errno)); return NULL; }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) { cap *= 2; buf = realloc(buf, cap); }
+    }
+    fclose(f);
+    if (!buf) { fprintf(stderr, "nnl: out of memory reading '%s'\n", path); exit(70); }
+    buf[n] = 0;
+    if (strlen(buf) != n) {
+        fprintf(stderr, "%s: error: the file contains a NUL byte at offset %zu; nnl scripts are text\n", path, strlen(buf));
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int main(int argc, char **argv) {
+    enum { RUN, CHECK, IR } mode = RUN;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0) mode = CHECK;
+        else if (strcmp(argv[i], "--ir") == 0) mode = IR;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
+        else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
+        else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }
+        else path = argv[i];
+    }
+    if (!path) { fputs(usage, stderr); return 2; }
+    char *text = read_file(path);
+    if (!text) return 1;
+    Arena ast = { 0 };
+    int status = 1;
+    Node *program = parse_source(&ast, path, text);
+    if (program) {
+        /* The check pass runs the whole program once without output, so
+         * every name and shape is verified before anything really runs. */
+        Interp check;
+        interp_init(&check, true);
+        interp_load_stdlib(&check);
+        bool ok = interp_run(&check, program);
+        if (ok && mode == IR) ir_print(stdout, &check, program);
+        interp_free(&check);
+        if (ok && mode == RUN) {
+            Interp I;
+            interp_init(&I, false);
+            interp_load_stdlib(&I);
+            ok = interp_run(&I, program);
+            interp_free(&I);
+        }
+        status = ok ? 0 : 1;
+    }
+    arena_free(&ast);
+    free(text);
+    return status;
+}

@@ -1,0 +1,117 @@
+/* builtins.c — the names nnl code starts with: every primitive of the table in
+ * prims.c, and the non-differentiable helpers (tensor constructors and random
+ * draws used by the initialisers).  Must not: define anything the stdlib can
+ * write in nnl itself. */
+#include "interp.h"
+#include <math.h>
+#include <string.h>
+
+Node optional_param = { .kind = N_NAME, .name = "optional" };
+
+/* A shape argument: a whole number n (meaning [n]) or a 1-D tensor of sizes. */
+static int shape_arg(Interp *I, Value v, SrcLoc loc, int *shape) {
+    Tensor *t = expect_tensor(v, loc, "a shape");
+    if (t->ndim > 1 || t->size > MAX_DIMS)
+        fail_at(loc, "a shape is a list of up to %d sizes, got a tensor of shape %s", MAX_DIMS, shape_str(t));
+    for (int i = 0; i < t->size; i++) {
+        double d = tensor_get(t, i);
+        if (d < 0 || d != floor(d) || d > 1e8) fail_at(loc, "a shape needs whole sizes >= 0, got %g", d);
+        shape[i] = (int)d;
+    }
+    (void)I;
+    return t->ndim == 0 ? 1 : t->size;
+}
+
+static Tensor *new_of_shape(Interp *I, Value v, SrcLoc loc) {
+    int shape[MAX_DIMS], nd = shape_arg(I, v, loc, shape);
+    return tensor_new(&I->pass, I->dtype, nd, shape);
+}
+
+static Value b_zeros(Interp *I, Value *a, SrcLoc loc) { return tensor_value(new_of_shape(I, a[0], loc)); }
+
+static Value b_ones(Interp *I, Value *a, SrcLoc loc) {
+    Tensor *t = new_of_shape(I, a[0], loc);
+    tensor_fill(t, 1);
+    return tensor_value(t);
+}
+
+static Value b_full(Interp *I, Value *a, SrcLoc loc) {
+    Tensor *t = new_of_shape(I, a[0], loc);
+    tensor_fill(t, expect_number(I, a[1], loc, "the fill value"));
+    return tensor_value(t);
+}
+
+static Value b_rand_uniform(Interp *I, Value *a, SrcLoc loc) {
+    Tensor *t = new_of_shape(I, a[0], loc);
+    double lo = expect_number(I, a[1], loc, "lo"), hi = expect_number(I, a[2], loc, "hi");
+    for (int i = 0; i < t->size; i++) tensor_set(t, i, lo + (hi - lo) * rng_uniform(&I->rng));
+    return tensor_value(t);
+}
+
+static Value b_rand_normal(Interp *I, Value *a, SrcLoc loc) {
+    Tensor *t = new_of_shape(I, a[0], loc);
+    double mean = expect_number(I, a[1], loc, "mean"), std = expect_number(I, a[2], loc, "std");
+    for (int i = 0; i < t->size; i++) tensor_set(t, i, mean + std * rng_normal(&I->rng));
+    return tensor_value(t);
+}
+
+static Value b_shape(Interp *I, Value *a, SrcLoc loc) {
+    Tensor *x = expect_tensor(a[0], loc, "the argument of shape");
+    int n = x->ndim;
+    Tensor *t = tensor_new(&I->pass, I->dtype, 1, &n);
+    for (int i = 0; i < n; i++) tensor_set(t, i, x->shape[i]);
+    return tensor_value(t);
+}
+
+typedef struct { const char *name; BuiltinFn fn; int nparams; const char *params[3]; } BuiltinSpec;
+
+static const BuiltinSpec builtin_specs[] = {
+    { "zeros", b_zeros, 1, { "shape" } },
+    { "ones", b_ones, 1, { "shape" } },
+    { "full", b_full, 2, { "shape", "value" } },
+    { "rand_uniform", b_rand_uniform, 3, { "shape", "lo", "hi" } },
+    { "rand_normal", b_rand_normal, 3, { "shape", "mean", "std" } },
+    { "shape", b_shape, 1, { "x" } },
+};
+
+static void add(Interp *I, Callable *c) {
+    Value v = { .kind = V_FUNC, .fn = c };
+    global_set(I, c->name, v);
+}
+
+static Callable *new_callable(Interp *I, CallableKind kind, const char *name, int nparams) {
+    Callable *c = arena_alloc(&I->perm, sizeof *c);
+    c->kind = kind;
+    c->name = intern(name);
+    c->nparams = nparams;
+    c->param_names = arena_alloc(&I->perm, sizeof(char *) * (size_t)(nparams + 1));
+    c->param_defaults = arena_alloc(&I->perm, sizeof(Node *) * (size_t)(nparams + 1));
+    return c;
+}
+
+void builtins_register(Interp *I) {
+    static const char *operand_names[] = { "x", "y", "z" };
+    for (int p = 0; p < P_COUNT; p++) {
+        const Prim *pr = &prims[p];
+        Callable *c = new_callable(I, C_PRIM, pr->name, pr->arity + pr->takes_axis);
+        c->prim = p;
+        for (int i = 0; i < pr->arity; i++) c->param_names[i] = intern(operand_names[i]);
+        if (p == P_WHERE) {
+            c->param_names[0] = intern("cond");
+            c->param_names[1] = intern("x");
+            c->param_names[2] = intern("y");
+        }
+        if (pr->takes_axis) {
+            c->param_names[pr->arity] = intern("axis");
+            c->param_defaults[pr->arity] = &optional_param;
+        }
+        add(I, c);
+    }
+    for (size_t b = 0; b < sizeof builtin_specs / sizeof *builtin_specs; b++) {
+        const BuiltinSpec *s = &builtin_specs[b];
+        Callable *c = new_callable(I, C_BUILTIN, s->name, s->nparams);
+        c->builtin = s->fn;
+        for (int i = 0; i < s->nparams; i++) c->param_names[i] = intern(s->params[i]);
+        add(I, c);
+    }
+}

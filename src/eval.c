@@ -1,0 +1,451 @@
+/* eval.c — runs the AST: expressions, calls, assignments and top-level
+ * statements, dispatching to model.c, data.c and train.c.
+ * Owns: values, frames, globals, calling conventions.
+ * Must not: implement primitives (prims.c) or training loops (train.c). */
+#include "interp.h"
+#include "stdlib_embed.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- values ------------------------------------------------------------- */
+
+Value tensor_value(Tensor *t) { Value v = { .kind = V_TENSOR, .t = t }; return v; }
+
+Tensor *new_scalar(Interp *I, double v) { return tensor_scalar(&I->pass, I->dtype, v); }
+
+const char *value_kind_name(Value v) {
+    switch (v.kind) {
+    case V_NONE: return "nothing";
+    case V_TENSOR: return v.t->ndim == 0 ? "a number" : "a tensor";
+    case V_STRING: return "a string";
+    case V_FUNC:
+        switch (v.fn->kind) {
+        case C_LAYER: return "a layer definition";
+        case C_OPTIMIZER: return "an optimizer definition";
+        default: return "a function";
+        }
+    case V_MODEL: return "a model";
+    case V_LAYER: return "a layer";
+    case V_DATA: return "a data set";
+    }
+    return "?";
+}
+
+Tensor *expect_tensor(Value v, SrcLoc loc, const char *what) {
+    if (v.kind != V_TENSOR) fail_at(loc, "%s must be a number or tensor, not %s", what, value_kind_name(v));
+    return v.t;
+}
+
+double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
+    (void)I;
+    Tensor *t = expect_tensor(v, loc, what);
+    if (t->size != 1) fail_at(loc, "%s must be a single number, got a tensor of shape %s", what, shape_str(t));
+    return tensor_get(t, 0);
+}
+
+int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
+    double d = expect_number(I, v, loc, what);
+    if (d != floor(d) || d < 1 || d > 1e9) fail_at(loc, "%s must be a whole number of at least 1, got %g", what, d);
+    return (int)d;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+Value *frame_find(Frame *f, const char *name) {
+    if (!f) return NULL;
+    for (int i = f->n - 1; i >= 0; i--) if (f->b[i].name == name) return &f->b[i].v;
+    return NULL;
+}
+
+void frame_set(Frame *f, const char *name, Value v) {
+    Value *p = frame_find(f, name);
+    if (p) { *p = v; return; }
+    if (f->n == f->cap) {
+        int cap = f->cap ? f->cap * 2 : 8;
+        f->b = arena_grow(f->arena, f->b, sizeof(Binding) * (size_t)f->n, sizeof(Binding) * (size_t)cap);
+        f->cap = cap;
+    }
+    f->b[f->n++] = (Binding){ name, v };
+}
+
+Value *global_find(Interp *I, const char *name) {
+    for (int i = 0; i < I->nglobals; i++) if (I->globals[i].name == name) return &I->globals[i].v;
+    return NULL;
+}
+
+void global_set(Interp *I, const char *name, Value v) {
+    Value *p = global_find(I, name);
+    if (p) { *p = v; return; }
+    if (I->nglobals == I->cap_globals) {
+        int cap = I->cap_globals ? I->cap_globals * 2 : 64;
+        I->globals = arena_grow(&I->perm, I->globals, sizeof(Binding) * (size_t)I->nglobals,
+                                sizeof(Binding) * (size_t)cap);
+        I->cap_globals = cap;
+    }
+    I->globals[I->nglobals++] = (Binding){ name, v };
+}
+
+/* want_kind: -1 any value; otherwise a CallableKind the name should have. */
+const char *suggest(Interp *I, Frame *f, const char *name, int want_kind) {
+    const char *best = NULL;
+    int best_d = 3;
+    int limit = strlen(name) <= 3 ? 1 : 2;
+    for (int pass = 0; pass < 2; pass++) {
+        Binding *b = pass ? I->globals : f ? f->b : NULL;
+        int n = pass ? I->nglobals : f ? f->n : 0;
+        for (int i = 0; i < n; i++) {
+            if (want_kind >= 0 && (b[i].v.kind != V_FUNC || (int)b[i].v.fn->kind != want_kind)) continue;
+            if (strchr(b[i].name, '(')) continue;
+            int d = levenshtein(name, b[i].name);
+            if (d <= limit && d < best_d) { best = b[i].name; best_d = d; }
+        }
+    }
+    return best;
+}
+
+Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc) {
+    Value *v = frame_find(f, name);
+    if (!v) v = global_find(I, name);
+    if (v) return *v;
+    const char *s = suggest(I, f, name, -1);
+    if (s) fail_at(loc, "unknown name '%s'; did you mean '%s'?", name, s);
+    fail_at(loc, "unknown name '%s'", name);
+}
+
+/* ---- calls -------------------------------------------------------------- */
+
+static int param_index(const Callable *fn, const char *name) {
+    for (int i = 0; i < fn->nparams; i++) if (fn->param_names[i] == name) return i;
+    return -1;
+}
+
+static const char *callable_what(const Callable *fn) {
+    switch (fn->kind) {
+    case C_LAYER: return "layer";
+    case C_OPTIMIZER: return "optimizer";
+    default: return "function";
+    }
+}
+
+static void unknown_keyword(const Callable *fn, const char *key, SrcLoc loc) {
+    const char *best = NULL;
+    int best_d = 3;
+    for (int i = 0; i < fn->nparams; i++) {
+        int d = levenshtein(key, fn->param_names[i]);
+        if (d < best_d) { best = fn->param_names[i]; best_d = d; }
+    }
+    if (best) fail_at(loc, "%s '%s' has no parameter '%s'; did you mean '%s'?", callable_what(fn), fn->name, key, best);
+    fail_at(loc, "%s '%s' has no parameter '%s'", callable_what(fn), fn->name, key);
+}
+
+/* Matches positional and keyword arguments to fn's parameters.  Fills
+ * out[nparams] (V_NONE where nothing was given) and returns whether every
+ * required parameter got a value. */
+static bool bind_args(const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw,
+                      Value *out, SrcLoc loc) {
+    if (nargs > fn->nparams)
+        fail_at(loc, "%s '%s' takes %d argument%s, got %d", callable_what(fn), fn->name, fn->nparams,
+                fn->nparams == 1 ? "" : "s", nargs);
+    for (int i = 0; i < fn->nparams; i++) out[i] = (Value){ 0 };
+    for (int i = 0; i < nargs; i++) out[i] = args[i];
+    for (int k = 0; k < nkw; k++) {
+        int i = param_index(fn, kw[k].name);
+        if (i < 0) unknown_keyword(fn, kw[k].name, loc);
+        if (out[i].kind != V_NONE)
+            fail_at(loc, "argument '%s' of '%s' is given twice", kw[k].name, fn->name);
+        out[i] = kw[k].v;
+    }
+    bool complete = true;
+    for (int i = 0; i < fn->nparams; i++)
+        if (out[i].kind == V_NONE && !fn->param_defaults[i]) complete = false;
+    return complete;
+}
+
+static Value fill_defaults(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
+    for (int i = 0; i < fn->nparams; i++) {
+        if (vals[i].kind != V_NONE) continue;
+        if (!fn->param_defaults[i])
+            fail_at(loc, "%s '%s' is missing argument '%s'", callable_what(fn), fn->name, fn->param_names[i]);
+        if (fn->param_defaults[i] != &optional_param) vals[i] = eval_expr(I, NULL, fn->param_defaults[i]);
+    }
+    return (Value){ 0 };
+}
+
+Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc) {
+    Value *vals = arena_alloc(&I->pass, sizeof(Value) * (size_t)(fn->nparams + 1));
+    bind_args(fn, args, nargs, kw, nkw, vals, loc);
+    fill_defaults(I, fn, vals, loc);
+    return vals;
+}
+
+static Value make_partial(Interp *I, const Callable *fn, const Binding *kw, int nkw) {
+    Callable *p = arena_alloc(&I->perm, sizeof *p);
+    *p = *fn;
+    p->kind = C_PARTIAL;
+    p->base = fn->kind == C_PARTIAL ? fn->base : fn;
+    int total = nkw + (fn->kind == C_PARTIAL ? fn->nbound : 0);
+    p->bound = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(total ? total : 1));
+    p->nbound = 0;
+    if (fn->kind == C_PARTIAL)
+        for (int i = 0; i < fn->nbound; i++) p->bound[p->nbound++] = fn->bound[i];
+    for (int i = 0; i < nkw; i++) {
+        Value v = kw[i].v;
+        if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
+        p->bound[p->nbound++] = (Binding){ kw[i].name, v };
+    }
+    Value r = { .kind = V_FUNC, .fn = p };
+    return r;
+}
+
+const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, int nkw, SrcLoc loc) {
+    const Callable *base = fn->kind == C_PARTIAL ? fn->base : fn;
+    for (int k = 0; k < nkw; k++) {
+        if (param_index(base, kw[k].name) < 0) unknown_keyword(base, kw[k].name, loc);
+        for (int j = 0; j < k; j++)
+            if (kw[j].name == kw[k].name) fail_at(loc, "argument '%s' is given twice", kw[k].name);
+    }
+    return make_partial(I, fn, kw, nkw).fn;
+}
+
+static void tag_result(Value r, const Callable *fn, Value *vals) {
+    if (r.kind == V_TENSOR && !r.t->made_by && vals[0].kind == V_TENSOR && r.t != vals[0].t) {
+        r.t->made_by = fn;
+        r.t->made_from = vals[0].t;
+    }
+}
+
+static Value call_prim(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
+    const Prim *p = &prims[fn->prim];
+    Tensor *in[MAX_PRIM_INPUTS];
+    for (int i = 0; i < p->arity; i++) in[i] = expect_tensor(vals[i], loc, fn->param_names[i]);
+    int axis = AXIS_ALL;
+    if (p->takes_axis && vals[1].kind != V_NONE) {
+        double d = expect_number(I, vals[1], loc, "axis");
+        if (d != floor(d)) fail_at(loc, "axis must be a whole number, got %g", d);
+        axis = (int)d;
+    }
+    return tensor_value(tape_apply(&I->tape, (PrimOp)fn->prim, in, p->arity, axis, loc));
+}
+
+static Value call_def(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
+    (void)loc;
+    Frame f = { .arena = &I->pass };
+    for (int i = 0; i < fn->nparams; i++) frame_set(&f, fn->param_names[i], vals[i]);
+    const Node *body = fn->node->a;
+    return body->kind == N_BLOCK ? exec_block(I, &f, body) : eval_expr(I, &f, body);
+}
+
+Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc) {
+    if (callee.kind == V_MODEL) {
+        if (nargs != 1 || nkw) fail_at(loc, "a model takes one input");
+        return tensor_value(model_forward(I, callee.model, expect_tensor(args[0], loc, "model input"), loc));
+    }
+    if (callee.kind != V_FUNC) fail_at(loc, "%s cannot be called", value_kind_name(callee));
+    const Callable *fn = callee.fn;
+    if (fn->kind == C_LAYER) fail_at(loc, "layer '%s' can only be used inside a model", fn->name);
+    if (fn->kind == C_OPTIMIZER) fail_at(loc, "optimizer '%s' is chosen with 'optimizer %s(...)', not called", fn->name, fn->name);
+    if (fn->kind == C_PARTIAL) {
+        Binding *all = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(nkw + fn->nbound + 1));
+        int n = 0;
+        for (int i = 0; i < fn->nbound; i++) {
+            bool overridden = false;
+            for (int k = 0; k < nkw; k++) overridden |= kw[k].name == fn->bound[i].name;
+            if (!overridden) all[n++] = fn->bound[i];
+        }
+        for (int k = 0; k < nkw; k++) all[n++] = kw[k];
+        return call_value(I, (Value){ .kind = V_FUNC, .fn = fn->base }, args, nargs, all, n, loc);
+    }
+    Value *vals = arena_alloc(&I->pass, sizeof(Value) * (size_t)(fn->nparams + 1));
+    bool complete = bind_args(fn, args, nargs, kw, nkw, vals, loc);
+    if (!complete && nargs == 0 && nkw > 0) return make_partial(I, fn, kw, nkw);
+    fill_defaults(I, fn, vals, loc);
+    Value r;
+    switch (fn->kind) {
+    case C_PRIM: r = call_prim(I, fn, vals, loc); break;
+    case C_BUILTIN: r = fn->builtin(I, vals, loc); break;
+    case C_DEF: r = call_def(I, fn, vals, loc); break;
+    default: fail_at(loc, "cannot call %s", fn->name);
+    }
+    if (fn->nparams > 0) tag_result(r, fn, vals);
+    return r;
+}
+
+/* ---- expressions -------------------------------------------------------- */
+
+static Tensor *stack(Interp *I, Tensor **items, int n, SrcLoc *locs, SrcLoc loc) {
+    if (n == 0) { int z = 0; return tensor_new(&I->pass, I->dtype, 1, &z); }
+    Tensor *first = items[0];
+    if (first->ndim + 1 > MAX_DIMS) fail_at(loc, "tensor literal has more than %d dimensions", MAX_DIMS);
+    for (int i = 1; i < n; i++)
+        if (!tensor_same_shape(items[i], first))
+            fail_at(locs[i], "elements of a tensor literal must have the same shape: %s and %s",
+                    shape_str(first), shape_str(items[i]));
+    int shape[MAX_DIMS] = { n };
+    for (int d = 0; d < first->ndim; d++) shape[d + 1] = first->shape[d];
+    Tensor *t = tensor_new(&I->pass, I->dtype, first->ndim + 1, shape);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < first->size; j++) tensor_set(t, i * first->size + j, tensor_get(items[i], j));
+    return t;
+}
+
+static PrimOp binary_prim(int op) {
+    switch (op) {
+    case '+': return P_ADD;
+    case '-': return P_SUB;
+    case '*': return P_MUL;
+    case '/': return P_DIV;
+    case '^': return P_POW;
+    case '@': return P_MATMUL;
+    case '<': return P_LT;
+    case '>': return P_GT;
+    case 'L': return P_LE;
+    case 'G': return P_GE;
+    case 'E': return P_EQ;
+    default: return P_NE;
+    }
+}
+
+static Value eval_call(Interp *I, Frame *f, const Node *e) {
+    Value callee = eval_expr(I, f, e->a);
+    int n = e->kids.n, nargs = 0, nkw = 0;
+    Value *args = arena_alloc(&I->pass, sizeof(Value) * (size_t)(n + 1));
+    Binding *kw = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const Node *a = e->kids.items[i];
+        if (a->kind == N_KWARG) {
+            for (int k = 0; k < nkw; k++)
+                if (kw[k].name == a->name) fail_at(a->loc, "argument '%s' is given twice", a->name);
+            kw[nkw++] = (Binding){ a->name, eval_expr(I, f, a->a) };
+        } else {
+            if (nkw) fail_at(a->loc, "positional argument after keyword arguments");
+            args[nargs++] = eval_expr(I, f, a);
+        }
+    }
+    return call_value(I, callee, args, nargs, kw, nkw, e->loc);
+}
+
+static Value eval_grad(Interp *I, Frame *f, const Node *e) {
+    Value v = eval_expr(I, f, e->a);
+    Tensor *t = expect_tensor(v, e->a->loc, "the operand of 'grad'");
+    if (!t->grad) {
+        if (!t->requires_grad)
+            fail_at(e->a->loc, "'grad' needs a parameter (like net.1.W); this value has no gradient");
+        return tensor_value(tensor_like(&I->pass, t));
+    }
+    return tensor_value(tensor_copy(&I->pass, t->grad));
+}
+
+Value eval_expr(Interp *I, Frame *f, const Node *e) {
+    switch (e->kind) {
+    case N_NUM: case N_BOOL: return tensor_value(new_scalar(I, e->num));
+    case N_STR: { Value v = { .kind = V_STRING, .s = e->name }; return v; }
+    case N_NAME: return lookup_name(I, f, e->name, e->loc);
+    case N_LIST: {
+        int n = e->kids.n;
+        Tensor **items = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)(n + 1));
+        SrcLoc *locs = arena_alloc(&I->pass, sizeof(SrcLoc) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) {
+            locs[i] = e->kids.items[i]->loc;
+            items[i] = expect_tensor(eval_expr(I, f, e->kids.items[i]), locs[i], "an element of a tensor literal");
+        }
+        return tensor_value(stack(I, items, n, locs, e->loc));
+    }
+    case N_BINARY: {
+        Tensor *in[2];
+        in[0] = expect_tensor(eval_expr(I, f, e->a), e->a->loc, "an operand");
+        in[1] = expect_tensor(eval_expr(I, f, e->b), e->b->loc, "an operand");
+        return tensor_value(tape_apply(&I->tape, binary_prim(e->op), in, 2, AXIS_ALL, e->loc));
+    }
+    case N_NEG: {
+        Tensor *x = expect_tensor(eval_expr(I, f, e->a), e->a->loc, "the operand of '-'");
+        return tensor_value(tape_apply(&I->tape, P_NEG, &x, 1, AXIS_ALL, e->loc));
+    }
+    case N_TRANSPOSE: {
+        Tensor *x = expect_tensor(eval_expr(I, f, e->a), e->a->loc, "the operand of '''");
+        return tensor_value(tape_apply(&I->tape, P_TRANSPOSE, &x, 1, AXIS_ALL, e->loc));
+    }
+    case N_GRAD: return eval_grad(I, f, e);
+    case N_CALL: return eval_call(I, f, e);
+    case N_FIELD: {
+        Value obj = eval_expr(I, f, e->a);
+        if (obj.kind == V_MODEL) return model_field(I, obj.model, e->name, e->loc);
+        if (obj.kind == V_LAYER) return layer_field(I, obj.layer, e->name, e->loc);
+        fail_at(e->loc, "%s has no field '%s'", value_kind_name(obj), e->name);
+    }
+    default:
+        fail_at(e->loc, "%s is not an expression", node_kind_name(e->kind));
+    }
+}
+
+/* ---- statements inside blocks ----------------------------------------- */
+
+/* Names what a layer's forward computes ("a", "z") on the tape entry that
+ * produced it, so the pass can be shown in the course's notation. */
+static void name_intermediate(Interp *I, const char *name, Value v) {
+    if (!I->running_layer || v.kind != V_TENSOR || v.t->producer < 0) return;
+    if (v.t->producer >= I->tape.n) return;
+    TapeEntry *te = &I->tape.entries[v.t->producer];
+    if (te->call.out == v.t && te->layer == I->running_layer->index && !te->name) te->name = name;
+}
+
+static void exec_assign(Interp *I, Frame *f, const Node *s) {
+    Value v = eval_expr(I, f, s->a);
+    if (s->op != '=') {
+        Tensor *in[2] = { expect_tensor(lookup_name(I, f, s->name, s->loc), s->loc, s->name),
+                          expect_tensor(v, s->a->loc, "the right-hand side") };
+        v = tensor_value(tape_apply(&I->tape, binary_prim(s->op), in, 2, AXIS_ALL, s->loc));
+    }
+    name_intermediate(I, s->name, v);
+    if (!f) {
+        if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
+        global_set(I, s->name, v);
+        return;
+    }
+    Value *slot = frame_find(f, s->name);
+    /* persistent slots (optimizer state, the parameter w) are updated in place */
+    if (slot && slot->kind == V_TENSOR && f->persistent && f->persistent(f, s->name)) {
+        Tensor *dst = slot->t, *src = expect_tensor(v, s->a->loc, s->name);
+        if (src->size == 1) tensor_fill(dst, tensor_get(src, 0));
+        else if (tensor_same_shape(src, dst)) tensor_copy_into(dst, src);
+        else fail_at(s->loc, "cannot assign a value of shape %s to '%s' of shape %s",
+                     shape_str(src), s->name, shape_str(dst));
+        return;
+    }
+    frame_set(f, s->name, v);
+}
+
+static bool is_true(Interp *I, Value v, SrcLoc loc) { return expect_number(I, v, loc, "a condition") != 0; }
+
+static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
+    switch (s->kind) {
+    case N_EXPR_STMT: return eval_expr(I, f, s->a);
+    case N_ASSIGN: exec_assign(I, f, s); return (Value){ 0 };
+    case N_IF:
+        if (is_true(I, eval_expr(I, f, s->a), s->a->loc)) return exec_block(I, f, s->b);
+        return s->c ? exec_block(I, f, s->c) : (Value){ 0 };
+    case N_BLOCK: return exec_block(I, f, s);
+    case N_PRINT: {
+        Value v = eval_expr(I, f, s->a);
+        if (!I->dry_run) { print_value(I, I->out, v); fputc('\n', I->out); }
+        return (Value){ 0 };
+    }
+    case N_STATE:
+        if (f && f->on_state) { f->on_state(I, f, s); return (Value){ 0 }; }
+        fail_at(s->loc, "'state' is only allowed in an optimizer definition");
+    default:
+        fail_at(s->loc, "'%s' is not allowed inside a definition", node_kind_name(s->kind));
+    }
+}
+
+/* The value of a block is the value of its last statement; for an
+ * assignment, the value assigned. */
+Value exec_block(Interp *I, Frame *f, const Node *block) {
+    Value last = { 0 };
+    for (int i = 0; i < block->kids.n; i++) {
+        const Node *s = block->kids.items[i];
+        last = exec_stmt(I, f, s);
+        if (s->kind == N_ASSIGN) last = f ? *frame_find(f, s->name) : *global_find(I, s->name);
+    }
+    return last;
+}

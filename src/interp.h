@@ -1,0 +1,181 @@
+/* The evaluator's state and values: what eval.c, model.c, train.c, data.c and
+ * builtins.c share.  The AST is read-only here; running it never changes it. */
+#ifndef NNL_INTERP_H
+#define NNL_INTERP_H
+#include "ast.h"
+#include "rng.h"
+#include "tape.h"
+
+typedef struct Callable Callable;
+typedef struct Model Model;
+typedef struct Layer Layer;
+typedef struct Dataset Dataset;
+
+typedef enum { V_NONE, V_TENSOR, V_STRING, V_FUNC, V_MODEL, V_LAYER, V_DATA } ValueKind;
+
+typedef struct Value {
+    ValueKind kind;
+    union {
+        Tensor         *t;
+        const char     *s;
+        const Callable *fn;
+        Model          *model;
+        Layer          *layer;
+        Dataset        *data;
+    };
+} Value;
+
+typedef struct Binding { const char *name; Value v; } Binding;
+
+typedef struct Interp Interp;
+
+/* Local variables of one call: parameters, then locals as they are assigned.
+ * An optimizer's frame also has hooks: names updated in place (w, state) and
+ * what `state` does. */
+typedef struct Frame Frame;
+struct Frame {
+    Binding *b;
+    int      n, cap;
+    Arena   *arena;
+    bool   (*persistent)(Frame *f, const char *name);
+    void   (*on_state)(Interp *I, Frame *f, const Node *state_stmt);
+    void    *ctx;
+};
+
+typedef enum {
+    C_DEF,        /* def f(x) = ...            node = N_DEF           */
+    C_PRIM,       /* a differentiable primitive                        */
+    C_BUILTIN,    /* zeros, rand_normal, ... (builtins.c)              */
+    C_LAYER,      /* layer dense(...) { ... }  node = N_LAYER_DEF      */
+    C_OPTIMIZER,  /* optimizer sgd(...) { ... } node = N_OPTIMIZER_DEF */
+    C_PARTIAL,    /* f(key=value) with positional arguments still to come */
+} CallableKind;
+
+typedef Value (*BuiltinFn)(Interp *I, Value *args, SrcLoc loc);
+
+struct Callable {
+    CallableKind kind;
+    const char  *name;
+    int          nparams;
+    const char **param_names;
+    Node       **param_defaults;   /* NULL entry: required */
+    const Node  *node;             /* C_DEF, C_LAYER, C_OPTIMIZER */
+    int          prim;             /* C_PRIM */
+    BuiltinFn    builtin;          /* C_BUILTIN */
+    const Callable *base;          /* C_PARTIAL: the function ... */
+    Binding     *bound;            /* ... and its keyword arguments */
+    int          nbound;
+    /* C_DEF written as def loss(inner(a), t): used for loss(inner(a), t) */
+    const char  *fuses;
+};
+
+typedef struct Param {
+    const char *name;
+    Tensor     *value;          /* persistent; value->grad is ∂C/∂value */
+    const Node *init;           /* param ... init EXPR, or NULL for the model's initialiser */
+    bool        hand_set;       /* given with `with`: never re-initialised */
+    Binding    *state;          /* optimizer state (m, v, ...) */
+    int         nstate;
+} Param;
+
+struct Layer {
+    int          index;         /* 1-based; the input is layer 0 */
+    const char  *label;         /* h1: dense ... */
+    const Callable *def;        /* C_LAYER */
+    Binding     *args;          /* constructor arguments with defaults filled in */
+    int          nargs;
+    Param       *params;
+    int          nparams;
+    int          in_dim, out_dim;
+    SrcLoc       loc;
+    Model       *model;
+};
+
+struct Model {
+    const char *name;
+    SrcLoc      loc, input_loc;
+    int         in_dim, out_dim;
+    Layer      *layers;
+    int         nlayers;
+    bool        initialised;
+    long        steps;          /* optimizer updates so far: t in the update rule */
+    const Callable *state_owner;/* optimizer whose state the params hold */
+};
+
+struct Dataset {
+    const char *name;
+    SrcLoc      loc;
+    Tensor     *x, *y;          /* [rows, features], [rows, targets] */
+};
+
+typedef struct Setting { const Callable *fn; SrcLoc loc; bool set; } Setting;
+
+struct Interp {
+    Arena    perm;              /* models, data, globals: lives as long as the interpreter */
+    Arena    pass;              /* one statement or one training step */
+    Tape     tape;
+    Binding *globals;
+    int      nglobals, cap_globals;
+    Setting  init, loss, optimizer;
+    Rng      rng;
+    uint64_t seed;              /* the last `seed` statement's value */
+    DType    dtype;
+    bool     dry_run;           /* the check pass: run everything once, print nothing */
+    FILE    *out;
+    Model   *running_model;     /* set while a model's layers run */
+    Layer   *running_layer;
+};
+
+/* interp lifecycle and program running (eval.c) */
+void  interp_init(Interp *I, bool dry_run);
+void  interp_free(Interp *I);
+void  interp_load_stdlib(Interp *I);
+bool  interp_run(Interp *I, const Node *program);   /* false after a reported error */
+void  exec_toplevel(Interp *I, const Node *stmt);
+const char *fusion_name(const char *outer, const char *inner);
+
+/* values and names (eval.c) */
+Value eval_expr(Interp *I, Frame *f, const Node *e);
+Value exec_block(Interp *I, Frame *f, const Node *block);
+Value call_value(Interp *I, Value fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
+/* binds arguments to fn's parameters, filling defaults; fails on a missing one */
+Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
+/* fn with some keyword arguments fixed; checks their names */
+const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, int nkw, SrcLoc loc);
+Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc);
+void  frame_set(Frame *f, const char *name, Value v);
+Value *frame_find(Frame *f, const char *name);
+void  global_set(Interp *I, const char *name, Value v);
+Value *global_find(Interp *I, const char *name);
+Tensor *expect_tensor(Value v, SrcLoc loc, const char *what);
+double expect_number(Interp *I, Value v, SrcLoc loc, const char *what);
+int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
+Value  tensor_value(Tensor *t);
+Tensor *new_scalar(Interp *I, double v);
+const char *value_kind_name(Value v);
+void   print_value(Interp *I, FILE *f, Value v);
+const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
+
+/* models (model.c) */
+Model  *model_build(Interp *I, const Node *n);
+void    model_ensure_initialised(Interp *I, Model *m);
+Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc);
+Value   model_field(Interp *I, Model *m, const char *field, SrcLoc loc);
+Value   layer_field(Interp *I, Layer *l, const char *field, SrcLoc loc);
+void    model_zero_grad(Model *m);
+int     model_param_count(const Model *m);
+
+/* data (data.c) */
+Dataset *data_build(Interp *I, const Node *n);
+
+/* training (train.c) */
+void exec_train(Interp *I, const Node *n);
+void exec_backward(Interp *I, const Node *n);
+void exec_evaluate(Interp *I, const Node *n);
+void exec_setting(Interp *I, const Node *n);
+
+/* builtins (builtins.c) */
+extern Node optional_param;   /* a default meaning: may be left out (V_NONE) */
+void builtins_register(Interp *I);
+
+#endif

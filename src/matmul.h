@@ -1,0 +1,9 @@
+/* C = alpha * op(A) @ op(B) + beta * C, row-major, for float or double.
+ * Small products use plain loops (deterministic, no call overhead); large
+ * ones go to CBLAS (OpenBLAS). */
+#ifndef NNL_MATMUL_H
+#define NNL_MATMUL_H
+#include "tensor.h"
+void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+          const void *A, const void *B, double beta, void *C);
+#endif

@@ -1,0 +1,320 @@
+/* model.c — models: expanding each `dense 2 sigmoid` line into a layer built
+ * from its nnl definition, inferring every parameter's shape before anything
+ * runs, initialising parameters, and running the layers forward.
+ * Must not: compute losses or update parameters (train.c). */
+#include "interp.h"
+#include <stdlib.h>
+#include <string.h>
+
+static Value scalar_value(Interp *I, double v) { return tensor_value(new_scalar(I, v)); }
+
+static Value keep(Interp *I, Value v) {
+    if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
+    return v;
+}
+
+/* The frame a layer's code runs in: constructor arguments, `in`, parameters. */
+static void layer_frame(Interp *I, Layer *l, Frame *f) {
+    *f = (Frame){ .arena = &I->pass };
+    for (int i = 0; i < l->nargs; i++) frame_set(f, l->args[i].name, l->args[i].v);
+    frame_set(f, intern("in"), scalar_value(I, l->in_dim));
+    for (int i = 0; i < l->nparams; i++) frame_set(f, l->params[i].name, tensor_value(l->params[i].value));
+}
+
+static const Node *layer_forward_node(const Layer *l) {
+    const Node *body = l->def->node->a;
+    for (int i = 0; i < body->kids.n; i++)
+        if (body->kids.items[i]->kind == N_FORWARD) return body->kids.items[i];
+    return NULL;
+}
+
+static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
+    const Node *fwd = layer_forward_node(l);
+    Frame f;
+    layer_frame(I, l, &f);
+    frame_set(&f, fwd->name, tensor_value(x));
+    Layer *saved = I->running_layer;
+    int saved_tape_layer = I->tape.layer;
+    I->running_layer = l;
+    I->tape.layer = l->index;
+    DiagContext ctx = { l->loc, arena_printf(&I->pass, "in layer %d (%s) of model '%s'", l->index,
+                                             l->def->name, l->model->name), diag_context };
+    diag_context = &ctx;
+    Value v = exec_block(I, &f, fwd->a);
+    diag_context = ctx.prev;
+    I->running_layer = saved;
+    I->tape.layer = saved_tape_layer;
+    return expect_tensor(v, fwd->loc, "the result of a layer's forward");
+}
+
+static const Callable *find_layer_def(Interp *I, const Node *use) {
+    Value *v = global_find(I, use->name);
+    if (v && v->kind == V_FUNC && v->fn->kind == C_LAYER) return v->fn;
+    if (v) fail_at(use->loc, "'%s' is %s, not a layer", use->name, value_kind_name(*v));
+    const char *s = suggest(I, NULL, use->name, C_LAYER);
+    if (s) fail_at(use->loc, "unknown layer '%s'; did you mean '%s'?", use->name, s);
+    fail_at(use->loc, "unknown layer '%s'", use->name);
+}
+
+static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
+    int n = use->kids.n, nargs = 0, nkw = 0;
+    Value *args = arena_alloc(&I->pass, sizeof(Value) * (size_t)(n + 1));
+    Binding *kw = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const Node *a = use->kids.items[i];
+        if (a->kind == N_KWARG) kw[nkw++] = (Binding){ a->name, eval_expr(I, NULL, a->a) };
+        else args[nargs++] = eval_expr(I, NULL, a);
+    }
+    Value *vals = bind_all(I, l->def, args, nargs, kw, nkw, use->loc);
+    l->nargs = l->def->nparams;
+    l->args = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(l->nargs + 1));
+    for (int i = 0; i < l->nargs; i++) l->args[i] = (Binding){ l->def->param_names[i], keep(I, vals[i]) };
+}
+
+static void create_params(Interp *I, Layer *l) {
+    const Node *body = l->def->node->a;
+    Frame f;
+    layer_frame(I, l, &f);
+    for (int i = 0; i < body->kids.n; i++)
+        if (body->kids.items[i]->kind == N_PARAM) l->nparams++;
+    l->params = arena_alloc(&I->perm, sizeof(Param) * (size_t)(l->nparams + 1));
+    int k = 0;
+    for (int i = 0; i < body->kids.n; i++) {
+        const Node *s = body->kids.items[i];
+        if (s->kind == N_ASSIGN) {   /* helper values the shapes may use */
+            frame_set(&f, s->name, eval_expr(I, &f, s->a));
+            continue;
+        }
+        if (s->kind == N_FORWARD) continue;
+        if (s->kind != N_PARAM)
+            fail_at(s->loc, "a layer definition holds 'param', 'forward' and assignments, not %s",
+                    node_kind_name(s->kind));
+        int shape[MAX_DIMS];
+        if (s->kids.n > MAX_DIMS) fail_at(s->loc, "a parameter has at most %d dimensions", MAX_DIMS);
+        for (int d = 0; d < s->kids.n; d++)
+            shape[d] = expect_count(I, eval_expr(I, &f, s->kids.items[d]), s->kids.items[d]->loc, "a parameter size");
+        Param *p = &l->params[k++];
+        p->name = s->name;
+        p->init = s->a;
+        p->value = tensor_new(&I->perm, I->dtype, s->kids.n, shape);
+        p->value->requires_grad = true;
+        p->value->grad = tensor_like(&I->perm, p->value);
+    }
+    if (!layer_forward_node(l)) fail_at(l->def->node->loc, "layer '%s' has no forward", l->def->name);
+}
+
+static Param *find_param(Layer *l, const char *name) {
+    for (int i = 0; i < l->nparams; i++) if (l->params[i].name == name) return &l->params[i];
+    return NULL;
+}
+
+static const char *param_list(Interp *I, Layer *l) {
+    if (l->nparams == 0) return "no parameters";
+    char *s = arena_printf(&I->pass, "parameters ");
+    for (int i = 0; i < l->nparams; i++)
+        s = arena_printf(&I->pass, "%s%s%s", s, i ? ", " : "", l->params[i].name);
+    return s;
+}
+
+static void hand_set(Interp *I, Layer *l, const NodeList *with) {
+    for (int i = 0; i < with->n; i++) {
+        const Node *kv = with->items[i];
+        Param *p = find_param(l, kv->name);
+        if (!p) fail_at(kv->loc, "layer %d (%s) has no parameter '%s'; it has %s", l->index, l->def->name,
+                        kv->name, param_list(I, l));
+        Tensor *v = expect_tensor(eval_expr(I, NULL, kv->a), kv->a->loc, kv->name);
+        if (!tensor_same_shape(v, p->value))
+            fail_at(kv->a->loc, "shape mismatch: %s is given as %s but layer %d (%s) needs %s", kv->name,
+                    shape_str(v), l->index, l->def->name, shape_str(p->value));
+        tensor_copy_into(p->value, v);
+        p->hand_set = true;
+    }
+}
+
+/* Shape inference: run the layer once on a zero batch of one row. */
+static void infer_output(Interp *I, Layer *l) {
+    int shape[2] = { 1, l->in_dim };
+    bool rec = I->tape.recording;
+    I->tape.recording = false;
+    Tensor *y = layer_forward(I, l, tensor_new(&I->pass, I->dtype, 2, shape));
+    I->tape.recording = rec;
+    if (y->ndim != 2 || y->shape[0] != 1)
+        fail_at(l->loc, "layer %d (%s) must give one row per input row; for a batch of [1, %d] it gave %s",
+                l->index, l->def->name, l->in_dim, shape_str(y));
+    l->out_dim = y->shape[1];
+}
+
+Model *model_build(Interp *I, const Node *n) {
+    Model *m = arena_alloc(&I->perm, sizeof *m);
+    m->name = n->name;
+    m->loc = n->loc;
+    if (n->kids.n == 0 || n->kids.items[0]->kind != N_INPUT)
+        fail_at(n->kids.n ? n->kids.items[0]->loc : n->loc, "a model starts with 'input N'");
+    const Node *in = n->kids.items[0];
+    if (in->kids.n != 1) fail_at(in->loc, "'input' takes one size (the number of features)");
+    m->in_dim = expect_count(I, eval_expr(I, NULL, in->kids.items[0]), in->kids.items[0]->loc, "the input size");
+    m->input_loc = in->loc;
+    m->nlayers = n->kids.n - 1;
+    if (m->nlayers == 0) fail_at(n->loc, "model '%s' has no layers", n->name);
+    m->layers = arena_alloc(&I->perm, sizeof(Layer) * (size_t)m->nlayers);
+    int width = m->in_dim;
+    for (int i = 0; i < m->nlayers; i++) {
+        const Node *use = n->kids.items[i + 1];
+        if (use->kind == N_INPUT) fail_at(use->loc, "'input' must be the first line of a model, and only once");
+        Layer *l = &m->layers[i];
+        l->index = i + 1;
+        l->label = use->label;
+        l->loc = use->loc;
+        l->model = m;
+        l->in_dim = width;
+        l->def = find_layer_def(I, use);
+        for (int j = 0; j < i; j++)
+            if (use->label && m->layers[j].label == use->label)
+                fail_at(use->loc, "two layers are named '%s'", use->label);
+        bind_layer_args(I, l, use);
+        create_params(I, l);
+        hand_set(I, l, &use->more);
+        infer_output(I, l);
+        width = l->out_dim;
+    }
+    m->out_dim = width;
+    return m;
+}
+
+/* fan-in and fan-out as PyTorch computes them: W[out, in, ...] */
+static void fans(const Tensor *t, int *fan_in, int *fan_out) {
+    if (t->ndim < 2) { *fan_in = *fan_out = t->ndim ? t->shape[0] : 1; return; }
+    int field = 1;
+    for (int d = 2; d < t->ndim; d++) field *= t->shape[d];
+    *fan_in = t->shape[1] * field;
+    *fan_out = t->shape[0] * field;
+}
+
+/* Each parameter draws from its own stream, derived from the seed and its
+ * name (net.2.W): changing one layer does not change another's initial
+ * values, and the order of statements does not matter. */
+static Rng param_stream(Interp *I, Layer *l, Param *p) {
+    uint64_t h = I->seed ^ 0x6e6e6c5f696e6974u;
+    const char *parts[2] = { l->model->name, p->name };
+    for (int k = 0; k < 2; k++) {
+        for (const char *c = parts[k]; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211u;
+        h = (h ^ (uint64_t)l->index) * 1099511628211u;
+    }
+    Rng r;
+    rng_seed(&r, h);
+    return r;
+}
+
+static void init_param(Interp *I, Layer *l, Param *p) {
+    Rng saved = I->rng;
+    I->rng = param_stream(I, l, p);
+    Value init;
+    SrcLoc loc;
+    if (p->init) {
+        Frame f;
+        layer_frame(I, l, &f);
+        init = eval_expr(I, &f, p->init);
+        loc = p->init->loc;
+    } else if (I->init.set) {
+        init = (Value){ .kind = V_FUNC, .fn = I->init.fn };
+        loc = I->init.loc;
+    } else {
+        init = lookup_name(I, NULL, intern("xavier"), l->loc);
+        loc = l->loc;
+    }
+    if (init.kind == V_FUNC) {
+        int fan_in, fan_out;
+        fans(p->value, &fan_in, &fan_out);
+        int nd = p->value->ndim;
+        Tensor *shape = tensor_new(&I->pass, I->dtype, 1, &nd);
+        for (int d = 0; d < nd; d++) tensor_set(shape, d, p->value->shape[d]);
+        /* pass only what the initialiser asks for */
+        Binding kw[3];
+        int nkw = 0;
+        const char *names[3] = { intern("shape"), intern("fan_in"), intern("fan_out") };
+        Value vals[3] = { tensor_value(shape), tensor_value(new_scalar(I, fan_in)), tensor_value(new_scalar(I, fan_out)) };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < init.fn->nparams; j++)
+                if (init.fn->param_names[j] == names[i]) kw[nkw++] = (Binding){ names[i], vals[i] };
+        init = call_value(I, init, NULL, 0, kw, nkw, loc);
+    }
+    Tensor *v = expect_tensor(init, loc, "an initial value");
+    if (v->size == 1) tensor_fill(p->value, tensor_get(v, 0));
+    else if (tensor_same_shape(v, p->value)) tensor_copy_into(p->value, v);
+    else fail_at(loc, "the initialiser gave shape %s for %s of layer %d, which needs %s",
+                 shape_str(v), p->name, l->index, shape_str(p->value));
+    I->rng = saved;
+}
+
+void model_ensure_initialised(Interp *I, Model *m) {
+    if (m->initialised) return;
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++)
+            if (!m->layers[i].params[k].hand_set) init_param(I, &m->layers[i], &m->layers[i].params[k]);
+    m->initialised = true;
+}
+
+Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
+    model_ensure_initialised(I, m);
+    bool single = x->ndim <= 1;
+    if (single) {
+        int shape[2] = { 1, x->ndim ? x->shape[0] : 1 };
+        Tensor *b = tensor_new(&I->pass, x->dtype, 2, shape);
+        tensor_copy_into(b, x);
+        x = b;
+    }
+    if (x->ndim != 2 || x->shape[1] != m->in_dim)
+        fail_at(loc, "shape mismatch: model '%s' takes input [%d] (rows of %d features), got %s",
+                m->name, m->in_dim, m->in_dim, shape_str(single ? x : x));
+    Model *saved = I->running_model;
+    I->running_model = m;
+    for (int i = 0; i < m->nlayers; i++) x = layer_forward(I, &m->layers[i], x);
+    I->running_model = saved;
+    if (single) {
+        Tensor *r = tensor_new(&I->pass, x->dtype, 1, &x->shape[1]);
+        tensor_copy_into(r, x);
+        r->made_by = x->made_by;
+        r->made_from = x->made_from;
+        x = r;
+    }
+    return x;
+}
+
+static Layer *find_layer(Interp *I, Model *m, const char *field, SrcLoc loc) {
+    char *end;
+    long k = strtol(field, &end, 10);
+    if (*end == 0) {
+        if (k == 0) fail_at(loc, "layer 0 of '%s' is its input; it has no parameters", m->name);
+        if (k < 0 || k > m->nlayers)
+            fail_at(loc, "model '%s' has layers 1 to %d, not %ld", m->name, m->nlayers, k);
+        return &m->layers[k - 1];
+    }
+    for (int i = 0; i < m->nlayers; i++) if (m->layers[i].label == field) return &m->layers[i];
+    (void)I;
+    fail_at(loc, "model '%s' has no layer named '%s'", m->name, field);
+}
+
+Value model_field(Interp *I, Model *m, const char *field, SrcLoc loc) {
+    Value v = { .kind = V_LAYER, .layer = find_layer(I, m, field, loc) };
+    return v;
+}
+
+Value layer_field(Interp *I, Layer *l, const char *field, SrcLoc loc) {
+    Param *p = find_param(l, field);
+    if (!p) fail_at(loc, "layer %d (%s) has no parameter '%s'; it has %s", l->index, l->def->name, field,
+                    param_list(I, l));
+    model_ensure_initialised(I, l->model);
+    return tensor_value(p->value);
+}
+
+void model_zero_grad(Model *m) {
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) tensor_fill(m->layers[i].params[k].value->grad, 0);
+}
+
+int model_param_count(const Model *m) {
+    int n = 0;
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) n += m->layers[i].params[k].value->size;
+    return n;
+}

@@ -1,0 +1,501 @@
+/* prims.c — forward and backward rule of every differentiable primitive, and
+ * the table that names them.  Must not: record anything (tape.c does) or know
+ * about layers, models or the language. */
+#include "prims.h"
+#include "matmul.h"
+#include <math.h>
+#include <string.h>
+
+void ensure_grad(Arena *a, Tensor *t) {
+    if (!t->grad) t->grad = tensor_like(a, t);
+}
+
+static bool wants_grad(const Tensor *t) { return t->requires_grad; }
+
+/* ---- broadcasting ------------------------------------------------------ */
+
+/* Walks the elements of a broadcast result, keeping one offset per input. */
+typedef struct Bcast {
+    int ndim, shape[MAX_DIMS], size, nin;
+    int stride[MAX_PRIM_INPUTS][MAX_DIMS];
+    int idx[MAX_DIMS], off[MAX_PRIM_INPUTS];
+} Bcast;
+
+static void bcast_setup(Bcast *b, Tensor **in, int nin, SrcLoc loc) {
+    memset(b, 0, sizeof *b);
+    b->nin = nin;
+    for (int k = 0; k < nin; k++) if (in[k]->ndim > b->ndim) b->ndim = in[k]->ndim;
+    for (int d = 0; d < b->ndim; d++) b->shape[d] = 1;
+    for (int k = 0; k < nin; k++) {
+        int shift = b->ndim - in[k]->ndim;
+        for (int d = 0; d < in[k]->ndim; d++) {
+            int n = in[k]->shape[d], *o = &b->shape[d + shift];
+            if (n == *o || n == 1) continue;
+            if (*o == 1) { *o = n; continue; }
+            if (nin == 2)
+                fail_at(loc, "shapes %s and %s do not broadcast", shape_str(in[0]), shape_str(in[1]));
+            fail_at(loc, "shapes %s, %s and %s do not broadcast",
+                    shape_str(in[0]), shape_str(in[1]), shape_str(in[2]));
+        }
+    }
+    b->size = 1;
+    for (int d = 0; d < b->ndim; d++) b->size *= b->shape[d];
+    for (int k = 0; k < nin; k++) {
+        int shift = b->ndim - in[k]->ndim, s = 1;
+        for (int d = in[k]->ndim - 1; d >= 0; d--) {
+            b->stride[k][d + shift] = in[k]->shape[d] == 1 ? 0 : s;
+            s *= in[k]->shape[d];
+        }
+    }
+}
+
+static inline void bcast_next(Bcast *b) {
+    for (int d = b->ndim - 1; d >= 0; d--) {
+        b->idx[d]++;
+        for (int k = 0; k < b->nin; k++) b->off[k] += b->stride[k][d];
+        if (b->idx[d] < b->shape[d]) return;
+        for (int k = 0; k < b->nin; k++) b->off[k] -= b->stride[k][d] * b->shape[d];
+        b->idx[d] = 0;
+    }
+}
+
+/* ---- elementwise binary ------------------------------------------------ */
+
+static double binary_value(PrimOp op, double x, double y) {
+    switch (op) {
+    case P_ADD: return x + y;
+    case P_SUB: return x - y;
+    case P_MUL: return x * y;
+    case P_DIV: return x / y;
+    case P_POW: return pow(x, y);
+    case P_MAXIMUM: return x > y ? x : y;
+    case P_MINIMUM: return x < y ? x : y;
+    case P_GT: return x > y;
+    case P_GE: return x >= y;
+    case P_LT: return x < y;
+    case P_LE: return x <= y;
+    case P_EQ: return x == y;
+    case P_NE: return x != y;
+    default: return NAN;
+    }
+}
+
+static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Bcast b;
+    bcast_setup(&b, c->in, 2, loc);
+    Tensor *out = c->out = tensor_new(a, c->in[0]->dtype, b.ndim, b.shape);
+    PrimOp op = c->op;
+    FOR_DTYPE(out, T, {
+        const T *x = c->in[0]->data, *y = c->in[1]->data;
+        T *z = out->data;
+        if (tensor_same_shape(c->in[0], c->in[1])) {
+            switch (op) {   /* the common cases without the broadcast walk */
+            case P_ADD: for (int i = 0; i < b.size; i++) z[i] = x[i] + y[i]; return;
+            case P_SUB: for (int i = 0; i < b.size; i++) z[i] = x[i] - y[i]; return;
+            case P_MUL: for (int i = 0; i < b.size; i++) z[i] = x[i] * y[i]; return;
+            default: break;
+            }
+        }
+        for (int i = 0; i < b.size; i++, bcast_next(&b))
+            z[i] = (T)binary_value(op, x[b.off[0]], y[b.off[1]]);
+    });
+}
+
+static void binary_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0], *y = c->in[1], *out = c->out;
+    bool gx_on = wants_grad(x), gy_on = wants_grad(y);
+    if (gx_on) ensure_grad(a, x);
+    if (gy_on) ensure_grad(a, y);
+    Bcast b;
+    bcast_setup(&b, c->in, 2, (SrcLoc){0});
+    PrimOp op = c->op;
+    FOR_DTYPE(out, T, {
+        const T *xv = x->data, *yv = y->data, *zv = out->data, *g = out->grad->data;
+        T *gx = gx_on ? x->grad->data : NULL, *gy = gy_on ? y->grad->data : NULL;
+        for (int i = 0; i < b.size; i++, bcast_next(&b)) {
+            int i0 = b.off[0], i1 = b.off[1];
+            T u = xv[i0], v = yv[i1], gi = g[i];
+            T dx = 0, dy = 0;
+            switch (op) {
+            case P_ADD: dx = gi; dy = gi; break;
+            case P_SUB: dx = gi; dy = -gi; break;
+            case P_MUL: dx = gi * v; dy = gi * u; break;
+            case P_DIV: dx = gi / v; dy = -gi * u / (v * v); break;
+            case P_POW:
+                dx = v == 0 ? 0 : (T)(gi * v * pow(u, v - 1));
+                dy = u > 0 ? (T)(gi * zv[i] * log(u)) : 0;
+                break;
+            case P_MAXIMUM: case P_MINIMUM: {
+                /* ties split the gradient, as PyTorch does */
+                bool first = op == P_MAXIMUM ? u > v : u < v;
+                if (u == v) { dx = gi / 2; dy = gi / 2; }
+                else if (first) dx = gi; else dy = gi;
+                break;
+            }
+            default: break;
+            }
+            if (gx) gx[i0] += dx;
+            if (gy) gy[i1] += dy;
+        }
+    });
+}
+
+/* ---- elementwise unary ------------------------------------------------- */
+
+static double sigmoid(double x) {
+    if (x >= 0) return 1 / (1 + exp(-x));
+    double e = exp(x);
+    return e / (1 + e);
+}
+
+static void unary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    (void)loc;
+    Tensor *x = c->in[0], *out = c->out = tensor_like(a, x);
+    PrimOp op = c->op;
+    FOR_DTYPE(out, T, {
+        const T *xv = x->data;
+        T *z = out->data;
+        for (int i = 0; i < x->size; i++) {
+            double u = xv[i], r;
+            switch (op) {
+            case P_NEG: r = -u; break;
+            case P_EXP: r = exp(u); break;
+            case P_LOG: r = log(u); break;
+            case P_SQRT: r = sqrt(u); break;
+            case P_ABS: r = fabs(u); break;
+            case P_TANH: r = tanh(u); break;
+            case P_SIGMOID: r = sigmoid(u); break;
+            default: r = NAN;
+            }
+            z[i] = (T)r;
+        }
+    });
+}
+
+static void unary_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0], *out = c->out;
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    PrimOp op = c->op;
+    FOR_DTYPE(out, T, {
+        const T *xv = x->data, *y = out->data, *g = out->grad->data;
+        T *gx = x->grad->data;
+        for (int i = 0; i < x->size; i++) {
+            T d;
+            switch (op) {
+            case P_NEG: d = -1; break;
+            case P_EXP: d = y[i]; break;
+            case P_LOG: d = 1 / xv[i]; break;
+            case P_SQRT: d = 1 / (2 * y[i]); break;
+            case P_ABS: d = (T)((xv[i] > 0) - (xv[i] < 0)); break;
+            case P_TANH: d = 1 - y[i] * y[i]; break;
+            case P_SIGMOID: d = y[i] * (1 - y[i]); break;
+            default: d = 0;
+            }
+            gx[i] += g[i] * d;
+        }
+    });
+}
+
+/* ---- matrix product and transpose ------------------------------------- */
+
+/* A 1-D left operand is a row vector, a 1-D right operand a column vector;
+ * the result drops the dimension that was added, as in NumPy and PyTorch. */
+static void matmul_dims(const Tensor *x, const Tensor *y, int *m, int *k, int *n, SrcLoc loc) {
+    if (x->ndim < 1 || x->ndim > 2 || y->ndim < 1 || y->ndim > 2)
+        fail_at(loc, "matrix product needs 1-D or 2-D operands, got %s @ %s", shape_str(x), shape_str(y));
+    *m = x->ndim == 2 ? x->shape[0] : 1;
+    *k = x->shape[x->ndim - 1];
+    int ky = y->shape[0];
+    *n = y->ndim == 2 ? y->shape[1] : 1;
+    if (*k != ky)
+        fail_at(loc, "matrix product needs matching inner sizes: %s @ %s", shape_str(x), shape_str(y));
+}
+
+static void matmul_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Tensor *x = c->in[0], *y = c->in[1];
+    int m, k, n;
+    matmul_dims(x, y, &m, &k, &n, loc);
+    int shape[2], nd = 0;
+    if (x->ndim == 2) shape[nd++] = m;
+    if (y->ndim == 2) shape[nd++] = n;
+    c->out = tensor_new(a, x->dtype, nd, shape);
+    gemm(x->dtype, false, false, m, n, k, x->data, y->data, 0, c->out->data);
+}
+
+static void matmul_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0], *y = c->in[1], *g = c->out->grad;
+    int m, k, n;
+    matmul_dims(x, y, &m, &k, &n, (SrcLoc){0});
+    if (wants_grad(x)) {   /* ∂C/∂X = G Yᵀ */
+        ensure_grad(a, x);
+        gemm(x->dtype, false, true, m, k, n, g->data, y->data, 1, x->grad->data);
+    }
+    if (wants_grad(y)) {   /* ∂C/∂Y = Xᵀ G */
+        ensure_grad(a, y);
+        gemm(x->dtype, true, false, k, n, m, x->data, g->data, 1, y->grad->data);
+    }
+}
+
+static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
+    int r = src->shape[0], cl = src->shape[1];
+    FOR_DTYPE(src, T, {
+        const T *s = src->data;
+        T *d = dst->data;
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < cl; j++)
+                d[j * r + i] = accumulate ? d[j * r + i] + s[i * cl + j] : s[i * cl + j];
+    });
+}
+
+static void transpose_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Tensor *x = c->in[0];
+    if (x->ndim > 2) fail_at(loc, "transpose needs a 1-D or 2-D tensor, got %s", shape_str(x));
+    if (x->ndim < 2) { c->out = tensor_copy(a, x); return; }
+    int shape[2] = { x->shape[1], x->shape[0] };
+    c->out = tensor_new(a, x->dtype, 2, shape);
+    transpose_into(x, c->out, false);
+}
+
+static void transpose_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0];
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    if (x->ndim < 2) {
+        FOR_DTYPE(x, T, { T *gx = x->grad->data; const T *g = c->out->grad->data;
+                          for (int i = 0; i < x->size; i++) gx[i] += g[i]; });
+        return;
+    }
+    transpose_into(c->out->grad, x->grad, true);
+}
+
+/* ---- reductions --------------------------------------------------------- */
+
+/* Views x as [outer, n, inner] around the reduced axis. */
+static void reduce_dims(const Tensor *x, int axis, int *outer, int *n, int *inner) {
+    if (axis == AXIS_ALL) { *outer = 1; *n = x->size; *inner = 1; return; }
+    *outer = *inner = 1;
+    for (int d = 0; d < axis; d++) *outer *= x->shape[d];
+    *n = x->shape[axis];
+    for (int d = axis + 1; d < x->ndim; d++) *inner *= x->shape[d];
+}
+
+static int normalize_axis(const Tensor *x, int axis, SrcLoc loc) {
+    if (axis == AXIS_ALL) return axis;
+    int ax = axis < 0 ? axis + x->ndim : axis;
+    if (ax < 0 || ax >= x->ndim)
+        fail_at(loc, "axis %d is out of range for a tensor of shape %s", axis, shape_str(x));
+    return ax;
+}
+
+static void reduce_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Tensor *x = c->in[0];
+    c->axis = normalize_axis(x, c->axis, loc);
+    int outer, n, inner, shape[MAX_DIMS], nd = 0;
+    reduce_dims(x, c->axis, &outer, &n, &inner);
+    if (c->axis != AXIS_ALL)
+        for (int d = 0; d < x->ndim; d++) if (d != c->axis) shape[nd++] = x->shape[d];
+    Tensor *out = c->out = tensor_new(a, x->dtype, nd, shape);
+    double scale = c->op == P_MEAN ? 1.0 / (n ? n : 1) : 1.0;
+    FOR_DTYPE(x, T, {
+        const T *xv = x->data;
+        T *z = out->data;
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) s += xv[(o * n + j) * inner + i];
+                z[o * inner + i] = (T)(s * scale);
+            }
+    });
+}
+
+static void reduce_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0];
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    int outer, n, inner;
+    reduce_dims(x, c->axis, &outer, &n, &inner);
+    double scale = c->op == P_MEAN ? 1.0 / (n ? n : 1) : 1.0;
+    FOR_DTYPE(x, T, {
+        const T *g = c->out->grad->data;
+        T *gx = x->grad->data;
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < inner; i++)
+                    gx[(o * n + j) * inner + i] += (T)(g[o * inner + i] * scale);
+    });
+}
+
+/* ---- softmax and the fused softmax + cross-entropy --------------------- */
+
+static int last_dim(const Tensor *x) { return x->ndim ? x->shape[x->ndim - 1] : 1; }
+
+/* writes softmax (or log-softmax) of each row of length n */
+#define SOFTMAX_ROW(T, src, dst, n, want_log)                                   \
+    {                                                                           \
+        T mx = src[0];                                                          \
+        for (int j = 1; j < n; j++) if (src[j] > mx) mx = src[j];               \
+        double s = 0;                                                           \
+        for (int j = 0; j < n; j++) s += exp((double)src[j] - mx);              \
+        double lse_ = log(s);                                                   \
+        for (int j = 0; j < n; j++)                                             \
+            dst[j] = want_log ? (T)(src[j] - mx - lse_) : (T)exp(src[j] - mx - lse_); \
+    }
+
+static void softmax_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    (void)loc;
+    Tensor *x = c->in[0], *out = c->out = tensor_like(a, x);
+    int n = last_dim(x), rows = n ? x->size / n : 0;
+    FOR_DTYPE(x, T, {
+        for (int r = 0; r < rows; r++) {
+            const T *src = (const T *)x->data + r * n;
+            T *dst = (T *)out->data + r * n;
+            SOFTMAX_ROW(T, src, dst, n, false)
+        }
+    });
+}
+
+static void softmax_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0];
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    int n = last_dim(x), rows = n ? x->size / n : 0;
+    FOR_DTYPE(x, T, {
+        const T *y = c->out->data, *g = c->out->grad->data;
+        T *gx = x->grad->data;
+        for (int r = 0; r < rows; r++) {      /* ∂x = y ⊙ (g − Σ g⊙y) */
+            double dot = 0;
+            for (int j = 0; j < n; j++) dot += g[r * n + j] * y[r * n + j];
+            for (int j = 0; j < n; j++) gx[r * n + j] += (T)(y[r * n + j] * (g[r * n + j] - dot));
+        }
+    });
+}
+
+static void xent_check(const PrimCall *c, SrcLoc loc) {
+    const Tensor *x = c->in[0], *t = c->in[1];
+    if (!tensor_same_shape(x, t) || x->ndim < 1 || x->ndim > 2)
+        fail_at(loc, "softmax_cross_entropy needs logits and targets of the same 1-D or 2-D shape, got %s and %s",
+                shape_str(x), shape_str(t));
+}
+
+/* C = −(1/B) Σ_b Σ_j t_bj log softmax(x_b)_j */
+static void xent_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    xent_check(c, loc);
+    Tensor *x = c->in[0], *t = c->in[1];
+    int n = last_dim(x), rows = n ? x->size / n : 0;
+    c->out = tensor_new(a, x->dtype, 0, NULL);
+    double total = 0;
+    FOR_DTYPE(x, T, {
+        T *ls = arena_alloc(a, sizeof(T) * (size_t)n);
+        for (int r = 0; r < rows; r++) {
+            const T *src = (const T *)x->data + r * n, *tv = (const T *)t->data + r * n;
+            SOFTMAX_ROW(T, src, ls, n, true)
+            for (int j = 0; j < n; j++) if (tv[j] != 0) total -= (double)tv[j] * ls[j];
+        }
+    });
+    tensor_set(c->out, 0, rows ? total / rows : 0);
+}
+
+static void xent_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0], *t = c->in[1];
+    int n = last_dim(x), rows = n ? x->size / n : 0;
+    double g = tensor_get(c->out->grad, 0) / (rows ? rows : 1);
+    if (wants_grad(x)) ensure_grad(a, x);
+    if (wants_grad(t)) ensure_grad(a, t);
+    FOR_DTYPE(x, T, {
+        T *ls = arena_alloc(a, sizeof(T) * (size_t)n);
+        for (int r = 0; r < rows; r++) {
+            const T *src = (const T *)x->data + r * n, *tv = (const T *)t->data + r * n;
+            SOFTMAX_ROW(T, src, ls, n, true)
+            double tsum = 0;
+            for (int j = 0; j < n; j++) tsum += tv[j];
+            for (int j = 0; j < n; j++) {   /* ∂x = (softmax(x) Σt − t) / B */
+                if (x->grad) ((T *)x->grad->data)[r * n + j] += (T)(g * (exp(ls[j]) * tsum - tv[j]));
+                if (t->grad) ((T *)t->grad->data)[r * n + j] += (T)(-g * ls[j]);
+            }
+        }
+    });
+}
+
+/* ---- where -------------------------------------------------------------- */
+
+static void where_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Bcast b;
+    bcast_setup(&b, c->in, 3, loc);
+    Tensor *out = c->out = tensor_new(a, c->in[1]->dtype, b.ndim, b.shape);
+    FOR_DTYPE(out, T, {
+        const T *cond = c->in[0]->data, *x = c->in[1]->data, *y = c->in[2]->data;
+        T *z = out->data;
+        for (int i = 0; i < b.size; i++, bcast_next(&b))
+            z[i] = cond[b.off[0]] != 0 ? x[b.off[1]] : y[b.off[2]];
+    });
+}
+
+static void where_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[1], *y = c->in[2];
+    bool gx_on = wants_grad(x), gy_on = wants_grad(y);
+    if (gx_on) ensure_grad(a, x);
+    if (gy_on) ensure_grad(a, y);
+    Bcast b;
+    bcast_setup(&b, c->in, 3, (SrcLoc){0});
+    FOR_DTYPE(x, T, {
+        const T *cond = c->in[0]->data, *g = c->out->grad->data;
+        for (int i = 0; i < b.size; i++, bcast_next(&b)) {
+            bool pick_x = cond[b.off[0]] != 0;
+            if (pick_x && gx_on) ((T *)x->grad->data)[b.off[1]] += g[i];
+            if (!pick_x && gy_on) ((T *)y->grad->data)[b.off[2]] += g[i];
+        }
+    });
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+#define BIN(nm, fm, bm) { nm, 2, false, true, fm, bm, binary_forward, binary_backward }
+#define CMP(nm, fm) { nm, 2, false, false, fm, "no gradient", binary_forward, NULL }
+#define UN(nm, fm, bm) { nm, 1, false, true, fm, bm, unary_forward, unary_backward }
+
+const Prim prims[P_COUNT] = {
+    [P_ADD] = BIN("add", "x + y", "∂x = g, ∂y = g (summed over broadcast dims)"),
+    [P_SUB] = BIN("sub", "x - y", "∂x = g, ∂y = -g"),
+    [P_MUL] = BIN("mul", "x * y", "∂x = g y, ∂y = g x"),
+    [P_DIV] = BIN("div", "x / y", "∂x = g / y, ∂y = -g x / y²"),
+    [P_POW] = BIN("pow", "x ^ y", "∂x = g y x^(y-1), ∂y = g x^y log x"),
+    [P_MAXIMUM] = BIN("maximum", "max(x, y) elementwise", "g goes to the larger (split on ties)"),
+    [P_MINIMUM] = BIN("minimum", "min(x, y) elementwise", "g goes to the smaller (split on ties)"),
+    [P_GT] = CMP("gt", "x > y"), [P_GE] = CMP("ge", "x >= y"),
+    [P_LT] = CMP("lt", "x < y"), [P_LE] = CMP("le", "x <= y"),
+    [P_EQ] = CMP("eq", "x == y"), [P_NE] = CMP("ne", "x != y"),
+    [P_NEG] = UN("neg", "-x", "∂x = -g"),
+    [P_EXP] = UN("exp", "e^x", "∂x = g e^x"),
+    [P_LOG] = UN("log", "ln x", "∂x = g / x"),
+    [P_SQRT] = UN("sqrt", "√x", "∂x = g / (2√x)"),
+    [P_ABS] = UN("abs", "|x|", "∂x = g sign(x)"),
+    [P_TANH] = UN("tanh", "tanh x", "∂x = g (1 - tanh² x)"),
+    [P_SIGMOID] = UN("sigmoid", "σ(x) = 1 / (1 + e^-x)", "∂x = g σ(x)(1 - σ(x))"),
+    [P_MATMUL] = { "matmul", 2, false, true, "X @ Y", "∂X = G Yᵀ, ∂Y = Xᵀ G",
+                   matmul_forward, matmul_backward },
+    [P_TRANSPOSE] = { "transpose", 1, false, true, "Xᵀ", "∂X = Gᵀ", transpose_forward, transpose_backward },
+    [P_SUM] = { "sum", 1, true, true, "Σ x (over all, or one axis)", "∂x = g broadcast back",
+                reduce_forward, reduce_backward },
+    [P_MEAN] = { "mean", 1, true, true, "Σ x / n", "∂x = g / n broadcast back",
+                 reduce_forward, reduce_backward },
+    [P_SOFTMAX] = { "softmax", 1, false, true, "e^x_j / Σ_k e^x_k along the last axis",
+                    "∂x = y ⊙ (g − Σ g⊙y)", softmax_forward, softmax_backward },
+    [P_SOFTMAX_CROSS_ENTROPY] = { "softmax_cross_entropy", 2, false, true,
+                    "−(1/B) Σ t ⊙ log softmax(x)", "∂x = g (softmax(x) Σt − t) / B",
+                    xent_forward, xent_backward },
+    [P_WHERE] = { "where", 3, false, true, "c ? x : y elementwise", "∂x = g where c, ∂y = g elsewhere",
+                  where_forward, where_backward },
+};
+
+int prim_lookup(const char *name) {
+    for (int i = 0; i < P_COUNT; i++) if (strcmp(prims[i].name, name) == 0) return i;
+    return -1;
+}
+
+Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {
+    PrimCall c = { .op = op, .nin = nin, .axis = axis };
+    for (int i = 0; i < nin; i++) c.in[i] = in[i];
+    prims[op].forward(a, &c, loc);
+    return c.out;
+}

@@ -1,0 +1,49 @@
+/* The differentiable primitives: one table pairing each forward with its
+ * backward rule.  Printing, gradient checking, the evaluator and (later) the
+ * REPL all read names, arity and rules from here. */
+#ifndef NNL_PRIMS_H
+#define NNL_PRIMS_H
+#include "diag.h"
+#include "tensor.h"
+
+typedef enum {
+    P_ADD, P_SUB, P_MUL, P_DIV, P_POW, P_MAXIMUM, P_MINIMUM,
+    P_GT, P_GE, P_LT, P_LE, P_EQ, P_NE,
+    P_NEG, P_EXP, P_LOG, P_SQRT, P_ABS, P_TANH, P_SIGMOID,
+    P_MATMUL, P_TRANSPOSE, P_SUM, P_MEAN, P_SOFTMAX, P_SOFTMAX_CROSS_ENTROPY, P_WHERE,
+    P_COUNT
+} PrimOp;
+
+enum { AXIS_ALL = 1000, MAX_PRIM_INPUTS = 3 };
+
+typedef struct PrimCall {
+    PrimOp  op;
+    int     nin;
+    Tensor *in[MAX_PRIM_INPUTS];
+    int     axis;          /* sum/mean: an axis, or AXIS_ALL */
+    Tensor *out;
+} PrimCall;
+
+typedef struct Prim {
+    const char *name;        /* the name nnl code calls it by */
+    int         arity;       /* tensor inputs */
+    bool        takes_axis;  /* sum(x, axis) */
+    bool        differentiable;
+    const char *forward_math;
+    const char *backward_math;
+    /* Checks shapes (fail_at(loc) naming both on mismatch), allocates
+     * c->out in `a` and computes it. */
+    void (*forward)(Arena *a, PrimCall *c, SrcLoc loc);
+    /* Adds ∂C/∂in[i] into in[i]->grad for every input that requires_grad,
+     * given c->out->grad.  Allocates missing grads in `a`. */
+    void (*backward)(Arena *a, PrimCall *c);
+} Prim;
+
+extern const Prim prims[P_COUNT];
+int prim_lookup(const char *name);     /* -1 if none */
+
+/* Run a primitive without recording it (the tape wraps this). */
+Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
+void ensure_grad(Arena *a, Tensor *t);
+
+#endif

@@ -1,0 +1,99 @@
+/* tensor.c — creating, copying and printing tensors.
+ * Must not: know about the tape or gradients' meaning (see tape.c, prims.c). */
+#include "tensor.h"
+#include <string.h>
+
+size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
+
+Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape) {
+    Tensor *t = arena_alloc(a, sizeof *t);
+    t->ndim = ndim;
+    t->size = 1;
+    for (int i = 0; i < ndim; i++) { t->shape[i] = shape[i]; t->size *= shape[i]; }
+    t->dtype = dt;
+    t->data = arena_alloc(a, dtype_size(dt) * (size_t)t->size);
+    t->producer = -1;
+    return t;
+}
+
+Tensor *tensor_scalar(Arena *a, DType dt, double v) {
+    Tensor *t = tensor_new(a, dt, 0, NULL);
+    tensor_set(t, 0, v);
+    return t;
+}
+
+Tensor *tensor_like(Arena *a, const Tensor *t) { return tensor_new(a, t->dtype, t->ndim, t->shape); }
+
+Tensor *tensor_copy(Arena *a, const Tensor *t) {
+    Tensor *c = tensor_like(a, t);
+    memcpy(c->data, t->data, dtype_size(t->dtype) * (size_t)t->size);
+    return c;
+}
+
+Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt) {
+    if (t->dtype == dt) return tensor_copy(a, t);
+    Tensor *c = tensor_new(a, dt, t->ndim, t->shape);
+    for (int i = 0; i < t->size; i++) tensor_set(c, i, tensor_get(t, i));
+    return c;
+}
+
+double tensor_get(const Tensor *t, int i) {
+    return t->dtype == DT_F64 ? ((const double *)t->data)[i] : ((const float *)t->data)[i];
+}
+
+void tensor_set(Tensor *t, int i, double v) {
+    if (t->dtype == DT_F64) ((double *)t->data)[i] = v;
+    else ((float *)t->data)[i] = (float)v;
+}
+
+void tensor_fill(Tensor *t, double v) {
+    FOR_DTYPE(t, T, { T *d = t->data; for (int i = 0; i < t->size; i++) d[i] = (T)v; });
+}
+
+void tensor_copy_into(Tensor *dst, const Tensor *src) {
+    if (dst->dtype == src->dtype) memcpy(dst->data, src->data, dtype_size(src->dtype) * (size_t)src->size);
+    else for (int i = 0; i < src->size; i++) tensor_set(dst, i, tensor_get(src, i));
+}
+
+bool tensor_same_shape(const Tensor *a, const Tensor *b) {
+    if (a->ndim != b->ndim) return false;
+    for (int i = 0; i < a->ndim; i++) if (a->shape[i] != b->shape[i]) return false;
+    return true;
+}
+
+int tensor_rows(const Tensor *t) { return t->ndim ? t->shape[0] : 1; }
+
+const char *dims_str(int ndim, const int *shape) {
+    static char bufs[4][64];
+    static int next;
+    char *b = bufs[next++ & 3];
+    int n = snprintf(b, 64, "[");
+    for (int i = 0; i < ndim; i++) n += snprintf(b + n, (size_t)(64 - n), i ? ", %d" : "%d", shape[i]);
+    snprintf(b + n, (size_t)(64 - n), "]");
+    return b;
+}
+
+const char *shape_str(const Tensor *t) { return dims_str(t->ndim, t->shape); }
+
+static void print_number(FILE *f, double v) {
+    if (v == 0) v = 0;          /* no "-0" */
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.9g", v);
+    if (strcmp(buf, "inf") == 0) strcpy(buf, "inf");
+    fputs(buf, f);
+}
+
+static void print_rec(FILE *f, const Tensor *t, int dim, int *offset) {
+    if (dim == t->ndim) { print_number(f, tensor_get(t, (*offset)++)); return; }
+    fputc('[', f);
+    for (int i = 0; i < t->shape[dim]; i++) {
+        if (i) fputs(", ", f);
+        print_rec(f, t, dim + 1, offset);
+    }
+    fputc(']', f);
+}
+
+void tensor_print(FILE *f, const Tensor *t) {
+    int offset = 0;
+    print_rec(f, t, 0, &offset);
+}

@@ -1,0 +1,52 @@
+/* Tensors: contiguous row-major float32 (or float64) arrays of up to 4 dims. */
+#ifndef NNL_TENSOR_H
+#define NNL_TENSOR_H
+#include "arena.h"
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { MAX_DIMS = 4 };
+typedef enum { DT_F32, DT_F64 } DType;
+
+typedef struct Tensor Tensor;
+struct Tensor {
+    int     ndim;
+    int     shape[MAX_DIMS];
+    int     size;
+    DType   dtype;
+    void   *data;
+    Tensor *grad;           /* ∂C/∂this; NULL until backward reaches it */
+    int     producer;       /* tape entry that computed it, -1 for a leaf */
+    bool    requires_grad;  /* a parameter, or computed from one */
+    /* The last nnl function call that returned this tensor, and its first
+     * argument: lets a loss see "softmax(a)" and fuse with it. */
+    const void *made_by;
+    Tensor     *made_from;
+};
+
+/* Iterate a body once per dtype with T bound to float or double. */
+#define FOR_DTYPE(t, T, ...)                                                   \
+    do {                                                                       \
+        if ((t)->dtype == DT_F64) { typedef double T; __VA_ARGS__ }            \
+        else                      { typedef float T;  __VA_ARGS__ }            \
+    } while (0)
+
+Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape);   /* zeroed */
+Tensor *tensor_scalar(Arena *a, DType dt, double v);
+Tensor *tensor_like(Arena *a, const Tensor *t);                        /* zeroed */
+Tensor *tensor_copy(Arena *a, const Tensor *t);                        /* data only */
+Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt);
+double  tensor_get(const Tensor *t, int i);
+void    tensor_set(Tensor *t, int i, double v);
+void    tensor_fill(Tensor *t, double v);
+void    tensor_copy_into(Tensor *dst, const Tensor *src);   /* same size */
+bool    tensor_same_shape(const Tensor *a, const Tensor *b);
+int     tensor_rows(const Tensor *t);                       /* shape[0], or 1 for scalars */
+/* "[2, 3]"; returns a static buffer, rotating among a few so two fit in one message */
+const char *shape_str(const Tensor *t);
+const char *dims_str(int ndim, const int *shape);
+/* A tensor as an nnl literal, 9 significant digits (round-trips float32). */
+void    tensor_print(FILE *f, const Tensor *t);
+size_t  dtype_size(DType dt);
+
+#endif

@@ -1,0 +1,179 @@
+/* toplevel.c — the interpreter's lifecycle and top-level statements: turning
+ * definitions into callables, loading the stdlib, printing values, running a
+ * program.  Must not: evaluate expressions itself (eval.c) or train (train.c). */
+#include "interp.h"
+#include "stdlib_embed.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void interp_init(Interp *I, bool dry_run) {
+    memset(I, 0, sizeof *I);
+    tape_init(&I->tape, &I->pass);
+    I->dtype = DT_F32;
+    I->dry_run = dry_run;
+    I->out = stdout;
+    rng_seed(&I->rng, 0);
+    builtins_register(I);
+}
+
+void interp_free(Interp *I) {
+    tape_free(&I->tape);
+    arena_free(&I->pass);
+    arena_free(&I->perm);
+}
+
+/* ---- definitions become callables -------------------------------------- */
+
+static Callable *callable_from_def(Interp *I, const Node *n, CallableKind kind) {
+    Callable *c = arena_alloc(&I->perm, sizeof *c);
+    c->kind = kind;
+    c->name = n->name;
+    c->node = n;
+    c->nparams = n->kids.n;
+    c->param_names = arena_alloc(&I->perm, sizeof(char *) * (size_t)(c->nparams + 1));
+    c->param_defaults = arena_alloc(&I->perm, sizeof(Node *) * (size_t)(c->nparams + 1));
+    for (int i = 0; i < c->nparams; i++) {
+        const Node *p = n->kids.items[i];
+        if (p->kind == N_NAME) c->param_names[i] = p->name;
+        else if (p->kind == N_KWARG) { c->param_names[i] = p->name; c->param_defaults[i] = p->a; }
+        else if (p->kind == N_CALL && i == 0 && kind == C_DEF && p->a->kind == N_NAME &&
+                 p->kids.n == 1 && p->kids.items[0]->kind == N_NAME) {
+            c->param_names[i] = p->kids.items[0]->name;     /* def loss(softmax(a), t) */
+            c->fuses = p->a->name;
+        } else
+            fail_at(p->loc, "a parameter must be a name or name = default value");
+        for (int j = 0; j < i; j++)
+            if (c->param_names[j] == c->param_names[i])
+                fail_at(p->loc, "parameter '%s' appears twice", c->param_names[i]);
+    }
+    return c;
+}
+
+/* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write. */
+const char *fusion_name(const char *outer, const char *inner) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s(%s(...))", outer, inner);
+    return intern(buf);
+}
+
+static void define(Interp *I, const Node *n, CallableKind kind) {
+    Callable *c = callable_from_def(I, n, kind);
+    Value v = { .kind = V_FUNC, .fn = c };
+    global_set(I, c->fuses ? fusion_name(c->name, c->fuses) : c->name, v);
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+void print_value(Interp *I, FILE *f, Value v) {
+    (void)I;
+    switch (v.kind) {
+    case V_NONE: fputs("nothing", f); break;
+    case V_TENSOR: tensor_print(f, v.t); break;
+    case V_STRING: fputs(v.s, f); break;
+    case V_FUNC: fprintf(f, "<%s %s>", v.fn->kind == C_LAYER ? "layer" : v.fn->kind == C_OPTIMIZER ? "optimizer"
+                                        : "function", v.fn->name); break;
+    case V_MODEL: {
+        Model *m = v.model;
+        fprintf(f, "<model %s: %d", m->name, m->in_dim);
+        for (int i = 0; i < m->nlayers; i++) fprintf(f, " -> %d", m->layers[i].out_dim);
+        fputc('>', f);
+        break;
+    }
+    case V_LAYER: fprintf(f, "<layer %d of %s: %s>", v.layer->index, v.layer->model->name, v.layer->def->name); break;
+    case V_DATA: fprintf(f, "<data %s: %d rows, %d -> %d>", v.data->name, v.data->x->shape[0],
+                         v.data->x->shape[1], v.data->y->shape[1]); break;
+    }
+}
+
+/* ---- top-level statements ------------------------------------------------ */
+
+static void set_precision(Interp *I, const Node *n) {
+    DType dt;
+    if (strcmp(n->name, "double") == 0 || strcmp(n->name, "float64") == 0) dt = DT_F64;
+    else if (strcmp(n->name, "float") == 0 || strcmp(n->name, "float32") == 0) dt = DT_F32;
+    else fail_at(n->loc, "unknown precision '%s'; use 'float' or 'double'", n->name);
+    for (int i = 0; i < I->nglobals; i++) {
+        ValueKind k = I->globals[i].v.kind;
+        if (dt != I->dtype && (k == V_MODEL || k == V_DATA))
+            fail_at(n->loc, "'precision' must come before any data or model ('%s' is already defined)",
+                    I->globals[i].name);
+    }
+    I->dtype = dt;
+}
+
+_Noreturn static void forbid_here(const Node *n) {
+    const char *where = n->kind == N_PARAM || n->kind == N_FORWARD ? "a layer definition"
+                      : n->kind == N_STATE ? "an optimizer definition" : "a block";
+    fail_at(n->loc, "'%s' is only allowed inside %s", node_kind_name(n->kind), where);
+}
+
+void exec_toplevel(Interp *I, const Node *s) {
+    arena_reset(&I->pass);
+    tape_clear(&I->tape);
+    switch (s->kind) {
+    case N_DATA: {
+        Value v = { .kind = V_DATA, .data = data_build(I, s) };
+        global_set(I, s->name, v);
+        break;
+    }
+    case N_MODEL: {
+        Value v = { .kind = V_MODEL, .model = model_build(I, s) };
+        global_set(I, s->name, v);
+        break;
+    }
+    case N_DEF: define(I, s, C_DEF); break;
+    case N_LAYER_DEF: define(I, s, C_LAYER); break;
+    case N_OPTIMIZER_DEF: define(I, s, C_OPTIMIZER); break;
+    case N_SETTING: exec_setting(I, s); break;
+    case N_SEED: {
+        double d = expect_number(I, eval_expr(I, NULL, s->a), s->a->loc, "the seed");
+        if (d < 0 || d != floor(d)) fail_at(s->a->loc, "the seed must be a whole number >= 0, got %g", d);
+        I->seed = (uint64_t)d;
+        rng_seed(&I->rng, I->seed);
+        break;
+    }
+    case N_PRECISION: set_precision(I, s); break;
+    case N_TRAIN: exec_train(I, s); break;
+    case N_BACKWARD: exec_backward(I, s); break;
+    case N_EVALUATE: exec_evaluate(I, s); break;
+    case N_PARAM: case N_FORWARD: case N_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
+        forbid_here(s);
+    default: {
+        Node block = { .kind = N_BLOCK };
+        Node *one[1] = { (Node *)s };
+        block.kids.items = one;
+        block.kids.n = 1;
+        exec_block(I, NULL, &block);
+    }
+    }
+}
+
+bool interp_run(Interp *I, const Node *program) {
+    for (int i = 0; i < program->kids.n; i++) {
+        DiagHandler h;
+        diag_push(&h);
+        if (setjmp(h.env) != 0) return false;
+        exec_toplevel(I, program->kids.items[i]);
+        diag_pop(&h);
+    }
+    return true;
+}
+
+/* The stdlib is parsed once per process; its trees are shared by every
+ * interpreter (the check pass and the real run). */
+void interp_load_stdlib(Interp *I) {
+    static Arena stdlib_arena;
+    static Node *trees[64];
+    static int ntrees = -1;
+    if (ntrees < 0) {
+        ntrees = 0;
+        for (const StdlibFile *f = nnl_stdlib_files; f->name && ntrees < 64; f++) {
+            Node *t = parse_source(&stdlib_arena, f->name, f->text);
+            if (!t) { fprintf(stderr, "nnl: the built-in %s does not parse\n", f->name); exit(70); }
+            trees[ntrees++] = t;
+        }
+    }
+    for (int i = 0; i < ntrees; i++)
+        if (!interp_run(I, trees[i])) { fprintf(stderr, "nnl: the built-in stdlib failed to load\n"); exit(70); }
+}

@@ -1,0 +1,301 @@
+/* train.c — settings (init, loss, optimizer), the loss with its fusion rule,
+ * the optimizer update, and the statements that run passes: train, backward,
+ * evaluate.  Must not: know how a layer computes (model.c) or how an op
+ * differentiates (prims.c). */
+#include "interp.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- settings ------------------------------------------------------------ */
+
+static const char *setting_what(int kind) {
+    return kind == SETTING_INIT ? "initialiser" : kind == SETTING_LOSS ? "loss" : "optimizer";
+}
+
+void exec_setting(Interp *I, const Node *n) {
+    const Node *callee = n->a->kind == N_CALL ? n->a->a : n->a;
+    const char *what = setting_what(n->op);
+    Value *v = global_find(I, callee->name);
+    int want = n->op == SETTING_OPTIMIZER ? C_OPTIMIZER : C_DEF;
+    bool ok = v && v->kind == V_FUNC &&
+              (n->op == SETTING_OPTIMIZER ? v->fn->kind == C_OPTIMIZER
+                                          : v->fn->kind != C_OPTIMIZER && v->fn->kind != C_LAYER);
+    if (!ok) {
+        const char *s = suggest(I, NULL, callee->name, want);
+        if (v) fail_at(callee->loc, "'%s' is %s, not %s %s", callee->name, value_kind_name(*v),
+                       n->op == SETTING_INIT ? "an" : "a", what);
+        if (s) fail_at(callee->loc, "unknown %s '%s'; did you mean '%s'?", what, callee->name, s);
+        fail_at(callee->loc, "unknown %s '%s'", what, callee->name);
+    }
+    const Callable *fn = v->fn;
+    if (n->a->kind == N_CALL) {
+        int k = n->a->kids.n;
+        Binding *kw = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(k + 1));
+        for (int i = 0; i < k; i++) {
+            const Node *a = n->a->kids.items[i];
+            if (a->kind != N_KWARG)
+                fail_at(a->loc, "give the %s's settings by name, like %s(lr=0.1)", what, callee->name);
+            kw[i] = (Binding){ a->name, eval_expr(I, NULL, a->a) };
+        }
+        fn = partial_apply(I, fn, kw, k, n->a->loc);
+    }
+    Setting s = { .fn = fn, .loc = n->loc, .set = true };
+    if (n->op == SETTING_INIT) I->init = s;
+    else if (n->op == SETTING_LOSS) I->loss = s;
+    else I->optimizer = s;
+}
+
+/* ---- one pass -------------------------------------------------------------- */
+
+static Dataset *find_data(Interp *I, const char *name, SrcLoc loc) {
+    Value *v = global_find(I, name);
+    if (v && v->kind == V_DATA) return v->data;
+    if (v) fail_at(loc, "'%s' is %s, not a data set", name, value_kind_name(*v));
+    fail_at(loc, "unknown data set '%s'", name);
+}
+
+static Model *find_model(Interp *I, const char *name, SrcLoc loc) {
+    Value *v = global_find(I, name);
+    if (v && v->kind == V_MODEL) return v->model;
+    if (v) fail_at(loc, "'%s' is %s, not a model", name, value_kind_name(*v));
+    fail_at(loc, "unknown model '%s'", name);
+}
+
+/* Shapes are checked before any pass runs, naming both sides. */
+static void check_fit(Model *m, Dataset *d, SrcLoc loc) {
+    if (d->x->shape[1] != m->in_dim) {
+        diag_error(loc, "shape mismatch: data '%s' has rows of shape [%d] but model '%s' takes input [%d]",
+                   d->name, d->x->shape[1], m->name, m->in_dim);
+        diag_note(d->loc, "data '%s' is defined here", d->name);
+        diag_note(m->input_loc, "model '%s' declares its input here", m->name);
+        diag_throw();
+    }
+    if (d->y->shape[1] != m->out_dim) {
+        diag_error(loc, "shape mismatch: data '%s' has targets of shape [%d] but model '%s' gives outputs of shape [%d]",
+                   d->name, d->y->shape[1], m->name, m->out_dim);
+        diag_note(d->loc, "data '%s' is defined here", d->name);
+        diag_note(m->layers[m->nlayers - 1].loc, "the last layer of '%s' is here", m->name);
+        diag_throw();
+    }
+}
+
+static void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc) {
+    if (!s->set) fail_at(loc, "'%s' needs %s first", stmt, example);
+}
+
+static const char *callable_name(const Callable *fn) { return fn->kind == C_PARTIAL ? fn->base->name : fn->name; }
+
+/* C for outputs y and targets t.  When y came out of a function F and the
+ * stdlib defines `def loss(F(a), t)`, that fused form is used on F's input —
+ * softmax followed by cross-entropy becomes one stable op. */
+static Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
+    Value fn = { .kind = V_FUNC, .fn = I->loss.fn };
+    Value args[2] = { tensor_value(y), tensor_value(t) };
+    if (y->made_by && y->made_from) {
+        Value *fused = global_find(I, fusion_name(callable_name(I->loss.fn),
+                                                  ((const Callable *)y->made_by)->name));
+        if (fused) { fn = *fused; args[0] = tensor_value(y->made_from); }
+    }
+    Tensor *c = expect_tensor(call_value(I, fn, args, 2, NULL, 0, loc), loc, "the loss");
+    if (c->size != 1) fail_at(loc, "the loss must be a single number, got shape %s", shape_str(c));
+    return c;
+}
+
+static Tensor *rows_of(Interp *I, const Tensor *src, const int *idx, int from, int count) {
+    int shape[2] = { count, src->shape[1] }, w = src->shape[1];
+    Tensor *t = tensor_new(&I->pass, src->dtype, 2, shape);
+    size_t row_bytes = dtype_size(src->dtype) * (size_t)w;
+    for (int r = 0; r < count; r++)
+        memcpy((char *)t->data + row_bytes * (size_t)r,
+               (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);
+    return t;
+}
+
+/* forward + loss + backward on one batch; returns the loss */
+static double pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
+    tape_clear(&I->tape);
+    I->tape.recording = backward;
+    if (backward) model_zero_grad(m);
+    Tensor *out = model_forward(I, m, x, loc);
+    Tensor *c = compute_loss(I, out, y, loc);
+    if (backward) tape_backward(&I->tape, c);
+    I->tape.recording = true;
+    return tensor_get(c, 0);
+}
+
+/* ---- the optimizer update --------------------------------------------------- */
+
+static bool opt_persistent(Frame *f, const char *name) {
+    Param *p = f->ctx;
+    if (name == intern("w")) return true;
+    for (int i = 0; i < p->nstate; i++) if (p->state[i].name == name) return true;
+    return false;
+}
+
+static void opt_state(Interp *I, Frame *f, const Node *s) {
+    Param *p = f->ctx;
+    for (int i = 0; i < s->kids.n; i++) {
+        const Node *kv = s->kids.items[i];
+        if (frame_find(f, kv->name)) continue;          /* created on an earlier step */
+        Tensor *init = expect_tensor(eval_expr(I, f, kv->a), kv->a->loc, kv->name);
+        Tensor *st = tensor_like(&I->perm, p->value);
+        if (init->size == 1) tensor_fill(st, tensor_get(init, 0));
+        else if (tensor_same_shape(init, st)) tensor_copy_into(st, init);
+        else fail_at(kv->a->loc, "state '%s' starts with shape %s but the parameter has shape %s",
+                     kv->name, shape_str(init), shape_str(st));
+        p->state = arena_grow(&I->perm, p->state, sizeof(Binding) * (size_t)p->nstate,
+                              sizeof(Binding) * (size_t)(p->nstate + 1));
+        p->state[p->nstate++] = (Binding){ kv->name, tensor_value(st) };
+        frame_set(f, kv->name, tensor_value(st));
+    }
+}
+
+static void optimizer_step(Interp *I, Model *m) {
+    const Callable *opt = I->optimizer.fn;
+    const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
+    if (m->state_owner != opt) {        /* a new optimizer starts from fresh state */
+        for (int i = 0; i < m->nlayers; i++)
+            for (int k = 0; k < m->layers[i].nparams; k++) m->layers[i].params[k].nstate = 0;
+        m->state_owner = opt;
+    }
+    Value *hyper = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
+                            opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);
+    bool rec = I->tape.recording;
+    I->tape.recording = false;
+    Tensor *t = new_scalar(I, (double)m->steps);
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) {
+            Param *p = &m->layers[i].params[k];
+            Frame f = { .arena = &I->pass, .persistent = opt_persistent, .on_state = opt_state, .ctx = p };
+            for (int h = 0; h < def->nparams; h++) frame_set(&f, def->param_names[h], hyper[h]);
+            frame_set(&f, intern("w"), tensor_value(p->value));
+            frame_set(&f, intern("g"), tensor_value(p->value->grad));
+            frame_set(&f, intern("t"), tensor_value(t));
+            for (int s = 0; s < p->nstate; s++) frame_set(&f, p->state[s].name, p->state[s].v);
+            exec_block(I, &f, def->node->a);
+        }
+    I->tape.recording = rec;
+    m->steps++;
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static void check_finite(Model *m, double loss, int epoch, int batch, SrcLoc loc) {
+    if (!isfinite(loss))
+        fail_at(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
+                isnan(loss) ? "NaN" : "infinite", epoch, batch);
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) {
+            Tensor *w = m->layers[i].params[k].value;
+            for (int j = 0; j < w->size; j++)
+                if (!isfinite(tensor_get(w, j)))
+                    fail_at(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
+                            m->name, i + 1, m->layers[i].params[k].name,
+                            isnan(tensor_get(w, j)) ? "NaN" : "infinite", epoch, batch);
+        }
+}
+
+typedef struct TrainOptions { int epochs, batch; bool shuffle; } TrainOptions;
+
+static TrainOptions train_options(Interp *I, const Node *n, int rows) {
+    TrainOptions o = { 1, rows, true };
+    static const char *known[] = { "epochs", "batch", "shuffle" };
+    for (int i = 0; i < n->kids.n; i++) {
+        const Node *kv = n->kids.items[i];
+        Value v = eval_expr(I, NULL, kv->a);
+        if (strcmp(kv->name, "epochs") == 0) o.epochs = expect_count(I, v, kv->a->loc, "epochs");
+        else if (strcmp(kv->name, "batch") == 0) o.batch = expect_count(I, v, kv->a->loc, "the batch size");
+        else if (strcmp(kv->name, "shuffle") == 0) o.shuffle = expect_number(I, v, kv->a->loc, "shuffle") != 0;
+        else {
+            for (int k = 0; k < 3; k++)
+                if (levenshtein(kv->name, known[k]) <= 2)
+                    fail_at(kv->loc, "unknown training option '%s'; did you mean '%s'?", kv->name, known[k]);
+            fail_at(kv->loc, "unknown training option '%s'; the options are epochs, batch and shuffle", kv->name);
+        }
+    }
+    if (o.batch > rows) o.batch = rows;
+    return o;
+}
+
+void exec_train(Interp *I, const Node *n) {
+    Model *m = find_model(I, n->name, n->loc);
+    Dataset *d = find_data(I, n->label, n->loc);
+    check_fit(m, d, n->loc);
+    need_setting(&I->loss, "train", "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
+    int rows = d->x->shape[0];
+    TrainOptions o = train_options(I, n, rows);
+    model_ensure_initialised(I, m);
+    int *order = arena_alloc(&I->perm, sizeof(int) * (size_t)rows);
+    for (int i = 0; i < rows; i++) order[i] = i;
+    bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
+    int every = o.epochs / 10 > 0 ? o.epochs / 10 : 1;
+    for (int e = 1; e <= o.epochs; e++) {
+        if (shuffle)
+            for (int i = rows - 1; i > 0; i--) {
+                int j = rng_below(&I->rng, i + 1), tmp = order[i];
+                order[i] = order[j]; order[j] = tmp;
+            }
+        double total = 0;
+        int batch_no = 0;
+        for (int from = 0; from < rows; from += o.batch) {
+            int count = rows - from < o.batch ? rows - from : o.batch;
+            arena_reset(&I->pass);
+            Tensor *xb = rows_of(I, d->x, order, from, count), *yb = rows_of(I, d->y, order, from, count);
+            double loss = pass(I, m, xb, yb, true, n->loc);
+            batch_no++;
+            check_finite(m, loss, e, batch_no, n->loc);
+            optimizer_step(I, m);
+            check_finite(m, loss, e, batch_no, n->loc);
+            total += loss * count;
+            if (I->dry_run) return;     /* one step shows every shape and name works */
+        }
+        if (e == 1 || e % every == 0 || e == o.epochs)
+            fprintf(I->out, "epoch %*d/%d  loss %.6g\n", (int)snprintf(NULL, 0, "%d", o.epochs), e, o.epochs,
+                    total / rows);
+    }
+}
+
+void exec_backward(Interp *I, const Node *n) {
+    Model *m = find_model(I, n->name, n->loc);
+    Dataset *d = find_data(I, n->label, n->loc);
+    check_fit(m, d, n->loc);
+    need_setting(&I->loss, "backward", "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    double loss = pass(I, m, d->x, d->y, true, n->loc);
+    if (!I->dry_run) fprintf(I->out, "loss = %.9g\n", loss);
+}
+
+/* Classification if every target row is one-hot (or a single 0/1 column). */
+static bool accuracy(const Tensor *out, const Tensor *y, double *acc) {
+    int rows = y->shape[0], w = y->shape[1], right = 0;
+    for (int r = 0; r < rows; r++) {
+        int ones = 0, target = 0, best = 0;
+        for (int j = 0; j < w; j++) {
+            double v = tensor_get(y, r * w + j);
+            if (v != 0 && v != 1) return false;
+            if (v == 1) { ones++; target = j; }
+            if (tensor_get(out, r * w + j) > tensor_get(out, r * w + best)) best = j;
+        }
+        if (w == 1) right += (tensor_get(out, r) > 0.5) == (tensor_get(y, r) == 1);
+        else if (ones != 1) return false;
+        else right += best == target;
+    }
+    *acc = rows ? (double)right / rows : 0;
+    return true;
+}
+
+void exec_evaluate(Interp *I, const Node *n) {
+    Model *m = find_model(I, n->name, n->loc);
+    Dataset *d = find_data(I, n->label, n->loc);
+    check_fit(m, d, n->loc);
+    need_setting(&I->loss, "evaluate", "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    I->tape.recording = false;
+    Tensor *out = model_forward(I, m, d->x, n->loc);
+    Tensor *c = compute_loss(I, out, d->y, n->loc);
+    I->tape.recording = true;
+    double acc;
+    if (I->dry_run) return;
+    fprintf(I->out, "loss = %.6g\n", tensor_get(c, 0));
+    if (accuracy(out, d->y, &acc)) fprintf(I->out, "accuracy = %.6g\n", acc);
+}
