@@ -123,7 +123,8 @@ static void compare_grad(Arena *scratch, const GradCase *c, Tensor **in, Tensor 
         tensor_set(t, j, v);
         double fd = (up - down) / (2 * FD_STEP), g = tensor_get(t->grad, j);
         double err = fabs(g - fd) / (1 + fabs(fd));
-        if (!(err <= worst_err)) { worst_err = err; worst = j; worst_fd = fd; }   /* NaN is worst */
+        if (isnan(err)) err = INFINITY;
+        if (err > worst_err) { worst_err = err; worst = j; worst_fd = fd; }
     }
     CHECK_NEAR(tensor_get(t->grad, worst), worst_fd, GRAD_TOL,
                "%.120s: d/d input %d matches finite differences (worst of %d elements: %d)",

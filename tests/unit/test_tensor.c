@@ -232,7 +232,8 @@ static void check_gemm(const GemmCase *g) {
     double worst_err = -1;
     for (int i = 0; i < sizes[2]; i++) {
         double err = fabs(tensor_get(t[2], i) - want[i]) / (1 + fabs(want[i]));
-        if (!(err <= worst_err)) { worst_err = err; worst = i; }   /* NaN is worst */
+        if (isnan(err)) err = INFINITY;
+        if (err > worst_err) { worst_err = err; worst = i; }
     }
     long madds = (long)g->m * g->n * g->k;
     CHECK_NEAR(tensor_get(t[2], worst), want[worst], g->dt == DT_F64 ? 1e-12 : 1e-5,

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs every test: C unit tests, golden outputs of the examples, error
+# messages of bad scripts, PyTorch reference values, and a bounded fuzz run.
+# Ends with the line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+NNL=$BUILD/nnl
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()   { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | head -40; return 0; }
+
+# 1. C unit tests: one PASS/FAIL line per check
+for t in "$BUILD"/tests/*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    "$t" > "$tmp/unit.out" 2>&1
+    rc=$?
+    p=$(grep -c '^PASS ' "$tmp/unit.out"); f=$(grep -c '^FAIL ' "$tmp/unit.out")
+    passed=$((passed + p)); failed=$((failed + f))
+    grep '^FAIL ' "$tmp/unit.out" | sed "s/^/$name: /"
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then fail "$name exited with $rc" "$tmp/unit.out"; fi
+done
+
+# 2. golden tests: each example (and each tests/golden/*.nnl) against its expected output
+for src in examples/*.nnl tests/golden/*.nnl; do
+    [ -f "$src" ] || continue
+    expected=tests/golden/$(basename "${src%.nnl}").out
+    if [ ! -f "$expected" ]; then fail "$src: no expected output $expected"; continue; fi
+    "$NNL" "$src" > "$tmp/out" 2>&1
+    echo "exit $?" >> "$tmp/out"
+    if diff -u "$expected" "$tmp/out" > "$tmp/diff"; then ok "$src"; else fail "$src" "$tmp/diff"; fi
+done
+
+# xor must actually learn XOR, whatever the golden file says
+"$NNL" examples/xor.nnl > "$tmp/xor" 2>&1
+if awk '/^loss = / { loss = $3 } /^accuracy = / { acc = $3 }
+        END { exit !(loss != "" && loss < 0.01 && acc == 1) }' "$tmp/xor"; then ok "xor learns (loss < 0.01, accuracy 1)"
+else fail "xor learns (loss < 0.01, accuracy 1)" "$tmp/xor"; fi
+
+# 3. error tests: exact message on stderr, exit status 1 (or NAME.status)
+for src in tests/errors/*.nnl; do
+    [ -f "$src" ] || continue
+    base=${src%.nnl}
+    want_status=1
+    [ -f "$base.status" ] && want_status=$(cat "$base.status")
+    "$NNL" "$src" > "$tmp/stdout" 2> "$tmp/stderr"
+    status=$?
+    if [ $status -ne "$want_status" ]; then
+        echo "exit status $status, expected $want_status" > "$tmp/why"; cat "$tmp/stderr" >> "$tmp/why"
+        fail "$src" "$tmp/why"
+    elif ! diff -u "$base.err" "$tmp/stderr" > "$tmp/diff"; then fail "$src" "$tmp/diff"
+    else ok "$src"; fi
+done
+
+# 4. reference values from PyTorch (tests/reference/gen_reference.py wrote *.expected)
+for src in tests/reference/*.nnl; do
+    [ -f "$src" ] || continue
+    "$NNL" "$src" > "$tmp/out" 2>&1
+    if awk -v tol=1e-5 -f tests/numdiff.awk "${src%.nnl}.expected" "$tmp/out" > "$tmp/why" 2>&1; then ok "$src"
+    else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
+done
+
+# 5. command-line misuse exits with 2
+"$NNL" > /dev/null 2>&1; [ $? -eq 2 ] && ok "no arguments: exit 2" || fail "no arguments: exit 2"
+"$NNL" --bogus x.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "unknown option: exit 2" || fail "unknown option: exit 2"
+"$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
+if [ $st -eq 1 ] && grep -q "tests/does-not-exist.nnl" "$tmp/err"; then ok "missing file"; else fail "missing file" "$tmp/err"; fi
+
+# 6. bounded fuzz run of the parser, when the fuzz target was built
+if [ -x "$BUILD/fuzz/fuzz_parser" ]; then
+    if "$BUILD/fuzz/fuzz_parser" -runs=20000 -seed=1 -max_len=512 tests/fuzz/corpus > "$tmp/fuzz" 2>&1; then ok "fuzz_parser 20000 runs"
+    else fail "fuzz_parser" "$tmp/fuzz"; fi
+fi
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
