@@ -1,7 +1,7 @@
 /* nnl.y — the grammar.  Builds the AST (src/ast.h); checks nothing beyond
  * syntax: names, arity and shapes are the resolver's and evaluator's job. */
 %define api.pure full
-%define parse.error verbose
+%define parse.error detailed
 %locations
 %expect 0
 %param {void *scanner}
@@ -221,6 +221,10 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
     const char *prefix = "syntax error, ";
     if (strncmp(msg, prefix, strlen(prefix)) == 0) msg += strlen(prefix);
     diag_error(LOC(*l), "syntax error: %s", msg);
+    if (ls->depth > 0 && ls->depth <= MAX_OPEN_BRACKETS) {
+        int d = ls->depth - 1;
+        diag_note(ls->open[d], "the '%c' opened here is not closed", ls->open_char[d]);
+    }
 }
 
 Node *parse_source(Arena *ar, const char *file, const char *text) {

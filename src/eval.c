@@ -86,6 +86,12 @@ void global_set(Interp *I, const char *name, Value v) {
     I->globals[I->nglobals++] = (Binding){ name, v };
 }
 
+/* C_DEF stands for any function; the others for themselves */
+static bool kind_matches(const Callable *fn, int want_kind) {
+    if (want_kind == C_DEF) return fn->kind != C_LAYER && fn->kind != C_OPTIMIZER;
+    return (int)fn->kind == want_kind;
+}
+
 /* want_kind: -1 any value; otherwise a CallableKind the name should have. */
 const char *suggest(Interp *I, Frame *f, const char *name, int want_kind) {
     const char *best = NULL;
@@ -95,7 +101,7 @@ const char *suggest(Interp *I, Frame *f, const char *name, int want_kind) {
         Binding *b = pass ? I->globals : f ? f->b : NULL;
         int n = pass ? I->nglobals : f ? f->n : 0;
         for (int i = 0; i < n; i++) {
-            if (want_kind >= 0 && (b[i].v.kind != V_FUNC || (int)b[i].v.fn->kind != want_kind)) continue;
+            if (want_kind >= 0 && !(b[i].v.kind == V_FUNC && kind_matches(b[i].v.fn, want_kind))) continue;
             if (strchr(b[i].name, '(')) continue;
             int d = levenshtein(name, b[i].name);
             if (d <= limit && d < best_d) { best = b[i].name; best_d = d; }

@@ -62,8 +62,18 @@ static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
     Binding *kw = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(n + 1));
     for (int i = 0; i < n; i++) {
         const Node *a = use->kids.items[i];
-        if (a->kind == N_KWARG) kw[nkw++] = (Binding){ a->name, eval_expr(I, NULL, a->a) };
-        else args[nargs++] = eval_expr(I, NULL, a);
+        const Node *e = a->kind == N_KWARG ? a->a : a;
+        const char *param = a->kind == N_KWARG ? a->name
+                          : nargs < l->def->nparams ? l->def->param_names[nargs] : NULL;
+        /* `dense 2 sigmoidd` is an unknown activation, not just an unknown name */
+        const Node *callee = e->kind == N_CALL ? e->a : e;
+        if (param == intern("activation") && callee->kind == N_NAME && !global_find(I, callee->name)) {
+            const char *s = suggest(I, NULL, callee->name, C_DEF);
+            if (s) fail_at(callee->loc, "unknown activation '%s'; did you mean '%s'?", callee->name, s);
+            fail_at(callee->loc, "unknown activation '%s'", callee->name);
+        }
+        if (a->kind == N_KWARG) kw[nkw++] = (Binding){ a->name, eval_expr(I, NULL, e) };
+        else args[nargs++] = eval_expr(I, NULL, e);
     }
     Value *vals = bind_all(I, l->def, args, nargs, kw, nkw, use->loc);
     l->nargs = l->def->nparams;

@@ -42,7 +42,8 @@ if awk '/^loss = / { loss = $3 } /^accuracy = / { acc = $3 }
         END { exit !(loss != "" && loss < 0.01 && acc == 1) }' "$tmp/xor"; then ok "xor learns (loss < 0.01, accuracy 1)"
 else fail "xor learns (loss < 0.01, accuracy 1)" "$tmp/xor"; fi
 
-# 3. error tests: exact message on stderr, exit status 1 (or NAME.status)
+# 3. error tests: exact message on stderr, exit status 1 (or NAME.status), and
+#    stdout equal to NAME.out where there is one (nothing runs before a check fails)
 for src in tests/errors/*.nnl; do
     [ -f "$src" ] || continue
     base=${src%.nnl}
@@ -54,6 +55,7 @@ for src in tests/errors/*.nnl; do
         echo "exit status $status, expected $want_status" > "$tmp/why"; cat "$tmp/stderr" >> "$tmp/why"
         fail "$src" "$tmp/why"
     elif ! diff -u "$base.err" "$tmp/stderr" > "$tmp/diff"; then fail "$src" "$tmp/diff"
+    elif [ -f "$base.out" ] && ! diff -u "$base.out" "$tmp/stdout" > "$tmp/diff"; then fail "$src (stdout)" "$tmp/diff"
     else ok "$src"; fi
 done
 
