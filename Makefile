@@ -68,6 +68,6 @@ demo: $(BUILD)/nnl
 	$(BUILD)/nnl examples/xor.nnl
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang
 
 .PHONY: all test demo clean

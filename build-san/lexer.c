@@ -1,9 +1,11 @@
 #line 2 "build-san/lexer.c"
 #include "ast.h"
+enum { MAX_OPEN_BRACKETS = 64 };
 typedef struct LexState { int depth; int eof_nl_sent; int col; int line;
-                          const char *file; int bad; } LexState;
+                          const char *file; int bad;
+                          SrcLoc open[MAX_OPEN_BRACKETS]; char open_char[MAX_OPEN_BRACKETS]; } LexState;
 
-#line 7 "build-san/lexer.c"
+#line 9 "build-san/lexer.c"
 
 #define  YY_INT_ALIGNED short int
 
@@ -549,7 +551,7 @@ static const flex_int16_t yy_chk[228] =
  * where a tensor literal or argument list may span lines. */
 #define YY_NO_INPUT 1
 
-#line 14 "grammar/nnl.l"
+#line 16 "grammar/nnl.l"
 #include "parser.h"
 #include <stdlib.h>
 #include <string.h>
@@ -565,8 +567,8 @@ static SrcLoc here(YYLTYPE *l, LexState *s) {
     SrcLoc loc = { s->file, l->first_line, l->first_column };
     return loc;
 }
-#line 569 "build-san/lexer.c"
-#line 570 "build-san/lexer.c"
+#line 571 "build-san/lexer.c"
+#line 572 "build-san/lexer.c"
 
 #define INITIAL 0
 
@@ -846,10 +848,10 @@ YY_DECL
 		}
 
 	{
-#line 34 "grammar/nnl.l"
+#line 36 "grammar/nnl.l"
 
 
-#line 853 "build-san/lexer.c"
+#line 855 "build-san/lexer.c"
 
 	while ( /*CONSTCOND*/1 )		/* loops until end-of-file is reached */
 		{
@@ -904,40 +906,40 @@ do_action:	/* This label is used only to access EOF actions. */
 
 case 1:
 YY_RULE_SETUP
-#line 36 "grammar/nnl.l"
+#line 38 "grammar/nnl.l"
 { }
 	YY_BREAK
 case 2:
 YY_RULE_SETUP
-#line 37 "grammar/nnl.l"
+#line 39 "grammar/nnl.l"
 { }
 	YY_BREAK
 case 3:
 /* rule 3 can match eol */
 YY_RULE_SETUP
-#line 38 "grammar/nnl.l"
+#line 40 "grammar/nnl.l"
 { yyextra->line++; yyextra->col = 1; }
 	YY_BREAK
 case 4:
 /* rule 4 can match eol */
 YY_RULE_SETUP
-#line 39 "grammar/nnl.l"
+#line 41 "grammar/nnl.l"
 { int d = yyextra->depth; yyextra->line++; yyextra->col = 1;
                       if (d == 0) return NL; }
 	YY_BREAK
 case 5:
 YY_RULE_SETUP
-#line 41 "grammar/nnl.l"
+#line 43 "grammar/nnl.l"
 { if (yyextra->depth == 0) return NL; diag_error(here(yylloc, yyextra), "';' inside brackets"); yyextra->bad = 1; return BAD; }
 	YY_BREAK
 case 6:
 YY_RULE_SETUP
-#line 43 "grammar/nnl.l"
+#line 45 "grammar/nnl.l"
 { yylval->num = strtod(yytext, NULL); return NUM; }
 	YY_BREAK
 case 7:
 YY_RULE_SETUP
-#line 45 "grammar/nnl.l"
+#line 47 "grammar/nnl.l"
 {
                       char *s = malloc(yyleng);
                       int k = 0;
@@ -953,213 +955,217 @@ YY_RULE_SETUP
 	YY_BREAK
 case 8:
 YY_RULE_SETUP
-#line 57 "grammar/nnl.l"
+#line 59 "grammar/nnl.l"
 { diag_error(here(yylloc, yyextra), "unterminated string"); yyextra->bad = 1; return BAD; }
 	YY_BREAK
 case 9:
 YY_RULE_SETUP
-#line 59 "grammar/nnl.l"
+#line 61 "grammar/nnl.l"
 { return ARROW; }
 	YY_BREAK
 case 10:
 YY_RULE_SETUP
-#line 60 "grammar/nnl.l"
+#line 62 "grammar/nnl.l"
 { return EQ; }
 	YY_BREAK
 case 11:
 YY_RULE_SETUP
-#line 61 "grammar/nnl.l"
+#line 63 "grammar/nnl.l"
 { return NE; }
 	YY_BREAK
 case 12:
 YY_RULE_SETUP
-#line 62 "grammar/nnl.l"
+#line 64 "grammar/nnl.l"
 { return LE; }
 	YY_BREAK
 case 13:
 YY_RULE_SETUP
-#line 63 "grammar/nnl.l"
+#line 65 "grammar/nnl.l"
 { return GE; }
 	YY_BREAK
 case 14:
 YY_RULE_SETUP
-#line 64 "grammar/nnl.l"
+#line 66 "grammar/nnl.l"
 { return PLUSEQ; }
 	YY_BREAK
 case 15:
 YY_RULE_SETUP
-#line 65 "grammar/nnl.l"
+#line 67 "grammar/nnl.l"
 { return MINUSEQ; }
 	YY_BREAK
 case 16:
 YY_RULE_SETUP
-#line 66 "grammar/nnl.l"
+#line 68 "grammar/nnl.l"
 { return TIMESEQ; }
 	YY_BREAK
 case 17:
 YY_RULE_SETUP
-#line 67 "grammar/nnl.l"
+#line 69 "grammar/nnl.l"
 { return DIVEQ; }
 	YY_BREAK
 case 18:
 YY_RULE_SETUP
-#line 68 "grammar/nnl.l"
-{ yyextra->depth++; return yytext[0]; }
+#line 70 "grammar/nnl.l"
+{ if (yyextra->depth < MAX_OPEN_BRACKETS) {
+                          yyextra->open[yyextra->depth] = here(yylloc, yyextra);
+                          yyextra->open_char[yyextra->depth] = yytext[0];
+                      }
+                      yyextra->depth++; return yytext[0]; }
 	YY_BREAK
 case 19:
 YY_RULE_SETUP
-#line 69 "grammar/nnl.l"
+#line 75 "grammar/nnl.l"
 { if (yyextra->depth > 0) yyextra->depth--; return yytext[0]; }
 	YY_BREAK
 case 20:
 YY_RULE_SETUP
-#line 70 "grammar/nnl.l"
+#line 76 "grammar/nnl.l"
 { return yytext[0]; }
 	YY_BREAK
 case 21:
 YY_RULE_SETUP
-#line 72 "grammar/nnl.l"
+#line 78 "grammar/nnl.l"
 { return DATA; }
 	YY_BREAK
 case 22:
 YY_RULE_SETUP
-#line 73 "grammar/nnl.l"
+#line 79 "grammar/nnl.l"
 { return MODEL; }
 	YY_BREAK
 case 23:
 YY_RULE_SETUP
-#line 74 "grammar/nnl.l"
+#line 80 "grammar/nnl.l"
 { return INPUT; }
 	YY_BREAK
 case 24:
 YY_RULE_SETUP
-#line 75 "grammar/nnl.l"
+#line 81 "grammar/nnl.l"
 { return INIT; }
 	YY_BREAK
 case 25:
 YY_RULE_SETUP
-#line 76 "grammar/nnl.l"
+#line 82 "grammar/nnl.l"
 { return LOSS; }
 	YY_BREAK
 case 26:
 YY_RULE_SETUP
-#line 77 "grammar/nnl.l"
+#line 83 "grammar/nnl.l"
 { return OPTIMIZER; }
 	YY_BREAK
 case 27:
 YY_RULE_SETUP
-#line 78 "grammar/nnl.l"
+#line 84 "grammar/nnl.l"
 { return SEED; }
 	YY_BREAK
 case 28:
 YY_RULE_SETUP
-#line 79 "grammar/nnl.l"
+#line 85 "grammar/nnl.l"
 { return PRECISION; }
 	YY_BREAK
 case 29:
 YY_RULE_SETUP
-#line 80 "grammar/nnl.l"
+#line 86 "grammar/nnl.l"
 { return TRAIN; }
 	YY_BREAK
 case 30:
 YY_RULE_SETUP
-#line 81 "grammar/nnl.l"
+#line 87 "grammar/nnl.l"
 { return BACKWARD; }
 	YY_BREAK
 case 31:
 YY_RULE_SETUP
-#line 82 "grammar/nnl.l"
+#line 88 "grammar/nnl.l"
 { return EVALUATE; }
 	YY_BREAK
 case 32:
 YY_RULE_SETUP
-#line 83 "grammar/nnl.l"
+#line 89 "grammar/nnl.l"
 { return ON; }
 	YY_BREAK
 case 33:
 YY_RULE_SETUP
-#line 84 "grammar/nnl.l"
+#line 90 "grammar/nnl.l"
 { return PRINT; }
 	YY_BREAK
 case 34:
 YY_RULE_SETUP
-#line 85 "grammar/nnl.l"
+#line 91 "grammar/nnl.l"
 { return GRAD; }
 	YY_BREAK
 case 35:
 YY_RULE_SETUP
-#line 86 "grammar/nnl.l"
+#line 92 "grammar/nnl.l"
 { return DEF; }
 	YY_BREAK
 case 36:
 YY_RULE_SETUP
-#line 87 "grammar/nnl.l"
+#line 93 "grammar/nnl.l"
 { return LAYER; }
 	YY_BREAK
 case 37:
 YY_RULE_SETUP
-#line 88 "grammar/nnl.l"
+#line 94 "grammar/nnl.l"
 { return PARAM; }
 	YY_BREAK
 case 38:
 YY_RULE_SETUP
-#line 89 "grammar/nnl.l"
+#line 95 "grammar/nnl.l"
 { return FORWARD; }
 	YY_BREAK
 case 39:
 YY_RULE_SETUP
-#line 90 "grammar/nnl.l"
+#line 96 "grammar/nnl.l"
 { return STATE; }
 	YY_BREAK
 case 40:
 YY_RULE_SETUP
-#line 91 "grammar/nnl.l"
+#line 97 "grammar/nnl.l"
 { return IF; }
 	YY_BREAK
 case 41:
 YY_RULE_SETUP
-#line 92 "grammar/nnl.l"
+#line 98 "grammar/nnl.l"
 { return ELSE; }
 	YY_BREAK
 case 42:
 YY_RULE_SETUP
-#line 93 "grammar/nnl.l"
+#line 99 "grammar/nnl.l"
 { return TRUE; }
 	YY_BREAK
 case 43:
 YY_RULE_SETUP
-#line 94 "grammar/nnl.l"
+#line 100 "grammar/nnl.l"
 { return FALSE; }
 	YY_BREAK
 case 44:
 YY_RULE_SETUP
-#line 95 "grammar/nnl.l"
+#line 101 "grammar/nnl.l"
 { return WITH; }
 	YY_BREAK
 case 45:
 YY_RULE_SETUP
-#line 97 "grammar/nnl.l"
+#line 103 "grammar/nnl.l"
 { yylval->str = intern(yytext); return NAME; }
 	YY_BREAK
 case 46:
 YY_RULE_SETUP
-#line 99 "grammar/nnl.l"
+#line 105 "grammar/nnl.l"
 { unsigned char c = (unsigned char)yytext[0];
                       if (c >= 32 && c < 127) diag_error(here(yylloc, yyextra), "unexpected character '%c'", c);
                       else diag_error(here(yylloc, yyextra), "unexpected byte 0x%02x", c);
                       yyextra->bad = 1; return BAD; }
 	YY_BREAK
 case YY_STATE_EOF(INITIAL):
-#line 104 "grammar/nnl.l"
+#line 110 "grammar/nnl.l"
 { if (!yyextra->eof_nl_sent) { yyextra->eof_nl_sent = 1; return NL; }
                       return 0; }
 	YY_BREAK
 case 47:
 YY_RULE_SETUP
-#line 107 "grammar/nnl.l"
+#line 113 "grammar/nnl.l"
 ECHO;
 	YY_BREAK
-#line 1163 "build-san/lexer.c"
+#line 1169 "build-san/lexer.c"
 
 	case YY_END_OF_BUFFER:
 		{
@@ -2313,6 +2319,6 @@ void yyfree (void * ptr , yyscan_t yyscanner)
 
 #define YYTABLES_NAME "yytables"
 
-#line 107 "grammar/nnl.l"
+#line 113 "grammar/nnl.l"
 
 

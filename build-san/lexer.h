@@ -4,10 +4,12 @@
 
 #line 6 "build-san/lexer.h"
 #include "ast.h"
+enum { MAX_OPEN_BRACKETS = 64 };
 typedef struct LexState { int depth; int eof_nl_sent; int col; int line;
-                          const char *file; int bad; } LexState;
+                          const char *file; int bad;
+                          SrcLoc open[MAX_OPEN_BRACKETS]; char open_char[MAX_OPEN_BRACKETS]; } LexState;
 
-#line 11 "build-san/lexer.h"
+#line 13 "build-san/lexer.h"
 
 #define  YY_INT_ALIGNED short int
 
@@ -519,9 +521,9 @@ extern int yylex \
 #undef yyTABLES_NAME
 #endif
 
-#line 107 "grammar/nnl.l"
+#line 113 "grammar/nnl.l"
 
 
-#line 526 "build-san/lexer.h"
+#line 528 "build-san/lexer.h"
 #undef yyIN_HEADER
 #endif /* yyHEADER_H */

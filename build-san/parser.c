@@ -605,30 +605,25 @@ static const yytype_uint8 yyrline[] =
    YYSYMBOL.  No bounds checking.  */
 static const char *yysymbol_name (yysymbol_kind_t yysymbol) YY_ATTRIBUTE_UNUSED;
 
-/* YYTNAME[SYMBOL-NUM] -- String name of the symbol SYMBOL-NUM.
-   First, the terminals, then, starting at YYNTOKENS, nonterminals.  */
-static const char *const yytname[] =
-{
-  "\"end of file\"", "error", "\"invalid token\"", "\"number\"",
-  "\"name\"", "\"string\"", "\"end of line\"", "\"'->'\"", "\"'=='\"",
-  "\"'!='\"", "\"'<='\"", "\"'>='\"", "\"'+='\"", "\"'-='\"", "\"'*='\"",
-  "\"'/='\"", "\"'data'\"", "\"'model'\"", "\"'input'\"", "\"'init'\"",
-  "\"'loss'\"", "\"'optimizer'\"", "\"'seed'\"", "\"'precision'\"",
-  "\"'train'\"", "\"'backward'\"", "\"'evaluate'\"", "\"'on'\"",
-  "\"'print'\"", "\"'grad'\"", "\"'def'\"", "\"'layer'\"", "\"'param'\"",
-  "\"'forward'\"", "\"'state'\"", "\"'if'\"", "\"'else'\"", "\"'true'\"",
-  "\"'false'\"", "\"'with'\"", "\"invalid token\"", "'<'", "'>'", "'+'",
-  "'-'", "'*'", "'/'", "'@'", "UMINUS", "'^'", "'{'", "'}'", "'='", "'('",
-  "')'", "'['", "']'", "':'", "','", "'.'", "'\\''", "$accept", "program",
-  "lines", "block", "stmt", "else_part", "callee", "opts", "data_lines",
-  "model_lines", "layer_args", "layer_arg", "kwargs", "kwarg", "exprs",
-  "expr", "postfix", "primary", "elems", "args", "arglist", "arg", YY_NULLPTR
-};
-
 static const char *
 yysymbol_name (yysymbol_kind_t yysymbol)
 {
-  return yytname[yysymbol];
+  static const char *const yy_sname[] =
+  {
+  "end of file", "error", "invalid token", "number", "name", "string",
+  "end of line", "'->'", "'=='", "'!='", "'<='", "'>='", "'+='", "'-='",
+  "'*='", "'/='", "'data'", "'model'", "'input'", "'init'", "'loss'",
+  "'optimizer'", "'seed'", "'precision'", "'train'", "'backward'",
+  "'evaluate'", "'on'", "'print'", "'grad'", "'def'", "'layer'", "'param'",
+  "'forward'", "'state'", "'if'", "'else'", "'true'", "'false'", "'with'",
+  "invalid token", "'<'", "'>'", "'+'", "'-'", "'*'", "'/'", "'@'",
+  "UMINUS", "'^'", "'{'", "'}'", "'='", "'('", "')'", "'['", "']'", "':'",
+  "','", "'.'", "'\\''", "$accept", "program", "lines", "block", "stmt",
+  "else_part", "callee", "opts", "data_lines", "model_lines", "layer_args",
+  "layer_arg", "kwargs", "kwarg", "exprs", "expr", "postfix", "primary",
+  "elems", "args", "arglist", "arg", YY_NULLPTR
+  };
+  return yy_sname[yysymbol];
 }
 #endif
 
@@ -1222,55 +1217,6 @@ yystpcpy (char *yydest, const char *yysrc)
 # endif
 #endif
 
-#ifndef yytnamerr
-/* Copy to YYRES the contents of YYSTR after stripping away unnecessary
-   quotes and backslashes, so that it's suitable for yyerror.  The
-   heuristic is that double-quoting is unnecessary unless the string
-   contains an apostrophe, a comma, or backslash (other than
-   backslash-backslash).  YYSTR is taken from yytname.  If YYRES is
-   null, do not copy; instead, return the length of what the result
-   would have been.  */
-static YYPTRDIFF_T
-yytnamerr (char *yyres, const char *yystr)
-{
-  if (*yystr == '"')
-    {
-      YYPTRDIFF_T yyn = 0;
-      char const *yyp = yystr;
-      for (;;)
-        switch (*++yyp)
-          {
-          case '\'':
-          case ',':
-            goto do_not_strip_quotes;
-
-          case '\\':
-            if (*++yyp != '\\')
-              goto do_not_strip_quotes;
-            else
-              goto append;
-
-          append:
-          default:
-            if (yyres)
-              yyres[yyn] = *yyp;
-            yyn++;
-            break;
-
-          case '"':
-            if (yyres)
-              yyres[yyn] = '\0';
-            return yyn;
-          }
-    do_not_strip_quotes: ;
-    }
-
-  if (yyres)
-    return yystpcpy (yyres, yystr) - yyres;
-  else
-    return yystrlen (yystr);
-}
-#endif
 
 
 static int
@@ -1368,7 +1314,7 @@ yysyntax_error (YYPTRDIFF_T *yymsg_alloc, char **yymsg,
     for (yyi = 0; yyi < yycount; ++yyi)
       {
         YYPTRDIFF_T yysize1
-          = yysize + yytnamerr (YY_NULLPTR, yytname[yyarg[yyi]]);
+          = yysize + yystrlen (yysymbol_name (yyarg[yyi]));
         if (yysize <= yysize1 && yysize1 <= YYSTACK_ALLOC_MAXIMUM)
           yysize = yysize1;
         else
@@ -1394,7 +1340,7 @@ yysyntax_error (YYPTRDIFF_T *yymsg_alloc, char **yymsg,
     while ((*yyp = *yyformat) != '\0')
       if (*yyp == '%' && yyformat[1] == 's' && yyi < yycount)
         {
-          yyp += yytnamerr (yyp, yytname[yyarg[yyi++]]);
+          yyp = yystpcpy (yyp, yysymbol_name (yyarg[yyi++]));
           yyformat += 2;
         }
       else
@@ -1725,502 +1671,502 @@ yyreduce:
   case 2: /* program: lines  */
 #line 52 "grammar/nnl.y"
                                 { ctx->root = with_kids(NEW(N_BLOCK, (yyloc)), (yyvsp[0].list)); }
-#line 1729 "build-san/parser.c"
+#line 1675 "build-san/parser.c"
     break;
 
   case 3: /* lines: %empty  */
 #line 55 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; }
-#line 1735 "build-san/parser.c"
+#line 1681 "build-san/parser.c"
     break;
 
   case 4: /* lines: lines "end of line"  */
 #line 56 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-1].list); }
-#line 1741 "build-san/parser.c"
+#line 1687 "build-san/parser.c"
     break;
 
   case 5: /* lines: lines stmt "end of line"  */
 #line 57 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-2].list); list_push(ctx->ar, &(yyval.list), (yyvsp[-1].node)); }
-#line 1747 "build-san/parser.c"
+#line 1693 "build-san/parser.c"
     break;
 
   case 6: /* block: '{' lines '}'  */
 #line 60 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_BLOCK, (yylsp[-2])), (yyvsp[-1].list)); }
-#line 1753 "build-san/parser.c"
+#line 1699 "build-san/parser.c"
     break;
 
   case 7: /* stmt: expr  */
 #line 63 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_EXPR_STMT, (yylsp[0])); (yyval.node)->a = (yyvsp[0].node); }
-#line 1759 "build-san/parser.c"
+#line 1705 "build-san/parser.c"
     break;
 
   case 8: /* stmt: "name" '=' expr  */
 #line 64 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_ASSIGN, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->op = '='; (yyval.node)->a = (yyvsp[0].node); }
-#line 1765 "build-san/parser.c"
+#line 1711 "build-san/parser.c"
     break;
 
   case 9: /* stmt: "name" "'+='" expr  */
 #line 65 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_ASSIGN, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->op = '+'; (yyval.node)->a = (yyvsp[0].node); }
-#line 1771 "build-san/parser.c"
+#line 1717 "build-san/parser.c"
     break;
 
   case 10: /* stmt: "name" "'-='" expr  */
 #line 66 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_ASSIGN, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->op = '-'; (yyval.node)->a = (yyvsp[0].node); }
-#line 1777 "build-san/parser.c"
+#line 1723 "build-san/parser.c"
     break;
 
   case 11: /* stmt: "name" "'*='" expr  */
 #line 67 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_ASSIGN, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->op = '*'; (yyval.node)->a = (yyvsp[0].node); }
-#line 1783 "build-san/parser.c"
+#line 1729 "build-san/parser.c"
     break;
 
   case 12: /* stmt: "name" "'/='" expr  */
 #line 68 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_ASSIGN, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->op = '/'; (yyval.node)->a = (yyvsp[0].node); }
-#line 1789 "build-san/parser.c"
+#line 1735 "build-san/parser.c"
     break;
 
   case 13: /* stmt: "'if'" expr block else_part  */
 #line 69 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_IF, (yylsp[-3])); (yyval.node)->a = (yyvsp[-2].node); (yyval.node)->b = (yyvsp[-1].node); (yyval.node)->c = (yyvsp[0].node); }
-#line 1795 "build-san/parser.c"
+#line 1741 "build-san/parser.c"
     break;
 
   case 14: /* stmt: "'print'" expr  */
 #line 70 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_PRINT, (yylsp[-1])); (yyval.node)->a = (yyvsp[0].node); }
-#line 1801 "build-san/parser.c"
+#line 1747 "build-san/parser.c"
     break;
 
   case 15: /* stmt: "'data'" "name" '{' data_lines '}'  */
 #line 71 "grammar/nnl.y"
                                    { (yyval.node) = with_kids(NEW(N_DATA, (yylsp[-4])), (yyvsp[-1].list)); (yyval.node)->name = (yyvsp[-3].str); }
-#line 1807 "build-san/parser.c"
+#line 1753 "build-san/parser.c"
     break;
 
   case 16: /* stmt: "'model'" "name" '{' model_lines '}'  */
 #line 72 "grammar/nnl.y"
                                      { (yyval.node) = with_kids(NEW(N_MODEL, (yylsp[-4])), (yyvsp[-1].list)); (yyval.node)->name = (yyvsp[-3].str); }
-#line 1813 "build-san/parser.c"
+#line 1759 "build-san/parser.c"
     break;
 
   case 17: /* stmt: "'init'" callee  */
 #line 73 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_SETTING, (yylsp[-1])); (yyval.node)->op = SETTING_INIT; (yyval.node)->a = (yyvsp[0].node); }
-#line 1819 "build-san/parser.c"
+#line 1765 "build-san/parser.c"
     break;
 
   case 18: /* stmt: "'loss'" callee  */
 #line 74 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_SETTING, (yylsp[-1])); (yyval.node)->op = SETTING_LOSS; (yyval.node)->a = (yyvsp[0].node); }
-#line 1825 "build-san/parser.c"
+#line 1771 "build-san/parser.c"
     break;
 
   case 19: /* stmt: "'optimizer'" callee  */
 #line 75 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_SETTING, (yylsp[-1])); (yyval.node)->op = SETTING_OPTIMIZER; (yyval.node)->a = (yyvsp[0].node); }
-#line 1831 "build-san/parser.c"
+#line 1777 "build-san/parser.c"
     break;
 
   case 20: /* stmt: "'optimizer'" "name" '(' args ')' block  */
 #line 77 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_OPTIMIZER_DEF, (yylsp[-5])), (yyvsp[-2].list)); (yyval.node)->name = (yyvsp[-4].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 1837 "build-san/parser.c"
+#line 1783 "build-san/parser.c"
     break;
 
   case 21: /* stmt: "'seed'" expr  */
 #line 78 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_SEED, (yylsp[-1])); (yyval.node)->a = (yyvsp[0].node); }
-#line 1843 "build-san/parser.c"
+#line 1789 "build-san/parser.c"
     break;
 
   case 22: /* stmt: "'precision'" "name"  */
 #line 79 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_PRECISION, (yylsp[-1])); (yyval.node)->name = (yyvsp[0].str); (yyval.node)->loc = LOC((yylsp[0])); }
-#line 1849 "build-san/parser.c"
+#line 1795 "build-san/parser.c"
     break;
 
   case 23: /* stmt: "'train'" "name" "'on'" "name" opts  */
 #line 80 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_TRAIN, (yylsp[-4])), (yyvsp[0].list)); (yyval.node)->name = (yyvsp[-3].str); (yyval.node)->label = (yyvsp[-1].str); }
-#line 1855 "build-san/parser.c"
+#line 1801 "build-san/parser.c"
     break;
 
   case 24: /* stmt: "'backward'" "name" "'on'" "name"  */
 #line 81 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_BACKWARD, (yylsp[-3])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->label = (yyvsp[0].str); }
-#line 1861 "build-san/parser.c"
+#line 1807 "build-san/parser.c"
     break;
 
   case 25: /* stmt: "'evaluate'" "name" "'on'" "name"  */
 #line 82 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_EVALUATE, (yylsp[-3])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->label = (yyvsp[0].str); }
-#line 1867 "build-san/parser.c"
+#line 1813 "build-san/parser.c"
     break;
 
   case 26: /* stmt: "'def'" "name" '(' args ')' '=' expr  */
 #line 84 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_DEF, (yylsp[-6])), (yyvsp[-3].list)); (yyval.node)->name = (yyvsp[-5].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 1873 "build-san/parser.c"
+#line 1819 "build-san/parser.c"
     break;
 
   case 27: /* stmt: "'def'" "name" '(' args ')' block  */
 #line 86 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_DEF, (yylsp[-5])), (yyvsp[-2].list)); (yyval.node)->name = (yyvsp[-4].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 1879 "build-san/parser.c"
+#line 1825 "build-san/parser.c"
     break;
 
   case 28: /* stmt: "'layer'" "name" '(' args ')' block  */
 #line 88 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_LAYER_DEF, (yylsp[-5])), (yyvsp[-2].list)); (yyval.node)->name = (yyvsp[-4].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 1885 "build-san/parser.c"
+#line 1831 "build-san/parser.c"
     break;
 
   case 29: /* stmt: "'param'" "name" '[' exprs ']'  */
 #line 89 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_PARAM, (yylsp[-4])), (yyvsp[-1].list)); (yyval.node)->name = (yyvsp[-3].str); }
-#line 1891 "build-san/parser.c"
+#line 1837 "build-san/parser.c"
     break;
 
   case 30: /* stmt: "'param'" "name" '[' exprs ']' "'init'" expr  */
 #line 91 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_PARAM, (yylsp[-6])), (yyvsp[-3].list)); (yyval.node)->name = (yyvsp[-5].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 1897 "build-san/parser.c"
+#line 1843 "build-san/parser.c"
     break;
 
   case 31: /* stmt: "'forward'" '(' "name" ')' block  */
 #line 92 "grammar/nnl.y"
                                  { (yyval.node) = NEW(N_FORWARD, (yylsp[-4])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 1903 "build-san/parser.c"
+#line 1849 "build-san/parser.c"
     break;
 
   case 32: /* stmt: "'state'" kwargs  */
 #line 93 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_STATE, (yylsp[-1])), (yyvsp[0].list)); }
-#line 1909 "build-san/parser.c"
+#line 1855 "build-san/parser.c"
     break;
 
   case 33: /* else_part: %empty  */
 #line 96 "grammar/nnl.y"
                                 { (yyval.node) = NULL; }
-#line 1915 "build-san/parser.c"
+#line 1861 "build-san/parser.c"
     break;
 
   case 34: /* else_part: "'else'" block  */
 #line 97 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[0].node); }
-#line 1921 "build-san/parser.c"
+#line 1867 "build-san/parser.c"
     break;
 
   case 35: /* else_part: "'else'" "'if'" expr block else_part  */
 #line 99 "grammar/nnl.y"
                                 { Node *n = NEW(N_IF, (yylsp[-3])); n->a = (yyvsp[-2].node); n->b = (yyvsp[-1].node); n->c = (yyvsp[0].node);
                                   (yyval.node) = NEW(N_BLOCK, (yylsp[-3])); list_push(ctx->ar, &(yyval.node)->kids, n); }
-#line 1928 "build-san/parser.c"
+#line 1874 "build-san/parser.c"
     break;
 
   case 36: /* callee: "name"  */
 #line 103 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_NAME, (yylsp[0])); (yyval.node)->name = (yyvsp[0].str); }
-#line 1934 "build-san/parser.c"
+#line 1880 "build-san/parser.c"
     break;
 
   case 37: /* callee: "name" '(' args ')'  */
 #line 104 "grammar/nnl.y"
                                 { Node *f = NEW(N_NAME, (yylsp[-3])); f->name = (yyvsp[-3].str);
                                   (yyval.node) = with_kids(NEW(N_CALL, (yylsp[-3])), (yyvsp[-1].list)); (yyval.node)->a = f; }
-#line 1941 "build-san/parser.c"
+#line 1887 "build-san/parser.c"
     break;
 
   case 38: /* opts: %empty  */
 #line 108 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; }
-#line 1947 "build-san/parser.c"
+#line 1893 "build-san/parser.c"
     break;
 
   case 39: /* opts: opts "name" postfix  */
 #line 109 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-2].list); Node *k = NEW(N_KWARG, (yylsp[-1])); k->name = (yyvsp[-1].str); k->a = (yyvsp[0].node);
                                   list_push(ctx->ar, &(yyval.list), k); }
-#line 1954 "build-san/parser.c"
+#line 1900 "build-san/parser.c"
     break;
 
   case 40: /* data_lines: %empty  */
 #line 113 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; }
-#line 1960 "build-san/parser.c"
+#line 1906 "build-san/parser.c"
     break;
 
   case 41: /* data_lines: data_lines "end of line"  */
 #line 114 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-1].list); }
-#line 1966 "build-san/parser.c"
+#line 1912 "build-san/parser.c"
     break;
 
   case 42: /* data_lines: data_lines expr "'->'" expr "end of line"  */
 #line 116 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-4].list); Node *r = NEW(N_ROW, (yylsp[-3])); r->a = (yyvsp[-3].node); r->b = (yyvsp[-1].node);
                                   list_push(ctx->ar, &(yyval.list), r); }
-#line 1973 "build-san/parser.c"
+#line 1919 "build-san/parser.c"
     break;
 
   case 43: /* model_lines: %empty  */
 #line 120 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; }
-#line 1979 "build-san/parser.c"
+#line 1925 "build-san/parser.c"
     break;
 
   case 44: /* model_lines: model_lines "end of line"  */
 #line 121 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-1].list); }
-#line 1985 "build-san/parser.c"
+#line 1931 "build-san/parser.c"
     break;
 
   case 45: /* model_lines: model_lines "'input'" exprs "end of line"  */
 #line 123 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-3].list); list_push(ctx->ar, &(yyval.list), with_kids(NEW(N_INPUT, (yylsp[-2])), (yyvsp[-1].list))); }
-#line 1991 "build-san/parser.c"
+#line 1937 "build-san/parser.c"
     break;
 
   case 46: /* model_lines: model_lines "name" layer_args "end of line"  */
 #line 125 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-3].list); Node *l = with_kids(NEW(N_LAYER_USE, (yylsp[-2])), (yyvsp[-1].list)); l->name = (yyvsp[-2].str);
                                   list_push(ctx->ar, &(yyval.list), l); }
-#line 1998 "build-san/parser.c"
+#line 1944 "build-san/parser.c"
     break;
 
   case 47: /* model_lines: model_lines "name" layer_args "'with'" kwargs "end of line"  */
 #line 128 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-5].list); Node *l = with_kids(NEW(N_LAYER_USE, (yylsp[-4])), (yyvsp[-3].list)); l->name = (yyvsp[-4].str);
                                   l->more = (yyvsp[-1].list); list_push(ctx->ar, &(yyval.list), l); }
-#line 2005 "build-san/parser.c"
+#line 1951 "build-san/parser.c"
     break;
 
   case 48: /* model_lines: model_lines "name" ':' "name" layer_args "end of line"  */
 #line 131 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-5].list); Node *l = with_kids(NEW(N_LAYER_USE, (yylsp[-2])), (yyvsp[-1].list)); l->name = (yyvsp[-2].str);
                                   l->label = (yyvsp[-4].str); list_push(ctx->ar, &(yyval.list), l); }
-#line 2012 "build-san/parser.c"
+#line 1958 "build-san/parser.c"
     break;
 
   case 49: /* model_lines: model_lines "name" ':' "name" layer_args "'with'" kwargs "end of line"  */
 #line 134 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-7].list); Node *l = with_kids(NEW(N_LAYER_USE, (yylsp[-4])), (yyvsp[-3].list)); l->name = (yyvsp[-4].str);
                                   l->label = (yyvsp[-6].str); l->more = (yyvsp[-1].list); list_push(ctx->ar, &(yyval.list), l); }
-#line 2019 "build-san/parser.c"
+#line 1965 "build-san/parser.c"
     break;
 
   case 50: /* layer_args: %empty  */
 #line 138 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; }
-#line 2025 "build-san/parser.c"
+#line 1971 "build-san/parser.c"
     break;
 
   case 51: /* layer_args: layer_args layer_arg  */
 #line 139 "grammar/nnl.y"
                                  { (yyval.list) = (yyvsp[-1].list); list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2031 "build-san/parser.c"
+#line 1977 "build-san/parser.c"
     break;
 
   case 52: /* layer_arg: "number"  */
 #line 142 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_NUM, (yylsp[0])); (yyval.node)->num = (yyvsp[0].num); }
-#line 2037 "build-san/parser.c"
+#line 1983 "build-san/parser.c"
     break;
 
   case 53: /* layer_arg: '-' "number"  */
 #line 143 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_NUM, (yylsp[-1])); (yyval.node)->num = -(yyvsp[0].num); }
-#line 2043 "build-san/parser.c"
+#line 1989 "build-san/parser.c"
     break;
 
   case 54: /* layer_arg: "string"  */
 #line 144 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_STR, (yylsp[0])); (yyval.node)->name = (yyvsp[0].str); }
-#line 2049 "build-san/parser.c"
+#line 1995 "build-san/parser.c"
     break;
 
   case 55: /* layer_arg: "'true'"  */
 #line 145 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_BOOL, (yylsp[0])); (yyval.node)->num = 1; }
-#line 2055 "build-san/parser.c"
+#line 2001 "build-san/parser.c"
     break;
 
   case 56: /* layer_arg: "'false'"  */
 #line 146 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_BOOL, (yylsp[0])); (yyval.node)->num = 0; }
-#line 2061 "build-san/parser.c"
+#line 2007 "build-san/parser.c"
     break;
 
   case 57: /* layer_arg: '[' elems ']'  */
 #line 147 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_LIST, (yylsp[-2])), (yyvsp[-1].list)); }
-#line 2067 "build-san/parser.c"
+#line 2013 "build-san/parser.c"
     break;
 
   case 58: /* layer_arg: callee  */
 #line 148 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[0].node); }
-#line 2073 "build-san/parser.c"
+#line 2019 "build-san/parser.c"
     break;
 
   case 59: /* layer_arg: "name" '=' postfix  */
 #line 149 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_KWARG, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 2079 "build-san/parser.c"
+#line 2025 "build-san/parser.c"
     break;
 
   case 60: /* layer_arg: "name" '=' '-' "number"  */
 #line 150 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_KWARG, (yylsp[-3])); (yyval.node)->name = (yyvsp[-3].str);
                                   (yyval.node)->a = NEW(N_NUM, (yylsp[-1])); (yyval.node)->a->num = -(yyvsp[0].num); }
-#line 2086 "build-san/parser.c"
+#line 2032 "build-san/parser.c"
     break;
 
   case 61: /* kwargs: kwarg  */
 #line 154 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2092 "build-san/parser.c"
+#line 2038 "build-san/parser.c"
     break;
 
   case 62: /* kwargs: kwargs ',' kwarg  */
 #line 155 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-2].list); list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2098 "build-san/parser.c"
+#line 2044 "build-san/parser.c"
     break;
 
   case 63: /* kwarg: "name" '=' expr  */
 #line 157 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_KWARG, (yylsp[-2])); (yyval.node)->name = (yyvsp[-2].str); (yyval.node)->a = (yyvsp[0].node); }
-#line 2104 "build-san/parser.c"
+#line 2050 "build-san/parser.c"
     break;
 
   case 64: /* exprs: expr  */
 #line 160 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2110 "build-san/parser.c"
+#line 2056 "build-san/parser.c"
     break;
 
   case 65: /* exprs: exprs ',' expr  */
 #line 161 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-2].list); list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2116 "build-san/parser.c"
+#line 2062 "build-san/parser.c"
     break;
 
   case 66: /* expr: postfix  */
 #line 164 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[0].node); }
-#line 2122 "build-san/parser.c"
+#line 2068 "build-san/parser.c"
     break;
 
   case 67: /* expr: expr '+' expr  */
 #line 165 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '+', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2128 "build-san/parser.c"
+#line 2074 "build-san/parser.c"
     break;
 
   case 68: /* expr: expr '-' expr  */
 #line 166 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '-', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2134 "build-san/parser.c"
+#line 2080 "build-san/parser.c"
     break;
 
   case 69: /* expr: expr '*' expr  */
 #line 167 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '*', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2140 "build-san/parser.c"
+#line 2086 "build-san/parser.c"
     break;
 
   case 70: /* expr: expr '/' expr  */
 #line 168 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '/', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2146 "build-san/parser.c"
+#line 2092 "build-san/parser.c"
     break;
 
   case 71: /* expr: expr '@' expr  */
 #line 169 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '@', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2152 "build-san/parser.c"
+#line 2098 "build-san/parser.c"
     break;
 
   case 72: /* expr: expr '^' expr  */
 #line 170 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '^', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2158 "build-san/parser.c"
+#line 2104 "build-san/parser.c"
     break;
 
   case 73: /* expr: expr "'=='" expr  */
 #line 171 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), 'E', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2164 "build-san/parser.c"
+#line 2110 "build-san/parser.c"
     break;
 
   case 74: /* expr: expr "'!='" expr  */
 #line 172 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), 'N', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2170 "build-san/parser.c"
+#line 2116 "build-san/parser.c"
     break;
 
   case 75: /* expr: expr '<' expr  */
 #line 173 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '<', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2176 "build-san/parser.c"
+#line 2122 "build-san/parser.c"
     break;
 
   case 76: /* expr: expr "'<='" expr  */
 #line 174 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), 'L', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2182 "build-san/parser.c"
+#line 2128 "build-san/parser.c"
     break;
 
   case 77: /* expr: expr '>' expr  */
 #line 175 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), '>', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2188 "build-san/parser.c"
+#line 2134 "build-san/parser.c"
     break;
 
   case 78: /* expr: expr "'>='" expr  */
 #line 176 "grammar/nnl.y"
                                 { (yyval.node) = binary(ctx, (yylsp[-1]), 'G', (yyvsp[-2].node), (yyvsp[0].node)); }
-#line 2194 "build-san/parser.c"
+#line 2140 "build-san/parser.c"
     break;
 
   case 79: /* expr: '-' expr  */
 #line 177 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_NEG, (yylsp[-1])); (yyval.node)->a = (yyvsp[0].node); }
-#line 2200 "build-san/parser.c"
+#line 2146 "build-san/parser.c"
     break;
 
   case 80: /* expr: "'grad'" expr  */
 #line 178 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_GRAD, (yylsp[-1])); (yyval.node)->a = (yyvsp[0].node); }
-#line 2206 "build-san/parser.c"
+#line 2152 "build-san/parser.c"
     break;
 
   case 81: /* postfix: primary  */
 #line 181 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[0].node); }
-#line 2212 "build-san/parser.c"
+#line 2158 "build-san/parser.c"
     break;
 
   case 82: /* postfix: postfix '(' args ')'  */
 #line 182 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_CALL, (yylsp[-2])), (yyvsp[-1].list)); (yyval.node)->a = (yyvsp[-3].node); (yyval.node)->loc = (yyvsp[-3].node)->loc; }
-#line 2218 "build-san/parser.c"
+#line 2164 "build-san/parser.c"
     break;
 
   case 83: /* postfix: postfix '.' "name"  */
 #line 183 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_FIELD, (yylsp[0])); (yyval.node)->a = (yyvsp[-2].node); (yyval.node)->name = (yyvsp[0].str); }
-#line 2224 "build-san/parser.c"
+#line 2170 "build-san/parser.c"
     break;
 
   case 84: /* postfix: postfix '.' "number"  */
@@ -2228,119 +2174,119 @@ yyreduce:
                                 { (yyval.node) = NEW(N_FIELD, (yylsp[0])); (yyval.node)->a = (yyvsp[-2].node);
                                   char buf[32]; snprintf(buf, sizeof buf, "%.0f", (yyvsp[0].num));
                                   (yyval.node)->name = intern(buf); }
-#line 2232 "build-san/parser.c"
+#line 2178 "build-san/parser.c"
     break;
 
   case 85: /* postfix: postfix '\''  */
 #line 187 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_TRANSPOSE, (yylsp[0])); (yyval.node)->a = (yyvsp[-1].node); }
-#line 2238 "build-san/parser.c"
+#line 2184 "build-san/parser.c"
     break;
 
   case 86: /* primary: "number"  */
 #line 190 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_NUM, (yylsp[0])); (yyval.node)->num = (yyvsp[0].num); }
-#line 2244 "build-san/parser.c"
+#line 2190 "build-san/parser.c"
     break;
 
   case 87: /* primary: "string"  */
 #line 191 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_STR, (yylsp[0])); (yyval.node)->name = (yyvsp[0].str); }
-#line 2250 "build-san/parser.c"
+#line 2196 "build-san/parser.c"
     break;
 
   case 88: /* primary: "'true'"  */
 #line 192 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_BOOL, (yylsp[0])); (yyval.node)->num = 1; }
-#line 2256 "build-san/parser.c"
+#line 2202 "build-san/parser.c"
     break;
 
   case 89: /* primary: "'false'"  */
 #line 193 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_BOOL, (yylsp[0])); (yyval.node)->num = 0; }
-#line 2262 "build-san/parser.c"
+#line 2208 "build-san/parser.c"
     break;
 
   case 90: /* primary: "name"  */
 #line 194 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_NAME, (yylsp[0])); (yyval.node)->name = (yyvsp[0].str); }
-#line 2268 "build-san/parser.c"
+#line 2214 "build-san/parser.c"
     break;
 
   case 91: /* primary: '(' expr ')'  */
 #line 195 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[-1].node); }
-#line 2274 "build-san/parser.c"
+#line 2220 "build-san/parser.c"
     break;
 
   case 92: /* primary: '[' elems ']'  */
 #line 196 "grammar/nnl.y"
                                 { (yyval.node) = with_kids(NEW(N_LIST, (yylsp[-2])), (yyvsp[-1].list)); }
-#line 2280 "build-san/parser.c"
+#line 2226 "build-san/parser.c"
     break;
 
   case 93: /* primary: '[' ']'  */
 #line 197 "grammar/nnl.y"
                                 { (yyval.node) = NEW(N_LIST, (yylsp[-1])); }
-#line 2286 "build-san/parser.c"
+#line 2232 "build-san/parser.c"
     break;
 
   case 94: /* elems: expr  */
 #line 200 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2292 "build-san/parser.c"
+#line 2238 "build-san/parser.c"
     break;
 
   case 95: /* elems: elems ',' expr  */
 #line 201 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-2].list); list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2298 "build-san/parser.c"
+#line 2244 "build-san/parser.c"
     break;
 
   case 96: /* elems: elems ','  */
 #line 202 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-1].list); }
-#line 2304 "build-san/parser.c"
+#line 2250 "build-san/parser.c"
     break;
 
   case 97: /* args: %empty  */
 #line 205 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; }
-#line 2310 "build-san/parser.c"
+#line 2256 "build-san/parser.c"
     break;
 
   case 98: /* args: arglist  */
 #line 206 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[0].list); }
-#line 2316 "build-san/parser.c"
+#line 2262 "build-san/parser.c"
     break;
 
   case 99: /* arglist: arg  */
 #line 208 "grammar/nnl.y"
                                 { (yyval.list) = (NodeList){0}; list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2322 "build-san/parser.c"
+#line 2268 "build-san/parser.c"
     break;
 
   case 100: /* arglist: arglist ',' arg  */
 #line 209 "grammar/nnl.y"
                                 { (yyval.list) = (yyvsp[-2].list); list_push(ctx->ar, &(yyval.list), (yyvsp[0].node)); }
-#line 2328 "build-san/parser.c"
+#line 2274 "build-san/parser.c"
     break;
 
   case 101: /* arg: expr  */
 #line 211 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[0].node); }
-#line 2334 "build-san/parser.c"
+#line 2280 "build-san/parser.c"
     break;
 
   case 102: /* arg: kwarg  */
 #line 212 "grammar/nnl.y"
                                 { (yyval.node) = (yyvsp[0].node); }
-#line 2340 "build-san/parser.c"
+#line 2286 "build-san/parser.c"
     break;
 
 
-#line 2344 "build-san/parser.c"
+#line 2290 "build-san/parser.c"
 
       default: break;
     }
@@ -2579,6 +2525,10 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
     const char *prefix = "syntax error, ";
     if (strncmp(msg, prefix, strlen(prefix)) == 0) msg += strlen(prefix);
     diag_error(LOC(*l), "syntax error: %s", msg);
+    if (ls->depth > 0 && ls->depth <= MAX_OPEN_BRACKETS) {
+        int d = ls->depth - 1;
+        diag_note(ls->open[d], "the '%c' opened here is not closed", ls->open_char[d]);
+    }
 }
 
 Node *parse_source(Arena *ar, const char *file, const char *text) {

@@ -131,6 +131,7 @@ void  interp_init(Interp *I, bool dry_run);
 void  interp_free(Interp *I);
 void  interp_load_stdlib(Interp *I);
 bool  interp_run(Interp *I, const Node *program);   /* false after a reported error */
+bool  interp_run_statement(Interp *I, const Node *stmt);
 void  exec_toplevel(Interp *I, const Node *stmt);
 const char *fusion_name(const char *outer, const char *inner);
 

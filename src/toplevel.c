@@ -149,14 +149,25 @@ void exec_toplevel(Interp *I, const Node *s) {
     }
 }
 
-bool interp_run(Interp *I, const Node *program) {
-    for (int i = 0; i < program->kids.n; i++) {
-        DiagHandler h;
-        diag_push(&h);
-        if (setjmp(h.env) != 0) return false;
-        exec_toplevel(I, program->kids.items[i]);
-        diag_pop(&h);
+/* Runs one statement; false if it reported an error (the state is kept). */
+bool interp_run_statement(Interp *I, const Node *stmt) {
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {
+        I->running_layer = NULL;
+        I->running_model = NULL;
+        I->tape.recording = true;
+        I->tape.layer = 0;
+        return false;
     }
+    exec_toplevel(I, stmt);
+    diag_pop(&h);
+    return true;
+}
+
+bool interp_run(Interp *I, const Node *program) {
+    for (int i = 0; i < program->kids.n; i++)
+        if (!interp_run_statement(I, program->kids.items[i])) return false;
     return true;
 }
 
