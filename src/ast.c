@@ -102,6 +102,36 @@ void ast_print_expr(FILE *f, const Node *n) {
     }
 }
 
+void ast_print_stmt(FILE *f, const Node *n, int indent) {
+    fprintf(f, "%*s", indent, "");
+    switch (n->kind) {
+    case N_EXPR_STMT: ast_print_expr(f, n->a); break;
+    case N_ASSIGN:
+        fprintf(f, "%s %s%s ", n->name, n->op == '=' ? "" : op_name(n->op), "=");
+        ast_print_expr(f, n->a);
+        break;
+    case N_PRINT: fputs("print ", f); ast_print_expr(f, n->a); break;
+    case N_STATE: fputs("state ", f); print_list(f, &n->kids); break;
+    case N_IF:
+        fputs("if ", f); ast_print_expr(f, n->a); fputs(" {\n", f);
+        for (int i = 0; i < n->b->kids.n; i++) ast_print_stmt(f, n->b->kids.items[i], indent + 2);
+        fprintf(f, "%*s}", indent, "");
+        if (n->c) {
+            fputs(" else {\n", f);
+            for (int i = 0; i < n->c->kids.n; i++) ast_print_stmt(f, n->c->kids.items[i], indent + 2);
+            fprintf(f, "%*s}", indent, "");
+        }
+        break;
+    case N_BLOCK:
+        fputs("{\n", f);
+        for (int i = 0; i < n->kids.n; i++) ast_print_stmt(f, n->kids.items[i], indent + 2);
+        fprintf(f, "%*s}", indent, "");
+        break;
+    default: fprintf(f, "<%s>", node_kind_name(n->kind)); break;
+    }
+    fputc('\n', f);
+}
+
 const char *node_kind_name(NodeKind k) {
     static const char *names_[N_KIND_COUNT] = {
         "number", "string", "bool", "name", "list", "binary", "neg", "grad",

@@ -73,5 +73,7 @@ Node *parse_source(Arena *ar, const char *file, const char *text);
 
 /* Print an expression back as nnl source (used by --ir and messages). */
 void ast_print_expr(FILE *f, const Node *n);
+/* A statement (and any block in it), indented. */
+void ast_print_stmt(FILE *f, const Node *n, int indent);
 
 #endif

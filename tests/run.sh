@@ -67,7 +67,17 @@ for src in tests/reference/*.nnl; do
     else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
 done
 
-# 5. command-line misuse exits with 2
+# 5. the command line: --ir output, --check runs nothing, misuse exits with 2
+for src in examples/*.nnl; do
+    expected=tests/golden/$(basename "${src%.nnl}").ir
+    [ -f "$expected" ] || continue
+    "$NNL" --ir "$src" > "$tmp/out" 2>&1
+    if diff -u "$expected" "$tmp/out" > "$tmp/diff"; then ok "--ir $src"; else fail "--ir $src" "$tmp/diff"; fi
+done
+"$NNL" --check examples/xor.nnl > "$tmp/out" 2>&1; st=$?
+if [ $st -eq 0 ] && [ ! -s "$tmp/out" ]; then ok "--check prints nothing"; else fail "--check prints nothing" "$tmp/out"; fi
+"$NNL" --check tests/errors/shape_data_vs_input.nnl > /dev/null 2>&1
+[ $? -eq 1 ] && ok "--check finds a shape error" || fail "--check finds a shape error"
 "$NNL" > /dev/null 2>&1; [ $? -eq 2 ] && ok "no arguments: exit 2" || fail "no arguments: exit 2"
 "$NNL" --bogus x.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "unknown option: exit 2" || fail "unknown option: exit 2"
 "$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
