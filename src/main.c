@@ -2,6 +2,7 @@
  * Must not: know the language beyond calling the stages in order. */
 #include "interp.h"
 #include "irprint.h"
+#include "resolve.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ int main(int argc, char **argv) {
         Interp check;
         interp_init(&check, true);
         interp_load_stdlib(&check);
-        bool ok = interp_run(&check, program);
+        bool ok = interp_run(&check, program) && resolve_definitions(&check, program);
         if (ok && mode == IR) ir_print(stdout, &check, program);
         interp_free(&check);
         if (ok && mode == RUN) {

@@ -410,8 +410,8 @@ static void xent_backward(Arena *a, PrimCall *c) {
             double tsum = 0;
             for (int j = 0; j < n; j++) tsum += tv[j];
             for (int j = 0; j < n; j++) {   /* ∂x = (softmax(x) Σt − t) / B */
-                if (x->grad) ((T *)x->grad->data)[r * n + j] += (T)(g * (exp(ls[j]) * tsum - tv[j]));
-                if (t->grad) ((T *)t->grad->data)[r * n + j] += (T)(-g * ls[j]);
+                if (wants_grad(x)) ((T *)x->grad->data)[r * n + j] += (T)(g * (exp(ls[j]) * tsum - tv[j]));
+                if (wants_grad(t)) ((T *)t->grad->data)[r * n + j] += (T)(-g * ls[j]);
             }
         }
     });

@@ -11,9 +11,16 @@ void tape_free(Tape *t) { free(t->entries); t->entries = NULL; t->n = t->cap = 0
 void tape_clear(Tape *t) { t->n = 0; }
 
 Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {
-    /* one precision per op: the wider one wins */
+    /* One precision per op: that of the inputs that need a gradient (a
+     * converted copy would cut them off from it), else the wider one. */
     DType dt = DT_F32;
-    for (int i = 0; i < nin; i++) if (in[i]->dtype == DT_F64) dt = DT_F64;
+    bool fixed = false;
+    for (int i = 0; i < nin; i++) {
+        if (in[i]->requires_grad && fixed && in[i]->dtype != dt)
+            fail_at(loc, "operands needing gradients are in different precisions");
+        if (in[i]->requires_grad) { dt = in[i]->dtype; fixed = true; }
+        else if (!fixed && in[i]->dtype == DT_F64) dt = DT_F64;
+    }
     Tensor *conv[MAX_PRIM_INPUTS];
     bool needs_grad = false;
     for (int i = 0; i < nin; i++) {

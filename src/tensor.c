@@ -1,6 +1,7 @@
 /* tensor.c — creating, copying and printing tensors.
  * Must not: know about the tape or gradients' meaning (see tape.c, prims.c). */
 #include "tensor.h"
+#include <math.h>
 #include <string.h>
 
 size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
@@ -77,10 +78,8 @@ const char *shape_str(const Tensor *t) { return dims_str(t->ndim, t->shape); }
 
 static void print_number(FILE *f, double v) {
     if (v == 0) v = 0;          /* no "-0" */
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.9g", v);
-    if (strcmp(buf, "inf") == 0) strcpy(buf, "inf");
-    fputs(buf, f);
+    if (isnan(v)) { fputs("nan", f); return; }   /* never "-nan" */
+    fprintf(f, "%.9g", v);
 }
 
 static void print_rec(FILE *f, const Tensor *t, int dim, int *offset) {
