@@ -234,12 +234,18 @@ static Value call_prim(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     return tensor_value(tape_apply(&I->tape, (PrimOp)fn->prim, in, p->arity, axis, loc));
 }
 
+enum { MAX_CALL_DEPTH = 500 };
+
 static Value call_def(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
-    (void)loc;
+    if (I->call_depth >= MAX_CALL_DEPTH)
+        fail_at(loc, "calls nested more than %d deep (does '%s' call itself forever?)", MAX_CALL_DEPTH, fn->name);
     Frame f = { .arena = &I->pass };
     for (int i = 0; i < fn->nparams; i++) frame_set(&f, fn->param_names[i], vals[i]);
     const Node *body = fn->node->a;
-    return body->kind == N_BLOCK ? exec_block(I, &f, body) : eval_expr(I, &f, body);
+    I->call_depth++;
+    Value r = body->kind == N_BLOCK ? exec_block(I, &f, body) : eval_expr(I, &f, body);
+    I->call_depth--;
+    return r;
 }
 
 Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc) {

@@ -124,6 +124,7 @@ struct Interp {
     FILE    *out;
     Model   *running_model;     /* set while a model's layers run */
     Layer   *running_layer;
+    int      call_depth;        /* nested def calls, bounded so recursion cannot crash */
 };
 
 /* interp lifecycle and program running (eval.c) */

@@ -158,6 +158,7 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
         I->running_model = NULL;
         I->tape.recording = true;
         I->tape.layer = 0;
+        I->call_depth = 0;
         return false;
     }
     exec_toplevel(I, stmt);
