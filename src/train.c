@@ -218,11 +218,18 @@ static TrainOptions train_options(Interp *I, const Node *n, int rows) {
     return o;
 }
 
+/* What train, backward and evaluate share: `NET on DATA`, shapes checked, a loss set. */
+static void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d) {
+    *m = find_model(I, n->name, n->loc);
+    *d = find_data(I, n->label, n->loc);
+    check_fit(*m, *d, n->loc);
+    need_setting(&I->loss, stmt, "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+}
+
 void exec_train(Interp *I, const Node *n) {
-    Model *m = find_model(I, n->name, n->loc);
-    Dataset *d = find_data(I, n->label, n->loc);
-    check_fit(m, d, n->loc);
-    need_setting(&I->loss, "train", "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    Model *m;
+    Dataset *d;
+    model_on_data(I, n, "train", &m, &d);
     need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
     int rows = d->x->shape[0];
     TrainOptions o = train_options(I, n, rows);
@@ -258,10 +265,9 @@ void exec_train(Interp *I, const Node *n) {
 }
 
 void exec_backward(Interp *I, const Node *n) {
-    Model *m = find_model(I, n->name, n->loc);
-    Dataset *d = find_data(I, n->label, n->loc);
-    check_fit(m, d, n->loc);
-    need_setting(&I->loss, "backward", "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    Model *m;
+    Dataset *d;
+    model_on_data(I, n, "backward", &m, &d);
     double loss = pass(I, m, d->x, d->y, true, n->loc);
     if (!I->dry_run) fprintf(I->out, "loss = %.9g\n", loss);
 }
@@ -286,10 +292,9 @@ static bool accuracy(const Tensor *out, const Tensor *y, double *acc) {
 }
 
 void exec_evaluate(Interp *I, const Node *n) {
-    Model *m = find_model(I, n->name, n->loc);
-    Dataset *d = find_data(I, n->label, n->loc);
-    check_fit(m, d, n->loc);
-    need_setting(&I->loss, "evaluate", "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    Model *m;
+    Dataset *d;
+    model_on_data(I, n, "evaluate", &m, &d);
     I->tape.recording = false;
     Tensor *out = model_forward(I, m, d->x, n->loc);
     Tensor *c = compute_loss(I, out, d->y, n->loc);
