@@ -181,8 +181,13 @@ expr: postfix                   { $$ = $1; }
 postfix: primary                { $$ = $1; }
        | postfix '(' args ')'   { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; }
        | postfix '.' NAME       { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; }
-       | postfix '.' NUM        { $$ = NEW(N_FIELD, @3); $$->a = $1;
-                                  char buf[32]; snprintf(buf, sizeof buf, "%.0f", $3);
+       | postfix '.' NUM        { if ($3 != (double)(long)$3 || $3 > 1e6) {
+                                      diag_error(LOC(@3), "a layer number must be a whole number (write net.1.W)");
+                                      ctx->failed = 1;
+                                      YYERROR;
+                                  }
+                                  $$ = NEW(N_FIELD, @3); $$->a = $1;
+                                  char buf[32]; snprintf(buf, sizeof buf, "%ld", (long)$3);
                                   $$->name = intern(buf); }
        | postfix '\''           { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; }
        ;
@@ -221,8 +226,10 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
     const char *prefix = "syntax error, ";
     if (strncmp(msg, prefix, strlen(prefix)) == 0) msg += strlen(prefix);
     diag_error(LOC(*l), "syntax error: %s", msg);
-    if (ls->depth > 0 && ls->depth <= MAX_OPEN_BRACKETS) {
-        int d = ls->depth - 1;
+    int d = ls->depth - 1;
+    SrcLoc at = LOC(*l);
+    if (d >= 0 && d < MAX_OPEN_BRACKETS &&
+        (ls->open[d].line < at.line || (ls->open[d].line == at.line && ls->open[d].col < at.col))) {
         diag_note(ls->open[d], "the '%c' opened here is not closed", ls->open_char[d]);
     }
 }

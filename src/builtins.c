@@ -27,14 +27,6 @@ static Tensor *new_of_shape(Interp *I, Value v, SrcLoc loc) {
     return tensor_new(&I->pass, I->dtype, nd, shape);
 }
 
-static Value b_zeros(Interp *I, Value *a, SrcLoc loc) { return tensor_value(new_of_shape(I, a[0], loc)); }
-
-static Value b_ones(Interp *I, Value *a, SrcLoc loc) {
-    Tensor *t = new_of_shape(I, a[0], loc);
-    tensor_fill(t, 1);
-    return tensor_value(t);
-}
-
 static Value b_full(Interp *I, Value *a, SrcLoc loc) {
     Tensor *t = new_of_shape(I, a[0], loc);
     tensor_fill(t, expect_number(I, a[1], loc, "the fill value"));
@@ -66,8 +58,6 @@ static Value b_shape(Interp *I, Value *a, SrcLoc loc) {
 typedef struct { const char *name; BuiltinFn fn; int nparams; const char *params[3]; } BuiltinSpec;
 
 static const BuiltinSpec builtin_specs[] = {
-    { "zeros", b_zeros, 1, { "shape" } },
-    { "ones", b_ones, 1, { "shape" } },
     { "full", b_full, 2, { "shape", "value" } },
     { "rand_uniform", b_rand_uniform, 3, { "shape", "lo", "hi" } },
     { "rand_normal", b_rand_normal, 3, { "shape", "mean", "std" } },

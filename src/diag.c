@@ -52,11 +52,31 @@ static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {
     if (loc.file) show_line(loc);
 }
 
-static void report_context(void) {
-    for (DiagContext *c = diag_context; c; c = c->prev) {
-        if (!out) out = stderr;
-        if (c->loc.file) fprintf(out, "%s:%d:%d: note: %s\n", c->loc.file, c->loc.line, c->loc.col, c->what);
-        show_line(c->loc);
+static void show_context(const DiagContext *c) {
+    fprintf(out, "%s:%d:%d: note: ", c->loc.file, c->loc.line, c->loc.col);
+    c->describe(out, c->arg);
+    fputc('\n', out);
+    show_line(c->loc);
+}
+
+/* The innermost notes say where it happened, the outermost which line of the
+ * user's started it; in between (deep recursion) is summarised. */
+static void report_context(SrcLoc at) {
+    enum { INNER = 3 };
+    if (!out) out = stderr;
+    /* a note about the very line the error shows adds nothing */
+    const DiagContext *first = diag_context;
+    while (first && first->loc.file && at.file && first->loc.line == at.line &&
+           strcmp(first->loc.file, at.file) == 0)
+        first = first->prev;
+    int n = 0;
+    const DiagContext *outermost = NULL;
+    for (const DiagContext *c = first; c; c = c->prev) { n++; outermost = c; }
+    int i = 0;
+    for (const DiagContext *c = first; c; c = c->prev, i++) {
+        if (i < INNER || n <= INNER + 1) show_context(c);
+        else if (c == outermost) show_context(c);
+        else if (i == INNER) fprintf(out, "note: ... %d more nested calls ...\n", n - INNER - 1);
     }
 }
 
@@ -64,7 +84,7 @@ void diag_error(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
     vreport(loc, "error", fmt, ap);
     va_end(ap);
-    report_context();
+    report_context(loc);
     errors++;
 }
 
@@ -95,7 +115,7 @@ _Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
     vreport(loc, "error", fmt, ap);
     va_end(ap);
-    report_context();
+    report_context(loc);
     errors++;
     diag_throw();
 }

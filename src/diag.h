@@ -25,9 +25,15 @@ typedef struct DiagHandler { jmp_buf env; struct DiagHandler *prev; } DiagHandle
 void diag_push(DiagHandler *h);
 void diag_pop(DiagHandler *h);
 
-/* A context line shown after the next error ("in layer 2 of model net"), set by
- * whoever is running code on behalf of a user statement. */
-typedef struct DiagContext { SrcLoc loc; const char *what; struct DiagContext *prev; } DiagContext;
+/* Context notes shown after an error ("in layer 2 (dense) of model 'net'",
+ * "in a call to 'f'"), pushed by whoever runs code on a user's behalf.  The
+ * text is written only when an error is reported, so pushing costs nothing. */
+typedef struct DiagContext {
+    SrcLoc loc;
+    void (*describe)(FILE *out, const void *arg);
+    const void *arg;
+    struct DiagContext *prev;
+} DiagContext;
 extern DiagContext *diag_context;
 
 int diag_error_count(void);

@@ -102,7 +102,7 @@ const char *suggest(Interp *I, Frame *f, const char *name, int want_kind) {
         int n = pass ? I->nglobals : f ? f->n : 0;
         for (int i = 0; i < n; i++) {
             if (want_kind >= 0 && !(b[i].v.kind == V_FUNC && kind_matches(b[i].v.fn, want_kind))) continue;
-            if (strchr(b[i].name, '(')) continue;
+            if (strchr(b[i].name, '(') || strlen(b[i].name) < 3) continue;
             int d = levenshtein(name, b[i].name);
             if (d <= limit && d < best_d) { best = b[i].name; best_d = d; }
         }
@@ -214,8 +214,10 @@ const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, 
     return make_partial(I, fn, kw, nkw).fn;
 }
 
+/* The outermost call that returned a tensor names it: `relu(a)` is made by
+ * relu even though where() computed it. */
 static void tag_result(Value r, const Callable *fn, Value *vals) {
-    if (r.kind == V_TENSOR && !r.t->made_by && vals[0].kind == V_TENSOR && r.t != vals[0].t) {
+    if (r.kind == V_TENSOR && vals[0].kind == V_TENSOR && r.t != vals[0].t) {
         r.t->made_by = fn;
         r.t->made_from = vals[0].t;
     }
@@ -236,15 +238,22 @@ static Value call_prim(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
 
 enum { MAX_CALL_DEPTH = 500 };
 
+static void describe_call(FILE *out, const void *arg) {
+    fprintf(out, "in a call to '%s'", ((const Callable *)arg)->name);
+}
+
 static Value call_def(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     if (I->call_depth >= MAX_CALL_DEPTH)
         fail_at(loc, "calls nested more than %d deep (does '%s' call itself forever?)", MAX_CALL_DEPTH, fn->name);
     Frame f = { .arena = &I->pass };
     for (int i = 0; i < fn->nparams; i++) frame_set(&f, fn->param_names[i], vals[i]);
     const Node *body = fn->node->a;
+    DiagContext ctx = { loc, describe_call, fn, diag_context };
+    diag_context = &ctx;
     I->call_depth++;
     Value r = body->kind == N_BLOCK ? exec_block(I, &f, body) : eval_expr(I, &f, body);
     I->call_depth--;
+    diag_context = ctx.prev;
     return r;
 }
 
@@ -340,11 +349,7 @@ static Value eval_call(Interp *I, Frame *f, const Node *e) {
 static Value eval_grad(Interp *I, Frame *f, const Node *e) {
     Value v = eval_expr(I, f, e->a);
     Tensor *t = expect_tensor(v, e->a->loc, "the operand of 'grad'");
-    if (!t->grad) {
-        if (!t->requires_grad)
-            fail_at(e->a->loc, "'grad' needs a parameter (like net.1.W); this value has no gradient");
-        return tensor_value(tensor_like(&I->pass, t));
-    }
+    if (!t->grad) fail_at(e->loc, "'grad' needs a parameter (like net.1.W); this value has no gradient");
     return tensor_value(tensor_copy(&I->pass, t->grad));
 }
 
@@ -446,7 +451,7 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         if (f && f->on_state) { f->on_state(I, f, s); return (Value){ 0 }; }
         fail_at(s->loc, "'state' is only allowed in an optimizer definition");
     default:
-        fail_at(s->loc, "'%s' is not allowed inside a definition", node_kind_name(s->kind));
+        fail_at(s->loc, "'%s' belongs at the top level of a script, not inside a block", node_kind_name(s->kind));
     }
 }
 

@@ -28,6 +28,11 @@ static const Node *layer_forward_node(const Layer *l) {
     return NULL;
 }
 
+static void describe_layer(FILE *out, const void *arg) {
+    const Layer *l = arg;
+    fprintf(out, "in layer %d (%s) of model '%s'", l->index, l->def->name, l->model->name);
+}
+
 static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
     const Node *fwd = layer_forward_node(l);
     Frame f;
@@ -37,8 +42,7 @@ static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
     int saved_tape_layer = I->tape.layer;
     I->running_layer = l;
     I->tape.layer = l->index;
-    DiagContext ctx = { l->loc, arena_printf(&I->pass, "in layer %d (%s) of model '%s'", l->index,
-                                             l->def->name, l->model->name), diag_context };
+    DiagContext ctx = { l->loc, describe_layer, l, diag_context };
     diag_context = &ctx;
     Value v = exec_block(I, &f, fwd->a);
     diag_context = ctx.prev;
@@ -73,6 +77,7 @@ static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
             fail_at(callee->loc, "unknown activation '%s'", callee->name);
         }
         if (a->kind == N_KWARG) kw[nkw++] = (Binding){ a->name, eval_expr(I, NULL, e) };
+        else if (nkw) fail_at(a->loc, "positional argument after keyword arguments");
         else args[nargs++] = eval_expr(I, NULL, e);
     }
     Value *vals = bind_all(I, l->def, args, nargs, kw, nkw, use->loc);
@@ -91,8 +96,12 @@ static void create_params(Interp *I, Layer *l) {
     int k = 0;
     for (int i = 0; i < body->kids.n; i++) {
         const Node *s = body->kids.items[i];
-        if (s->kind == N_ASSIGN) {   /* helper values the shapes may use */
-            frame_set(&f, s->name, eval_expr(I, &f, s->a));
+        if (s->kind == N_ASSIGN) {   /* helper values: seen by shapes, init and forward */
+            Value v = keep(I, eval_expr(I, &f, s->a));
+            frame_set(&f, s->name, v);
+            l->args = arena_grow(&I->perm, l->args, sizeof(Binding) * (size_t)l->nargs,
+                                 sizeof(Binding) * (size_t)(l->nargs + 1));
+            l->args[l->nargs++] = (Binding){ s->name, v };
             continue;
         }
         if (s->kind == N_FORWARD) continue;
@@ -181,10 +190,13 @@ Model *model_build(Interp *I, const Node *n) {
         for (int j = 0; j < i; j++)
             if (use->label && m->layers[j].label == use->label)
                 fail_at(use->loc, "two layers are named '%s'", use->label);
+        DiagContext ctx = { l->loc, describe_layer, l, diag_context };
+        diag_context = &ctx;
         bind_layer_args(I, l, use);
         create_params(I, l);
         hand_set(I, l, &use->more);
-        infer_output(I, l);
+        diag_context = ctx.prev;
+        infer_output(I, l);     /* runs the forward, which pushes its own context */
         width = l->out_dim;
     }
     m->out_dim = width;

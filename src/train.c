@@ -39,6 +39,8 @@ void exec_setting(Interp *I, const Node *n) {
             kw[i] = (Binding){ a->name, eval_expr(I, NULL, a->a) };
         }
         fn = partial_apply(I, fn, kw, k, n->a->loc);
+    } else if (n->op == SETTING_OPTIMIZER) {
+        fn = partial_apply(I, fn, NULL, 0, n->a->loc);   /* a new setting: fresh state */
     }
     Setting s = { .fn = fn, .loc = n->loc, .set = true };
     if (n->op == SETTING_INIT) I->init = s;
@@ -154,10 +156,11 @@ static void opt_state(Interp *I, Frame *f, const Node *s) {
 static void optimizer_step(Interp *I, Model *m) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
-    if (m->state_owner != opt) {        /* a new optimizer starts from fresh state */
+    if (m->state_owner != opt) {        /* each `optimizer` statement starts afresh: state and t */
         for (int i = 0; i < m->nlayers; i++)
             for (int k = 0; k < m->layers[i].nparams; k++) m->layers[i].params[k].nstate = 0;
         m->state_owner = opt;
+        m->steps = 0;
     }
     Value *hyper = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
                             opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);

@@ -85,7 +85,9 @@ if [ $st -eq 1 ] && grep -q "tests/does-not-exist.nnl" "$tmp/err"; then ok "miss
 
 # 6. bounded fuzz run of the parser, when the fuzz target was built
 if [ -x "$BUILD/fuzz/fuzz_parser" ]; then
-    if "$BUILD/fuzz/fuzz_parser" -runs=20000 -seed=1 -max_len=512 tests/fuzz/corpus > "$tmp/fuzz" 2>&1; then ok "fuzz_parser 20000 runs"
+    mkdir -p "$tmp/fuzzcorpus"    # libFuzzer writes new inputs to the first folder: not the seeds
+    if "$BUILD/fuzz/fuzz_parser" -runs=20000 -seed=1 -max_len=512 -artifact_prefix="$BUILD/fuzz/" \
+           "$tmp/fuzzcorpus" tests/fuzz/corpus > "$tmp/fuzz" 2>&1; then ok "fuzz_parser 20000 runs"
     else fail "fuzz_parser" "$tmp/fuzz"; fi
 fi
 
