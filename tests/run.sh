@@ -67,7 +67,24 @@ for src in tests/reference/*.nnl; do
     else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
 done
 
-# 5. the command line: --ir output, --check runs nothing, misuse exits with 2
+# 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
+for doc in docs/language.md; do
+    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc"
+    awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
+    for ex in "$tmp"/doc/*.nnl; do
+        [ -f "$ex" ] || continue
+        n=$(basename "$ex" .nnl)
+        cp "$ex" "$tmp/doc/demo.nnl"
+        (cd "$tmp/doc" && "$OLDPWD/$NNL" demo.nnl > out 2>&1; echo $? > status)
+        if [ -f "$tmp/doc/$n.expected" ]; then
+            if diff -u "$tmp/doc/$n.expected" "$tmp/doc/out" > "$tmp/diff"; then ok "$doc example $n"
+            else fail "$doc example $n" "$tmp/diff"; fi
+        elif [ "$(cat "$tmp/doc/status")" = 0 ]; then ok "$doc example $n"
+        else fail "$doc example $n (exit $(cat "$tmp/doc/status"))" "$tmp/doc/out"; fi
+    done
+done
+
+# 6. the command line: --ir output, --check runs nothing, misuse exits with 2
 for src in examples/*.nnl; do
     expected=tests/golden/$(basename "${src%.nnl}").ir
     [ -f "$expected" ] || continue
@@ -83,7 +100,7 @@ if [ $st -eq 0 ] && [ ! -s "$tmp/out" ]; then ok "--check prints nothing"; else 
 "$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
 if [ $st -eq 1 ] && grep -q "tests/does-not-exist.nnl" "$tmp/err"; then ok "missing file"; else fail "missing file" "$tmp/err"; fi
 
-# 6. bounded fuzz run of the parser, when the fuzz target was built
+# 7. bounded fuzz run of the parser, when the fuzz target was built
 if [ -x "$BUILD/fuzz/fuzz_parser" ]; then
     mkdir -p "$tmp/fuzzcorpus"    # libFuzzer writes new inputs to the first folder: not the seeds
     if "$BUILD/fuzz/fuzz_parser" -runs=20000 -seed=1 -max_len=512 -artifact_prefix="$BUILD/fuzz/" \
