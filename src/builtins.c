@@ -19,7 +19,10 @@ static int shape_arg(Interp *I, Value v, SrcLoc loc, int *shape) {
         shape[i] = (int)d;
     }
     (void)I;
-    return t->ndim == 0 ? 1 : t->size;
+    int nd = t->ndim == 0 ? 1 : t->size;
+    if (!dims_fit(nd, shape))
+        fail_at(loc, "a tensor of shape %s would have more than %d elements", dims_str(nd, shape), MAX_ELEMENTS);
+    return nd;
 }
 
 static Tensor *new_of_shape(Interp *I, Value v, SrcLoc loc) {

@@ -112,6 +112,9 @@ static void create_params(Interp *I, Layer *l) {
         if (s->kids.n > MAX_DIMS) fail_at(s->loc, "a parameter has at most %d dimensions", MAX_DIMS);
         for (int d = 0; d < s->kids.n; d++)
             shape[d] = expect_count(I, eval_expr(I, &f, s->kids.items[d]), s->kids.items[d]->loc, "a parameter size");
+        if (!dims_fit(s->kids.n, shape))
+            fail_at(s->loc, "parameter %s of shape %s would have more than %d elements", s->name,
+                    dims_str(s->kids.n, shape), MAX_ELEMENTS);
         Param *p = &l->params[k++];
         p->name = s->name;
         p->init = s->a;

@@ -38,6 +38,8 @@ static void bcast_setup(Bcast *b, Tensor **in, int nin, SrcLoc loc) {
                     shape_str(in[0]), shape_str(in[1]), shape_str(in[2]));
         }
     }
+    if (!dims_fit(b->ndim, b->shape))
+        fail_at(loc, "the result of shape %s would have more than %d elements", dims_str(b->ndim, b->shape), MAX_ELEMENTS);
     b->size = 1;
     for (int d = 0; d < b->ndim; d++) b->size *= b->shape[d];
     for (int k = 0; k < nin; k++) {
@@ -219,6 +221,8 @@ static void matmul_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     int shape[2], nd = 0;
     if (x->ndim == 2) shape[nd++] = m;
     if (y->ndim == 2) shape[nd++] = n;
+    if (!dims_fit(nd, shape))
+        fail_at(loc, "the product of shape %s would have more than %d elements", dims_str(nd, shape), MAX_ELEMENTS);
     c->out = tensor_new(a, x->dtype, nd, shape);
     gemm(x->dtype, false, false, m, n, k, x->data, y->data, 0, c->out->data);
 }

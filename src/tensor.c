@@ -6,6 +6,16 @@
 
 size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
 
+bool dims_fit(int ndim, const int *shape) {
+    long long n = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 0) return false;
+        n *= shape[i];
+        if (n > MAX_ELEMENTS) return false;
+    }
+    return true;
+}
+
 Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape) {
     Tensor *t = arena_alloc(a, sizeof *t);
     t->ndim = ndim;
