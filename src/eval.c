@@ -3,7 +3,6 @@
  * Owns: values, frames, globals, calling conventions.
  * Must not: implement primitives (prims.c) or training loops (train.c). */
 #include "interp.h"
-#include "stdlib_embed.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,14 +167,13 @@ static bool bind_args(const Callable *fn, Value *args, int nargs, const Binding 
     return complete;
 }
 
-static Value fill_defaults(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
+static void fill_defaults(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     for (int i = 0; i < fn->nparams; i++) {
         if (vals[i].kind != V_NONE) continue;
         if (!fn->param_defaults[i])
             fail_at(loc, "%s '%s' is missing argument '%s'", callable_what(fn), fn->name, fn->param_names[i]);
         if (fn->param_defaults[i] != &optional_param) vals[i] = eval_expr(I, NULL, fn->param_defaults[i]);
     }
-    return (Value){ 0 };
 }
 
 Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc) {

@@ -281,6 +281,7 @@ void model_ensure_initialised(Interp *I, Model *m) {
 
 Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
     model_ensure_initialised(I, m);
+    Tensor *given = x;
     bool single = x->ndim <= 1;
     if (single) {
         int shape[2] = { 1, x->ndim ? x->shape[0] : 1 };
@@ -290,7 +291,7 @@ Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
     }
     if (x->ndim != 2 || x->shape[1] != m->in_dim)
         fail_at(loc, "shape mismatch: model '%s' takes input [%d] (rows of %d features), got %s",
-                m->name, m->in_dim, m->in_dim, shape_str(single ? x : x));
+                m->name, m->in_dim, m->in_dim, shape_str(given));
     Model *saved = I->running_model;
     I->running_model = m;
     for (int i = 0; i < m->nlayers; i++) x = layer_forward(I, &m->layers[i], x);
