@@ -9,7 +9,8 @@
 
 %code requires {
 #include "ast.h"
-typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed; } ParseCtx;
+typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed;
+                          SrcLoc too_deep; } ParseCtx;
 }
 
 %code {
@@ -17,10 +18,20 @@ typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed; }
 #define LOC(l) ((SrcLoc){ ctx->file, (l).first_line, (l).first_column })
 #define NEW(kind, l) node_new(ctx->ar, kind, LOC(l))
 static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg);
+/* records the expression's height; remembers the first that is too deep */
+static Node *nest(ParseCtx *ctx, Node *n) {
+    int d = 0;
+    if (n->a && n->a->depth > d) d = n->a->depth;
+    if (n->b && n->b->depth > d) d = n->b->depth;
+    for (int i = 0; i < n->kids.n; i++) if (n->kids.items[i]->depth > d) d = n->kids.items[i]->depth;
+    n->depth = d + 1;
+    if (n->depth > MAX_EXPR_DEPTH && !ctx->too_deep.file) ctx->too_deep = n->loc;
+    return n;
+}
 static Node *binary(ParseCtx *ctx, YYLTYPE l, int op, Node *a, Node *b) {
     Node *n = node_new(ctx->ar, N_BINARY, LOC(l));
     n->op = op; n->a = a; n->b = b;
-    return n;
+    return nest(ctx, n);
 }
 static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
 }
@@ -144,7 +155,7 @@ layer_arg: NUM                  { $$ = NEW(N_NUM, @1); $$->num = $1; }
          | STRING               { $$ = NEW(N_STR, @1); $$->name = $1; }
          | TRUE                 { $$ = NEW(N_BOOL, @1); $$->num = 1; }
          | FALSE                { $$ = NEW(N_BOOL, @1); $$->num = 0; }
-         | '[' elems ']'        { $$ = with_kids(NEW(N_LIST, @1), $2); }
+         | '[' elems ']'        { $$ = nest(ctx, with_kids(NEW(N_LIST, @1), $2)); }
          | callee               { $$ = $1; }
          | NAME '=' postfix     { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
          | NAME '=' '-' NUM     { $$ = NEW(N_KWARG, @1); $$->name = $1;
@@ -174,22 +185,22 @@ expr: postfix                   { $$ = $1; }
     | expr LE expr              { $$ = binary(ctx, @2, 'L', $1, $3); }
     | expr '>' expr             { $$ = binary(ctx, @2, '>', $1, $3); }
     | expr GE expr              { $$ = binary(ctx, @2, 'G', $1, $3); }
-    | '-' expr %prec UMINUS     { $$ = NEW(N_NEG, @1); $$->a = $2; }
-    | GRAD expr                 { $$ = NEW(N_GRAD, @1); $$->a = $2; }
+    | '-' expr %prec UMINUS     { $$ = NEW(N_NEG, @1); $$->a = $2; nest(ctx, $$); }
+    | GRAD expr                 { $$ = NEW(N_GRAD, @1); $$->a = $2; nest(ctx, $$); }
     ;
 
 postfix: primary                { $$ = $1; }
-       | postfix '(' args ')'   { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; }
-       | postfix '.' NAME       { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; }
-       | postfix '.' NUM        { if ($3 != (double)(long)$3 || $3 > 1e6) {
+       | postfix '(' args ')'   { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; nest(ctx, $$); }
+       | postfix '.' NAME       { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; nest(ctx, $$); }
+       | postfix '.' NUM        { if ($3 > 1e6 || $3 != (double)(long)$3) {
                                       diag_error(LOC(@3), "a layer number must be a whole number (write net.1.W)");
                                       ctx->failed = 1;
                                       YYERROR;
                                   }
                                   $$ = NEW(N_FIELD, @3); $$->a = $1;
                                   char buf[32]; snprintf(buf, sizeof buf, "%ld", (long)$3);
-                                  $$->name = intern(buf); }
-       | postfix '\''           { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; }
+                                  $$->name = intern(buf); nest(ctx, $$); }
+       | postfix '\''           { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; nest(ctx, $$); }
        ;
 
 primary: NUM                    { $$ = NEW(N_NUM, @1); $$->num = $1; }
@@ -198,7 +209,7 @@ primary: NUM                    { $$ = NEW(N_NUM, @1); $$->num = $1; }
        | FALSE                  { $$ = NEW(N_BOOL, @1); $$->num = 0; }
        | NAME                   { $$ = NEW(N_NAME, @1); $$->name = $1; }
        | '(' expr ')'           { $$ = $2; }
-       | '[' elems ']'          { $$ = with_kids(NEW(N_LIST, @1), $2); }
+       | '[' elems ']'          { $$ = nest(ctx, with_kids(NEW(N_LIST, @1), $2)); }
        | '[' ']'                { $$ = NEW(N_LIST, @1); }
        ;
 
@@ -242,6 +253,10 @@ Node *parse_source(Arena *ar, const char *file, const char *text) {
     yylex_init_extra(&ls, &scanner);
     YY_BUFFER_STATE buf = yy_scan_string(text, scanner);
     int rc = yyparse(scanner, &ctx);
+    if (rc == 0 && !ctx.failed && ctx.too_deep.file) {
+        diag_error(ctx.too_deep, "expression nested more than %d levels deep", MAX_EXPR_DEPTH);
+        ctx.failed = 1;
+    }
     yy_delete_buffer(buf, scanner);
     yylex_destroy(scanner);
     return rc == 0 && !ctx.failed ? ctx.root : NULL;

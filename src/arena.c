@@ -81,6 +81,15 @@ void arena_free(Arena *a) {
     a->first = a->cur = NULL;
 }
 
+bool arena_owns(const Arena *a, const void *p) {
+    const unsigned char *q = p;
+    for (const ArenaBlock *b = a->first; b; b = b->next) {
+        if (q >= b->data && q < b->data + b->used) return true;
+        if (b == a->cur) break;
+    }
+    return false;
+}
+
 size_t arena_used(const Arena *a) {
     size_t n = 0;
     for (ArenaBlock *b = a->first; b; b = b->next) {

@@ -3,6 +3,7 @@
  * arena reuses the same memory instead of calling malloc per op. */
 #ifndef NNL_ARENA_H
 #define NNL_ARENA_H
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct ArenaBlock ArenaBlock;
@@ -19,5 +20,6 @@ char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf,
 void  arena_reset(Arena *a);                          /* forget contents, keep blocks */
 void  arena_free(Arena *a);                           /* give blocks back */
 size_t arena_used(const Arena *a);
+bool  arena_owns(const Arena *a, const void *p);      /* p lies in a's live blocks */
 
 #endif

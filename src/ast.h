@@ -57,7 +57,11 @@ struct Node {
     const char *label;
     Node       *a, *b, *c;
     NodeList    kids, more;
+    int         depth;      /* expressions: height of the tree below (bounded by the parser) */
 };
+
+/* Evaluation recurses once per level: deeper expressions are a parse error. */
+enum { MAX_EXPR_DEPTH = 1000 };
 
 typedef enum { SETTING_INIT = 1, SETTING_LOSS, SETTING_OPTIMIZER } SettingKind;
 

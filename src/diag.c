@@ -36,7 +36,13 @@ static void show_line(SrcLoc loc) {
         const char *e = strchr(p, '\n');
         int len = e ? (int)(e - p) : (int)strlen(p);
         fprintf(out, "  %.*s\n  ", len, p);
-        for (int i = 1; i < loc.col && i <= len; i++) fputc(p[i - 1] == '\t' ? '\t' : ' ', out);
+        /* loc.col counts characters; one pad per character, keeping tabs */
+        int col = 1;
+        for (int i = 0; i < len && col < loc.col; i++) {
+            if (((unsigned char)p[i] & 0xC0) == 0x80) continue;
+            fputc(p[i] == '\t' ? '\t' : ' ', out);
+            col++;
+        }
         fputs("^\n", out);
         return;
     }

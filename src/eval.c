@@ -191,8 +191,12 @@ static Value make_partial(Interp *I, const Callable *fn, const Binding *kw, int 
     int total = nkw + (fn->kind == C_PARTIAL ? fn->nbound : 0);
     p->bound = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(total ? total : 1));
     p->nbound = 0;
-    if (fn->kind == C_PARTIAL)
-        for (int i = 0; i < fn->nbound; i++) p->bound[p->nbound++] = fn->bound[i];
+    if (fn->kind == C_PARTIAL)   /* later keyword arguments override earlier ones */
+        for (int i = 0; i < fn->nbound; i++) {
+            bool overridden = false;
+            for (int k = 0; k < nkw; k++) overridden |= kw[k].name == fn->bound[i].name;
+            if (!overridden) p->bound[p->nbound++] = fn->bound[i];
+        }
     for (int i = 0; i < nkw; i++) {
         Value v = kw[i].v;
         if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
@@ -213,9 +217,10 @@ const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, 
 }
 
 /* The outermost call that returned a tensor names it: `relu(a)` is made by
- * relu even though where() computed it. */
-static void tag_result(Value r, const Callable *fn, Value *vals) {
-    if (r.kind == V_TENSOR && vals[0].kind == V_TENSOR && r.t != vals[0].t) {
+ * relu even though where() computed it.  Only tensors of the current pass are
+ * tagged: a parameter or global returned by a function outlives its argument. */
+static void tag_result(Interp *I, Value r, const Callable *fn, Value *vals) {
+    if (r.kind == V_TENSOR && vals[0].kind == V_TENSOR && r.t != vals[0].t && arena_owns(&I->pass, r.t)) {
         r.t->made_by = fn;
         r.t->made_from = vals[0].t;
     }
@@ -228,7 +233,8 @@ static Value call_prim(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     int axis = AXIS_ALL;
     if (p->takes_axis && vals[1].kind != V_NONE) {
         double d = expect_number(I, vals[1], loc, "axis");
-        if (d != floor(d)) fail_at(loc, "axis must be a whole number, got %g", d);
+        if (d != floor(d) || fabs(d) > MAX_DIMS)
+            fail_at(loc, "axis must be a whole number from -%d to %d, got %g", MAX_DIMS, MAX_DIMS - 1, d);
         axis = (int)d;
     }
     return tensor_value(tape_apply(&I->tape, (PrimOp)fn->prim, in, p->arity, axis, loc));
@@ -273,7 +279,10 @@ Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding 
             if (!overridden) all[n++] = fn->bound[i];
         }
         for (int k = 0; k < nkw; k++) all[n++] = kw[k];
-        return call_value(I, (Value){ .kind = V_FUNC, .fn = fn->base }, args, nargs, all, n, loc);
+        Value r = call_value(I, (Value){ .kind = V_FUNC, .fn = fn->base }, args, nargs, all, n, loc);
+        /* softmax(temp=2)(a) is not softmax(a): a fused loss must not apply */
+        if (r.kind == V_TENSOR && r.t->made_by == fn->base) r.t->made_by = fn;
+        return r;
     }
     Value *vals = arena_alloc(&I->pass, sizeof(Value) * (size_t)(fn->nparams + 1));
     bool complete = bind_args(fn, args, nargs, kw, nkw, vals, loc);
@@ -286,7 +295,7 @@ Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding 
     case C_DEF: r = call_def(I, fn, vals, loc); break;
     default: fail_at(loc, "cannot call %s", fn->name);
     }
-    if (fn->nparams > 0) tag_result(r, fn, vals);
+    if (fn->nparams > 0) tag_result(I, r, fn, vals);
     return r;
 }
 
@@ -363,6 +372,9 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
         for (int i = 0; i < n; i++) {
             locs[i] = e->kids.items[i]->loc;
             items[i] = expect_tensor(eval_expr(I, f, e->kids.items[i]), locs[i], "an element of a tensor literal");
+            if (items[i]->requires_grad)   /* stacking is not on the tape: the gradient would stop here */
+                fail_at(locs[i], "a tensor literal cannot hold values computed from parameters; "
+                                 "combine them with arithmetic instead");
         }
         return tensor_value(stack(I, items, n, locs, e->loc));
     }

@@ -65,8 +65,11 @@ struct Callable {
     const Callable *base;          /* C_PARTIAL: the function ... */
     Binding     *bound;            /* ... and its keyword arguments */
     int          nbound;
-    /* C_DEF written as def loss(inner(a), t): used for loss(inner(a), t) */
+    /* C_DEF written as def loss(inner(a), t): used for loss(inner(a), t)
+     * while `loss` and `inner` are still the functions they were when it
+     * was defined (a redefinition of either turns the fusion off) */
     const char  *fuses;
+    const Callable *fuse_outer, *fuse_inner;
 };
 
 typedef struct Param {
@@ -117,7 +120,8 @@ struct Interp {
     Binding *globals;
     int      nglobals, cap_globals;
     Setting  init, loss, optimizer;
-    Rng      rng;
+    Rng      rng;               /* the seeded stream: shuffling, rand_* at top level */
+    Rng     *draw;              /* where rand_* draws from now: &rng, or a parameter's own stream */
     uint64_t seed;              /* the last `seed` statement's value */
     DType    dtype;
     bool     dry_run;           /* the check pass: run everything once, print nothing */

@@ -23,8 +23,14 @@ static char *read_file(const char *path) {
         n += got;
         if (n + 1 == cap) { cap *= 2; buf = realloc(buf, cap); }
     }
+    int failed = ferror(f);
     fclose(f);
     if (!buf) { fprintf(stderr, "nnl: out of memory reading '%s'\n", path); exit(70); }
+    if (failed) {
+        fprintf(stderr, "nnl: cannot read '%s': %s\n", path, strerror(errno));
+        free(buf);
+        return NULL;
+    }
     buf[n] = 0;
     if (strlen(buf) != n) {
         fprintf(stderr, "%s: error: the file contains a NUL byte at offset %zu; nnl scripts are text\n", path, strlen(buf));

@@ -48,7 +48,11 @@ static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
     diag_context = ctx.prev;
     I->running_layer = saved;
     I->tape.layer = saved_tape_layer;
-    return expect_tensor(v, fwd->loc, "the result of a layer's forward");
+    Tensor *y = expect_tensor(v, fwd->loc, "the result of a layer's forward");
+    if (y->ndim != 2 || y->shape[0] != x->shape[0])
+        fail_at(l->loc, "layer %d (%s) must give one row per input row: for input %s it gave %s",
+                l->index, l->def->name, shape_str(x), shape_str(y));
+    return y;
 }
 
 static const Callable *find_layer_def(Interp *I, const Node *use) {
@@ -160,9 +164,6 @@ static void infer_output(Interp *I, Layer *l) {
     I->tape.recording = false;
     Tensor *y = layer_forward(I, l, tensor_new(&I->pass, I->dtype, 2, shape));
     I->tape.recording = rec;
-    if (y->ndim != 2 || y->shape[0] != 1)
-        fail_at(l->loc, "layer %d (%s) must give one row per input row; for a batch of [1, %d] it gave %s",
-                l->index, l->def->name, l->in_dim, shape_str(y));
     l->out_dim = y->shape[1];
 }
 
@@ -215,6 +216,10 @@ static void fans(const Tensor *t, int *fan_in, int *fan_out) {
     *fan_out = t->shape[0] * field;
 }
 
+static void describe_init(FILE *out, const void *arg) {
+    fprintf(out, "while initialising parameter %s of this layer", ((const Param *)arg)->name);
+}
+
 /* Each parameter draws from its own stream, derived from the seed and its
  * name (net.2.W): changing one layer does not change another's initial
  * values, and the order of statements does not matter. */
@@ -231,8 +236,10 @@ static Rng param_stream(Interp *I, Layer *l, Param *p) {
 }
 
 static void init_param(Interp *I, Layer *l, Param *p) {
-    Rng saved = I->rng;
-    I->rng = param_stream(I, l, p);
+    Rng stream = param_stream(I, l, p);
+    I->draw = &stream;      /* an error unwinding from here resets it (interp_run_statement) */
+    DiagContext ctx = { l->loc, describe_init, p, diag_context };
+    diag_context = &ctx;
     Value init;
     SrcLoc loc;
     if (p->init) {
@@ -268,7 +275,8 @@ static void init_param(Interp *I, Layer *l, Param *p) {
     else if (tensor_same_shape(v, p->value)) tensor_copy_into(p->value, v);
     else fail_at(loc, "the initialiser gave shape %s for %s of layer %d, which needs %s",
                  shape_str(v), p->name, l->index, shape_str(p->value));
-    I->rng = saved;
+    diag_context = ctx.prev;
+    I->draw = &I->rng;
 }
 
 void model_ensure_initialised(Interp *I, Model *m) {

@@ -14,6 +14,7 @@ void interp_init(Interp *I, bool dry_run) {
     I->dry_run = dry_run;
     I->out = stdout;
     rng_seed(&I->rng, 0);
+    I->draw = &I->rng;
     builtins_register(I);
 }
 
@@ -57,8 +58,18 @@ const char *fusion_name(const char *outer, const char *inner) {
     return intern(buf);
 }
 
+static const Callable *existing_function(Interp *I, const char *name, SrcLoc loc, const char *why) {
+    Value *v = global_find(I, name);
+    if (!v || v->kind != V_FUNC) fail_at(loc, "'%s' must be a function defined before %s", name, why);
+    return v->fn->kind == C_PARTIAL ? v->fn->base : v->fn;
+}
+
 static void define(Interp *I, const Node *n, CallableKind kind) {
     Callable *c = callable_from_def(I, n, kind);
+    if (c->fuses) {
+        c->fuse_outer = existing_function(I, c->name, n->loc, "its fused form");
+        c->fuse_inner = existing_function(I, c->fuses, n->kids.items[0]->loc, "a fused form uses it");
+    }
     Value v = { .kind = V_FUNC, .fn = c };
     global_set(I, c->fuses ? fusion_name(c->name, c->fuses) : c->name, v);
 }
@@ -159,6 +170,7 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
         I->tape.recording = true;
         I->tape.layer = 0;
         I->call_depth = 0;
+        I->draw = &I->rng;
         return false;
     }
     exec_toplevel(I, stmt);

@@ -86,20 +86,25 @@ static void need_setting(Setting *s, const char *stmt, const char *example, SrcL
     if (!s->set) fail_at(loc, "'%s' needs %s first", stmt, example);
 }
 
-static const char *callable_name(const Callable *fn) { return fn->kind == C_PARTIAL ? fn->base->name : fn->name; }
-
 /* C for outputs y and targets t.  When y came out of a function F and the
  * stdlib defines `def loss(F(a), t)`, that fused form is used on F's input —
  * softmax followed by cross-entropy becomes one stable op. */
 static Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
-    Value fn = { .kind = V_FUNC, .fn = I->loss.fn };
+    const Callable *loss = I->loss.fn, *base = loss->kind == C_PARTIAL ? loss->base : loss;
+    Value fn = { .kind = V_FUNC, .fn = loss };
     Value args[2] = { tensor_value(y), tensor_value(t) };
-    if (y->made_by && y->made_from) {
-        Value *fused = global_find(I, fusion_name(callable_name(I->loss.fn),
-                                                  ((const Callable *)y->made_by)->name));
-        if (fused) { fn = *fused; args[0] = tensor_value(y->made_from); }
+    const Binding *kw = NULL;
+    int nkw = 0;
+    const Callable *made_by = y->made_by;
+    if (made_by && y->made_from) {
+        Value *fused = global_find(I, fusion_name(base->name, made_by->name));
+        if (fused && fused->kind == V_FUNC && fused->fn->fuse_outer == base && fused->fn->fuse_inner == made_by) {
+            fn = *fused;
+            args[0] = tensor_value(y->made_from);
+            if (loss->kind == C_PARTIAL) { kw = loss->bound; nkw = loss->nbound; }   /* loss bce(w=2) */
+        }
     }
-    Tensor *c = expect_tensor(call_value(I, fn, args, 2, NULL, 0, loc), loc, "the loss");
+    Tensor *c = expect_tensor(call_value(I, fn, args, 2, kw, nkw, loc), loc, "the loss");
     if (c->size != 1) fail_at(loc, "the loss must be a single number, got shape %s", shape_str(c));
     return c;
 }
@@ -153,7 +158,14 @@ static void opt_state(Interp *I, Frame *f, const Node *s) {
     }
 }
 
-static void optimizer_step(Interp *I, Model *m) {
+typedef struct StepContext { const Model *m; const Layer *l; const Param *p; } StepContext;
+
+static void describe_step(FILE *out, const void *arg) {
+    const StepContext *s = arg;
+    fprintf(out, "in the optimizer's update of %s.%d.%s", s->m->name, s->l->index, s->p->name);
+}
+
+static void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
     if (m->state_owner != opt) {        /* each `optimizer` statement starts afresh: state and t */
@@ -176,7 +188,11 @@ static void optimizer_step(Interp *I, Model *m) {
             frame_set(&f, intern("g"), tensor_value(p->value->grad));
             frame_set(&f, intern("t"), tensor_value(t));
             for (int s = 0; s < p->nstate; s++) frame_set(&f, p->state[s].name, p->state[s].v);
+            StepContext sc = { m, &m->layers[i], p };
+            DiagContext ctx = { loc, describe_step, &sc, diag_context };
+            diag_context = &ctx;
             exec_block(I, &f, def->node->a);
+            diag_context = ctx.prev;
         }
     I->tape.recording = rec;
     m->steps++;
@@ -256,7 +272,7 @@ void exec_train(Interp *I, const Node *n) {
             double loss = pass(I, m, xb, yb, true, n->loc);
             batch_no++;
             check_finite(m, loss, e, batch_no, n->loc);
-            optimizer_step(I, m);
+            optimizer_step(I, m, n->loc);
             check_finite(m, loss, e, batch_no, n->loc);
             total += loss * count;
             if (I->dry_run) return;     /* one step shows every shape and name works */
