@@ -183,13 +183,29 @@ Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Bin
     return vals;
 }
 
+/* A value that must outlive the current statement (a global, a layer's
+ * argument, a setting) is copied out of the pass arena. */
+Value persist_value(Interp *I, Value v) {
+    if (v.kind == V_TENSOR && arena_owns(&I->pass, v.t)) v.t = tensor_copy(&I->perm, v.t);
+    if (v.kind == V_FUNC && v.fn->kind == C_PARTIAL && arena_owns(&I->pass, v.fn)) {
+        Callable *p = arena_alloc(&I->perm, sizeof *p);
+        *p = *v.fn;
+        p->bound = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(p->nbound ? p->nbound : 1));
+        for (int i = 0; i < p->nbound; i++)
+            p->bound[i] = (Binding){ v.fn->bound[i].name, persist_value(I, v.fn->bound[i].v) };
+        v.fn = p;
+    }
+    return v;
+}
+
+/* Partials live in the pass arena like other values; persist_value keeps one. */
 static Value make_partial(Interp *I, const Callable *fn, const Binding *kw, int nkw) {
-    Callable *p = arena_alloc(&I->perm, sizeof *p);
+    Callable *p = arena_alloc(&I->pass, sizeof *p);
     *p = *fn;
     p->kind = C_PARTIAL;
     p->base = fn->kind == C_PARTIAL ? fn->base : fn;
     int total = nkw + (fn->kind == C_PARTIAL ? fn->nbound : 0);
-    p->bound = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(total ? total : 1));
+    p->bound = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(total ? total : 1));
     p->nbound = 0;
     if (fn->kind == C_PARTIAL)   /* later keyword arguments override earlier ones */
         for (int i = 0; i < fn->nbound; i++) {
@@ -197,11 +213,7 @@ static Value make_partial(Interp *I, const Callable *fn, const Binding *kw, int 
             for (int k = 0; k < nkw; k++) overridden |= kw[k].name == fn->bound[i].name;
             if (!overridden) p->bound[p->nbound++] = fn->bound[i];
         }
-    for (int i = 0; i < nkw; i++) {
-        Value v = kw[i].v;
-        if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
-        p->bound[p->nbound++] = (Binding){ kw[i].name, v };
-    }
+    for (int i = 0; i < nkw; i++) p->bound[p->nbound++] = kw[i];
     Value r = { .kind = V_FUNC, .fn = p };
     return r;
 }
@@ -429,8 +441,7 @@ static void exec_assign(Interp *I, Frame *f, const Node *s) {
     }
     name_intermediate(I, s->name, v);
     if (!f) {
-        if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
-        global_set(I, s->name, v);
+        global_set(I, s->name, persist_value(I, v));
         return;
     }
     Value *slot = frame_find(f, s->name);

@@ -77,6 +77,8 @@ typedef struct Param {
     Tensor     *value;          /* persistent; value->grad is ∂C/∂value */
     const Node *init;           /* param ... init EXPR, or NULL for the model's initialiser */
     bool        hand_set;       /* given with `with`: never re-initialised */
+    const Node *given;          /* the `with` expression */
+    const Callable *init_used;  /* the initialiser that gave its first value */
     Binding    *state;          /* optimizer state (m, v, ...) */
     int         nstate;
 } Param;
@@ -129,6 +131,11 @@ struct Interp {
     Model   *running_model;     /* set while a model's layers run */
     Layer   *running_layer;
     int      call_depth;        /* nested def calls, bounded so recursion cannot crash */
+    int     *order;             /* train's row order, reused by every train statement */
+    int      order_cap;
+    /* every model built, with the statement that built it (for --ir) */
+    struct BuiltModel { const Node *node; Model *model; } *built;
+    int      nbuilt;
 };
 
 /* interp lifecycle and program running (eval.c) */
@@ -146,6 +153,8 @@ Value exec_block(Interp *I, Frame *f, const Node *block);
 Value call_value(Interp *I, Value fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
 /* binds arguments to fn's parameters, filling defaults; fails on a missing one */
 Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
+/* a copy that outlives the statement (tensors and partials leave the pass arena) */
+Value persist_value(Interp *I, Value v);
 /* fn with some keyword arguments fixed; checks their names */
 const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, int nkw, SrcLoc loc);
 Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc);

@@ -30,8 +30,9 @@ static void print_model(FILE *f, Interp *I, Model *m) {
         for (int k = 0; k < l->nparams; k++) {
             Param *p = &l->params[k];
             fprintf(f, "    param %s %s  init ", p->name, shape_str(p->value));
-            if (p->hand_set) { fputs("given ", f); tensor_print(f, p->value); }
+            if (p->hand_set) { fputs("given ", f); ast_print_expr(f, p->given); }
             else if (p->init) ast_print_expr(f, p->init);
+            else if (p->init_used) print_callable(f, I, p->init_used);
             else if (I->init.set) print_callable(f, I, I->init.fn);
             else fputs("xavier", f);
             fputc('\n', f);
@@ -57,7 +58,8 @@ void ir_print(FILE *f, Interp *I, const Node *program) {
                 fprintf(f, "data %s: inputs %s, targets %s\n", s->name, shape_str(v->data->x), shape_str(v->data->y));
             break;
         case N_MODEL:
-            if (v && v->kind == V_MODEL) print_model(f, I, v->model);
+            for (int b = 0; b < I->nbuilt; b++)
+                if (I->built[b].node == s) print_model(f, I, I->built[b].model);
             break;
         case N_DEF: case N_LAYER_DEF: case N_OPTIMIZER_DEF:
             fprintf(f, "%s %s(", s->kind == N_DEF ? "def" : s->kind == N_LAYER_DEF ? "layer" : "optimizer", s->name);

@@ -8,11 +8,6 @@
 
 static Value scalar_value(Interp *I, double v) { return tensor_value(new_scalar(I, v)); }
 
-static Value keep(Interp *I, Value v) {
-    if (v.kind == V_TENSOR) v.t = tensor_copy(&I->perm, v.t);
-    return v;
-}
-
 /* The frame a layer's code runs in: constructor arguments, `in`, parameters. */
 static void layer_frame(Interp *I, Layer *l, Frame *f) {
     *f = (Frame){ .arena = &I->pass };
@@ -87,7 +82,7 @@ static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
     Value *vals = bind_all(I, l->def, args, nargs, kw, nkw, use->loc);
     l->nargs = l->def->nparams;
     l->args = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(l->nargs + 1));
-    for (int i = 0; i < l->nargs; i++) l->args[i] = (Binding){ l->def->param_names[i], keep(I, vals[i]) };
+    for (int i = 0; i < l->nargs; i++) l->args[i] = (Binding){ l->def->param_names[i], persist_value(I, vals[i]) };
 }
 
 static void create_params(Interp *I, Layer *l) {
@@ -101,7 +96,7 @@ static void create_params(Interp *I, Layer *l) {
     for (int i = 0; i < body->kids.n; i++) {
         const Node *s = body->kids.items[i];
         if (s->kind == N_ASSIGN) {   /* helper values: seen by shapes, init and forward */
-            Value v = keep(I, eval_expr(I, &f, s->a));
+            Value v = persist_value(I, eval_expr(I, &f, s->a));
             frame_set(&f, s->name, v);
             l->args = arena_grow(&I->perm, l->args, sizeof(Binding) * (size_t)l->nargs,
                                  sizeof(Binding) * (size_t)(l->nargs + 1));
@@ -154,6 +149,7 @@ static void hand_set(Interp *I, Layer *l, const NodeList *with) {
                     shape_str(v), l->index, l->def->name, shape_str(p->value));
         tensor_copy_into(p->value, v);
         p->hand_set = true;
+        p->given = kv->a;
     }
 }
 
@@ -255,6 +251,7 @@ static void init_param(Interp *I, Layer *l, Param *p) {
         loc = l->loc;
     }
     if (init.kind == V_FUNC) {
+        p->init_used = persist_value(I, init).fn;
         int fan_in, fan_out;
         fans(p->value, &fan_in, &fan_out);
         int nd = p->value->ndim;

@@ -19,6 +19,7 @@ void interp_init(Interp *I, bool dry_run) {
 }
 
 void interp_free(Interp *I) {
+    free(I->order);
     tape_free(&I->tape);
     arena_free(&I->pass);
     arena_free(&I->perm);
@@ -131,6 +132,9 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_MODEL: {
         Value v = { .kind = V_MODEL, .model = model_build(I, s) };
         global_set(I, s->name, v);
+        I->built = arena_grow(&I->perm, I->built, sizeof *I->built * (size_t)I->nbuilt,
+                              sizeof *I->built * (size_t)(I->nbuilt + 1));
+        I->built[I->nbuilt++] = (struct BuiltModel){ s, v.model };
         break;
     }
     case N_DEF: define(I, s, C_DEF); break;
@@ -139,7 +143,8 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_SETTING: exec_setting(I, s); break;
     case N_SEED: {
         double d = expect_number(I, eval_expr(I, NULL, s->a), s->a->loc, "the seed");
-        if (d < 0 || d != floor(d)) fail_at(s->a->loc, "the seed must be a whole number >= 0, got %g", d);
+        if (d < 0 || d > 9007199254740992.0 || d != floor(d))
+            fail_at(s->a->loc, "the seed must be a whole number from 0 to 2^53, got %g", d);
         I->seed = (uint64_t)d;
         rng_seed(&I->rng, I->seed);
         break;

@@ -42,7 +42,7 @@ void exec_setting(Interp *I, const Node *n) {
     } else if (n->op == SETTING_OPTIMIZER) {
         fn = partial_apply(I, fn, NULL, 0, n->a->loc);   /* a new setting: fresh state */
     }
-    Setting s = { .fn = fn, .loc = n->loc, .set = true };
+    Setting s = { .fn = persist_value(I, (Value){ .kind = V_FUNC, .fn = fn }).fn, .loc = n->loc, .set = true };
     if (n->op == SETTING_INIT) I->init = s;
     else if (n->op == SETTING_LOSS) I->loss = s;
     else I->optimizer = s;
@@ -144,7 +144,11 @@ static void opt_state(Interp *I, Frame *f, const Node *s) {
     Param *p = f->ctx;
     for (int i = 0; i < s->kids.n; i++) {
         const Node *kv = s->kids.items[i];
-        if (frame_find(f, kv->name)) continue;          /* created on an earlier step */
+        bool created = false;                           /* on an earlier step */
+        for (int k = 0; k < p->nstate; k++) created |= p->state[k].name == kv->name;
+        if (created) continue;
+        if (frame_find(f, kv->name))
+            fail_at(kv->loc, "state '%s' has the name of a setting or of w, g or t", kv->name);
         Tensor *init = expect_tensor(eval_expr(I, f, kv->a), kv->a->loc, kv->name);
         Tensor *st = tensor_like(&I->perm, p->value);
         if (init->size == 1) tensor_fill(st, tensor_get(init, 0));
@@ -222,6 +226,8 @@ static TrainOptions train_options(Interp *I, const Node *n, int rows) {
     static const char *known[] = { "epochs", "batch", "shuffle" };
     for (int i = 0; i < n->kids.n; i++) {
         const Node *kv = n->kids.items[i];
+        for (int j = 0; j < i; j++)
+            if (n->kids.items[j]->name == kv->name) fail_at(kv->loc, "training option '%s' is given twice", kv->name);
         Value v = eval_expr(I, NULL, kv->a);
         if (strcmp(kv->name, "epochs") == 0) o.epochs = expect_count(I, v, kv->a->loc, "epochs");
         else if (strcmp(kv->name, "batch") == 0) o.batch = expect_count(I, v, kv->a->loc, "the batch size");
@@ -253,7 +259,13 @@ void exec_train(Interp *I, const Node *n) {
     int rows = d->x->shape[0];
     TrainOptions o = train_options(I, n, rows);
     model_ensure_initialised(I, m);
-    int *order = arena_alloc(&I->perm, sizeof(int) * (size_t)rows);
+    if (rows > I->order_cap) {
+        free(I->order);
+        I->order = malloc(sizeof(int) * (size_t)rows);
+        if (!I->order) { fputs("nnl: out of memory\n", stderr); exit(70); }
+        I->order_cap = rows;
+    }
+    int *order = I->order;
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
     int every = o.epochs / 10 > 0 ? o.epochs / 10 : 1;
