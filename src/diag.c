@@ -94,12 +94,6 @@ void diag_error(SrcLoc loc, const char *fmt, ...) {
     errors++;
 }
 
-void diag_warning(SrcLoc loc, const char *fmt, ...) {
-    va_list ap; va_start(ap, fmt);
-    vreport(loc, "warning", fmt, ap);
-    va_end(ap);
-}
-
 void diag_note(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
     vreport(loc, "note", fmt, ap);

@@ -57,15 +57,20 @@ Value *frame_find(Frame *f, const char *name) {
     return NULL;
 }
 
+/* appends to a growable array of bindings living in `ar` */
+static void bindings_push(Arena *ar, Binding **b, int *n, int *cap, const char *name, Value v) {
+    if (*n == *cap) {
+        int grown = *cap ? *cap * 2 : 8;
+        *b = arena_grow(ar, *b, sizeof(Binding) * (size_t)*n, sizeof(Binding) * (size_t)grown);
+        *cap = grown;
+    }
+    (*b)[(*n)++] = (Binding){ name, v };
+}
+
 void frame_set(Frame *f, const char *name, Value v) {
     Value *p = frame_find(f, name);
-    if (p) { *p = v; return; }
-    if (f->n == f->cap) {
-        int cap = f->cap ? f->cap * 2 : 8;
-        f->b = arena_grow(f->arena, f->b, sizeof(Binding) * (size_t)f->n, sizeof(Binding) * (size_t)cap);
-        f->cap = cap;
-    }
-    f->b[f->n++] = (Binding){ name, v };
+    if (p) *p = v;
+    else bindings_push(f->arena, &f->b, &f->n, &f->cap, name, v);
 }
 
 Value *global_find(Interp *I, const char *name) {
@@ -75,14 +80,8 @@ Value *global_find(Interp *I, const char *name) {
 
 void global_set(Interp *I, const char *name, Value v) {
     Value *p = global_find(I, name);
-    if (p) { *p = v; return; }
-    if (I->nglobals == I->cap_globals) {
-        int cap = I->cap_globals ? I->cap_globals * 2 : 64;
-        I->globals = arena_grow(&I->perm, I->globals, sizeof(Binding) * (size_t)I->nglobals,
-                                sizeof(Binding) * (size_t)cap);
-        I->cap_globals = cap;
-    }
-    I->globals[I->nglobals++] = (Binding){ name, v };
+    if (p) *p = v;
+    else bindings_push(&I->perm, &I->globals, &I->nglobals, &I->cap_globals, name, v);
 }
 
 /* C_DEF stands for any function; the others for themselves */

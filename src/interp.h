@@ -128,7 +128,6 @@ struct Interp {
     DType    dtype;
     bool     dry_run;           /* the check pass: run everything once, print nothing */
     FILE    *out;
-    Model   *running_model;     /* set while a model's layers run */
     Layer   *running_layer;
     int      call_depth;        /* nested def calls, bounded so recursion cannot crash */
     int     *order;             /* train's row order, reused by every train statement */

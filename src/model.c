@@ -297,10 +297,7 @@ Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
     if (x->ndim != 2 || x->shape[1] != m->in_dim)
         fail_at(loc, "shape mismatch: model '%s' takes input [%d] (rows of %d features), got %s",
                 m->name, m->in_dim, m->in_dim, shape_str(given));
-    Model *saved = I->running_model;
-    I->running_model = m;
     for (int i = 0; i < m->nlayers; i++) x = layer_forward(I, &m->layers[i], x);
-    I->running_model = saved;
     if (single) {
         Tensor *r = tensor_new(&I->pass, x->dtype, 1, &x->shape[1]);
         tensor_copy_into(r, x);

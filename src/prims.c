@@ -492,11 +492,6 @@ const Prim prims[P_COUNT] = {
                   where_forward, where_backward },
 };
 
-int prim_lookup(const char *name) {
-    for (int i = 0; i < P_COUNT; i++) if (strcmp(prims[i].name, name) == 0) return i;
-    return -1;
-}
-
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {
     PrimCall c = { .op = op, .nin = nin, .axis = axis };
     for (int i = 0; i < nin; i++) c.in[i] = in[i];

@@ -40,7 +40,6 @@ typedef struct Prim {
 } Prim;
 
 extern const Prim prims[P_COUNT];
-int prim_lookup(const char *name);     /* -1 if none */
 
 /* Run a primitive without recording it (the tape wraps this). */
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);

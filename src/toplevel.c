@@ -171,7 +171,6 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
     diag_push(&h);
     if (setjmp(h.env) != 0) {
         I->running_layer = NULL;
-        I->running_model = NULL;
         I->tape.recording = true;
         I->tape.layer = 0;
         I->call_depth = 0;
