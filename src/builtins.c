@@ -39,14 +39,14 @@ static Value b_full(Interp *I, Value *a, SrcLoc loc) {
 static Value b_rand_uniform(Interp *I, Value *a, SrcLoc loc) {
     Tensor *t = new_of_shape(I, a[0], loc);
     double lo = expect_number(I, a[1], loc, "lo"), hi = expect_number(I, a[2], loc, "hi");
-    for (int i = 0; i < t->size; i++) tensor_set(t, i, lo + (hi - lo) * rng_uniform(I->draw));
+    for (int i = 0; i < t->size; i++) tensor_set(t, i, lo + (hi - lo) * rng_uniform(I->mode.draw));
     return tensor_value(t);
 }
 
 static Value b_rand_normal(Interp *I, Value *a, SrcLoc loc) {
     Tensor *t = new_of_shape(I, a[0], loc);
     double mean = expect_number(I, a[1], loc, "mean"), std = expect_number(I, a[2], loc, "std");
-    for (int i = 0; i < t->size; i++) tensor_set(t, i, mean + std * rng_normal(I->draw));
+    for (int i = 0; i < t->size; i++) tensor_set(t, i, mean + std * rng_normal(I->mode.draw));
     return tensor_value(t);
 }
 
@@ -94,6 +94,7 @@ void builtins_register(Interp *I) {
             c->param_names[1] = intern("x");
             c->param_names[2] = intern("y");
         }
+        if (p == P_RESHAPE) c->param_names[1] = intern("shape");
         if (pr->takes_axis) {
             c->param_names[pr->arity] = intern("axis");
             c->param_defaults[pr->arity] = &optional_param;

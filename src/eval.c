@@ -258,16 +258,16 @@ static void describe_call(FILE *out, const void *arg) {
 }
 
 static Value call_def(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
-    if (I->call_depth >= MAX_CALL_DEPTH)
+    if (I->mode.call_depth >= MAX_CALL_DEPTH)
         fail_at(loc, "calls nested more than %d deep (does '%s' call itself forever?)", MAX_CALL_DEPTH, fn->name);
     Frame f = { .arena = &I->pass };
     for (int i = 0; i < fn->nparams; i++) frame_set(&f, fn->param_names[i], vals[i]);
     const Node *body = fn->node->a;
     DiagContext ctx = { loc, describe_call, fn, diag_context };
     diag_context = &ctx;
-    I->call_depth++;
+    I->mode.call_depth++;
     Value r = body->kind == N_BLOCK ? exec_block(I, &f, body) : eval_expr(I, &f, body);
-    I->call_depth--;
+    I->mode.call_depth--;
     diag_context = ctx.prev;
     return r;
 }
@@ -424,11 +424,12 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
 
 /* Names what a layer's forward computes ("a", "z") on the tape entry that
  * produced it, so the pass can be shown in the course's notation. */
-static void name_intermediate(Interp *I, const char *name, Value v) {
-    if (!I->running_layer || v.kind != V_TENSOR || v.t->producer < 0) return;
-    if (v.t->producer >= I->tape.n) return;
+static void name_intermediate(Interp *I, const Node *stmt, Value v) {
+    if (!I->mode.layer || v.kind != V_TENSOR) return;
+    tape_name(&I->tape, stmt->name, v.t, stmt);
+    if (v.t->producer < 0 || v.t->producer >= I->tape.n) return;
     TapeEntry *te = &I->tape.entries[v.t->producer];
-    if (te->call.out == v.t && te->layer == I->running_layer->index && !te->name) te->name = name;
+    if (te->call.out == v.t && te->layer == I->mode.layer->index && !te->name) te->name = stmt->name;
 }
 
 static void exec_assign(Interp *I, Frame *f, const Node *s) {
@@ -438,7 +439,8 @@ static void exec_assign(Interp *I, Frame *f, const Node *s) {
                           expect_tensor(v, s->a->loc, "the right-hand side") };
         v = tensor_value(tape_apply(&I->tape, binary_prim(s->op), in, 2, AXIS_ALL, s->loc));
     }
-    name_intermediate(I, s->name, v);
+    name_intermediate(I, s, v);
+    if (I->mode.watch) I->mode.watch(I, s, v, I->mode.watch_ctx);
     if (!f) {
         global_set(I, s->name, persist_value(I, v));
         return;

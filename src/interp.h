@@ -115,6 +115,23 @@ struct Dataset {
 
 typedef struct Setting { const Callable *fn; SrcLoc loc; bool set; } Setting;
 
+/* Called with every assignment a body makes while set (the REPL's `update`
+ * uses it to show each line of an optimizer with its value). */
+typedef void (*AssignWatch)(Interp *I, const Node *stmt, Value v, void *ctx);
+
+/* How the evaluator runs right now.  Everything that a statement may change
+ * for the code it calls lives here, and is saved and restored as a unit
+ * (`EvalMode saved = I->mode; ... I->mode = saved;`); an error unwinding to
+ * the statement resets it to interp_default_mode(). */
+typedef struct EvalMode {
+    TapeMode    tape;           /* recording, record_all, the layer stamped on ops */
+    Layer      *layer;          /* the layer whose forward is running, or NULL */
+    Rng        *draw;           /* where rand_* draws from: &I->rng, or a parameter's own stream */
+    int         call_depth;     /* nested def calls, bounded so recursion cannot crash */
+    AssignWatch watch;
+    void       *watch_ctx;
+} EvalMode;
+
 struct Interp {
     Arena    perm;              /* models, data, globals: lives as long as the interpreter */
     Arena    pass;              /* one statement or one training step */
@@ -122,14 +139,15 @@ struct Interp {
     Binding *globals;
     int      nglobals, cap_globals;
     Setting  init, loss, optimizer;
+    EvalMode mode;
     Rng      rng;               /* the seeded stream: shuffling, rand_* at top level */
-    Rng     *draw;              /* where rand_* draws from now: &rng, or a parameter's own stream */
     uint64_t seed;              /* the last `seed` statement's value */
     DType    dtype;
     bool     dry_run;           /* the check pass: run everything once, print nothing */
     FILE    *out;
-    Layer   *running_layer;
-    int      call_depth;        /* nested def calls, bounded so recursion cannot crash */
+    int      digits;            /* significant digits printed (`set precision`); 0: the default */
+    bool     interactive;       /* statements come from the REPL: passes announce themselves */
+    struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     int     *order;             /* train's row order, reused by every train statement */
     int      order_cap;
     /* every model built, with the statement that built it (for --ir) */
@@ -141,6 +159,7 @@ struct Interp {
 void  interp_init(Interp *I, bool dry_run);
 void  interp_free(Interp *I);
 void  interp_load_stdlib(Interp *I);
+EvalMode interp_default_mode(Interp *I);
 bool  interp_run(Interp *I, const Node *program);   /* false after a reported error */
 bool  interp_run_statement(Interp *I, const Node *stmt);
 void  exec_toplevel(Interp *I, const Node *stmt);

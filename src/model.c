@@ -33,17 +33,17 @@ static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
     Frame f;
     layer_frame(I, l, &f);
     frame_set(&f, fwd->name, tensor_value(x));
-    Layer *saved = I->running_layer;
-    int saved_tape_layer = I->tape.layer;
-    I->running_layer = l;
-    I->tape.layer = l->index;
+    EvalMode saved = I->mode;
+    I->mode.layer = l;
+    I->mode.tape.layer = l->index;
+    int first = I->tape.n;
     DiagContext ctx = { l->loc, describe_layer, l, diag_context };
     diag_context = &ctx;
     Value v = exec_block(I, &f, fwd->a);
     diag_context = ctx.prev;
-    I->running_layer = saved;
-    I->tape.layer = saved_tape_layer;
     Tensor *y = expect_tensor(v, fwd->loc, "the result of a layer's forward");
+    tape_layer(&I->tape, x, y, first);
+    I->mode = saved;
     if (y->ndim != 2 || y->shape[0] != x->shape[0])
         fail_at(l->loc, "layer %d (%s) must give one row per input row: for input %s it gave %s",
                 l->index, l->def->name, shape_str(x), shape_str(y));
@@ -156,10 +156,10 @@ static void hand_set(Interp *I, Layer *l, const NodeList *with) {
 /* Shape inference: run the layer once on a zero batch of one row. */
 static void infer_output(Interp *I, Layer *l) {
     int shape[2] = { 1, l->in_dim };
-    bool rec = I->tape.recording;
-    I->tape.recording = false;
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
     Tensor *y = layer_forward(I, l, tensor_new(&I->pass, I->dtype, 2, shape));
-    I->tape.recording = rec;
+    I->mode = saved;
     l->out_dim = y->shape[1];
 }
 
@@ -233,7 +233,8 @@ static Rng param_stream(Interp *I, Layer *l, Param *p) {
 
 static void init_param(Interp *I, Layer *l, Param *p) {
     Rng stream = param_stream(I, l, p);
-    I->draw = &stream;      /* an error unwinding from here resets it (interp_run_statement) */
+    EvalMode saved = I->mode;   /* an error unwinding from here resets it (interp_run_statement) */
+    I->mode.draw = &stream;
     DiagContext ctx = { l->loc, describe_init, p, diag_context };
     diag_context = &ctx;
     Value init;
@@ -273,7 +274,7 @@ static void init_param(Interp *I, Layer *l, Param *p) {
     else fail_at(loc, "the initialiser gave shape %s for %s of layer %d, which needs %s",
                  shape_str(v), p->name, l->index, shape_str(p->value));
     diag_context = ctx.prev;
-    I->draw = &I->rng;
+    I->mode = saved;
 }
 
 void model_ensure_initialised(Interp *I, Model *m) {
@@ -284,23 +285,24 @@ void model_ensure_initialised(Interp *I, Model *m) {
     m->initialised = true;
 }
 
+/* x viewed with other sizes, on the tape so gradients flow through it */
+static Tensor *reshaped(Interp *I, Tensor *x, int ndim, const int *shape, SrcLoc loc) {
+    Tensor *sizes = tensor_new(&I->pass, DT_F64, 1, &ndim);
+    for (int d = 0; d < ndim; d++) tensor_set(sizes, d, shape[d]);
+    Tensor *in[2] = { x, sizes };
+    return tape_apply(&I->tape, P_RESHAPE, in, 2, AXIS_ALL, loc);
+}
+
 Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
     model_ensure_initialised(I, m);
-    Tensor *given = x;
     bool single = x->ndim <= 1;
-    if (single) {
-        int shape[2] = { 1, x->ndim ? x->shape[0] : 1 };
-        Tensor *b = tensor_new(&I->pass, x->dtype, 2, shape);
-        tensor_copy_into(b, x);
-        x = b;
-    }
-    if (x->ndim != 2 || x->shape[1] != m->in_dim)
+    if ((single ? x->size : x->ndim == 2 ? x->shape[1] : -1) != m->in_dim)
         fail_at(loc, "shape mismatch: model '%s' takes input [%d] (rows of %d features), got %s",
-                m->name, m->in_dim, m->in_dim, shape_str(given));
+                m->name, m->in_dim, m->in_dim, shape_str(x));
+    if (single) x = reshaped(I, x, 2, (int[]){ 1, x->size }, loc);     /* one sample is a batch of one row */
     for (int i = 0; i < m->nlayers; i++) x = layer_forward(I, &m->layers[i], x);
     if (single) {
-        Tensor *r = tensor_new(&I->pass, x->dtype, 1, &x->shape[1]);
-        tensor_copy_into(r, x);
+        Tensor *r = reshaped(I, x, 1, &x->shape[1], loc);
         r->made_by = x->made_by;
         r->made_from = x->made_from;
         x = r;

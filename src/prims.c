@@ -452,6 +452,36 @@ static void where_backward(Arena *a, PrimCall *c) {
     });
 }
 
+/* ---- reshape ------------------------------------------------------------- */
+
+/* The same elements in the same order, seen with the sizes in `shape` (a 1-D
+ * tensor; a number n means [n]).  Only x carries a gradient. */
+static void reshape_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Tensor *x = c->in[0], *s = c->in[1];
+    if (s->ndim > 1 || s->size > MAX_DIMS)
+        fail_at(loc, "reshape needs a list of up to %d sizes, got a tensor of shape %s", MAX_DIMS, shape_str(s));
+    int shape[MAX_DIMS], nd = s->ndim == 0 ? 1 : s->size;
+    long long n = 1;
+    for (int d = 0; d < nd; d++) {
+        double v = tensor_get(s, d);
+        if (v < 0 || v != (int)v || v > MAX_ELEMENTS) fail_at(loc, "reshape needs whole sizes >= 0, got %g", v);
+        shape[d] = (int)v;
+        n *= shape[d];
+    }
+    if (n != x->size)
+        fail_at(loc, "cannot reshape %s (%d elements) to %s", shape_str(x), x->size, dims_str(nd, shape));
+    c->out = tensor_new(a, x->dtype, nd, shape);
+    tensor_copy_into(c->out, x);
+}
+
+static void reshape_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0];
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    FOR_DTYPE(x, T, { T *gx = x->grad->data; const T *g = c->out->grad->data;
+                      for (int i = 0; i < x->size; i++) gx[i] += g[i]; });
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 #define BIN(nm, fm, bm) { nm, 2, false, true, fm, bm, binary_forward, binary_backward }
@@ -490,6 +520,8 @@ const Prim prims[P_COUNT] = {
                     xent_forward, xent_backward },
     [P_WHERE] = { "where", 3, false, true, "c ? x : y elementwise", "∂x = g where c, ∂y = g elsewhere",
                   where_forward, where_backward },
+    [P_RESHAPE] = { "reshape", 2, false, true, "x with the sizes in shape", "∂x = g with x's sizes",
+                    reshape_forward, reshape_backward },
 };
 
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {

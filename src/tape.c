@@ -3,12 +3,28 @@
 #include "tape.h"
 #include <stdlib.h>
 
-void tape_init(Tape *t, Arena *arena) {
-    *t = (Tape){ .recording = true, .arena = arena };
+void tape_init(Tape *t, Arena *arena, TapeMode *mode) {
+    *t = (Tape){ .arena = arena, .mode = mode };
 }
 
-void tape_free(Tape *t) { free(t->entries); t->entries = NULL; t->n = t->cap = 0; }
-void tape_clear(Tape *t) { t->n = 0; }
+void tape_free(Tape *t) {
+    free(t->entries);
+    free(t->names);
+    free(t->layers);
+    t->entries = NULL; t->names = NULL; t->layers = NULL;
+    t->n = t->cap = t->nnames = t->cap_names = t->nlayers = t->cap_layers = 0;
+}
+
+void tape_clear(Tape *t) { t->n = t->nnames = t->nlayers = 0; }
+
+/* grows a malloc'd array of `size`-byte items to hold one more */
+static void *reserve(void *items, int n, int *cap, size_t size) {
+    if (n < *cap) return items;
+    *cap = *cap ? *cap * 2 : 64;
+    items = realloc(items, size * (size_t)*cap);
+    if (!items) abort();
+    return items;
+}
 
 Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {
     /* One precision per op: that of the inputs that need a gradient (a
@@ -32,21 +48,29 @@ Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc lo
     for (int i = 0; i < nin; i++) c.in[i] = conv[i];
     prims[op].forward(t->arena, &c, loc);
     c.out->requires_grad = needs_grad;
-    if (t->recording && needs_grad) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? t->cap * 2 : 256;
-            t->entries = realloc(t->entries, sizeof *t->entries * (size_t)t->cap);
-            if (!t->entries) abort();
-        }
+    if (t->mode->recording && (needs_grad || t->mode->record_all)) {
+        t->entries = reserve(t->entries, t->n, &t->cap, sizeof *t->entries);
         c.out->producer = t->n;
-        t->entries[t->n++] = (TapeEntry){ .call = c, .loc = loc, .layer = t->layer };
+        t->entries[t->n++] = (TapeEntry){ .call = c, .loc = loc, .layer = t->mode->layer };
     }
     return c.out;
 }
 
+void tape_name(Tape *t, const char *name, Tensor *value, const void *stmt) {
+    if (!t->mode->recording || !t->mode->record_all) return;
+    t->names = reserve(t->names, t->nnames, &t->cap_names, sizeof *t->names);
+    t->names[t->nnames++] = (TapeName){ t->mode->layer, name, value, stmt };
+}
+
+void tape_layer(Tape *t, Tensor *in, Tensor *out, int first) {
+    if (!t->mode->recording || !t->mode->record_all) return;
+    t->layers = reserve(t->layers, t->nlayers, &t->cap_layers, sizeof *t->layers);
+    t->layers[t->nlayers++] = (TapeLayer){ t->mode->layer, in, out, first, t->n };
+}
+
 bool tape_backward_entry(Tape *t, int i) {
     TapeEntry *e = &t->entries[i];
-    if (!e->call.out->grad) return false;
+    if (!e->call.out->requires_grad || !e->call.out->grad) return false;
     prims[e->call.op].backward(t->arena, &e->call);
     return true;
 }

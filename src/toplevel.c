@@ -9,13 +9,17 @@
 
 void interp_init(Interp *I, bool dry_run) {
     memset(I, 0, sizeof *I);
-    tape_init(&I->tape, &I->pass);
+    I->mode = interp_default_mode(I);
+    tape_init(&I->tape, &I->pass, &I->mode.tape);
     I->dtype = DT_F32;
     I->dry_run = dry_run;
     I->out = stdout;
     rng_seed(&I->rng, 0);
-    I->draw = &I->rng;
     builtins_register(I);
+}
+
+EvalMode interp_default_mode(Interp *I) {
+    return (EvalMode){ .tape = { .recording = true }, .draw = &I->rng };
 }
 
 void interp_free(Interp *I) {
@@ -170,11 +174,7 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {
-        I->running_layer = NULL;
-        I->tape.recording = true;
-        I->tape.layer = 0;
-        I->call_depth = 0;
-        I->draw = &I->rng;
+        I->mode = interp_default_mode(I);
         return false;
     }
     exec_toplevel(I, stmt);

@@ -122,12 +122,13 @@ static Tensor *rows_of(Interp *I, const Tensor *src, const int *idx, int from, i
 /* forward + loss + backward on one batch; returns the loss */
 static double pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
     tape_clear(&I->tape);
-    I->tape.recording = backward;
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = backward;
     if (backward) model_zero_grad(m);
     Tensor *out = model_forward(I, m, x, loc);
     Tensor *c = compute_loss(I, out, y, loc);
     if (backward) tape_backward(&I->tape, c);
-    I->tape.recording = true;
+    I->mode = saved;
     return tensor_get(c, 0);
 }
 
@@ -180,8 +181,8 @@ static void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     }
     Value *hyper = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
                             opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);
-    bool rec = I->tape.recording;
-    I->tape.recording = false;
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
     Tensor *t = new_scalar(I, (double)m->steps);
     for (int i = 0; i < m->nlayers; i++)
         for (int k = 0; k < m->layers[i].nparams; k++) {
@@ -198,7 +199,7 @@ static void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
             exec_block(I, &f, def->node->a);
             diag_context = ctx.prev;
         }
-    I->tape.recording = rec;
+    I->mode = saved;
     m->steps++;
 }
 
@@ -326,10 +327,11 @@ void exec_evaluate(Interp *I, const Node *n) {
     Model *m;
     Dataset *d;
     model_on_data(I, n, "evaluate", &m, &d);
-    I->tape.recording = false;
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
     Tensor *out = model_forward(I, m, d->x, n->loc);
     Tensor *c = compute_loss(I, out, d->y, n->loc);
-    I->tape.recording = true;
+    I->mode = saved;
     double acc;
     if (I->dry_run) return;
     fprintf(I->out, "loss = %.6g\n", tensor_get(c, 0));

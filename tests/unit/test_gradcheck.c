@@ -45,14 +45,23 @@ typedef enum {
     K_ONEHOT,   /* one 1 per row of the last axis */
     K_SOFT,     /* positive rows summing to 1 */
     K_SAME0,    /* the very tensor of input 0 (x * x) */
+    K_SHAPE,    /* sizes for reshape: input 0's sizes reversed, or [1, n] for a vector */
 } Kind;
 
 static const char *const kind_tag[] = {
     [K_ANY] = "", [K_POS] = "pos ", [K_AWAY] = "nonzero ", [K_COND] = "cond ",
-    [K_ONEHOT] = "one-hot ", [K_SOFT] = "soft ", [K_SAME0] = "same ",
+    [K_ONEHOT] = "one-hot ", [K_SOFT] = "soft ", [K_SAME0] = "same ", [K_SHAPE] = "sizes ",
 };
 
-static bool checked(Kind k) { return k != K_COND && k != K_SAME0; }
+static bool checked(Kind k) { return k != K_COND && k != K_SAME0 && k != K_SHAPE; }
+
+static Tensor *shape_input(Arena *a, const Tensor *x) {
+    int nd = x->ndim == 1 ? 2 : x->ndim;
+    Tensor *t = tensor_new(a, DT_F64, 1, &nd);
+    for (int d = 0; d < nd; d++)
+        tensor_set(t, d, x->ndim == 1 ? (d == 0 ? 1 : x->shape[0]) : x->shape[x->ndim - 1 - d]);
+    return t;
+}
 
 static Tensor *make_input(Arena *a, Shape s, Kind k) {
     Tensor *t = tensor_new(a, DT_F64, s.ndim, s.d);
@@ -138,12 +147,14 @@ static void run_case(const GradCase *c) {
     int nin = prims[c->op].arity;
     Tensor *in[MAX_PRIM_INPUTS];
     for (int i = 0; i < nin; i++) {
-        in[i] = c->kind[i] == K_SAME0 ? in[0] : make_input(&arena, c->shape[i], c->kind[i]);
+        in[i] = c->kind[i] == K_SAME0 ? in[0] : c->kind[i] == K_SHAPE ? shape_input(&arena, in[0])
+              : make_input(&arena, c->shape[i], c->kind[i]);
         in[i]->requires_grad |= checked(c->kind[i]);
     }
 
     Tape tape;
-    tape_init(&tape, &arena);
+    TapeMode mode = { .recording = true };
+    tape_init(&tape, &arena, &mode);
     SrcLoc loc = { 0 };
     Tensor *out = tape_apply(&tape, c->op, in, nin, c->axis, loc);
     Tensor *weights = tensor_like(&arena, out);
@@ -217,6 +228,8 @@ static const GradCase cases[] = {
     { P_WHERE, { M(3, 4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { V(4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { M(3, 1), M(3, 4), V(4) }, { K_COND, K_ANY, K_ANY }, 0 },
+    { P_RESHAPE, { M(3, 4), V(2) }, { K_ANY, K_SHAPE }, 0 },
+    { P_RESHAPE, { V(5), V(2) }, { K_ANY, K_SHAPE }, 0 },
 };
 enum { NCASES = sizeof cases / sizeof cases[0] };
 
@@ -232,7 +245,8 @@ enum { NCOMPARISONS = sizeof comparisons / sizeof comparisons[0] };
 static void check_comparison(const Comparison *cmp) {
     Arena arena = { 0 };
     Tape tape;
-    tape_init(&tape, &arena);
+    TapeMode mode = { .recording = true };
+    tape_init(&tape, &arena, &mode);
     const char *name = prims[cmp->op].name;
     Tensor *in[2] = { tensor_new(&arena, DT_F64, 1, (int[]){ 3 }), tensor_scalar(&arena, DT_F64, 2) };
     for (int i = 0; i < 3; i++) tensor_set(in[0], i, i + 1);
