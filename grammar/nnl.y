@@ -48,9 +48,10 @@ static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
 %token DEF "'def'" LAYER "'layer'" PARAM "'param'" FORWARD "'forward'" STATE "'state'"
 %token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'"
 %token BAD "invalid token"
+%token <str> COMMAND "command"
 
-%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part
-%type <list> lines args arglist elems data_lines model_lines layer_args kwargs opts exprs
+%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word
+%type <list> lines args arglist elems data_lines model_lines layer_args kwargs opts exprs command_words
 
 %nonassoc EQ NE '<' LE '>' GE
 %left '+' '-'
@@ -90,6 +91,11 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | PRECISION NAME            { $$ = NEW(N_PRECISION, @1); $$->name = $2; $$->loc = LOC(@2); }
     | TRAIN NAME ON NAME opts   { $$ = with_kids(NEW(N_TRAIN, @1), $5); $$->name = $2; $$->label = $4; }
     | BACKWARD NAME ON NAME     { $$ = NEW(N_BACKWARD, @1); $$->name = $2; $$->label = $4; }
+    | BACKWARD NAME expr ARROW expr
+                                { $$ = NEW(N_BACKWARD, @1); $$->name = $2; $$->a = $3; $$->b = $5; }
+    | FORWARD NAME ON NAME      { $$ = NEW(N_FORWARD_PASS, @1); $$->name = $2; $$->label = $4; }
+    | FORWARD NAME expr         { $$ = NEW(N_FORWARD_PASS, @1); $$->name = $2; $$->a = $3; }
+    | COMMAND command_words     { $$ = with_kids(NEW(N_COMMAND, @1), $2); $$->name = $1; }
     | EVALUATE NAME ON NAME     { $$ = NEW(N_EVALUATE, @1); $$->name = $2; $$->label = $4; }
     | DEF NAME '(' args ')' '=' expr
                                 { $$ = with_kids(NEW(N_DEF, @1), $4); $$->name = $2; $$->a = $7; }
@@ -115,6 +121,19 @@ callee: NAME                    { $$ = NEW(N_NAME, @1); $$->name = $1; }
       | NAME '(' args ')'       { Node *f = NEW(N_NAME, @1); f->name = $1;
                                   $$ = with_kids(NEW(N_CALL, @1), $3); $$->a = f; }
       ;
+
+command_words: %empty           { $$ = (NodeList){0}; }
+             | command_words command_word { $$ = $1; list_push(ctx->ar, &$$, $2); }
+             ;
+/* net.1.W, 2, delta, "text": words a command takes (command_word in ast.h) */
+command_word: NAME              { $$ = NEW(N_NAME, @1); $$->name = $1; }
+            | NUM               { $$ = NEW(N_NUM, @1); $$->num = $1; }
+            | STRING            { $$ = NEW(N_STR, @1); $$->name = $1; }
+            | command_word '.' NAME { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; }
+            | command_word '.' NUM  { $$ = NEW(N_FIELD, @3); $$->a = $1;
+                                      char buf[32]; snprintf(buf, sizeof buf, "%ld", (long)$3);
+                                      $$->name = intern(buf); }
+            ;
 
 opts: %empty                    { $$ = (NodeList){0}; }
     | opts NAME postfix         { $$ = $1; Node *k = NEW(N_KWARG, @2); k->name = $2; k->a = $3;
@@ -247,7 +266,7 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
 
 Node *parse_source(Arena *ar, const char *file, const char *text) {
     yyscan_t scanner;
-    LexState ls = { .line = 1, .col = 1, .file = file };
+    LexState ls = { .line = 1, .col = 1, .file = file, .text = text, .at_start = 1 };
     ParseCtx ctx = { .ar = ar, .file = file };
     diag_add_source(file, text);
     yylex_init_extra(&ls, &scanner);

@@ -111,6 +111,16 @@ void ast_print_stmt(FILE *f, const Node *n, int indent) {
         ast_print_expr(f, n->a);
         break;
     case N_PRINT: fputs("print ", f); ast_print_expr(f, n->a); break;
+    case N_BACKWARD: case N_FORWARD_PASS:
+        fprintf(f, "%s %s ", n->kind == N_BACKWARD ? "backward" : "forward", n->name);
+        if (n->label) fprintf(f, "on %s", n->label);
+        else ast_print_expr(f, n->a);
+        if (n->b) { fputs(" -> ", f); ast_print_expr(f, n->b); }
+        break;
+    case N_COMMAND:
+        fputs(n->name, f);
+        for (int i = 0; i < n->kids.n; i++) { fputc(' ', f); ast_print_expr(f, n->kids.items[i]); }
+        break;
     case N_STATE: fputs("state ", f); print_list(f, &n->kids); break;
     case N_IF:
         fputs("if ", f); ast_print_expr(f, n->a); fputs(" {\n", f);
@@ -137,7 +147,7 @@ const char *node_kind_name(NodeKind k) {
         "number", "string", "bool", "name", "list", "binary", "neg", "grad",
         "transpose", "call", "field", "keyword argument", "expression", "assignment",
         "if", "block", "print", "data", "row", "model", "input", "layer",
-        "setting", "seed", "precision", "train", "backward", "evaluate", "def",
+        "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "def",
         "layer definition", "optimizer definition", "param", "forward", "state",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";

@@ -34,7 +34,9 @@ typedef enum {
     N_SEED,       /* seed a */
     N_PRECISION,  /* precision name */
     N_TRAIN,      /* train name on label, kids = N_KWARG options */
-    N_BACKWARD,   /* backward name on label */
+    N_BACKWARD,   /* backward name on label  |  backward name a -> b */
+    N_FORWARD_PASS, /* forward name on label  |  forward name a */
+    N_COMMAND,    /* name = step, show, ...; kids = its words (names, numbers, strings, a.b.c) */
     N_EVALUATE,   /* evaluate name on label */
     N_DEF,        /* def name(kids) = a   or  def name(kids) { a = block } */
     N_LAYER_DEF,  /* layer name(kids) { a = block } */

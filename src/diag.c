@@ -24,7 +24,7 @@ void diag_add_source(const char *file, const char *text) {
 void diag_set_stream(FILE *f) { out = f; }
 int diag_error_count(void) { return errors; }
 
-static void show_line(SrcLoc loc) {
+static const char *find_line(SrcLoc loc, int *len) {
     for (Source *s = sources; s; s = s->next) {
         if (!loc.file || strcmp(s->file, loc.file) != 0) continue;
         const char *p = s->text;
@@ -32,20 +32,37 @@ static void show_line(SrcLoc loc) {
             p = strchr(p, '\n');
             if (p) p++;
         }
-        if (!p || !*p) return;
+        if (!p || !*p) return NULL;
         const char *e = strchr(p, '\n');
-        int len = e ? (int)(e - p) : (int)strlen(p);
-        fprintf(out, "  %.*s\n  ", len, p);
-        /* loc.col counts characters; one pad per character, keeping tabs */
-        int col = 1;
-        for (int i = 0; i < len && col < loc.col; i++) {
-            if (((unsigned char)p[i] & 0xC0) == 0x80) continue;
-            fputc(p[i] == '\t' ? '\t' : ' ', out);
-            col++;
-        }
-        fputs("^\n", out);
-        return;
+        *len = e ? (int)(e - p) : (int)strlen(p);
+        return p;
     }
+    return NULL;
+}
+
+bool diag_source_line(SrcLoc loc, char *buf, size_t size) {
+    int len;
+    const char *p = find_line(loc, &len);
+    if (!p || size == 0) return false;
+    while (len > 0 && (*p == ' ' || *p == '\t')) { p++; len--; }
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\r')) len--;
+    snprintf(buf, size, "%.*s", len, p);
+    return true;
+}
+
+static void show_line(SrcLoc loc) {
+    int len;
+    const char *p = find_line(loc, &len);
+    if (!p) return;
+    fprintf(out, "  %.*s\n  ", len, p);
+    /* loc.col counts characters; one pad per character, keeping tabs */
+    int col = 1;
+    for (int i = 0; i < len && col < loc.col; i++) {
+        if (((unsigned char)p[i] & 0xC0) == 0x80) continue;
+        fputc(p[i] == '\t' ? '\t' : ' ', out);
+        col++;
+    }
+    fputs("^\n", out);
 }
 
 static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {

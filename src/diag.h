@@ -4,6 +4,8 @@
 #ifndef NNL_DIAG_H
 #define NNL_DIAG_H
 #include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct SrcLoc { const char *file; int line, col; } SrcLoc;
@@ -36,6 +38,9 @@ typedef struct DiagContext {
 extern DiagContext *diag_context;
 
 int diag_error_count(void);
+/* The text of loc's source line without leading blanks, cut to fit `size`;
+ * false if the source is unknown. */
+bool diag_source_line(SrcLoc loc, char *buf, size_t size);
 int levenshtein(const char *a, const char *b);
 
 #endif

@@ -130,7 +130,12 @@ typedef struct EvalMode {
     int         call_depth;     /* nested def calls, bounded so recursion cannot crash */
     AssignWatch watch;
     void       *watch_ctx;
+    const Param *updating;      /* the parameter the optimizer body is updating, or NULL */
+    const Layer *updating_layer;
 } EvalMode;
+
+/* Where `continue` stops: before an op of a layer, or before an op by name. */
+typedef struct Breakpoint { int layer; int op; } Breakpoint;   /* layer -1: the loss; op -1: any */
 
 struct Interp {
     Arena    perm;              /* models, data, globals: lives as long as the interpreter */
@@ -148,6 +153,10 @@ struct Interp {
     int      digits;            /* significant digits printed (`set precision`); 0: the default */
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
+    struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
+    int      nundo;
+    Breakpoint breaks[16];
+    int      nbreaks;
     int     *order;             /* train's row order, reused by every train statement */
     int      order_cap;
     /* every model built, with the statement that built it (for --ir) */
@@ -204,6 +213,14 @@ Dataset *data_build(Interp *I, const Node *n);
 /* training (train.c) */
 void exec_train(Interp *I, const Node *n);
 void exec_backward(Interp *I, const Node *n);
+void exec_forward_pass(Interp *I, const Node *n);
+Model *find_model(Interp *I, const char *name, SrcLoc loc);
+Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
+void optimizer_step(Interp *I, Model *m, SrcLoc loc);
+void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
+
+/* commands that step and inspect a pass (commands.c) */
+void exec_command(Interp *I, const Node *n);
 void exec_evaluate(Interp *I, const Node *n);
 void exec_setting(Interp *I, const Node *n);
 

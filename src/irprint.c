@@ -76,7 +76,6 @@ void ir_print(FILE *f, Interp *I, const Node *program) {
             for (int k = 0; k < s->kids.n; k++) { fputc(' ', f); ast_print_expr(f, s->kids.items[k]); }
             fputc('\n', f);
             break;
-        case N_BACKWARD: fprintf(f, "backward %s on %s\n", s->name, s->label); break;
         case N_EVALUATE: fprintf(f, "evaluate %s on %s\n", s->name, s->label); break;
         case N_SEED: fputs("seed ", f); ast_print_expr(f, s->a); fputc('\n', f); break;
         case N_PRECISION: fprintf(f, "precision %s\n", s->name); break;

@@ -86,23 +86,25 @@ const char *dims_str(int ndim, const int *shape) {
 
 const char *shape_str(const Tensor *t) { return dims_str(t->ndim, t->shape); }
 
-static void print_number(FILE *f, double v) {
+void print_number(FILE *f, double v, int digits) {
     if (v == 0) v = 0;          /* no "-0" */
     if (isnan(v)) { fputs("nan", f); return; }   /* never "-nan" */
-    fprintf(f, "%.9g", v);
+    fprintf(f, "%.*g", digits, v);
 }
 
-static void print_rec(FILE *f, const Tensor *t, int dim, int *offset) {
-    if (dim == t->ndim) { print_number(f, tensor_get(t, (*offset)++)); return; }
+static void print_rec(FILE *f, const Tensor *t, int dim, int *offset, int digits) {
+    if (dim == t->ndim) { print_number(f, tensor_get(t, (*offset)++), digits); return; }
     fputc('[', f);
     for (int i = 0; i < t->shape[dim]; i++) {
         if (i) fputs(", ", f);
-        print_rec(f, t, dim + 1, offset);
+        print_rec(f, t, dim + 1, offset, digits);
     }
     fputc(']', f);
 }
 
-void tensor_print(FILE *f, const Tensor *t) {
+void tensor_print_digits(FILE *f, const Tensor *t, int digits) {
     int offset = 0;
-    print_rec(f, t, 0, &offset);
+    print_rec(f, t, 0, &offset, digits);
 }
+
+void tensor_print(FILE *f, const Tensor *t) { tensor_print_digits(f, t, 9); }

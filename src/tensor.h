@@ -51,6 +51,8 @@ const char *shape_str(const Tensor *t);
 const char *dims_str(int ndim, const int *shape);
 /* A tensor as an nnl literal, 9 significant digits (round-trips float32). */
 void    tensor_print(FILE *f, const Tensor *t);
+void    tensor_print_digits(FILE *f, const Tensor *t, int digits);
+void    print_number(FILE *f, double v, int digits);   /* never "-0" or "-nan" */
 size_t  dtype_size(DType dt);
 
 #endif

@@ -1,7 +1,7 @@
 /* toplevel.c — the interpreter's lifecycle and top-level statements: turning
  * definitions into callables, loading the stdlib, printing values, running a
  * program.  Must not: evaluate expressions itself (eval.c) or train (train.c). */
-#include "interp.h"
+#include "trace.h"
 #include "stdlib_embed.h"
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +23,8 @@ EvalMode interp_default_mode(Interp *I) {
 }
 
 void interp_free(Interp *I) {
+    trace_discard(I);
+    undo_free_all(I);
     free(I->order);
     tape_free(&I->tape);
     arena_free(&I->pass);
@@ -82,10 +84,9 @@ static void define(Interp *I, const Node *n, CallableKind kind) {
 /* ---- printing ------------------------------------------------------------ */
 
 void print_value(Interp *I, FILE *f, Value v) {
-    (void)I;
     switch (v.kind) {
     case V_NONE: fputs("nothing", f); break;
-    case V_TENSOR: tensor_print(f, v.t); break;
+    case V_TENSOR: tensor_print_digits(f, v.t, I->digits ? I->digits : 9); break;
     case V_STRING: fputs(v.s, f); break;
     case V_FUNC: fprintf(f, "<%s %s>", v.fn->kind == C_LAYER ? "layer" : v.fn->kind == C_OPTIMIZER ? "optimizer"
                                         : "function", v.fn->name); break;
@@ -156,6 +157,8 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_PRECISION: set_precision(I, s); break;
     case N_TRAIN: exec_train(I, s); break;
     case N_BACKWARD: exec_backward(I, s); break;
+    case N_FORWARD_PASS: exec_forward_pass(I, s); break;
+    case N_COMMAND: exec_command(I, s); break;
     case N_EVALUATE: exec_evaluate(I, s); break;
     case N_PARAM: case N_FORWARD: case N_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
         forbid_here(s);

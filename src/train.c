@@ -2,7 +2,7 @@
  * the optimizer update, and the statements that run passes: train, backward,
  * evaluate.  Must not: know how a layer computes (model.c) or how an op
  * differentiates (prims.c). */
-#include "interp.h"
+#include "trace.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +57,7 @@ static Dataset *find_data(Interp *I, const char *name, SrcLoc loc) {
     fail_at(loc, "unknown data set '%s'", name);
 }
 
-static Model *find_model(Interp *I, const char *name, SrcLoc loc) {
+Model *find_model(Interp *I, const char *name, SrcLoc loc) {
     Value *v = global_find(I, name);
     if (v && v->kind == V_MODEL) return v->model;
     if (v) fail_at(loc, "'%s' is %s, not a model", name, value_kind_name(*v));
@@ -82,14 +82,14 @@ static void check_fit(Model *m, Dataset *d, SrcLoc loc) {
     }
 }
 
-static void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc) {
+void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc) {
     if (!s->set) fail_at(loc, "'%s' needs %s first", stmt, example);
 }
 
 /* C for outputs y and targets t.  When y came out of a function F and the
  * stdlib defines `def loss(F(a), t)`, that fused form is used on F's input —
  * softmax followed by cross-entropy becomes one stable op. */
-static Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
+Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
     const Callable *loss = I->loss.fn, *base = loss->kind == C_PARTIAL ? loss->base : loss;
     Value fn = { .kind = V_FUNC, .fn = loss };
     Value args[2] = { tensor_value(y), tensor_value(t) };
@@ -170,7 +170,7 @@ static void describe_step(FILE *out, const void *arg) {
     fprintf(out, "in the optimizer's update of %s.%d.%s", s->m->name, s->l->index, s->p->name);
 }
 
-static void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
+void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
     if (m->state_owner != opt) {        /* each `optimizer` statement starts afresh: state and t */
@@ -194,6 +194,8 @@ static void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
             frame_set(&f, intern("t"), tensor_value(t));
             for (int s = 0; s < p->nstate; s++) frame_set(&f, p->state[s].name, p->state[s].v);
             StepContext sc = { m, &m->layers[i], p };
+            I->mode.updating = p;
+            I->mode.updating_layer = &m->layers[i];
             DiagContext ctx = { loc, describe_step, &sc, diag_context };
             diag_context = &ctx;
             exec_block(I, &f, def->node->a);
@@ -260,6 +262,7 @@ void exec_train(Interp *I, const Node *n) {
     int rows = d->x->shape[0];
     TrainOptions o = train_options(I, n, rows);
     model_ensure_initialised(I, m);
+    if (I->trace && I->trace->model == m) I->trace->stale = true;
     if (rows > I->order_cap) {
         free(I->order);
         I->order = malloc(sizeof(int) * (size_t)rows);
@@ -296,13 +299,46 @@ void exec_train(Interp *I, const Node *n) {
     }
 }
 
-void exec_backward(Interp *I, const Node *n) {
-    Model *m;
-    Dataset *d;
-    model_on_data(I, n, "backward", &m, &d);
-    double loss = pass(I, m, d->x, d->y, true, n->loc);
-    if (!I->dry_run) fprintf(I->out, "loss = %.9g\n", loss);
+/* `backward NET X -> Y` / `forward NET X`: X (and Y) one sample or a batch */
+static void pass_operands(Interp *I, const Node *n, Model *m, Tensor **x, Tensor **y) {
+    *x = expect_tensor(eval_expr(I, NULL, n->a), n->a->loc, "the input");
+    if (!n->b) return;
+    *y = expect_tensor(eval_expr(I, NULL, n->b), n->b->loc, "the target");
+    bool single = (*x)->ndim <= 1;
+    bool fits = single ? (*y)->ndim <= 1 && (*y)->size == m->out_dim
+                       : (*y)->ndim == 2 && (*y)->shape[1] == m->out_dim && (*y)->shape[0] == tensor_rows(*x);
+    if (!fits && single)
+        fail_at(n->b->loc, "shape mismatch: the target has shape %s but model '%s' gives outputs of shape [%d]",
+                shape_str(*y), m->name, m->out_dim);
+    if (!fits)
+        fail_at(n->b->loc, "shape mismatch: targets of shape %s for inputs of shape %s; model '%s' gives [%d, %d]",
+                shape_str(*y), shape_str(*x), m->name, tensor_rows(*x), m->out_dim);
 }
+
+/* backward and forward record a trace (trace.h) that the REPL can step */
+static void record_pass(Interp *I, const Node *n, bool backward) {
+    const char *stmt = backward ? "backward" : "forward";
+    Model *m;
+    Tensor *x, *y = NULL;
+    if (n->label) {
+        Dataset *d;
+        model_on_data(I, n, stmt, &m, &d);
+        x = d->x;
+        y = backward ? d->y : NULL;
+    } else {
+        m = find_model(I, n->name, n->loc);
+        if (backward) need_setting(&I->loss, stmt, "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+        pass_operands(I, n, m, &x, &y);
+    }
+    Trace *t = trace_record(I, m, x, y, n->loc);
+    if (I->dry_run) return;
+    if (backward) fprintf(I->out, "loss = %.9g\n", tensor_get(t->loss, 0));
+    else { print_value(I, I->out, tensor_value(t->out)); fputc('\n', I->out); }
+    if (I->interactive) trace_announce(I, t);
+}
+
+void exec_backward(Interp *I, const Node *n) { record_pass(I, n, true); }
+void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
 
 /* Classification if every target row is one-hot (or a single 0/1 column). */
 static bool accuracy(const Tensor *out, const Tensor *y, double *acc) {

@@ -1,0 +1,215 @@
+/* update.c — `update` (one optimizer step on the pass's gradients, all or
+ * nothing), `undo` (back to the weights and optimizer state of before the
+ * last update or reset, several levels) and `reset NET`.
+ * Must not: run the optimizer's body itself (train.c's optimizer_step does). */
+#include "trace.h"
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_UNDO = 32 };
+
+typedef struct SavedParam {
+    Param   *param;
+    Tensor  *value;            /* a copy of the value */
+    Binding *state;            /* the state array and count as they were ... */
+    int      nstate;
+    Tensor **state_values;     /* ... and copies of the state tensors */
+} SavedParam;
+
+struct Snapshot {
+    struct Snapshot *older;
+    Arena       arena;
+    const char *what;          /* "update" or "reset" */
+    Model      *model;
+    long        steps;
+    const Callable *state_owner;
+    bool        initialised;
+    SavedParam *params;
+    int         nparams;
+    int         trace_serial;  /* the pass an update applied, 0 for none */
+};
+
+static struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
+    struct Snapshot *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->what = what;
+    s->model = m;
+    s->steps = m->steps;
+    s->state_owner = m->state_owner;
+    s->initialised = m->initialised;
+    for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams;
+    s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
+    int k = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int j = 0; j < m->layers[l].nparams; j++) {
+            Param *p = &m->layers[l].params[j];
+            SavedParam *sp = &s->params[k++];
+            sp->param = p;
+            sp->value = tensor_copy(&s->arena, p->value);
+            sp->state = p->state;
+            sp->nstate = p->nstate;
+            sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
+            for (int i = 0; i < p->nstate; i++) sp->state_values[i] = tensor_copy(&s->arena, p->state[i].v.t);
+        }
+    (void)I;
+    return s;
+}
+
+static void snapshot_restore(struct Snapshot *s) {
+    Model *m = s->model;
+    m->steps = s->steps;
+    m->state_owner = s->state_owner;
+    m->initialised = s->initialised;
+    for (int k = 0; k < s->nparams; k++) {
+        SavedParam *sp = &s->params[k];
+        tensor_copy_into(sp->param->value, sp->value);
+        sp->param->state = sp->state;
+        sp->param->nstate = sp->nstate;
+        for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state[i].v.t, sp->state_values[i]);
+    }
+}
+
+static void snapshot_free(struct Snapshot *s) {
+    arena_free(&s->arena);
+    free(s);
+}
+
+static void push(Interp *I, struct Snapshot *s) {
+    s->older = I->undo;
+    I->undo = s;
+    if (++I->nundo <= MAX_UNDO) return;
+    struct Snapshot *keep = I->undo;             /* drop the oldest */
+    for (int i = 1; i < MAX_UNDO; i++) keep = keep->older;
+    snapshot_free(keep->older);
+    keep->older = NULL;
+    I->nundo = MAX_UNDO;
+}
+
+void undo_free_all(Interp *I) {
+    while (I->undo) {
+        struct Snapshot *s = I->undo;
+        I->undo = s->older;
+        snapshot_free(s);
+    }
+    I->nundo = 0;
+}
+
+/* the watch `update` sets: each line the optimizer runs, with its value */
+static void record_line(Interp *I, const Node *stmt, Value v, void *ctx) {
+    Trace *t = ctx;
+    if (!I->mode.updating || v.kind != V_TENSOR) return;
+    if (t->nlines == t->cap_lines) {
+        t->cap_lines = t->cap_lines ? 2 * t->cap_lines : 32;
+        t->lines = realloc(t->lines, sizeof *t->lines * (size_t)t->cap_lines);
+        if (!t->lines) abort();
+    }
+    t->lines[t->nlines++] = (UpdateLine){ I->mode.updating, I->mode.updating_layer, stmt,
+                                          tensor_copy(&t->arena, v.t) };
+}
+
+static void print_param(Interp *I, const char *label, const Tensor *v) {
+    (void)label;
+    tensor_print_digits(I->out, v, trace_digits(I));
+}
+
+void exec_update(Interp *I, SrcLoc loc) {
+    Trace *t = trace_need(I, loc);
+    Model *m = t->model;
+    if (!t->loss) fail_at(loc, "this pass has no loss, so no gradients: run 'backward NET X -> Y' first");
+    if (t->applied) fail_at(loc, "this pass's gradients are already applied; run 'backward' again for new ones");
+    if (t->stale) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' again", m->name);
+    if (t->pos > t->n && t->pos < trace_total(t))
+        fail_at(loc, "the backward pass is stepped only part way, so the gradients are partial; "
+                     "'finish' it first");
+    need_setting(&I->optimizer, "update", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", loc);
+    struct Snapshot *s = snapshot_take(I, m, "update");
+    t->nlines = 0;
+    EvalMode saved = I->mode;
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {      /* all or nothing: a failed step changes no weight and no state */
+        I->mode = saved;
+        snapshot_restore(s);
+        snapshot_free(s);
+        t->nlines = 0;
+        diag_throw();
+    }
+    I->mode.watch = record_line;
+    I->mode.watch_ctx = t;
+    optimizer_step(I, m, loc);
+    diag_pop(&h);
+    I->mode = saved;
+    s->trace_serial = t->serial;
+    push(I, s);
+    t->applied = true;
+    t->last = STEP_UPDATE;
+    if (I->dry_run) return;
+    const Callable *opt = I->optimizer.fn;
+    fprintf(I->out, "update %d of %s with %s: w + change = new w\n", (int)m->steps, m->name,
+            (opt->kind == C_PARTIAL ? opt->base : opt)->name);
+    for (int k = 0; k < s->nparams; k++) {
+        const SavedParam *sp = &s->params[k];
+        Tensor *change = tensor_copy(&I->pass, sp->param->value);
+        for (int i = 0; i < change->size; i++)
+            tensor_set(change, i, tensor_get(sp->param->value, i) - tensor_get(sp->value, i));
+        int layer = 0;
+        for (int l = 0; l < m->nlayers; l++)
+            if (sp->param >= m->layers[l].params && sp->param < m->layers[l].params + m->layers[l].nparams) layer = l + 1;
+        char *label = arena_printf(&I->pass, "%s.%d.%s", m->name, layer, sp->param->name);
+        fprintf(I->out, "  %s  ", label);
+        print_param(I, label, sp->value);
+        fputs("  +  ", I->out);
+        print_param(I, label, change);
+        fputs("  =  ", I->out);
+        print_param(I, label, sp->param->value);
+        fputc('\n', I->out);
+    }
+}
+
+void exec_undo(Interp *I, SrcLoc loc) {
+    struct Snapshot *s = I->undo;
+    if (!s) fail_at(loc, "nothing to undo: 'undo' takes back an 'update' or a 'reset'");
+    I->undo = s->older;
+    I->nundo--;
+    snapshot_restore(s);
+    Trace *t = I->trace;
+    if (t && t->model == s->model) {
+        if (s->trace_serial && s->trace_serial == t->serial) t->applied = false;   /* its weights are back */
+        else t->stale = true;
+    }
+    if (!I->dry_run)
+        fprintf(I->out, "undid %s of %s: parameters and optimizer state as before (%ld update%s made)\n",
+                s->what, s->model->name, s->model->steps, s->model->steps == 1 ? "" : "s");
+    snapshot_free(s);
+}
+
+void exec_reset(Interp *I, Model *m, SrcLoc loc) {
+    struct Snapshot *s = snapshot_take(I, m, "reset");
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {
+        snapshot_restore(s);
+        snapshot_free(s);
+        diag_throw();
+    }
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) {
+            Param *p = &m->layers[l].params[k];
+            p->nstate = 0;
+            p->state = NULL;
+            if (p->hand_set)
+                tensor_copy_into(p->value, expect_tensor(eval_expr(I, NULL, p->given), p->given->loc, p->name));
+        }
+    m->initialised = false;
+    m->steps = 0;
+    m->state_owner = NULL;
+    model_ensure_initialised(I, m);
+    model_zero_grad(m);
+    diag_pop(&h);
+    push(I, s);
+    if (I->trace && I->trace->model == m) I->trace->stale = true;
+    (void)loc;
+    if (!I->dry_run)
+        fprintf(I->out, "%s: parameters initialised afresh (seed %llu), optimizer state cleared\n", m->name,
+                (unsigned long long)I->seed);
+}
