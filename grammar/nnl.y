@@ -265,10 +265,14 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
 }
 
 Node *parse_source(Arena *ar, const char *file, const char *text) {
-    yyscan_t scanner;
-    LexState ls = { .line = 1, .col = 1, .file = file, .text = text, .at_start = 1 };
-    ParseCtx ctx = { .ar = ar, .file = file };
     diag_add_source(file, text);
+    return parse_chunk(ar, file, text, 1);
+}
+
+Node *parse_chunk(Arena *ar, const char *file, const char *text, int first_line) {
+    yyscan_t scanner;
+    LexState ls = { .line = first_line, .col = 1, .file = file, .text = text, .at_start = 1 };
+    ParseCtx ctx = { .ar = ar, .file = file };
     yylex_init_extra(&ls, &scanner);
     YY_BUFFER_STATE buf = yy_scan_string(text, scanner);
     int rc = yyparse(scanner, &ctx);

@@ -76,6 +76,9 @@ const char *op_name(int op);                 /* "+", "@", "<=", ... */
 /* Parse a whole source text.  On error reports it (file:line:col) and returns
  * NULL.  The tree lives in `ar`. */
 Node *parse_source(Arena *ar, const char *file, const char *text);
+/* Part of a longer text (the REPL's input) whose first line is `first_line`;
+ * the caller registers the whole text with diag_add_source. */
+Node *parse_chunk(Arena *ar, const char *file, const char *text, int first_line);
 
 /* Print an expression back as nnl source (used by --ir and messages). */
 void ast_print_expr(FILE *f, const Node *n);

@@ -3,6 +3,7 @@
 #ifndef NNL_INTERP_H
 #define NNL_INTERP_H
 #include "ast.h"
+#include <signal.h>
 #include "rng.h"
 #include "tape.h"
 
@@ -152,6 +153,7 @@ struct Interp {
     FILE    *out;
     int      digits;            /* significant digits printed (`set precision`); 0: the default */
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
+    bool     interrupted;       /* Ctrl-C stopped a `train` */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
     int      nundo;
@@ -218,6 +220,10 @@ Model *find_model(Interp *I, const char *name, SrcLoc loc);
 Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
 void optimizer_step(Interp *I, Model *m, SrcLoc loc);
 void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
+
+/* Ctrl-C: set by the SIGINT handler (repl.c); `train` stops after the
+ * current batch when it sees it. */
+extern volatile sig_atomic_t nnl_interrupt, nnl_training;
 
 /* commands that step and inspect a pass (commands.c) */
 void exec_command(Interp *I, const Node *n);

@@ -1,15 +1,19 @@
-/* main.c — the command line: `nnl FILE`, `nnl --check FILE`, `nnl --ir FILE`.
+/* main.c — the command line: `nnl FILE`, `nnl --check FILE`, `nnl --ir FILE`,
+ * `nnl` (statements from standard input: the REPL) and `nnl -i FILE`.
  * Must not: know the language beyond calling the stages in order. */
 #include "interp.h"
 #include "irprint.h"
+#include "repl.h"
 #include "resolve.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: nnl [--check | --ir] FILE\n"
+    "usage: nnl [--check | --ir | -i] [FILE]\n"
     "  nnl FILE          run a script\n"
+    "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
+    "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
     "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
     "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n";
 
@@ -42,16 +46,28 @@ static char *read_file(const char *path) {
 
 int main(int argc, char **argv) {
     enum { RUN, CHECK, IR } mode = RUN;
+    bool then_repl = false;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0) mode = CHECK;
         else if (strcmp(argv[i], "--ir") == 0) mode = IR;
+        else if (strcmp(argv[i], "-i") == 0) then_repl = true;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }
         else path = argv[i];
     }
-    if (!path) { fputs(usage, stderr); return 2; }
+    if (!path && (mode != RUN || then_repl)) { fputs(usage, stderr); return 2; }
+    if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
+    signals_install();
+    Interp I;
+    if (!path) {
+        interp_init(&I, false);
+        interp_load_stdlib(&I);
+        int status = repl_run(&I);
+        interp_free(&I);
+        return status;
+    }
     char *text = read_file(path);
     if (!text) return 1;
     Arena ast = { 0 };
@@ -67,13 +83,14 @@ int main(int argc, char **argv) {
         if (ok && mode == IR) ir_print(stdout, &check, program);
         interp_free(&check);
         if (ok && mode == RUN) {
-            Interp I;
             interp_init(&I, false);
             interp_load_stdlib(&I);
             ok = interp_run(&I, program);
+            if (I.interrupted) status = 130;
+            else if (then_repl) status = repl_run(&I);   /* goes on with what the script defined */
             interp_free(&I);
         }
-        status = ok ? 0 : 1;
+        if (status != 130 && !(then_repl && ok && mode == RUN)) status = ok ? 0 : 1;
     }
     arena_free(&ast);
     free(text);

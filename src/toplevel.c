@@ -167,7 +167,12 @@ void exec_toplevel(Interp *I, const Node *s) {
         Node *one[1] = { (Node *)s };
         block.kids.items = one;
         block.kids.n = 1;
-        exec_block(I, NULL, &block);
+        Value v = exec_block(I, NULL, &block);
+        /* at the prompt, an expression on its own line shows its value */
+        if (I->interactive && s->kind == N_EXPR_STMT && v.kind != V_NONE && !I->dry_run) {
+            print_value(I, I->out, v);
+            fputc('\n', I->out);
+        }
     }
     }
 }
@@ -178,6 +183,7 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
     diag_push(&h);
     if (setjmp(h.env) != 0) {
         I->mode = interp_default_mode(I);
+        nnl_training = 0;
         return false;
     }
     exec_toplevel(I, stmt);
@@ -187,7 +193,7 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
 
 bool interp_run(Interp *I, const Node *program) {
     for (int i = 0; i < program->kids.n; i++)
-        if (!interp_run_statement(I, program->kids.items[i])) return false;
+        if (!interp_run_statement(I, program->kids.items[i]) || I->interrupted) return false;
     return true;
 }
 

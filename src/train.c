@@ -205,6 +205,8 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     m->steps++;
 }
 
+volatile sig_atomic_t nnl_interrupt, nnl_training;
+
 /* ---- statements ------------------------------------------------------------ */
 
 static void check_finite(Model *m, double loss, int epoch, int batch, SrcLoc loc) {
@@ -273,6 +275,8 @@ void exec_train(Interp *I, const Node *n) {
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
     int every = o.epochs / 10 > 0 ? o.epochs / 10 : 1;
+    nnl_interrupt = 0;
+    nnl_training = 1;
     for (int e = 1; e <= o.epochs; e++) {
         if (shuffle)
             for (int i = rows - 1; i > 0; i--) {
@@ -291,12 +295,21 @@ void exec_train(Interp *I, const Node *n) {
             optimizer_step(I, m, n->loc);
             check_finite(m, loss, e, batch_no, n->loc);
             total += loss * count;
-            if (I->dry_run) return;     /* one step shows every shape and name works */
+            if (I->dry_run) { nnl_training = 0; return; }    /* one step shows every shape and name works */
+            if (nnl_interrupt) {
+                nnl_training = nnl_interrupt = 0;
+                I->interrupted = true;
+                fprintf(I->out, "interrupted: training stopped after epoch %d, batch %d; the weights and "
+                                "optimizer state are kept (%ld updates made)\n", e, batch_no, m->steps);
+                fflush(I->out);
+                return;
+            }
         }
         if (e == 1 || e % every == 0 || e == o.epochs)
             fprintf(I->out, "epoch %*d/%d  loss %.6g\n", (int)snprintf(NULL, 0, "%d", o.epochs), e, o.epochs,
                     total / rows);
     }
+    nnl_training = 0;
 }
 
 /* `backward NET X -> Y` / `forward NET X`: X (and Y) one sample or a batch */

@@ -95,12 +95,43 @@ done
 if [ $st -eq 0 ] && [ ! -s "$tmp/out" ]; then ok "--check prints nothing"; else fail "--check prints nothing" "$tmp/out"; fi
 "$NNL" --check tests/errors/shape_data_vs_input.nnl > /dev/null 2>&1
 [ $? -eq 1 ] && ok "--check finds a shape error" || fail "--check finds a shape error"
-"$NNL" > /dev/null 2>&1; [ $? -eq 2 ] && ok "no arguments: exit 2" || fail "no arguments: exit 2"
+echo 'print 1 + 1' | "$NNL" > "$tmp/out" 2>&1; st=$?
+if [ $st -eq 0 ] && [ "$(cat "$tmp/out")" = 2 ]; then ok "no file: statements from stdin"; else fail "no file: statements from stdin" "$tmp/out"; fi
+"$NNL" --check > /dev/null 2>&1; [ $? -eq 2 ] && ok "--check without a file: exit 2" || fail "--check without a file: exit 2"
 "$NNL" --bogus x.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "unknown option: exit 2" || fail "unknown option: exit 2"
 "$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
 if [ $st -eq 1 ] && grep -q "tests/does-not-exist.nnl" "$tmp/err"; then ok "missing file"; else fail "missing file" "$tmp/err"; fi
 
-# 7. bounded fuzz run of the parser, when the fuzz target was built
+# 7. REPL sessions: statements on stdin (NAME.in), exact stdout (NAME.out),
+#    stderr (NAME.err) and exit status (NAME.status, else 0); NAME.args are
+#    extra command-line arguments (like -i FILE)
+for src in tests/repl/*.in; do
+    [ -f "$src" ] || continue
+    base=${src%.in}
+    want_status=0
+    [ -f "$base.status" ] && want_status=$(cat "$base.status")
+    args=""
+    [ -f "$base.args" ] && args=$(cat "$base.args")
+    # shellcheck disable=SC2086
+    "$NNL" $args < "$src" > "$tmp/stdout" 2> "$tmp/stderr"
+    status=$?
+    if [ $status -ne "$want_status" ]; then
+        echo "exit status $status, expected $want_status" > "$tmp/why"; cat "$tmp/stderr" >> "$tmp/why"
+        fail "$src" "$tmp/why"
+    elif ! diff -u "$base.out" "$tmp/stdout" > "$tmp/diff"; then fail "$src (stdout)" "$tmp/diff"
+    elif ! diff -u "${base}.err" "$tmp/stderr" > "$tmp/diff" 2>&1; then fail "$src (stderr)" "$tmp/diff"
+    else ok "$src"; fi
+done
+
+# 8. the interactive REPL in a real terminal (tmux): prompts, history, completion, Ctrl-C
+if command -v tmux > /dev/null 2>&1; then
+    if NNL="$NNL" tests/repl/terminal.sh > "$tmp/tty" 2>&1; then ok "interactive REPL in tmux"
+    else fail "interactive REPL in tmux" "$tmp/tty"; fi
+else
+    fail "interactive REPL in tmux: tmux is not installed (.ci/install-deps installs it)"
+fi
+
+# 9. bounded fuzz run of the parser, when the fuzz target was built
 if [ -x "$BUILD/fuzz/fuzz_parser" ]; then
     mkdir -p "$tmp/fuzzcorpus"    # libFuzzer writes new inputs to the first folder: not the seeds
     if "$BUILD/fuzz/fuzz_parser" -runs=20000 -seed=1 -max_len=512 -artifact_prefix="$BUILD/fuzz/" \

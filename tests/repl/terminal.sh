@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Drives the interactive REPL in a real terminal (tmux): the prompt and the
+# continuation prompt, tab completion of names and parameters, history recall,
+# Ctrl-C at the prompt and during `train`, Ctrl-D, ~/.nnl_history.
+# Each wait is bounded (polling, 15 s at most); prints the screen on failure.
+set -u
+NNL=${NNL:-build/nnl}
+NNL=$(cd "$(dirname "$NNL")" && pwd)/$(basename "$NNL")
+home=$(mktemp -d)
+sock=nnltest$$
+tm() { tmux -L "$sock" "$@"; }
+cleanup() { tm kill-server > /dev/null 2>&1; rm -rf "$home"; }
+trap cleanup EXIT
+
+screen() { tm capture-pane -t repl -p -S -100; }
+die() { echo "FAILED: $1"; echo "--- screen ---"; screen; exit 1; }
+
+# wait until the screen shows $1 (a grep -E pattern) at least $2 times
+wait_for() {
+    local want=${2:-1}
+    for _ in $(seq 150); do
+        [ "$(screen | grep -cE -- "$1")" -ge "$want" ] && return 0
+        sleep 0.1
+    done
+    die "never saw '$1' (x$want)"
+}
+send() { tm send-keys -t repl "$@"; }
+# wait until the last line on the screen is exactly the prompt $1
+wait_prompt() {
+    for _ in $(seq 150); do
+        [ "$(screen | grep -v '^ *$' | tail -n 1)" = "$1" ] && return 0
+        sleep 0.1
+    done
+    die "the prompt '$1' never came back"
+}
+
+tm new-session -d -s repl -x 110 -y 50 "HOME=$home $NNL; echo EXITED \$?; sleep 30"
+wait_prompt 'nnl>'
+
+# a block: the continuation prompt until it is closed
+send 'model net {' Enter
+wait_prompt '...>'
+send 'input 2' Enter 'dense 2 sigmoid with W = [[0.15, -0.2], [0.25, 0.3]], b = [0.35, -0.1]' Enter '}' Enter
+wait_prompt 'nnl>'
+
+# tab completion: net. -> net.1. -> both parameters listed
+send 'print net.' Tab
+wait_for 'print net\.1\.$'
+send Tab Tab
+wait_for 'net\.1\.W +net\.1\.b'
+send 'W' Enter
+wait_for '^\[\[0\.150*[0-9]*, .*\]\]$'
+
+# history: Up recalls the last line
+send Up
+wait_for '^nnl> print net\.1\.W$'
+send Enter
+wait_for '^\[\[0\.150*[0-9]*, .*\]\]$' 2
+
+# Ctrl-C at the prompt drops the line typed so far
+send 'bogus_name' C-c
+wait_for '\^C'
+send 'print 40 + 2' Enter
+wait_for '^42$'
+screen | grep -q "unknown name 'bogus_name'" && die "Ctrl-C did not clear the line"
+
+# Ctrl-C during train stops after the current batch and keeps the weights
+send 'data d {' Enter '[0, 1] -> [1]' Enter '}' Enter 'model big {' Enter 'input 2' Enter 'dense 32 tanh' Enter \
+     'dense 1 sigmoid' Enter '}' Enter 'loss mse' Enter 'optimizer sgd(lr=0.1)' Enter
+send 'train big on d epochs 1000000000' Enter
+wait_for 'epoch +1/1000000000'
+sleep 0.3
+send C-c
+wait_for 'interrupted: training stopped after epoch [0-9]+, batch 1'
+send 'print big.2.b' Enter
+wait_for '^\[[-0-9.e]+\]$'
+
+# an error does not end the session
+send 'print nope' Enter
+wait_for "error: unknown name 'nope'"
+send 'print 6 * 7' Enter
+wait_for '^42$' 2
+
+# Ctrl-D quits with status 0 and saves the history
+send C-d
+wait_for '^EXITED 0$'
+grep -q 'print net.1.W' "$home/.nnl_history" || die "history was not saved to ~/.nnl_history"
+echo "terminal session ok"
