@@ -159,7 +159,7 @@ static void loss_forward(Interp *I, const Trace *t) {
             fprintf(I->out, "    %s applied to %s's input a(%d): fused for stability\n", fn->name, fn->fuses,
                     t->model->nlayers);
     }
-    fputs("  with ŷ = ", I->out);
+    fprintf(I->out, "  with %s = ", fn && fn->fuses ? arena_printf(&I->pass, "a(%d)", t->model->nlayers) : "ŷ");
     trace_print(I, t, fn && fn->fuses ? t->out->made_from : t->out);
     fputs(", t = ", I->out);
     trace_print(I, t, t->y);
@@ -209,30 +209,36 @@ static void show(Interp *I, const Trace *t, const char *prefix, const Tensor *v)
 static void layer_backward(Interp *I, const Trace *t, int l) {
     const Layer *layer = &t->model->layers[l - 1];
     const TapeLayer *tl = trace_layer(t, l);
-    Tensor *a = trace_named(t, l, "a");
-    Tensor *z = trace_named(t, l, "z");
-    if (!z && tl) z = tl->out;
-    const Param *W = layer_param(layer, intern("W")), *b = layer_param(layer, intern("b"));
+    const char *an;
+    Tensor *a = trace_preactivation(t, l, &an);
+    Tensor *z = tl ? tl->out : NULL;
+    const char *zn = "z";
+    for (int i = 0; i < t->nnames; i++)
+        if (t->names[i].layer == l && t->names[i].value == z) zn = t->names[i].name;
+    const Param *W = layer_param(layer, intern("W")), *b = NULL;
+    for (int k = 0; k < layer->nparams; k++)
+        if (layer->params[k].value->ndim == 1 && &layer->params[k] != W) b = &layer->params[k];
+    const char *bn = b ? b->name : "b";
     int L = t->model->nlayers;
     if (!a || !a->grad || !tl) {
-        fprintf(I->out, "layer %d (%s) names no a(%d) with a gradient; its gradients:\n", l, layer->def->name, l);
+        fprintf(I->out, "layer %d (%s) names no intermediate with a gradient; its gradients:\n", l, layer->def->name);
         for (int k = 0; k < layer->nparams; k++)
             show(I, t, arena_printf(&I->pass, "  ∂C/∂%s(%d) = ", layer->params[k].name, l), layer->params[k].value->grad);
         return;
     }
-    const char *from_above = l == L ? arena_printf(&I->pass, "∂C/∂z(%d)", L)
+    const char *from_above = l == L ? arena_printf(&I->pass, "∂C/∂%s(%d)", zn, L)
                                     : arena_printf(&I->pass, "(W(%d)ᵀ δ(%d))", l + 1, l + 1);
     bool fused = z && !z->grad && z != a;
     if (fused) {
-        fprintf(I->out, "δ(%d) = ∂C/∂a(%d), straight from the fused %s: ", l, l, t->loss_name);
+        fprintf(I->out, "δ(%d) = ∂C/∂%s(%d), straight from the fused %s: ", l, an, l, t->loss_name);
         const TapeEntry *e = NULL;
         for (int i = t->nforward; i < t->n; i++)
             for (int k = 0; k < t->entries[i].call.nin; k++) if (t->entries[i].call.in[k] == a) e = &t->entries[i];
         fprintf(I->out, "%s\n", e ? prims[e->call.op].backward_math : "its own rule");
         show(I, t, "     = ", a->grad);
     } else if (z && z->producer >= 0 && t->entries[z->producer].call.op == P_SOFTMAX) {
-        fprintf(I->out, "δ(%d) = z(%d) ⊙ (%s − Σ %s ⊙ z(%d))   (softmax is not elementwise)\n", l, l, from_above,
-                from_above, l);
+        fprintf(I->out, "δ(%d) = %s(%d) ⊙ (%s − Σ %s ⊙ %s(%d))   (softmax is not elementwise)\n", l, zn, l, from_above,
+                from_above, zn, l);
         show(I, t, "     = ", a->grad);
     } else {
         Tensor *d = local_derivative(I, t, a, z);
@@ -240,7 +246,7 @@ static void layer_backward(Interp *I, const Trace *t, int l) {
         for (int i = 0; i < t->nnames; i++)
             if (t->names[i].layer == l && t->names[i].value == z && ((const Node *)t->names[i].stmt)->a->kind == N_CALL)
                 h = fn_symbol(activation_name(layer, ((const Node *)t->names[i].stmt)->a->a));
-        fprintf(I->out, "δ(%d) = %s'(a(%d)) ⊙ %s\n", l, h, l, from_above);
+        fprintf(I->out, "δ(%d) = %s'(%s(%d)) ⊙ %s\n", l, h, an, l, from_above);
         fputs("     = ", I->out);
         if (d) trace_print(I, t, d); else fputs("h'", I->out);
         fputs(" ⊙ ", I->out);
@@ -261,8 +267,8 @@ static void layer_backward(Interp *I, const Trace *t, int l) {
         }
     }
     if (b) {
-        fprintf(I->out, "∂C/∂b(%d) = %s = ", l, t->single ? arena_printf(&I->pass, "δ(%d)", l)
-                                                           : arena_printf(&I->pass, "Σ over the rows of δ(%d)", l));
+        fprintf(I->out, "∂C/∂%s(%d) = %s = ", bn, l, t->single ? arena_printf(&I->pass, "δ(%d)", l)
+                                                              : arena_printf(&I->pass, "Σ over the rows of δ(%d)", l));
         trace_print(I, t, b->value->grad);
         fputc('\n', I->out);
     }
@@ -297,11 +303,13 @@ static void op(Interp *I, const Trace *t, int i, bool backward) {
     char line[200];
     fprintf(I->out, "op %d: %s, %s\n", i + 1, p->name, backward ? p->backward_math : p->forward_math);
     if (diag_source_line(e->loc, line, sizeof line)) fprintf(I->out, "  from %s:%d  %s\n", e->loc.file, e->loc.line, line);
-    const char *names = "xyz";
+    static const char *const operands[] = { "x", "y", "z" }, *const where[] = { "cond", "x", "y" },
+                             *const reshape[] = { "x", "shape" };
+    const char *const *names = e->call.op == P_WHERE ? where : e->call.op == P_RESHAPE ? reshape : operands;
     for (int k = 0; k < e->call.nin; k++) {
         const char *label = trace_label(I, t, e->call.in[k]);
-        fprintf(I->out, "  %c = %s%s", e->call.op == P_WHERE ? "cxy"[k] : names[k], label ? label : "",
-                label ? " = " : "");
+        if (label && strcmp(label, names[k]) == 0) label = NULL;
+        fprintf(I->out, "  %s = %s%s", names[k], label ? label : "", label ? " = " : "");
         trace_print(I, t, e->call.in[k]);
         fputc('\n', I->out);
     }
@@ -310,7 +318,7 @@ static void op(Interp *I, const Trace *t, int i, bool backward) {
     show(I, t, "  g = ∂C/∂result = ", e->call.out->grad);
     for (int k = 0; k < e->call.nin; k++)
         if (e->call.in[k]->requires_grad && e->call.in[k]->grad)
-            show(I, t, arena_printf(&I->pass, "  ∂C/∂%c (all contributions so far) = ", names[k]), e->call.in[k]->grad);
+            show(I, t, arena_printf(&I->pass, "  ∂C/∂%s (all contributions so far) = ", names[k]), e->call.in[k]->grad);
 }
 
 /* ---- update ------------------------------------------------------------------------ */

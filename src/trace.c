@@ -16,6 +16,7 @@ void trace_free(Trace *t) {
     free(t->names);
     free(t->layers);
     free(t->lines);
+    free(t->live);
     free(t);
 }
 
@@ -83,6 +84,17 @@ Trace *trace_record(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
     tape_clear(&I->tape);
     t->arena = I->pass;
     I->pass = statement;
+    t->live = calloc((size_t)(t->n ? t->n : 1), sizeof *t->live);
+    if (!t->live) abort();
+    for (int i = t->n - 1; i >= 0; i--) {
+        PrimCall *c = &t->entries[i].call;
+        t->live[i] |= c->out == t->loss;
+        if (!t->live[i] || !c->out->requires_grad) continue;
+        for (int k = 0; k < c->nin; k++) {
+            int p = c->in[k]->producer;
+            if (p >= 0 && p < i && t->entries[p].call.out == c->in[k]) t->live[p] = true;
+        }
+    }
     t->loss_name = loss_name(I, t);
     static int passes;
     t->serial = ++passes;
@@ -136,6 +148,14 @@ Tensor *trace_named(const Trace *t, int layer, const char *name) {
     for (int i = 0; i < t->nnames; i++)
         if (t->names[i].layer == layer && strcmp(t->names[i].name, name) == 0) found = t->names[i].value;
     return found;
+}
+
+Tensor *trace_preactivation(const Trace *t, int layer, const char **name) {
+    Tensor *a = trace_named(t, layer, "a");
+    *name = "a";
+    for (int i = 0; !a && i < t->nnames; i++)
+        if (t->names[i].layer == layer) { a = t->names[i].value; *name = t->names[i].name; }
+    return a;
 }
 
 static const Param *param_of(const Trace *t, const Tensor *v, int *layer) {
@@ -470,9 +490,11 @@ static void show_value(Interp *I, const Trace *t, const char *what, const Tensor
  * the value has run backward, partial before that. */
 static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
     int done = trace_backward_done(t), users = 0, run = 0;
-    for (int i = 0; i < t->n; i++)
+    for (int i = 0; i < t->n; i++) {
+        if (!t->live[i]) continue;        /* an op whose result the loss does not use passes nothing back */
         for (int k = 0; k < t->entries[i].call.nin; k++)
             if (t->entries[i].call.in[k] == v) { users++; run += i >= done; break; }
+    }
     if (!t->loss) { fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return; }
     if (!v->requires_grad) { fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return; }
     if (v != t->loss && (!in_backward(t) || run == 0)) {
@@ -560,10 +582,12 @@ void trace_show(Interp *I, const Node *cmd) {
         if (n != 2) fail_at(loc, "show %s takes a layer number, e.g. 'show %s 1'", word, word);
         bool delta = strcmp(word, "delta") == 0;
         int layer = layer_number(I, t, cmd->kids.items[1], !delta && strcmp(word, "a") != 0);
-        Tensor *v = intermediate(I, t, delta ? "a" : word, layer, cmd->kids.items[1]->loc);
+        const char *pre = "a";
+        Tensor *v = delta ? trace_preactivation(t, layer, &pre) : NULL;
+        if (!v) v = intermediate(I, t, delta ? "a" : word, layer, cmd->kids.items[1]->loc);
         if (I->dry_run) return;
         const char *what = arena_printf(&I->pass, "%s(%d)", delta ? "δ" : word, layer);
-        if (delta) show_grad(I, t, arena_printf(&I->pass, "δ(%d) = ∂C/∂a(%d)", layer, layer), v);
+        if (delta) show_grad(I, t, arena_printf(&I->pass, "δ(%d) = ∂C/∂%s(%d)", layer, pre, layer), v);
         else if (!trace_forward_reached(t, v)) fprintf(I->out, "%s: not reached yet (the forward pass has not come to it)\n", what);
         else show_value(I, t, what, v);
         return;
@@ -616,8 +640,9 @@ static void show_group(Interp *I, Trace *t, int group, bool backward) {
         if (!shown && tl) show_value(I, t, arena_printf(&I->pass, "  z(%d)", group), tl->out);
         return;
     }
-    Tensor *a = trace_named(t, group, "a");
-    if (a && a->grad) show_value(I, t, arena_printf(&I->pass, "  δ(%d) = ∂C/∂a(%d)", group, group), a->grad);
+    const char *pre;
+    Tensor *a = trace_preactivation(t, group, &pre);
+    if (a && a->grad) show_value(I, t, arena_printf(&I->pass, "  δ(%d) = ∂C/∂%s(%d)", group, pre, group), a->grad);
     for (int k = 0; k < l->nparams; k++) {
         const Param *p = &l->params[k];
         show_value(I, t, arena_printf(&I->pass, "  ∂C/∂%s(%d)", p->name, group), p->value->grad);

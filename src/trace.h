@@ -28,6 +28,7 @@ typedef struct Trace {
     Tensor    *x, *y;          /* the input as given, the targets (NULL: forward only) */
     Tensor    *out, *loss;     /* ŷ and C (NULL: forward only) */
     int        nforward;       /* entries [0, nforward) run the model; the rest compute the loss */
+    bool      *live;           /* live[i]: entry i's output reaches the loss, so backward passes through it */
     bool       single;         /* one sample given as a vector: shown as vectors */
     const char *loss_name;     /* "mse", or the fused form used */
     int        pos;            /* the cursor, 0 .. total (see above) */
@@ -61,6 +62,9 @@ void   trace_print(Interp *I, const Trace *t, const Tensor *v);      /* a vector
 const char *trace_label(Interp *I, const Trace *t, const Tensor *v); /* "W(1)", "a(2)", "z(0)", or NULL */
 const TapeLayer *trace_layer(const Trace *t, int layer);
 Tensor *trace_named(const Trace *t, int layer, const char *name);
+/* the pre-activation whose gradient is δ(l): the value named `a`, else the
+ * first value the layer's forward named; *name says which */
+Tensor *trace_preactivation(const Trace *t, int layer, const char **name);
 bool   trace_forward_reached(const Trace *t, const Tensor *v);
 int    trace_backward_done(const Trace *t);       /* entries [that, n) have run backward */
 const char *activation_name(const Layer *l, const Node *callee);
