@@ -204,6 +204,8 @@ const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
 Model  *model_build(Interp *I, const Node *n);
 void    model_ensure_initialised(Interp *I, Model *m);
 Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc);
+/* x with other sizes, on the tape (gradients flow through) */
+Tensor *reshaped(Interp *I, Tensor *x, int ndim, const int *shape, SrcLoc loc);
 Value   model_field(Interp *I, Model *m, const char *field, SrcLoc loc);
 Value   layer_field(Interp *I, Layer *l, const char *field, SrcLoc loc);
 void    model_zero_grad(Model *m);

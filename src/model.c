@@ -286,7 +286,7 @@ void model_ensure_initialised(Interp *I, Model *m) {
 }
 
 /* x viewed with other sizes, on the tape so gradients flow through it */
-static Tensor *reshaped(Interp *I, Tensor *x, int ndim, const int *shape, SrcLoc loc) {
+Tensor *reshaped(Interp *I, Tensor *x, int ndim, const int *shape, SrcLoc loc) {
     Tensor *sizes = tensor_new(&I->pass, x->dtype, 1, &ndim);   /* x's precision: no conversion */
     for (int d = 0; d < ndim; d++) tensor_set(sizes, d, shape[d]);
     Tensor *in[2] = { x, sizes };

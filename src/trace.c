@@ -188,7 +188,7 @@ static const char *label_or_op(Interp *I, const Trace *t, const Tensor *v) {
     const char *s = trace_label(I, t, v);
     if (s) return s;
     if (v->producer >= 0 && v->producer < t->n && t->entries[v->producer].call.out == v)
-        return arena_printf(&I->pass, "op %d", v->producer + 1);
+        return arena_printf(&I->pass, "(op %d)", v->producer + 1);
     return NULL;
 }
 

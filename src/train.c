@@ -100,7 +100,9 @@ Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
         Value *fused = global_find(I, fusion_name(base->name, made_by->name));
         if (fused && fused->kind == V_FUNC && fused->fn->fuse_outer == base && fused->fn->fuse_inner == made_by) {
             fn = *fused;
-            args[0] = tensor_value(y->made_from);
+            Tensor *inner = y->made_from;   /* one sample: y is a vector, softmax's input still a row */
+            if (!tensor_same_shape(inner, y) && inner->size == y->size) inner = reshaped(I, inner, y->ndim, y->shape, loc);
+            args[0] = tensor_value(inner);
             if (loss->kind == C_PARTIAL) { kw = loss->bound; nkw = loss->nbound; }   /* loss bce(w=2) */
         }
     }

@@ -84,6 +84,13 @@ for doc in docs/language.md; do
     done
 done
 
+# docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows
+rm -rf "$tmp/repl"; mkdir -p "$tmp/repl"
+awk -v dir="$tmp/repl" -f tests/repl_doc.awk docs/repl.md
+"$NNL" < "$tmp/repl/input" > "$tmp/repl/out" 2>&1
+if [ -s "$tmp/repl/input" ] && diff -u "$tmp/repl/expected" "$tmp/repl/out" > "$tmp/diff"; then ok "docs/repl.md transcript"
+else fail "docs/repl.md transcript" "$tmp/diff"; fi
+
 # 6. the command line: --ir output, --check runs nothing, misuse exits with 2
 for src in examples/*.nnl; do
     expected=tests/golden/$(basename "${src%.nnl}").ir
