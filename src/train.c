@@ -310,6 +310,7 @@ void exec_train(Interp *I, const Node *n) {
         if (e == 1 || e % every == 0 || e == o.epochs)
             fprintf(I->out, "epoch %*d/%d  loss %.6g\n", (int)snprintf(NULL, 0, "%d", o.epochs), e, o.epochs,
                     total / rows);
+        fflush(I->out);         /* a log of a run that is stopped keeps its progress */
     }
     nnl_training = 0;
 }
