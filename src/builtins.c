@@ -83,18 +83,11 @@ static Callable *new_callable(Interp *I, CallableKind kind, const char *name, in
 }
 
 void builtins_register(Interp *I) {
-    static const char *operand_names[] = { "x", "y", "z" };
     for (int p = 0; p < P_COUNT; p++) {
         const Prim *pr = &prims[p];
         Callable *c = new_callable(I, C_PRIM, pr->name, pr->arity + pr->takes_axis);
         c->prim = p;
-        for (int i = 0; i < pr->arity; i++) c->param_names[i] = intern(operand_names[i]);
-        if (p == P_WHERE) {
-            c->param_names[0] = intern("cond");
-            c->param_names[1] = intern("x");
-            c->param_names[2] = intern("y");
-        }
-        if (p == P_RESHAPE) c->param_names[1] = intern("shape");
+        for (int i = 0; i < pr->arity; i++) c->param_names[i] = intern(prim_operand((PrimOp)p, i));
         if (pr->takes_axis) {
             c->param_names[pr->arity] = intern("axis");
             c->param_defaults[pr->arity] = &optional_param;

@@ -303,13 +303,11 @@ static void op(Interp *I, const Trace *t, int i, bool backward) {
     char line[200];
     fprintf(I->out, "op %d: %s, %s\n", i + 1, p->name, backward ? p->backward_math : p->forward_math);
     if (diag_source_line(e->loc, line, sizeof line)) fprintf(I->out, "  from %s:%d  %s\n", e->loc.file, e->loc.line, line);
-    static const char *const operands[] = { "x", "y", "z" }, *const where[] = { "cond", "x", "y" },
-                             *const reshape[] = { "x", "shape" };
-    const char *const *names = e->call.op == P_WHERE ? where : e->call.op == P_RESHAPE ? reshape : operands;
     for (int k = 0; k < e->call.nin; k++) {
+        const char *name = prim_operand(e->call.op, k);
         const char *label = trace_label(I, t, e->call.in[k]);
-        if (label && strcmp(label, names[k]) == 0) label = NULL;
-        fprintf(I->out, "  %s = %s%s", names[k], label ? label : "", label ? " = " : "");
+        if (label && strcmp(label, name) == 0) label = NULL;
+        fprintf(I->out, "  %s = %s%s", name, label ? label : "", label ? " = " : "");
         trace_print(I, t, e->call.in[k]);
         fputc('\n', I->out);
     }
@@ -318,7 +316,7 @@ static void op(Interp *I, const Trace *t, int i, bool backward) {
     show(I, t, "  g = ∂C/∂result = ", e->call.out->grad);
     for (int k = 0; k < e->call.nin; k++)
         if (e->call.in[k]->requires_grad && e->call.in[k]->grad)
-            show(I, t, arena_printf(&I->pass, "  ∂C/∂%s (all contributions so far) = ", names[k]), e->call.in[k]->grad);
+            show(I, t, arena_printf(&I->pass, "  ∂C/∂%s (all contributions so far) = ", prim_operand(e->call.op, k)), e->call.in[k]->grad);
 }
 
 /* ---- update ------------------------------------------------------------------------ */

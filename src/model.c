@@ -36,6 +36,7 @@ static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
     EvalMode saved = I->mode;
     I->mode.layer = l;
     I->mode.tape.layer = l->index;
+    I->mode.tape.layer_loc = l->loc;
     int first = I->tape.n;
     DiagContext ctx = { l->loc, describe_layer, l, diag_context };
     diag_context = &ctx;

@@ -167,6 +167,8 @@ static void unary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
             case P_ABS: r = fabs(u); break;
             case P_TANH: r = tanh(u); break;
             case P_SIGMOID: r = sigmoid(u); break;
+            case P_FLOOR: r = floor(u); break;
+            case P_STEP: r = u > 0; break;
             default: r = NAN;
             }
             z[i] = (T)r;
@@ -192,7 +194,7 @@ static void unary_backward(Arena *a, PrimCall *c) {
             case P_ABS: d = (T)((xv[i] > 0) - (xv[i] < 0)); break;
             case P_TANH: d = 1 - y[i] * y[i]; break;
             case P_SIGMOID: d = y[i] * (1 - y[i]); break;
-            default: d = 0;
+            default: d = 0;     /* floor: 0 almost everywhere, as PyTorch has it */
             }
             gx[i] += g[i] * d;
         }
@@ -330,6 +332,81 @@ static void reduce_backward(Arena *a, PrimCall *c) {
     });
 }
 
+/* max over everything or one axis; the gradient goes to the largest
+ * element, split evenly among ties (like torch.amax) */
+static void max_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Tensor *x = c->in[0];
+    c->axis = normalize_axis(x, c->axis, loc);
+    int outer, n, inner, shape[MAX_DIMS], nd = 0;
+    reduce_dims(x, c->axis, &outer, &n, &inner);
+    if (n == 0) fail_at(loc, "max of an empty tensor (shape %s)", shape_str(x));
+    if (c->axis != AXIS_ALL)
+        for (int d = 0; d < x->ndim; d++) if (d != c->axis) shape[nd++] = x->shape[d];
+    Tensor *out = c->out = tensor_new(a, x->dtype, nd, shape);
+    FOR_DTYPE(x, T, {
+        const T *xv = x->data;
+        T *z = out->data;
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                T m = xv[o * n * inner + i];
+                for (int j = 1; j < n; j++) if (xv[(o * n + j) * inner + i] > m) m = xv[(o * n + j) * inner + i];
+                z[o * inner + i] = m;
+            }
+    });
+}
+
+static void max_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0];
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    int outer, n, inner;
+    reduce_dims(x, c->axis, &outer, &n, &inner);
+    FOR_DTYPE(x, T, {
+        const T *xv = x->data, *z = c->out->data, *g = c->out->grad->data;
+        T *gx = x->grad->data;
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                int ties = 0;
+                for (int j = 0; j < n; j++) ties += xv[(o * n + j) * inner + i] == z[o * inner + i];
+                for (int j = 0; j < n; j++)
+                    if (xv[(o * n + j) * inner + i] == z[o * inner + i])
+                        gx[(o * n + j) * inner + i] += g[o * inner + i] / (T)ties;
+            }
+    });
+}
+
+/* reshape(x, shape): the same elements in the same order; one size may be
+ * -1, meaning whatever makes the element count match */
+static void reshape_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Tensor *x = c->in[0], *s = c->in[1];
+    if (s->ndim > 1 || s->size > MAX_DIMS)
+        fail_at(loc, "reshape needs a shape: a list of up to %d sizes, got a tensor of shape %s", MAX_DIMS, shape_str(s));
+    int shape[MAX_DIMS], given[MAX_DIMS], nd = s->ndim == 0 ? 1 : s->size, infer = -1;
+    long long known = 1;
+    for (int d = 0; d < nd; d++) {
+        double v = tensor_get(s, d);
+        if (v == -1 && infer < 0) { infer = d; shape[d] = given[d] = -1; continue; }
+        if (v < 0 || v != floor(v) || v > MAX_ELEMENTS)
+            fail_at(loc, "reshape needs whole sizes >= 0 (and at most one -1), got %g", v);
+        shape[d] = given[d] = (int)v;
+        known *= shape[d];
+    }
+    if (infer >= 0 && known > 0 && x->size % known == 0) shape[infer] = (int)(x->size / known);
+    if ((infer >= 0 && (known == 0 || x->size % known != 0)) || (infer < 0 && known != x->size))
+        fail_at(loc, "cannot reshape a tensor of shape %s (%d elements) to %s",
+                shape_str(x), x->size, dims_str(nd, given));
+    c->out = tensor_new(a, x->dtype, nd, shape);
+    memcpy(c->out->data, x->data, dtype_size(x->dtype) * (size_t)x->size);
+}
+
+static void reshape_backward(Arena *a, PrimCall *c) {
+    Tensor *x = c->in[0];
+    if (!wants_grad(x)) return;
+    ensure_grad(a, x);
+    FOR_DTYPE(x, T, { T *gx = x->grad->data; const T *g = c->out->grad->data;
+                      for (int i = 0; i < x->size; i++) gx[i] += g[i]; });
+}
+
 /* ---- softmax and the fused softmax + cross-entropy --------------------- */
 
 static int last_dim(const Tensor *x) { return x->ndim ? x->shape[x->ndim - 1] : 1; }
@@ -452,36 +529,6 @@ static void where_backward(Arena *a, PrimCall *c) {
     });
 }
 
-/* ---- reshape ------------------------------------------------------------- */
-
-/* The same elements in the same order, seen with the sizes in `shape` (a 1-D
- * tensor; a number n means [n]).  Only x carries a gradient. */
-static void reshape_forward(Arena *a, PrimCall *c, SrcLoc loc) {
-    Tensor *x = c->in[0], *s = c->in[1];
-    if (s->ndim > 1 || s->size > MAX_DIMS)
-        fail_at(loc, "reshape needs a list of up to %d sizes, got a tensor of shape %s", MAX_DIMS, shape_str(s));
-    int shape[MAX_DIMS], nd = s->ndim == 0 ? 1 : s->size;
-    long long n = 1;
-    for (int d = 0; d < nd; d++) {
-        double v = tensor_get(s, d);
-        if (v < 0 || v != (int)v || v > MAX_ELEMENTS) fail_at(loc, "reshape needs whole sizes >= 0, got %g", v);
-        shape[d] = (int)v;
-        n *= shape[d];
-    }
-    if (n != x->size)
-        fail_at(loc, "cannot reshape %s (%d elements) to %s", shape_str(x), x->size, dims_str(nd, shape));
-    c->out = tensor_new(a, x->dtype, nd, shape);
-    tensor_copy_into(c->out, x);
-}
-
-static void reshape_backward(Arena *a, PrimCall *c) {
-    Tensor *x = c->in[0];
-    if (!wants_grad(x)) return;
-    ensure_grad(a, x);
-    FOR_DTYPE(x, T, { T *gx = x->grad->data; const T *g = c->out->grad->data;
-                      for (int i = 0; i < x->size; i++) gx[i] += g[i]; });
-}
-
 /* ---- the table ------------------------------------------------------------ */
 
 #define BIN(nm, fm, bm) { nm, 2, false, true, fm, bm, binary_forward, binary_backward }
@@ -506,6 +553,9 @@ const Prim prims[P_COUNT] = {
     [P_ABS] = UN("abs", "|x|", "∂x = g sign(x)"),
     [P_TANH] = UN("tanh", "tanh x", "∂x = g (1 - tanh² x)"),
     [P_SIGMOID] = UN("sigmoid", "σ(x) = 1 / (1 + e^-x)", "∂x = g σ(x)(1 - σ(x))"),
+    [P_FLOOR] = UN("floor", "⌊x⌋, the largest whole number <= x", "∂x = 0"),
+    [P_STEP] = { "step", 1, false, false, "1 if x > 0, else 0", "none: a backward pass reaching it is an error",
+                 unary_forward, NULL, .forward_only = true },
     [P_MATMUL] = { "matmul", 2, false, true, "X @ Y", "∂X = G Yᵀ, ∂Y = Xᵀ G",
                    matmul_forward, matmul_backward },
     [P_TRANSPOSE] = { "transpose", 1, false, true, "Xᵀ", "∂X = Gᵀ", transpose_forward, transpose_backward },
@@ -513,16 +563,23 @@ const Prim prims[P_COUNT] = {
                 reduce_forward, reduce_backward },
     [P_MEAN] = { "mean", 1, true, true, "Σ x / n", "∂x = g / n broadcast back",
                  reduce_forward, reduce_backward },
+    [P_MAX] = { "max", 1, true, true, "the largest x (over all, or along one axis)",
+                "∂x = g at the largest (split on ties)", max_forward, max_backward },
+    [P_RESHAPE] = { "reshape", 2, false, true, "x with the sizes in shape (one may be -1)", "∂x = g with x's sizes",
+                    reshape_forward, reshape_backward, { "x", "shape" } },
     [P_SOFTMAX] = { "softmax", 1, false, true, "e^x_j / Σ_k e^x_k along the last axis",
                     "∂x = y ⊙ (g − Σ g⊙y)", softmax_forward, softmax_backward },
     [P_SOFTMAX_CROSS_ENTROPY] = { "softmax_cross_entropy", 2, false, true,
                     "−(1/B) Σ t ⊙ log softmax(x)", "∂x = g (softmax(x) Σt − t) / B",
                     xent_forward, xent_backward },
     [P_WHERE] = { "where", 3, false, true, "c ? x : y elementwise", "∂x = g where c, ∂y = g elsewhere",
-                  where_forward, where_backward },
-    [P_RESHAPE] = { "reshape", 2, false, true, "x with the sizes in shape", "∂x = g with x's sizes",
-                    reshape_forward, reshape_backward },
+                  where_forward, where_backward, { "cond", "x", "y" } },
 };
+
+const char *prim_operand(PrimOp op, int k) {
+    static const char *const xyz[MAX_PRIM_INPUTS] = { "x", "y", "z" };
+    return prims[op].operands[k] ? prims[op].operands[k] : xyz[k];
+}
 
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {
     PrimCall c = { .op = op, .nin = nin, .axis = axis };

@@ -9,8 +9,8 @@
 typedef enum {
     P_ADD, P_SUB, P_MUL, P_DIV, P_POW, P_MAXIMUM, P_MINIMUM,
     P_GT, P_GE, P_LT, P_LE, P_EQ, P_NE,
-    P_NEG, P_EXP, P_LOG, P_SQRT, P_ABS, P_TANH, P_SIGMOID,
-    P_MATMUL, P_TRANSPOSE, P_SUM, P_MEAN, P_SOFTMAX, P_SOFTMAX_CROSS_ENTROPY, P_WHERE, P_RESHAPE,
+    P_NEG, P_EXP, P_LOG, P_SQRT, P_ABS, P_TANH, P_SIGMOID, P_FLOOR, P_STEP,
+    P_MATMUL, P_TRANSPOSE, P_SUM, P_MEAN, P_MAX, P_RESHAPE, P_SOFTMAX, P_SOFTMAX_CROSS_ENTROPY, P_WHERE,
     P_COUNT
 } PrimOp;
 
@@ -37,6 +37,12 @@ typedef struct Prim {
     /* Adds ∂C/∂in[i] into in[i]->grad for every input that requires_grad,
      * given c->out->grad.  Allocates missing grads in `a`. */
     void (*backward)(Arena *a, PrimCall *c);
+    /* The names its inputs are called by in nnl (NULL: x, y, z). */
+    const char *operands[MAX_PRIM_INPUTS];
+    /* Has no derivative but is recorded like a differentiable primitive, so
+     * that a backward pass reaching it is an error (tape.c), not a gradient
+     * that silently stops: `step`.  Its backward is NULL. */
+    bool        forward_only;
 } Prim;
 
 extern const Prim prims[P_COUNT];
@@ -44,5 +50,7 @@ extern const Prim prims[P_COUNT];
 /* Run a primitive without recording it (the tape wraps this). */
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
 void ensure_grad(Arena *a, Tensor *t);
+/* What nnl calls input k of op: its operands entry, or x, y, z. */
+const char *prim_operand(PrimOp op, int k);
 
 #endif

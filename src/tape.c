@@ -43,7 +43,7 @@ Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc lo
         conv[i] = in[i]->dtype == dt ? in[i] : tensor_convert(t->arena, in[i], dt);
         needs_grad |= in[i]->requires_grad;
     }
-    needs_grad &= prims[op].differentiable;
+    needs_grad &= prims[op].differentiable || prims[op].forward_only;
     PrimCall c = { .op = op, .nin = nin, .axis = axis };
     for (int i = 0; i < nin; i++) c.in[i] = conv[i];
     prims[op].forward(t->arena, &c, loc);
@@ -51,7 +51,8 @@ Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc lo
     if (t->mode->recording && (needs_grad || t->mode->record_all)) {
         t->entries = reserve(t->entries, t->n, &t->cap, sizeof *t->entries);
         c.out->producer = t->n;
-        t->entries[t->n++] = (TapeEntry){ .call = c, .loc = loc, .layer = t->mode->layer };
+        t->entries[t->n++] = (TapeEntry){ .call = c, .loc = loc, .layer = t->mode->layer,
+                                          .layer_loc = t->mode->layer_loc };
     }
     return c.out;
 }
@@ -68,9 +69,22 @@ void tape_layer(Tape *t, Tensor *in, Tensor *out, int first) {
     t->layers[t->nlayers++] = (TapeLayer){ t->mode->layer, in, out, first, t->n };
 }
 
+/* A gradient reached a primitive without a derivative (step). */
+_Noreturn static void no_derivative(const TapeEntry *e) {
+    const char *name = prims[e->call.op].name;
+    if (!e->layer_loc.file)
+        fail_at(e->loc, "'%s' has no derivative, so backpropagation cannot pass through it", name);
+    diag_error(e->layer_loc, "layer %d applies '%s', which has no derivative, so backpropagation cannot pass "
+               "through it; train with a differentiable activation (sigmoid is step made smooth) and keep "
+               "'%s' for forward passes", e->layer, name, name);
+    diag_note(e->loc, "'%s' is applied here", name);
+    diag_throw();
+}
+
 bool tape_backward_entry(Tape *t, int i) {
     TapeEntry *e = &t->entries[i];
     if (!e->call.out->requires_grad || !e->call.out->grad) return false;
+    if (prims[e->call.op].forward_only) no_derivative(e);
     prims[e->call.op].backward(t->arena, &e->call);
     return true;
 }

@@ -10,6 +10,7 @@ typedef struct TapeEntry {
     PrimCall    call;        /* op, inputs, output */
     SrcLoc      loc;         /* the expression that applied it */
     int         layer;       /* 1-based layer of the model being run, 0 outside */
+    SrcLoc      layer_loc;   /* that layer's line in its model */
     const char *name;        /* the first intermediate it produced ("a", "z"), or NULL */
 } TapeEntry;
 
@@ -35,7 +36,8 @@ typedef struct TapeLayer {
 typedef struct TapeMode {
     bool recording;          /* off: ops run but nothing is kept */
     bool record_all;         /* a trace: also ops that carry no gradient, and names and layers */
-    int  layer;              /* stamped on new entries */
+    int  layer;              /* stamped on new entries, with ... */
+    SrcLoc layer_loc;        /* ... the layer's line in its model */
 } TapeMode;
 
 typedef struct Tape {

@@ -3,7 +3,9 @@
  * with central finite differences of a randomly weighted scalar loss, on
  * plain and broadcasting shapes.  Also: the comparisons are not
  * differentiable and produce 0/1, every differentiable primitive has a case
- * here, and shape errors unwind through diag with both shapes in the message. */
+ * here, a forward-only primitive (step) computes its values and makes a
+ * backward pass that reaches it an error, and shape errors unwind through
+ * diag with both shapes in the message. */
 #include "check.h"
 #include "prims.h"
 #include "tape.h"
@@ -45,25 +47,22 @@ typedef enum {
     K_ONEHOT,   /* one 1 per row of the last axis */
     K_SOFT,     /* positive rows summing to 1 */
     K_SAME0,    /* the very tensor of input 0 (x * x) */
-    K_SHAPE,    /* sizes for reshape: input 0's sizes reversed, or [1, n] for a vector */
+    K_SHAPE,    /* a 1-D tensor holding the case's Shape as values: reshape's target */
 } Kind;
 
 static const char *const kind_tag[] = {
     [K_ANY] = "", [K_POS] = "pos ", [K_AWAY] = "nonzero ", [K_COND] = "cond ",
-    [K_ONEHOT] = "one-hot ", [K_SOFT] = "soft ", [K_SAME0] = "same ", [K_SHAPE] = "sizes ",
+    [K_ONEHOT] = "one-hot ", [K_SOFT] = "soft ", [K_SAME0] = "same ", [K_SHAPE] = "to ",
 };
 
 static bool checked(Kind k) { return k != K_COND && k != K_SAME0 && k != K_SHAPE; }
 
-static Tensor *shape_input(Arena *a, const Tensor *x) {
-    int nd = x->ndim == 1 ? 2 : x->ndim;
-    Tensor *t = tensor_new(a, DT_F64, 1, &nd);
-    for (int d = 0; d < nd; d++)
-        tensor_set(t, d, x->ndim == 1 ? (d == 0 ? 1 : x->shape[0]) : x->shape[x->ndim - 1 - d]);
-    return t;
-}
-
 static Tensor *make_input(Arena *a, Shape s, Kind k) {
+    if (k == K_SHAPE) {
+        Tensor *t = tensor_new(a, DT_F64, 1, &s.ndim);
+        for (int i = 0; i < s.ndim; i++) tensor_set(t, i, s.d[i]);
+        return t;
+    }
     Tensor *t = tensor_new(a, DT_F64, s.ndim, s.d);
     int n = t->ndim ? t->shape[t->ndim - 1] : 1;
     for (int i = 0; i < t->size; i++) {
@@ -147,8 +146,7 @@ static void run_case(const GradCase *c) {
     int nin = prims[c->op].arity;
     Tensor *in[MAX_PRIM_INPUTS];
     for (int i = 0; i < nin; i++) {
-        in[i] = c->kind[i] == K_SAME0 ? in[0] : c->kind[i] == K_SHAPE ? shape_input(&arena, in[0])
-              : make_input(&arena, c->shape[i], c->kind[i]);
+        in[i] = c->kind[i] == K_SAME0 ? in[0] : make_input(&arena, c->shape[i], c->kind[i]);
         in[i]->requires_grad |= checked(c->kind[i]);
     }
 
@@ -203,6 +201,7 @@ static const GradCase cases[] = {
     { P_ABS, { M(3, 4) }, { K_AWAY }, 0 },
     { P_TANH, { M(3, 4) }, { K_ANY }, 0 },
     { P_SIGMOID, { M(3, 4) }, { K_ANY }, 0 },
+    { P_FLOOR, { M(3, 4) }, { K_ANY }, 0 },
     { P_MATMUL, { M(3, 4), M(4, 5) }, { K_ANY, K_ANY }, 0 },
     { P_MATMUL, { V(4), M(4, 5) }, { K_ANY, K_ANY }, 0 },
     { P_MATMUL, { M(3, 4), V(4) }, { K_ANY, K_ANY }, 0 },
@@ -220,6 +219,13 @@ static const GradCase cases[] = {
     { P_MEAN, { M(3, 4) }, { K_ANY }, 1 },
     { P_MEAN, { M(3, 4) }, { K_ANY }, -1 },
     { P_MEAN, { T3(2, 3, 4) }, { K_ANY }, -2 },
+    { P_MAX, { M(3, 4) }, { K_ANY }, AXIS_ALL },
+    { P_MAX, { M(3, 4) }, { K_ANY }, 0 },
+    { P_MAX, { M(3, 4) }, { K_ANY }, -1 },
+    { P_MAX, { T3(2, 3, 4) }, { K_ANY }, 1 },
+    { P_RESHAPE, { M(3, 4), M(2, 6) }, { K_ANY, K_SHAPE }, 0 },
+    { P_RESHAPE, { M(3, 4), T3(-1, 2, 2) }, { K_ANY, K_SHAPE }, 0 },
+    { P_RESHAPE, { V(6), M(3, -1) }, { K_ANY, K_SHAPE }, 0 },
     { P_SOFTMAX, { M(3, 5) }, { K_ANY }, 0 },
     { P_SOFTMAX, { V(5) }, { K_ANY }, 0 },
     { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_ONEHOT }, 0 },
@@ -228,8 +234,8 @@ static const GradCase cases[] = {
     { P_WHERE, { M(3, 4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { V(4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { M(3, 1), M(3, 4), V(4) }, { K_COND, K_ANY, K_ANY }, 0 },
-    { P_RESHAPE, { M(3, 4), V(2) }, { K_ANY, K_SHAPE }, 0 },
-    { P_RESHAPE, { V(5), V(2) }, { K_ANY, K_SHAPE }, 0 },
+    { P_RESHAPE, { M(3, 4), M(4, 3) }, { K_ANY, K_SHAPE }, 0 },
+    { P_RESHAPE, { V(5), M(1, 5) }, { K_ANY, K_SHAPE }, 0 },
 };
 enum { NCASES = sizeof cases / sizeof cases[0] };
 
@@ -261,15 +267,73 @@ static void check_comparison(const Comparison *cmp) {
     arena_free(&arena);
 }
 
+/* ---- forward-only primitives ------------------------------------------------ */
+
+typedef struct { PrimOp op; double in[3], want[3]; } ForwardOnly;   /* values at -1, 0, 2 */
+static const ForwardOnly forward_only[] = {
+    { P_STEP, { -1, 0, 2 }, { 0, 0, 1 } },
+};
+enum { NFORWARD_ONLY = sizeof forward_only / sizeof forward_only[0] };
+
+/* Its values are right, and a backward pass that reaches it fails at the
+ * layer that applied it (naming the primitive) instead of stopping silently. */
+static void check_forward_only(const ForwardOnly *c) {
+    Arena arena = { 0 };
+    Tape tape;
+    TapeMode mode = { .recording = true };
+    tape_init(&tape, &arena, &mode);
+    const char *name = prims[c->op].name;
+    Tensor *x = tensor_new(&arena, DT_F64, 1, (int[]){ 3 });
+    for (int i = 0; i < 3; i++) tensor_set(x, i, c->in[i]);
+    x->requires_grad = true;
+    mode.layer = 2;
+    mode.layer_loc = (SrcLoc){ "model.nnl", 4, 3 };
+    Tensor *out = tape_apply(&tape, c->op, &x, 1, AXIS_ALL, (SrcLoc){ "lib.nnl", 9, 5 });
+    mode.layer = 0;
+    mode.layer_loc = (SrcLoc){ 0 };
+    bool ok = true;
+    for (int i = 0; i < 3; i++) ok &= tensor_get(out, i) == c->want[i];
+    CHECK(ok, "%s(-1, 0, 2) is (%g, %g, %g)", name, c->want[0], c->want[1], c->want[2]);
+    CHECK(out->requires_grad && tape.n == 1, "%s is recorded, so a backward pass can find it", name);
+    Tensor *loss = tape_apply(&tape, P_SUM, &out, 1, AXIS_ALL, (SrcLoc){ 0 });
+    FILE *f = tmpfile();
+    if (!f) { CHECK(false, "tmpfile for diagnostics"); return; }
+    diag_set_stream(f);
+    DiagHandler h;
+    diag_push(&h);
+    bool failed = true;
+    if (setjmp(h.env) == 0) {
+        tape_backward(&tape, loss);
+        diag_pop(&h);
+        failed = false;
+    }
+    diag_set_stream(NULL);
+    char msg[MAX_ERR_MSG];
+    rewind(f);
+    size_t n = fread(msg, 1, sizeof msg - 1, f);
+    msg[n] = '\0';
+    fclose(f);
+    CHECK(failed && !x->grad, "a backward pass through %s is an error, and gives no gradient", name);
+    CHECK(strncmp(msg, "model.nnl:4:3: error: layer 2 applies '", 39) == 0 && strstr(msg, name) &&
+          strstr(msg, "no derivative") && strstr(msg, "lib.nnl:9:5: note: "),
+          "the error is at the layer's line and names %s: \"%.150s\"", name, msg);
+    tape_free(&tape);
+    arena_free(&arena);
+}
+
 /* Every differentiable prim has a gradcheck case (and a backward rule); every
- * other prim is one of the comparisons checked above. */
+ * forward-only prim has no backward rule and a check above; every other prim
+ * is one of the comparisons checked above. */
 static void check_coverage(void) {
-    bool covered[P_COUNT] = { false }, compared[P_COUNT] = { false };
+    bool covered[P_COUNT] = { false }, compared[P_COUNT] = { false }, fwd[P_COUNT] = { false };
     for (int i = 0; i < NCASES; i++) covered[cases[i].op] = true;
     for (int i = 0; i < NCOMPARISONS; i++) compared[comparisons[i].op] = true;
+    for (int i = 0; i < NFORWARD_ONLY; i++) fwd[forward_only[i].op] = true;
     for (int op = 0; op < P_COUNT; op++) {
         if (prims[op].differentiable)
             CHECK(covered[op] && prims[op].backward, "%s has a backward rule and a gradcheck case", prims[op].name);
+        else if (prims[op].forward_only)
+            CHECK(fwd[op] && !prims[op].backward, "forward-only %s has no backward rule and is checked", prims[op].name);
         else
             CHECK(compared[op], "non-differentiable %s is checked as a comparison", prims[op].name);
     }
@@ -282,18 +346,22 @@ typedef struct ShapeError {
     Shape       shape[MAX_PRIM_INPUTS];
     int         axis;
     const char *want[2];     /* both must appear in the message */
+    Kind        kind[MAX_PRIM_INPUTS];   /* K_ANY here means K_AWAY */
 } ShapeError;
 
 static const ShapeError shape_errors[] = {
-    { P_ADD, { M(2, 3), V(4) }, 0, { "[2, 3]", "[4]" } },
-    { P_MUL, { M(3, 1), M(2, 4) }, 0, { "[3, 1]", "[2, 4]" } },
-    { P_MATMUL, { M(2, 3), M(4, 2) }, 0, { "[2, 3]", "[4, 2]" } },
-    { P_MATMUL, { T3(2, 2, 2), M(2, 2) }, 0, { "[2, 2, 2]", "[2, 2]" } },
-    { P_TRANSPOSE, { T3(2, 3, 4) }, 0, { "[2, 3, 4]", "transpose" } },
-    { P_SUM, { M(2, 3) }, 2, { "[2, 3]", "axis 2" } },
-    { P_MEAN, { M(2, 3) }, -3, { "[2, 3]", "axis -3" } },
-    { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 4) }, 0, { "[3, 5]", "[3, 4]" } },
-    { P_WHERE, { V(2), V(3), V(3) }, 0, { "[2]", "[3]" } },
+    { P_ADD, { M(2, 3), V(4) }, 0, { "[2, 3]", "[4]" }, { K_ANY } },
+    { P_MUL, { M(3, 1), M(2, 4) }, 0, { "[3, 1]", "[2, 4]" }, { K_ANY } },
+    { P_MATMUL, { M(2, 3), M(4, 2) }, 0, { "[2, 3]", "[4, 2]" }, { K_ANY } },
+    { P_MATMUL, { T3(2, 2, 2), M(2, 2) }, 0, { "[2, 2, 2]", "[2, 2]" }, { K_ANY } },
+    { P_TRANSPOSE, { T3(2, 3, 4) }, 0, { "[2, 3, 4]", "transpose" }, { K_ANY } },
+    { P_SUM, { M(2, 3) }, 2, { "[2, 3]", "axis 2" }, { K_ANY } },
+    { P_MEAN, { M(2, 3) }, -3, { "[2, 3]", "axis -3" }, { K_ANY } },
+    { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 4) }, 0, { "[3, 5]", "[3, 4]" }, { K_ANY } },
+    { P_WHERE, { V(2), V(3), V(3) }, 0, { "[2]", "[3]" }, { K_ANY } },
+    { P_MAX, { M(2, 3) }, 2, { "[2, 3]", "axis 2" }, { K_ANY } },
+    { P_RESHAPE, { M(2, 3), V(4) }, 0, { "[2, 3]", "to [4]" }, { K_ANY, K_SHAPE } },
+    { P_RESHAPE, { M(2, 3), M(4, -1) }, 0, { "[2, 3]", "to [4, -1]" }, { K_ANY, K_SHAPE } },
 };
 enum { NSHAPE_ERRORS = sizeof shape_errors / sizeof shape_errors[0] };
 
@@ -312,7 +380,8 @@ static bool fails(Arena *a, PrimOp op, Tensor **in, int axis, SrcLoc loc) {
 static void check_shape_error(const ShapeError *e) {
     Arena arena = { 0 };
     Tensor *in[MAX_PRIM_INPUTS];
-    for (int i = 0; i < prims[e->op].arity; i++) in[i] = make_input(&arena, e->shape[i], K_AWAY);
+    for (int i = 0; i < prims[e->op].arity; i++)
+        in[i] = make_input(&arena, e->shape[i], e->kind[i] == K_ANY ? K_AWAY : e->kind[i]);
     FILE *f = tmpfile();
     if (!f) { CHECK(false, "tmpfile for diagnostics"); return; }
     diag_set_stream(f);
@@ -336,6 +405,7 @@ static void check_shape_error(const ShapeError *e) {
 int main(void) {
     for (int i = 0; i < NCASES; i++) run_case(&cases[i]);
     for (int i = 0; i < NCOMPARISONS; i++) check_comparison(&comparisons[i]);
+    for (int i = 0; i < NFORWARD_ONLY; i++) check_forward_only(&forward_only[i]);
     check_coverage();
     for (int i = 0; i < NSHAPE_ERRORS; i++) check_shape_error(&shape_errors[i]);
     CHECK_DONE();
