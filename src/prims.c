@@ -531,9 +531,14 @@ static void where_backward(Arena *a, PrimCall *c) {
 
 /* ---- the table ------------------------------------------------------------ */
 
-#define BIN(nm, fm, bm) { nm, 2, false, true, fm, bm, binary_forward, binary_backward }
-#define CMP(nm, fm) { nm, 2, false, false, fm, "no gradient", binary_forward, NULL }
-#define UN(nm, fm, bm) { nm, 1, false, true, fm, bm, unary_forward, unary_backward }
+/* name, tensor inputs, takes an axis, differentiable, forward and backward
+ * math, forward and backward rule; other fields follow by name */
+#define PRIM(nm, ar, ax, df, fm, bm, fw, bw)                                     \
+    .name = nm, .arity = ar, .takes_axis = ax, .differentiable = df, .forward_math = fm, \
+    .backward_math = bm, .forward = fw, .backward = bw
+#define BIN(nm, fm, bm) { PRIM(nm, 2, false, true, fm, bm, binary_forward, binary_backward) }
+#define CMP(nm, fm) { PRIM(nm, 2, false, false, fm, "no gradient", binary_forward, NULL) }
+#define UN(nm, fm, bm) { PRIM(nm, 1, false, true, fm, bm, unary_forward, unary_backward) }
 
 const Prim prims[P_COUNT] = {
     [P_ADD] = BIN("add", "x + y", "∂x = g, ∂y = g (summed over broadcast dims)"),
@@ -554,26 +559,26 @@ const Prim prims[P_COUNT] = {
     [P_TANH] = UN("tanh", "tanh x", "∂x = g (1 - tanh² x)"),
     [P_SIGMOID] = UN("sigmoid", "σ(x) = 1 / (1 + e^-x)", "∂x = g σ(x)(1 - σ(x))"),
     [P_FLOOR] = UN("floor", "⌊x⌋, the largest whole number <= x", "∂x = 0"),
-    [P_STEP] = { "step", 1, false, false, "1 if x > 0, else 0", "none: a backward pass reaching it is an error",
-                 unary_forward, NULL, .forward_only = true },
-    [P_MATMUL] = { "matmul", 2, false, true, "X @ Y", "∂X = G Yᵀ, ∂Y = Xᵀ G",
-                   matmul_forward, matmul_backward },
-    [P_TRANSPOSE] = { "transpose", 1, false, true, "Xᵀ", "∂X = Gᵀ", transpose_forward, transpose_backward },
-    [P_SUM] = { "sum", 1, true, true, "Σ x (over all, or one axis)", "∂x = g broadcast back",
-                reduce_forward, reduce_backward },
-    [P_MEAN] = { "mean", 1, true, true, "Σ x / n", "∂x = g / n broadcast back",
-                 reduce_forward, reduce_backward },
-    [P_MAX] = { "max", 1, true, true, "the largest x (over all, or along one axis)",
-                "∂x = g at the largest (split on ties)", max_forward, max_backward },
-    [P_RESHAPE] = { "reshape", 2, false, true, "x with the sizes in shape (one may be -1)", "∂x = g with x's sizes",
-                    reshape_forward, reshape_backward, { "x", "shape" } },
-    [P_SOFTMAX] = { "softmax", 1, false, true, "e^x_j / Σ_k e^x_k along the last axis",
-                    "∂x = y ⊙ (g − Σ g⊙y)", softmax_forward, softmax_backward },
-    [P_SOFTMAX_CROSS_ENTROPY] = { "softmax_cross_entropy", 2, false, true,
+    [P_STEP] = { PRIM("step", 1, false, false, "1 if x > 0, else 0", "none: a backward pass reaching it is an error",
+                      unary_forward, NULL), .forward_only = true },
+    [P_MATMUL] = { PRIM("matmul", 2, false, true, "X @ Y", "∂X = G Yᵀ, ∂Y = Xᵀ G",
+                   matmul_forward, matmul_backward) },
+    [P_TRANSPOSE] = { PRIM("transpose", 1, false, true, "Xᵀ", "∂X = Gᵀ", transpose_forward, transpose_backward) },
+    [P_SUM] = { PRIM("sum", 1, true, true, "Σ x (over all, or one axis)", "∂x = g broadcast back",
+                reduce_forward, reduce_backward) },
+    [P_MEAN] = { PRIM("mean", 1, true, true, "Σ x / n", "∂x = g / n broadcast back",
+                 reduce_forward, reduce_backward) },
+    [P_MAX] = { PRIM("max", 1, true, true, "the largest x (over all, or along one axis)",
+                "∂x = g at the largest (split on ties)", max_forward, max_backward) },
+    [P_RESHAPE] = { PRIM("reshape", 2, false, true, "x with the sizes in shape (one may be -1)", "∂x = g with x's sizes",
+                    reshape_forward, reshape_backward), .operands = { "x", "shape" } },
+    [P_SOFTMAX] = { PRIM("softmax", 1, false, true, "e^x_j / Σ_k e^x_k along the last axis",
+                    "∂x = y ⊙ (g − Σ g⊙y)", softmax_forward, softmax_backward) },
+    [P_SOFTMAX_CROSS_ENTROPY] = { PRIM("softmax_cross_entropy", 2, false, true,
                     "−(1/B) Σ t ⊙ log softmax(x)", "∂x = g (softmax(x) Σt − t) / B",
-                    xent_forward, xent_backward },
-    [P_WHERE] = { "where", 3, false, true, "c ? x : y elementwise", "∂x = g where c, ∂y = g elsewhere",
-                  where_forward, where_backward, { "cond", "x", "y" } },
+                    xent_forward, xent_backward) },
+    [P_WHERE] = { PRIM("where", 3, false, true, "c ? x : y elementwise", "∂x = g where c, ∂y = g elsewhere",
+                  where_forward, where_backward), .operands = { "cond", "x", "y" } },
 };
 
 const char *prim_operand(PrimOp op, int k) {
