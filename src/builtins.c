@@ -1,6 +1,6 @@
 /* builtins.c — the names nnl code starts with: every primitive of the table in
  * prims.c, and the non-differentiable helpers (tensor constructors and random
- * draws used by the initialisers).  Must not: define anything the stdlib can
+ * draws used by the initialisers, and `warn` for the stdlib's warnings).  Must not: define anything the stdlib can
  * write in nnl itself. */
 #include "interp.h"
 #include <math.h>
@@ -50,6 +50,30 @@ static Value b_rand_normal(Interp *I, Value *a, SrcLoc loc) {
     return tensor_value(t);
 }
 
+/* TensorFlow's truncated_normal, which Keras' *_normal initialisers use:
+ * normal(mean, std), every value more than 2 std from the mean drawn again */
+static Value b_rand_truncated_normal(Interp *I, Value *a, SrcLoc loc) {
+    Tensor *t = new_of_shape(I, a[0], loc);
+    double mean = expect_number(I, a[1], loc, "mean"), std = expect_number(I, a[2], loc, "std");
+    for (int i = 0; i < t->size; i++) {
+        double z;
+        do z = rng_normal(I->mode.draw); while (fabs(z) > 2);
+        tensor_set(t, i, mean + std * z);
+    }
+    return tensor_value(t);
+}
+
+/* warn("message"): a warning at the user's statement that led here (the
+ * outermost call), shown once for that statement however often it runs */
+static Value b_warn(Interp *I, Value *a, SrcLoc loc) {
+    (void)I;
+    if (a[0].kind != V_STRING) fail_at(loc, "warn needs a string, not %s", value_kind_name(a[0]));
+    SrcLoc at = loc;
+    for (const DiagContext *c = diag_context; c; c = c->prev) at = c->loc;
+    diag_warning(at, "%s", a[0].s);
+    return (Value){ 0 };
+}
+
 static Value b_shape(Interp *I, Value *a, SrcLoc loc) {
     Tensor *x = expect_tensor(a[0], loc, "the argument of shape");
     int n = x->ndim;
@@ -64,6 +88,8 @@ static const BuiltinSpec builtin_specs[] = {
     { "full", b_full, 2, { "shape", "value" } },
     { "rand_uniform", b_rand_uniform, 3, { "shape", "lo", "hi" } },
     { "rand_normal", b_rand_normal, 3, { "shape", "mean", "std" } },
+    { "rand_truncated_normal", b_rand_truncated_normal, 3, { "shape", "mean", "std" } },
+    { "warn", b_warn, 1, { "message" } },
     { "shape", b_shape, 1, { "x" } },
 };
 

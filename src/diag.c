@@ -8,6 +8,8 @@
 
 typedef struct Source { const char *file; const char *text; struct Source *next; } Source;
 static Source *sources;
+typedef struct Warned { SrcLoc loc; char *msg; struct Warned *next; } Warned;
+static Warned *warned;             /* every warning shown so far */
 static FILE *out;
 static int errors;
 static DiagHandler *top;
@@ -75,6 +77,13 @@ static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {
     if (loc.file) show_line(loc);
 }
 
+static void report(SrcLoc loc, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(SrcLoc loc, const char *kind, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, kind, fmt, ap);
+    va_end(ap);
+}
+
 static void show_context(const DiagContext *c) {
     fprintf(out, "%s:%d:%d: note: ", c->loc.file, c->loc.line, c->loc.col);
     c->describe(out, c->arg);
@@ -109,6 +118,24 @@ void diag_error(SrcLoc loc, const char *fmt, ...) {
     va_end(ap);
     report_context(loc);
     errors++;
+}
+
+void diag_warning(SrcLoc loc, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap; va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    for (const Warned *w = warned; w; w = w->next)
+        if (w->loc.line == loc.line && w->loc.col == loc.col && strcmp(w->msg, msg) == 0 &&
+            (w->loc.file == loc.file || (w->loc.file && loc.file && strcmp(w->loc.file, loc.file) == 0)))
+            return;
+    Warned *w = malloc(sizeof *w);
+    char *copy = malloc(strlen(msg) + 1);
+    if (!w || !copy) abort();
+    strcpy(copy, msg);
+    *w = (Warned){ loc, copy, warned };
+    warned = w;
+    report(loc, "warning", "%s", msg);
 }
 
 void diag_note(SrcLoc loc, const char *fmt, ...) {

@@ -15,6 +15,10 @@ void diag_set_stream(FILE *f);                              /* default stderr */
 
 void diag_error(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "file:line:col: warning: ...", shown once per place and message for the
+ * whole process: a statement that trains runs the same code for every batch,
+ * and the check pass runs every statement before the real run does. */
+void diag_warning(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* report and unwind to the innermost handler */
 _Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void diag_throw(void);

@@ -105,6 +105,7 @@ struct Model {
     int         nlayers;
     bool        initialised;
     long        steps;          /* optimizer updates so far: t in the update rule */
+    long        epochs;         /* epochs finished so far: epoch in a schedule */
     const Callable *state_owner;/* optimizer whose state the params hold */
 };
 

@@ -172,6 +172,24 @@ static void describe_step(FILE *out, const void *arg) {
     fprintf(out, "in the optimizer's update of %s.%d.%s", s->m->name, s->l->index, s->p->name);
 }
 
+/* A setting given as a function is a schedule: called with t and/or epoch
+ * (whichever it has parameters for), it gives the setting for this update. */
+static Value schedule_value(Interp *I, const Model *m, Value fn, const char *setting) {
+    const char *names[2] = { intern("t"), intern("epoch") };
+    double counts[2] = { (double)m->steps, (double)m->epochs };
+    Binding kw[2];
+    int nkw = 0;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < fn.fn->nparams; j++)
+            if (fn.fn->param_names[j] == names[i]) kw[nkw++] = (Binding){ names[i], tensor_value(new_scalar(I, counts[i])) };
+    SrcLoc loc = I->optimizer.loc;
+    Value v = call_value(I, fn, NULL, 0, kw, nkw, loc);
+    if (v.kind != V_TENSOR || v.t->size != 1)
+        fail_at(loc, "the schedule for '%s' must give a single number for each update, not %s", setting,
+                v.kind == V_TENSOR ? shape_str(v.t) : value_kind_name(v));
+    return v;
+}
+
 void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
@@ -179,12 +197,14 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         for (int i = 0; i < m->nlayers; i++)
             for (int k = 0; k < m->layers[i].nparams; k++) m->layers[i].params[k].nstate = 0;
         m->state_owner = opt;
-        m->steps = 0;
+        m->steps = m->epochs = 0;
     }
     Value *hyper = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
                             opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);
     EvalMode saved = I->mode;
     I->mode.tape.recording = false;
+    for (int h = 0; h < def->nparams; h++)
+        if (hyper[h].kind == V_FUNC) hyper[h] = schedule_value(I, m, hyper[h], def->param_names[h]);
     Tensor *t = new_scalar(I, (double)m->steps);
     for (int i = 0; i < m->nlayers; i++)
         for (int k = 0; k < m->layers[i].nparams; k++) {
@@ -307,6 +327,7 @@ void exec_train(Interp *I, const Node *n) {
                 return;
             }
         }
+        m->epochs++;
         if (e == 1 || e % every == 0 || e == o.epochs)
             fprintf(I->out, "epoch %*d/%d  loss %.6g\n", (int)snprintf(NULL, 0, "%d", o.epochs), e, o.epochs,
                     total / rows);

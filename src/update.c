@@ -21,7 +21,7 @@ struct Snapshot {
     Arena       arena;
     const char *what;          /* "update" or "reset" */
     Model      *model;
-    long        steps;
+    long        steps, epochs;
     const Callable *state_owner;
     bool        initialised;
     SavedParam *params;
@@ -35,6 +35,7 @@ static struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     s->what = what;
     s->model = m;
     s->steps = m->steps;
+    s->epochs = m->epochs;
     s->state_owner = m->state_owner;
     s->initialised = m->initialised;
     for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams;
@@ -58,6 +59,7 @@ static struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
 static void snapshot_restore(struct Snapshot *s) {
     Model *m = s->model;
     m->steps = s->steps;
+    m->epochs = s->epochs;
     m->state_owner = s->state_owner;
     m->initialised = s->initialised;
     for (int k = 0; k < s->nparams; k++) {
@@ -201,7 +203,7 @@ void exec_reset(Interp *I, Model *m, SrcLoc loc) {
                 tensor_copy_into(p->value, expect_tensor(eval_expr(I, NULL, p->given), p->given->loc, p->name));
         }
     m->initialised = false;
-    m->steps = 0;
+    m->steps = m->epochs = 0;
     m->state_owner = NULL;
     model_ensure_initialised(I, m);
     model_zero_grad(m);
