@@ -50,7 +50,7 @@ static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
 %token BAD "invalid token"
 %token <str> COMMAND "command"
 
-%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word
+%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_init
 %type <list> lines args arglist elems data_lines model_lines layer_args kwargs opts exprs command_words
 
 %nonassoc EQ NE '<' LE '>' GE
@@ -151,19 +151,24 @@ model_lines: %empty             { $$ = (NodeList){0}; }
            | model_lines NL     { $$ = $1; }
            | model_lines INPUT exprs NL
                                 { $$ = $1; list_push(ctx->ar, &$$, with_kids(NEW(N_INPUT, @2), $3)); }
-           | model_lines NAME layer_args NL
+           | model_lines NAME layer_args layer_init NL
                                 { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @2), $3); l->name = $2;
-                                  list_push(ctx->ar, &$$, l); }
-           | model_lines NAME layer_args WITH kwargs NL
+                                  l->a = $4; list_push(ctx->ar, &$$, l); }
+           | model_lines NAME layer_args layer_init WITH kwargs NL
                                 { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @2), $3); l->name = $2;
-                                  l->more = $5; list_push(ctx->ar, &$$, l); }
-           | model_lines NAME ':' NAME layer_args NL
+                                  l->a = $4; l->more = $6; list_push(ctx->ar, &$$, l); }
+           | model_lines NAME ':' NAME layer_args layer_init NL
                                 { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @4), $5); l->name = $4;
-                                  l->label = $2; list_push(ctx->ar, &$$, l); }
-           | model_lines NAME ':' NAME layer_args WITH kwargs NL
+                                  l->label = $2; l->a = $6; list_push(ctx->ar, &$$, l); }
+           | model_lines NAME ':' NAME layer_args layer_init WITH kwargs NL
                                 { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @4), $5); l->name = $4;
-                                  l->label = $2; l->more = $7; list_push(ctx->ar, &$$, l); }
+                                  l->label = $2; l->a = $6; l->more = $8; list_push(ctx->ar, &$$, l); }
            ;
+
+/* `dense 10 relu init he_normal`: the layer's own initialiser */
+layer_init: %empty              { $$ = NULL; }
+          | INIT callee         { $$ = NEW(N_SETTING, @1); $$->op = SETTING_INIT; $$->a = $2; }
+          ;
 
 layer_args: %empty              { $$ = (NodeList){0}; }
           | layer_args layer_arg { $$ = $1; list_push(ctx->ar, &$$, $2); }

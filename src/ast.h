@@ -29,7 +29,7 @@ typedef enum {
     N_ROW,        /* a -> b */
     N_MODEL,      /* model name { kids = N_INPUT / N_LAYER_USE } */
     N_INPUT,      /* input kids (dimensions) */
-    N_LAYER_USE,  /* [label:] name kids [with more] */
+    N_LAYER_USE,  /* [label:] name kids [init a] [with more]; a is an N_SETTING */
     N_SETTING,    /* op = TK_INIT / TK_LOSS / TK_OPTIMIZER, a = NAME or CALL */
     N_SEED,       /* seed a */
     N_PRECISION,  /* precision name */

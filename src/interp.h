@@ -89,6 +89,8 @@ struct Layer {
     const char  *label;         /* h1: dense ... */
     const Callable *def;        /* C_LAYER */
     Binding     *args;          /* constructor arguments with defaults filled in */
+    const Callable *init;       /* `dense 4 init he_normal`, or NULL for the model's */
+    SrcLoc       init_loc;
     int          nargs;
     Param       *params;
     int          nparams;
@@ -232,6 +234,7 @@ extern volatile sig_atomic_t nnl_interrupt, nnl_training;
 void exec_command(Interp *I, const Node *n);
 void exec_evaluate(Interp *I, const Node *n);
 void exec_setting(Interp *I, const Node *n);
+const Callable *setting_function(Interp *I, const Node *setting);
 
 /* builtins (builtins.c) */
 extern Node optional_param;   /* a default meaning: may be left out (V_NONE) */

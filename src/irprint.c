@@ -33,6 +33,7 @@ static void print_model(FILE *f, Interp *I, Model *m) {
             if (p->hand_set) { fputs("given ", f); ast_print_expr(f, p->given); }
             else if (p->init) ast_print_expr(f, p->init);
             else if (p->init_used) print_callable(f, I, p->init_used);
+            else if (l->init) print_callable(f, I, l->init);
             else if (I->init.set) print_callable(f, I, I->init.fn);
             else fputs("xavier", f);
             fputc('\n', f);

@@ -194,6 +194,10 @@ Model *model_build(Interp *I, const Node *n) {
         DiagContext ctx = { l->loc, describe_layer, l, diag_context };
         diag_context = &ctx;
         bind_layer_args(I, l, use);
+        if (use->a) {
+            l->init = setting_function(I, use->a);
+            l->init_loc = use->a->loc;
+        }
         create_params(I, l);
         hand_set(I, l, &use->more);
         diag_context = ctx.prev;
@@ -245,6 +249,9 @@ static void init_param(Interp *I, Layer *l, Param *p) {
         layer_frame(I, l, &f);
         init = eval_expr(I, &f, p->init);
         loc = p->init->loc;
+    } else if (l->init) {
+        init = (Value){ .kind = V_FUNC, .fn = l->init };
+        loc = l->init_loc;
     } else if (I->init.set) {
         init = (Value){ .kind = V_FUNC, .fn = I->init.fn };
         loc = I->init.loc;

@@ -13,7 +13,10 @@ static const char *setting_what(int kind) {
     return kind == SETTING_INIT ? "initialiser" : kind == SETTING_LOSS ? "loss" : "optimizer";
 }
 
-void exec_setting(Interp *I, const Node *n) {
+/* The function an `init`, `loss` or `optimizer` setting names (n is an
+ * N_SETTING: in a statement, or a layer's own `init`), with its settings fixed
+ * by partial application, kept beyond the statement. */
+const Callable *setting_function(Interp *I, const Node *n) {
     const Node *callee = n->a->kind == N_CALL ? n->a->a : n->a;
     const char *what = setting_what(n->op);
     Value *v = global_find(I, callee->name);
@@ -42,7 +45,11 @@ void exec_setting(Interp *I, const Node *n) {
     } else if (n->op == SETTING_OPTIMIZER) {
         fn = partial_apply(I, fn, NULL, 0, n->a->loc);   /* a new setting: fresh state */
     }
-    Setting s = { .fn = persist_value(I, (Value){ .kind = V_FUNC, .fn = fn }).fn, .loc = n->loc, .set = true };
+    return persist_value(I, (Value){ .kind = V_FUNC, .fn = fn }).fn;
+}
+
+void exec_setting(Interp *I, const Node *n) {
+    Setting s = { .fn = setting_function(I, n), .loc = n->loc, .set = true };
     if (n->op == SETTING_INIT) I->init = s;
     else if (n->op == SETTING_LOSS) I->loss = s;
     else I->optimizer = s;
