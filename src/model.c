@@ -76,9 +76,14 @@ static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
             if (s) fail_at(callee->loc, "unknown activation '%s'; did you mean '%s'?", callee->name, s);
             fail_at(callee->loc, "unknown activation '%s'", callee->name);
         }
-        if (a->kind == N_KWARG) kw[nkw++] = (Binding){ a->name, eval_expr(I, NULL, e) };
-        else if (nkw) fail_at(a->loc, "positional argument after keyword arguments");
-        else args[nargs++] = eval_expr(I, NULL, e);
+        if (a->kind != N_KWARG && nkw) fail_at(a->loc, "positional argument after keyword arguments");
+        Value v = eval_expr(I, NULL, e);
+        /* `dense 4 prelu`: prelu is a layer of its own */
+        if (param == intern("activation") && v.kind == V_FUNC && v.fn->kind == C_LAYER)
+            fail_at(e->loc, "'%s' is a layer, not an activation: put it on a line of its own after this "
+                    "layer, and leave this one linear", v.fn->name);
+        if (a->kind == N_KWARG) kw[nkw++] = (Binding){ a->name, v };
+        else args[nargs++] = v;
     }
     Value *vals = bind_all(I, l->def, args, nargs, kw, nkw, use->loc);
     l->nargs = l->def->nparams;
