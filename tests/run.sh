@@ -42,6 +42,13 @@ if awk '/^loss = / { loss = $3 } /^accuracy = / { acc = $3 }
         END { exit !(loss != "" && loss < 0.01 && acc == 1) }' "$tmp/xor"; then ok "xor learns (loss < 0.01, accuracy 1)"
 else fail "xor learns (loss < 0.01, accuracy 1)" "$tmp/xor"; fi
 
+# one layer must fail at XOR (loss log 2) and two layers must learn it
+"$NNL" examples/xor_one_layer_fails.nnl > "$tmp/xor1" 2>&1
+if awk '/^loss = / { loss[++n] = $3 } /^accuracy = / { acc[++m] = $3 }
+        END { exit !(n == 2 && loss[1] > 0.69 && acc[1] < 1 && loss[2] < 0.01 && acc[2] == 1) }' "$tmp/xor1"
+then ok "one layer cannot learn xor, two can"
+else fail "one layer cannot learn xor, two can" "$tmp/xor1"; fi
+
 # 3. error tests: exact message on stderr, exit status 1 (or NAME.status), and
 #    stdout equal to NAME.out where there is one (nothing runs before a check fails)
 for src in tests/errors/*.nnl; do
