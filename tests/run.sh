@@ -78,7 +78,7 @@ for src in tests/reference/*.nnl; do
 done
 
 # 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
-for doc in docs/language.md; do
+for doc in docs/language.md docs/stdlib.md; do
     rm -rf "$tmp/doc"; mkdir -p "$tmp/doc"
     awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
     for ex in "$tmp"/doc/*.nnl; do
