@@ -9,25 +9,43 @@
 struct ArenaBlock {
     ArenaBlock *next;
     size_t      size, used;
+    size_t      dirty;      /* bytes ever handed out: beyond this the block is still zero */
     _Alignas(16) unsigned char data[];
 };
 
 enum { MIN_BLOCK = 64 * 1024 };
 
 static ArenaBlock *block_new(size_t size) {
-    ArenaBlock *b = malloc(sizeof *b + size);
+    ArenaBlock *b = calloc(1, sizeof *b + size);    /* zero pages: large blocks cost nothing until touched */
     if (!b) { fputs("nnl: out of memory\n", stderr); exit(70); }
-    b->next = NULL; b->size = size; b->used = 0;
+    b->size = size;
     return b;
 }
 
+static size_t align16(size_t bytes) { return bytes ? (bytes + 15) & ~(size_t)15 : 16; }
+
+/* extends b's used part by bytes, zeroing what was handed out before a reset */
+static void extend(Arena *a, ArenaBlock *b, size_t bytes) {
+    size_t end = b->used + bytes;
+    if (b->dirty > b->used) memset(b->data + b->used, 0, (b->dirty < end ? b->dirty : end) - b->used);
+    if (end > b->dirty) b->dirty = end;
+    b->used = end;
+    a->used += bytes;
+    if (a->used > a->high_water) a->high_water = a->used;
+}
+
+static void *take(Arena *a, ArenaBlock *b, size_t bytes) {
+    void *p = b->data + b->used;
+    extend(a, b, bytes);
+    a->allocs++;
+    return p;
+}
+
 void *arena_alloc(Arena *a, size_t bytes) {
-    bytes = (bytes + 15) & ~(size_t)15;
-    if (bytes == 0) bytes = 16;
+    bytes = align16(bytes);
     ArenaBlock *b = a->cur;
     /* walk forward through blocks kept from before a reset */
-    while (b && b->used + bytes > b->size) {
-        if (!b->next) break;
+    while (b && b->used + bytes > b->size && b->next) {
         b = b->next;
         b->used = 0;
         a->cur = b;
@@ -37,15 +55,19 @@ void *arena_alloc(Arena *a, size_t bytes) {
         if (b) { nb->next = b->next; b->next = nb; } else a->first = nb;
         a->cur = b = nb;
     }
-    void *p = b->data + b->used;
-    b->used += bytes;
-    memset(p, 0, bytes);
-    size_t u = arena_used(a);
-    if (u > a->high_water) a->high_water = u;
-    return p;
+    return take(a, b, bytes);
 }
 
+/* The most recent allocation grows in place when its block has room, so a
+ * list built by repeated doubling costs its final size, not twice it. */
 void *arena_grow(Arena *a, void *old, size_t old_bytes, size_t new_bytes) {
+    ArenaBlock *b = a->cur;
+    size_t had = align16(old_bytes), want = align16(new_bytes);
+    if (old && b && want >= had && (unsigned char *)old + had == b->data + b->used &&
+        (unsigned char *)old >= b->data && b->used - had + want <= b->size) {
+        extend(a, b, want - had);
+        return old;
+    }
     void *p = arena_alloc(a, new_bytes);
     if (old && old_bytes) memcpy(p, old, old_bytes < new_bytes ? old_bytes : new_bytes);
     return p;
@@ -73,12 +95,14 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
 void arena_reset(Arena *a) {
     if (a->first) a->first->used = 0;
     a->cur = a->first;
+    a->used = 0;
 }
 
 void arena_free(Arena *a) {
     ArenaBlock *b = a->first;
     while (b) { ArenaBlock *n = b->next; free(b); b = n; }
     a->first = a->cur = NULL;
+    a->used = 0;
 }
 
 bool arena_owns(const Arena *a, const void *p) {
@@ -90,11 +114,4 @@ bool arena_owns(const Arena *a, const void *p) {
     return false;
 }
 
-size_t arena_used(const Arena *a) {
-    size_t n = 0;
-    for (ArenaBlock *b = a->first; b; b = b->next) {
-        n += b->used;
-        if (b == a->cur) break;
-    }
-    return n;
-}
+size_t arena_used(const Arena *a) { return a->used; }
