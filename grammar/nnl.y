@@ -10,13 +10,13 @@
 %code requires {
 #include "ast.h"
 typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed;
-                          SrcLoc too_deep; } ParseCtx;
+                          SrcLoc too_deep; Node *spare; } ParseCtx;
 }
 
 %code {
 #include "lexer.h"
 #define LOC(l) ((SrcLoc){ ctx->file, (l).first_line, (l).first_column })
-#define NEW(kind, l) node_new(ctx->ar, kind, LOC(l))
+#define NEW(kind, l) new_node(ctx, kind, LOC(l))
 static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg);
 /* records the expression's height; remembers the first that is too deep */
 static Node *nest(ParseCtx *ctx, Node *n) {
@@ -34,6 +34,51 @@ static Node *binary(ParseCtx *ctx, YYLTYPE l, int op, Node *a, Node *b) {
     return nest(ctx, n);
 }
 static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
+
+/* Nodes folded into a numeric list are reused for the next ones, so a table
+ * of numbers costs 8 bytes per number, not one node each. */
+static Node *new_node(ParseCtx *ctx, NodeKind kind, SrcLoc loc) {
+    Node *n = ctx->spare;
+    if (!n) return node_new(ctx->ar, kind, loc);
+    ctx->spare = n->a;
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->loc = loc;
+    return n;
+}
+static void recycle(ParseCtx *ctx, Node *n) { n->a = ctx->spare; ctx->spare = n; }
+
+/* a number as written: 3 or -3 */
+static int literal_number(const Node *e, double *v) {
+    if (e->kind == N_NUM) { *v = e->num; return 1; }
+    if (e->kind == N_NEG && e->a->kind == N_NUM) { *v = -e->a->num; return 1; }
+    return 0;
+}
+
+/* Appends e to the list being built.  While every element is a number
+ * literal they are kept in list->vals; the first other element turns them
+ * back into nodes (they come before it, so no error can point at them). */
+static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
+    double v;
+    if (list->kids.n == 0 && literal_number(e, &v)) {
+        int n = list->nvals;
+        if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))      /* capacity: 8, then doubling */
+            list->vals = arena_grow(ctx->ar, list->vals, sizeof(double) * (size_t)n,
+                                    sizeof(double) * (size_t)(n ? 2 * n : 8));
+        list->vals[list->nvals++] = v;
+        if (e->kind == N_NEG) recycle(ctx, e->a);
+        recycle(ctx, e);
+        return list;
+    }
+    for (int i = 0; i < list->nvals; i++) {
+        Node *k = new_node(ctx, N_NUM, list->loc);
+        k->num = list->vals[i];
+        list_push(ctx->ar, &list->kids, k);
+    }
+    list->nvals = 0;
+    list_push(ctx->ar, &list->kids, e);
+    return list;
+}
 }
 
 %union { double num; const char *str; Node *node; NodeList list; }
@@ -50,8 +95,8 @@ static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
 %token BAD "invalid token"
 %token <str> COMMAND "command"
 
-%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_init
-%type <list> lines args arglist elems data_lines model_lines layer_args kwargs opts exprs command_words
+%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_init elems
+%type <list> lines args arglist data_lines model_lines layer_args kwargs opts exprs command_words
 
 %nonassoc EQ NE '<' LE '>' GE
 %left '+' '-'
@@ -179,7 +224,7 @@ layer_arg: NUM                  { $$ = NEW(N_NUM, @1); $$->num = $1; }
          | STRING               { $$ = NEW(N_STR, @1); $$->name = $1; }
          | TRUE                 { $$ = NEW(N_BOOL, @1); $$->num = 1; }
          | FALSE                { $$ = NEW(N_BOOL, @1); $$->num = 0; }
-         | '[' elems ']'        { $$ = nest(ctx, with_kids(NEW(N_LIST, @1), $2)); }
+         | '[' elems ']'        { $$ = $2; $$->loc = LOC(@1); nest(ctx, $$); }
          | callee               { $$ = $1; }
          | NAME '=' postfix     { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
          | NAME '=' '-' NUM     { $$ = NEW(N_KWARG, @1); $$->name = $1;
@@ -233,12 +278,12 @@ primary: NUM                    { $$ = NEW(N_NUM, @1); $$->num = $1; }
        | FALSE                  { $$ = NEW(N_BOOL, @1); $$->num = 0; }
        | NAME                   { $$ = NEW(N_NAME, @1); $$->name = $1; }
        | '(' expr ')'           { $$ = $2; }
-       | '[' elems ']'          { $$ = nest(ctx, with_kids(NEW(N_LIST, @1), $2)); }
+       | '[' elems ']'          { $$ = $2; $$->loc = LOC(@1); nest(ctx, $$); }
        | '[' ']'                { $$ = NEW(N_LIST, @1); }
        ;
 
-elems: expr                     { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
-     | elems ',' expr           { $$ = $1; list_push(ctx->ar, &$$, $3); }
+elems: expr                     { $$ = list_add(ctx, NEW(N_LIST, @1), $1); }
+     | elems ',' expr           { $$ = list_add(ctx, $1, $3); }
      | elems ','                { $$ = $1; }
      ;
 

@@ -86,7 +86,12 @@ void ast_print_expr(FILE *f, const Node *n) {
     case N_STR: fprintf(f, "\"%s\"", n->name); break;
     case N_BOOL: fputs(n->num ? "true" : "false", f); break;
     case N_NAME: fputs(n->name, f); break;
-    case N_LIST: fputc('[', f); print_list(f, &n->kids); fputc(']', f); break;
+    case N_LIST:
+        fputc('[', f);
+        for (int i = 0; i < n->nvals; i++) fprintf(f, i ? ", %.9g" : "%.9g", n->vals[i]);
+        print_list(f, &n->kids);
+        fputc(']', f);
+        break;
     case N_BINARY:
         fputc('(', f); ast_print_expr(f, n->a);
         fprintf(f, " %s ", op_name(n->op));

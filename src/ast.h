@@ -11,7 +11,7 @@ typedef enum {
     N_STR,        /* name = the string */
     N_BOOL,       /* num = 0 or 1 */
     N_NAME,       /* name */
-    N_LIST,       /* kids = elements: [a, b, ...] */
+    N_LIST,       /* kids = elements: [a, b, ...]; or vals[nvals] when all are number literals */
     N_BINARY,     /* op, a, b */
     N_NEG,        /* -a */
     N_GRAD,       /* grad a */
@@ -59,6 +59,8 @@ struct Node {
     const char *label;
     Node       *a, *b, *c;
     NodeList    kids, more;
+    double     *vals;       /* N_LIST of number literals: the numbers, kids empty */
+    int         nvals;
     int         depth;      /* expressions: height of the tree below (bounded by the parser) */
 };
 

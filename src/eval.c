@@ -377,6 +377,11 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
     case N_STR: { Value v = { .kind = V_STRING, .s = e->name }; return v; }
     case N_NAME: return lookup_name(I, f, e->name, e->loc);
     case N_LIST: {
+        if (e->nvals) {
+            Tensor *t = tensor_new(&I->pass, I->dtype, 1, &e->nvals);
+            for (int i = 0; i < e->nvals; i++) tensor_set(t, i, e->vals[i]);
+            return tensor_value(t);
+        }
         int n = e->kids.n;
         Tensor **items = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)(n + 1));
         SrcLoc *locs = arena_alloc(&I->pass, sizeof(SrcLoc) * (size_t)(n + 1));
