@@ -91,12 +91,12 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token OPTIMIZER "'optimizer'" SEED "'seed'" PRECISION "'precision'" TRAIN "'train'"
 %token BACKWARD "'backward'" EVALUATE "'evaluate'" ON "'on'" PRINT "'print'" GRAD "'grad'"
 %token DEF "'def'" LAYER "'layer'" PARAM "'param'" FORWARD "'forward'" STATE "'state'"
-%token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'"
+%token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'"
 %token BAD "invalid token"
 %token <str> COMMAND "command"
 
 %type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_init elems
-%type <list> lines args arglist data_lines model_lines layer_args kwargs opts exprs command_words
+%type <list> lines args arglist data_lines model_lines layer_args kwargs opts exprs command_words names
 
 %nonassoc EQ NE '<' LE '>' GE
 %left '+' '-'
@@ -126,6 +126,7 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | IF expr block else_part   { $$ = NEW(N_IF, @1); $$->a = $2; $$->b = $3; $$->c = $4; }
     | PRINT expr                { $$ = NEW(N_PRINT, @1); $$->a = $2; }
     | DATA NAME '{' data_lines '}' { $$ = with_kids(NEW(N_DATA, @1), $4); $$->name = $2; }
+    | DATA names '=' expr       { $$ = with_kids(NEW(N_DATA_EXPR, @1), $2); $$->name = $2.items[0]->name; $$->a = $4; }
     | MODEL NAME '{' model_lines '}' { $$ = with_kids(NEW(N_MODEL, @1), $4); $$->name = $2; }
     | INIT callee               { $$ = NEW(N_SETTING, @1); $$->op = SETTING_INIT; $$->a = $2; }
     | LOSS callee               { $$ = NEW(N_SETTING, @1); $$->op = SETTING_LOSS; $$->a = $2; }
@@ -142,6 +143,7 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | FORWARD NAME expr         { $$ = NEW(N_FORWARD_PASS, @1); $$->name = $2; $$->a = $3; }
     | COMMAND command_words     { $$ = with_kids(NEW(N_COMMAND, @1), $2); $$->name = $1; }
     | EVALUATE NAME ON NAME     { $$ = NEW(N_EVALUATE, @1); $$->name = $2; $$->label = $4; }
+    | SUMMARY NAME              { $$ = NEW(N_SUMMARY, @1); $$->name = $2; }
     | DEF NAME '(' args ')' '=' expr
                                 { $$ = with_kids(NEW(N_DEF, @1), $4); $$->name = $2; $$->a = $7; }
     | DEF NAME '(' args ')' block
@@ -161,6 +163,10 @@ else_part: %empty               { $$ = NULL; }
                                 { Node *n = NEW(N_IF, @2); n->a = $3; n->b = $4; n->c = $5;
                                   $$ = NEW(N_BLOCK, @2); list_push(ctx->ar, &$$->kids, n); }
          ;
+
+names: NAME                     { $$ = (NodeList){0}; Node *n = NEW(N_NAME, @1); n->name = $1; list_push(ctx->ar, &$$, n); }
+     | names ',' NAME           { $$ = $1; Node *n = NEW(N_NAME, @3); n->name = $3; list_push(ctx->ar, &$$, n); }
+     ;
 
 callee: NAME                    { $$ = NEW(N_NAME, @1); $$->name = $1; }
       | NAME '(' args ')'       { Node *f = NEW(N_NAME, @1); f->name = $1;

@@ -151,8 +151,8 @@ const char *node_kind_name(NodeKind k) {
     static const char *names_[N_KIND_COUNT] = {
         "number", "string", "bool", "name", "list", "binary", "neg", "grad",
         "transpose", "call", "field", "keyword argument", "expression", "assignment",
-        "if", "block", "print", "data", "row", "model", "input", "layer",
-        "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "def",
+        "if", "block", "print", "data", "row", "data", "model", "input", "layer",
+        "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "def",
         "layer definition", "optimizer definition", "param", "forward", "state",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";

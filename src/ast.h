@@ -27,6 +27,7 @@ typedef enum {
     N_PRINT,      /* print a */
     N_DATA,       /* data name { kids = N_ROW } */
     N_ROW,        /* a -> b */
+    N_DATA_EXPR,  /* data kids = N_NAME... = a   (a loader, split, normalize, another data set) */
     N_MODEL,      /* model name { kids = N_INPUT / N_LAYER_USE } */
     N_INPUT,      /* input kids (dimensions) */
     N_LAYER_USE,  /* [label:] name kids [init a] [with more]; a is an N_SETTING */
@@ -38,6 +39,7 @@ typedef enum {
     N_FORWARD_PASS, /* forward name on label  |  forward name a */
     N_COMMAND,    /* name = step, show, ...; kids = its words (names, numbers, strings, a.b.c) */
     N_EVALUATE,   /* evaluate name on label */
+    N_SUMMARY,    /* summary name */
     N_DEF,        /* def name(kids) = a   or  def name(kids) { a = block } */
     N_LAYER_DEF,  /* layer name(kids) { a = block } */
     N_OPTIMIZER_DEF, /* optimizer name(kids) { a = block } */

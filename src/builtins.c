@@ -122,9 +122,18 @@ void builtins_register(Interp *I) {
     }
     for (size_t b = 0; b < sizeof builtin_specs / sizeof *builtin_specs; b++) {
         const BuiltinSpec *s = &builtin_specs[b];
-        Callable *c = new_callable(I, C_BUILTIN, s->name, s->nparams);
-        c->builtin = s->fn;
-        for (int i = 0; i < s->nparams; i++) c->param_names[i] = intern(s->params[i]);
-        add(I, c);
+        builtin_define(I, s->name, s->fn, s->nparams, s->params, NULL);
     }
+    loaders_register(I);
+}
+
+void builtin_define(Interp *I, const char *name, BuiltinFn fn, int nparams, const char *const *params,
+                    Node *const *defaults) {
+    Callable *c = new_callable(I, C_BUILTIN, name, nparams);
+    c->builtin = fn;
+    for (int i = 0; i < nparams; i++) {
+        c->param_names[i] = intern(params[i]);
+        if (defaults) c->param_defaults[i] = defaults[i];
+    }
+    add(I, c);
 }

@@ -1,6 +1,8 @@
-/* data.c — data sets: inline tables `data NAME { ROW -> ROW ... }`.
+/* data.c — data sets: inline tables `data NAME { ROW -> ROW ... }`, the
+ * statement `data a, b = EXPR` that names what a loader, split or normalize
+ * gave, and how a data set prints.
  * Owns: turning rows into [rows, features] and [rows, targets] tensors.
- * Must not: know about models or training. */
+ * Must not: know about models or training, or read files (loaders.c). */
 #include "interp.h"
 
 /* One side of a row as numbers.  A list of number literals (the parser keeps
@@ -50,4 +52,47 @@ Dataset *data_build(Interp *I, const Node *n) {
         fill_row(d->y, r, &y);
     }
     return d;
+}
+
+Dataset *data_one(Dataset *d, SrcLoc loc) {
+    if (d->nparts)
+        fail_at(loc, "this is %d data sets, not one; name each: data %s = ...", d->nparts,
+                d->nparts == 2 ? "train, valid" : "train, valid, test");
+    return d;
+}
+
+void data_assign(Interp *I, const Node *n) {
+    Value v = eval_expr(I, NULL, n->a);
+    if (v.kind != V_DATA)
+        fail_at(n->a->loc, "'data %s = ...' needs a data set (from csv, idx, generate, split or normalize), not %s",
+                n->name, value_kind_name(v));
+    Dataset *d = v.data;
+    int have = d->nparts ? d->nparts : 1, want = n->kids.n;
+    if (have != want)
+        fail_at(n->kids.items[0]->loc, "this gives %d data set%s but %d name%s given", have, have == 1 ? "" : "s",
+                want, want == 1 ? " is" : "s are");
+    for (int i = 0; i < want; i++) {
+        Dataset *named = arena_alloc(&I->perm, sizeof *named);
+        *named = d->nparts ? *d->parts[i] : *d;
+        named->name = n->kids.items[i]->name;
+        named->loc = n->loc;
+        Value nv = { .kind = V_DATA, .data = named };
+        global_set(I, named->name, nv);
+    }
+}
+
+void data_print(FILE *f, const Dataset *d) {
+    if (d->nparts) {
+        fprintf(f, "<%d data sets:", d->nparts);
+        for (int i = 0; i < d->nparts; i++) fprintf(f, "%s %d rows", i ? "," : "", d->parts[i]->x->shape[0]);
+        fputc('>', f);
+        return;
+    }
+    fprintf(f, "<data %s: %d rows, %d -> %d", d->name, d->x->shape[0], d->x->shape[1], d->y->shape[1]);
+    if (d->classes) {
+        fprintf(f, " classes (");
+        for (int i = 0; i < d->nclasses && i < 10; i++) fprintf(f, "%s%s", i ? ", " : "", d->classes[i]);
+        fprintf(f, "%s)", d->nclasses > 10 ? ", ..." : "");
+    }
+    fputc('>', f);
 }

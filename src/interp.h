@@ -114,7 +114,12 @@ struct Model {
 struct Dataset {
     const char *name;
     SrcLoc      loc;
-    Tensor     *x, *y;          /* [rows, features], [rows, targets] */
+    Tensor     *x, *y;          /* [rows, features], [rows, targets]; never written once made
+                                   (a loaded file's are shared by the check pass and the run) */
+    const char **classes;       /* names of the one-hot target columns, or NULL */
+    int         nclasses;
+    Dataset   **parts;          /* what split/normalize of several give: unpacked by */
+    int         nparts;         /* `data a, b = ...`; x and y are NULL then */
 };
 
 typedef struct Setting { const Callable *fn; SrcLoc loc; bool set; } Setting;
@@ -216,6 +221,17 @@ int     model_param_count(const Model *m);
 
 /* data (data.c) */
 Dataset *data_build(Interp *I, const Node *n);
+void     data_assign(Interp *I, const Node *n);          /* data a, b = EXPR */
+Dataset *data_one(Dataset *d, SrcLoc loc);               /* fails on a group of parts */
+void     data_print(FILE *f, const Dataset *d);
+
+/* loaders: csv, idx, generate, split, normalize (loaders.c) */
+void loaders_register(Interp *I);
+
+/* reports (report.c) */
+void exec_summary(Interp *I, const Node *n);
+/* loss, accuracy and a confusion matrix of outputs against d's targets */
+void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss);
 
 /* training (train.c) */
 void exec_train(Interp *I, const Node *n);
@@ -239,5 +255,8 @@ const Callable *setting_function(Interp *I, const Node *setting);
 /* builtins (builtins.c) */
 extern Node optional_param;   /* a default meaning: may be left out (V_NONE) */
 void builtins_register(Interp *I);
+/* a builtin function; defaults[i] NULL (or defaults NULL): required */
+void builtin_define(Interp *I, const char *name, BuiltinFn fn, int nparams, const char *const *params,
+                    Node *const *defaults);
 
 #endif

@@ -98,8 +98,7 @@ void print_value(Interp *I, FILE *f, Value v) {
         break;
     }
     case V_LAYER: fprintf(f, "<layer %d of %s: %s>", v.layer->index, v.layer->model->name, v.layer->def->name); break;
-    case V_DATA: fprintf(f, "<data %s: %d rows, %d -> %d>", v.data->name, v.data->x->shape[0],
-                         v.data->x->shape[1], v.data->y->shape[1]); break;
+    case V_DATA: data_print(f, v.data); break;
     }
 }
 
@@ -134,6 +133,8 @@ void exec_toplevel(Interp *I, const Node *s) {
         global_set(I, s->name, v);
         break;
     }
+    case N_DATA_EXPR: data_assign(I, s); break;
+    case N_SUMMARY: exec_summary(I, s); break;
     case N_MODEL: {
         Value v = { .kind = V_MODEL, .model = model_build(I, s) };
         global_set(I, s->name, v);

@@ -59,7 +59,7 @@ void exec_setting(Interp *I, const Node *n) {
 
 static Dataset *find_data(Interp *I, const char *name, SrcLoc loc) {
     Value *v = global_find(I, name);
-    if (v && v->kind == V_DATA) return v->data;
+    if (v && v->kind == V_DATA) return data_one(v->data, loc);
     if (v) fail_at(loc, "'%s' is %s, not a data set", name, value_kind_name(*v));
     fail_at(loc, "unknown data set '%s'", name);
 }
@@ -384,25 +384,6 @@ static void record_pass(Interp *I, const Node *n, bool backward) {
 void exec_backward(Interp *I, const Node *n) { record_pass(I, n, true); }
 void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
 
-/* Classification if every target row is one-hot (or a single 0/1 column). */
-static bool accuracy(const Tensor *out, const Tensor *y, double *acc) {
-    int rows = y->shape[0], w = y->shape[1], right = 0;
-    for (int r = 0; r < rows; r++) {
-        int ones = 0, target = 0, best = 0;
-        for (int j = 0; j < w; j++) {
-            double v = tensor_get(y, r * w + j);
-            if (v != 0 && v != 1) return false;
-            if (v == 1) { ones++; target = j; }
-            if (tensor_get(out, r * w + j) > tensor_get(out, r * w + best)) best = j;
-        }
-        if (w == 1) right += (tensor_get(out, r) > 0.5) == (tensor_get(y, r) == 1);
-        else if (ones != 1) return false;
-        else right += best == target;
-    }
-    *acc = rows ? (double)right / rows : 0;
-    return true;
-}
-
 void exec_evaluate(Interp *I, const Node *n) {
     Model *m;
     Dataset *d;
@@ -412,8 +393,5 @@ void exec_evaluate(Interp *I, const Node *n) {
     Tensor *out = model_forward(I, m, d->x, n->loc);
     Tensor *c = compute_loss(I, out, d->y, n->loc);
     I->mode = saved;
-    double acc;
-    if (I->dry_run) return;
-    fprintf(I->out, "loss = %.6g\n", tensor_get(c, 0));
-    if (accuracy(out, d->y, &acc)) fprintf(I->out, "accuracy = %.6g\n", acc);
+    if (!I->dry_run) report_evaluation(I->out, out, d, tensor_get(c, 0));
 }

@@ -293,10 +293,23 @@ class Case:
             y = self.forward(x)
         self.out.append("loss = " + num(c.item()))
         if t.shape[1] == 1:
-            right = ((y[:, 0] > 0.5) == (t[:, 0] == 1)).double()
+            n, truth, pred = 2, (t[:, 0] == 1).long(), (y[:, 0] > 0.5).long()
         else:
-            right = (y.argmax(dim=1) == t.argmax(dim=1)).double()
-        self.out.append("accuracy = %.6g" % right.mean().item())
+            n, truth, pred = t.shape[1], t.argmax(dim=1), y.argmax(dim=1)
+        self.out.append("accuracy = %.6g" % (truth == pred).double().mean().item())
+        # the confusion matrix as src/report.c lays it out: rows true, columns predicted
+        counts = torch.zeros(n, n, dtype=torch.long)
+        for i, j in zip(truth.tolist(), pred.tolist()):
+            counts[i, j] += 1
+        corner = "true \\ predicted"
+        names = [str(i) for i in range(n)]
+        label_w = max([len(corner)] + [len(s) for s in names])
+        cell_w = max([1] + [len(s) for s in names] + [len(str(c)) for c in counts.flatten().tolist()])
+        self.out.append("confusion matrix (rows: true class, columns: predicted):")
+        self.out.append(corner.ljust(label_w) + "".join("  " + s.rjust(cell_w) for s in names))
+        for i in range(n):
+            self.out.append(names[i].ljust(label_w) +
+                            "".join("  " + str(c).rjust(cell_w) for c in counts[i].tolist()))
 
     def train(self, d, epochs, batch, optimizer="sgd", schedule=None, **settings):
         """Keras' optimizer `optimizer` with `settings` (the rest default);
