@@ -241,6 +241,7 @@ kwargs: kwarg                   { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1
       | kwargs ',' kwarg        { $$ = $1; list_push(ctx->ar, &$$, $3); }
       ;
 kwarg: NAME '=' expr            { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
+     | SEED '=' expr            { $$ = NEW(N_KWARG, @1); $$->name = intern("seed"); $$->a = $3; }   /* split(d, 0.8, seed=1) */
      ;
 
 exprs: expr                     { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }

@@ -57,7 +57,7 @@ Dataset *data_build(Interp *I, const Node *n) {
 Dataset *data_one(Dataset *d, SrcLoc loc) {
     if (d->nparts)
         fail_at(loc, "this is %d data sets, not one; name each: data %s = ...", d->nparts,
-                d->nparts == 2 ? "train, valid" : "train, valid, test");
+                d->nparts == 2 ? "training, validation" : "training, validation, test");
     return d;
 }
 
