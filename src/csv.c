@@ -315,6 +315,10 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
         }
         Label *lb = &labels[r];
         lb->cell = c->cells[target];
+        if (lb->cell.quoted) {      /* compared and named by its text, quotes undone */
+            const char *t = cell_text(&c->scratch, &lb->cell);
+            lb->cell = (Cell){ t, (int)strlen(t), false };
+        }
         lb->row = r;
         lb->line = l.no;
         lb->numeric = cell_number(&lb->cell, &lb->num);

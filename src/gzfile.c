@@ -26,7 +26,7 @@ static long gz_read(void *ctx, void *buf, size_t n, DataError *err) {
     if (got >= 0) return got;
     int code;
     const char *why = gzerror(f, &code);
-    data_error(err, "%s", code == Z_ERRNO ? strerror(errno) : why);
+    data_error(err, "%s", code == Z_ERRNO ? strerror(errno) : code == Z_DATA_ERROR ? "corrupt gzip data" : why);
     return -1;
 }
 
