@@ -2,8 +2,9 @@
 #   make            build $(BUILD)/nnl
 #   make test       build and run every test (ends with "N passed, N failed")
 #   make demo       build and run examples/xor.nnl
-#   make fuzz       fuzz the parser for FUZZ_TIME seconds (default 60; needs
-#                   clang with libFuzzer); make test runs it briefly if it can
+#   make fuzz       run every fuzz target (parser, CSV and IDX loaders) for
+#                   FUZZ_TIME seconds each (default 60; needs clang with
+#                   libFuzzer); make test runs each briefly if it can
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -63,16 +64,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)
 
-# libFuzzer target for the parser, built with clang from the library sources
-# (not the $(CC) objects) into $(BUILD)/fuzz/.  make test builds it only when
-# clang can link a -fsanitize=fuzzer program; otherwise it is skipped.
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c: the parser, the CSV and IDX
+# loaders), built with clang from the library sources (not the $(CC) objects)
+# into $(BUILD)/fuzz/.  make test builds them only when clang can link a
+# -fsanitize=fuzzer program; otherwise they are skipped.  Seeds are in
+# tests/fuzz/corpus-NAME (the parser's in tests/fuzz/corpus).
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
 FUZZFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -fno-omit-frame-pointer \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -I$(BUILD)
 FUZZ_SRCS   = $(filter-out src/main.c,$(SRCS)) $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c
 FUZZ_OBJS   = $(patsubst %.c,$(BUILD)/fuzz/%.o,$(notdir $(FUZZ_SRCS)))
-FUZZ_BIN    = $(BUILD)/fuzz/fuzz_parser
+FUZZ_NAMES  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS   = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 ifneq ($(filter test,$(MAKECMDGOALS)),)
 FUZZ_OK    := $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
                 | $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1 && echo yes)
@@ -90,18 +94,22 @@ $(BUILD)/fuzz/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
 $(BUILD)/fuzz/stdlib_embed.o: $(BUILD)/stdlib_embed.c
 	@mkdir -p $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
-$(FUZZ_BIN): tests/fuzz/fuzz_parser.c $(FUZZ_OBJS) $(wildcard src/*.h) $(BUILD)/parser.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard src/*.h) $(BUILD)/parser.h
 	$(FUZZ_CC) $(FUZZFLAGS) -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 # libFuzzer writes new inputs to its first corpus directory, so that is
-# $(BUILD)/fuzz/corpus (kept between runs); the seeds are only read.  Crashing
-# inputs are written to $(BUILD)/fuzz/crash-*.
-fuzz: $(FUZZ_BIN)
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
-	    -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus tests/fuzz/corpus
+# $(BUILD)/fuzz/corpus-NAME (kept between runs); the seeds are only read.
+# Crashing inputs are written to $(BUILD)/fuzz/NAME-crash-*.
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_NAMES); do \
+	    seeds=tests/fuzz/corpus-$$t; [ -d $$seeds ] || seeds=tests/fuzz/corpus; \
+	    mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+	    echo "fuzz_$$t for $(FUZZ_TIME) s, seeds from $$seeds"; \
+	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
+	        -artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus-$$t $$seeds || exit 1; \
+	done
 
-test: $(BUILD)/nnl $(UNIT_BINS) $(if $(FUZZ_OK),$(FUZZ_BIN))
+test: $(BUILD)/nnl $(UNIT_BINS) $(if $(FUZZ_OK),$(FUZZ_BINS))
 	BUILD=$(BUILD) tests/run.sh
 
 demo: $(BUILD)/nnl

@@ -32,6 +32,7 @@ typedef struct ByteSource {
     const char *name;            /* the file, for messages */
     const unsigned char *mem;    /* source_memory: what is left to read */
     size_t left;
+    long long size;              /* total bytes when known (memory, a file not gzipped), else -1 */
 } ByteSource;
 bool source_open(ByteSource *s, const char *path, DataError *err);
 void source_close(ByteSource *s);

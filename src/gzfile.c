@@ -37,7 +37,7 @@ bool source_open(ByteSource *s, const char *path, DataError *err) {
     gzFile f = gzopen(path, "rb");
     if (!f) return data_error(err, "cannot open '%s': %s", path, errno ? strerror(errno) : "out of memory");
     gzbuffer(f, 1 << 17);
-    *s = (ByteSource){ gz_read, f, path, NULL, 0 };
+    *s = (ByteSource){ gz_read, f, path, NULL, 0, gzdirect(f) ? (long long)st.st_size : -1 };
     return true;
 }
 
@@ -57,7 +57,7 @@ static long mem_read(void *ctx, void *buf, size_t n, DataError *err) {
 }
 
 void source_memory(ByteSource *s, const char *name, const void *data, size_t len) {
-    *s = (ByteSource){ mem_read, s, name, data, len };
+    *s = (ByteSource){ mem_read, s, name, data, len, (long long)len };
 }
 
 bool read_text_file(const char *path, char **text, size_t *len, DataError *err) {

@@ -37,6 +37,13 @@ static bool read_failed(ByteSource *s, size_t offset, DataError *err) {
     return data_error(err, "%s: byte %zu: cannot read it: %s", s->name, offset, why);
 }
 
+static bool truncated(ByteSource *s, long long at, long items, long long width, const IdxType *type,
+                      DataError *err) {
+    return data_error(err, "%s: truncated at byte %lld: the header promises %ld items of %lld %s%s "
+                           "(%lld bytes after the header)", s->name, at, items, width, type->name,
+                      width == 1 ? "" : "s", (long long)items * width * type->size);
+}
+
 static uint32_t be32(const unsigned char *b) {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
@@ -86,12 +93,16 @@ static bool read_header(ByteSource *s, const IdxType **type, long *items, long l
                           s->name, 4 + got, ndim, 4 + need);
     *items = be32(head + 4);
     *width = 1;
+    bool empty = *items == 0, huge = false;
     for (int d = 1; d < ndim; d++) {
-        *width *= be32(head + 4 + 4 * d);
-        if (*width > MAX_ELEMENTS) break;
+        uint32_t k = be32(head + 4 + 4 * d);
+        if (k == 0) empty = true;
+        else if (*width > MAX_ELEMENTS / k) huge = true;     /* checked before multiplying: no overflow */
+        else *width *= k;
     }
     *offset = 4 + need;
-    if (*items == 0 || *width == 0) return data_error(err, "%s: byte 4: the file holds no values", s->name);
+    if (empty) return data_error(err, "%s: byte 4: the file holds no values (a size is 0)", s->name);
+    if (huge) return data_error(err, "%s: byte 8: one item has more than %d values", s->name, MAX_ELEMENTS);
     if ((long long)*items * *width > MAX_ELEMENTS)
         return data_error(err, "%s: byte 4: %ld items of %lld values is more than %d numbers",
                           s->name, *items, *width, MAX_ELEMENTS);
@@ -115,10 +126,7 @@ static bool read_values(ByteSource *s, const IdxType *type, long items, long row
         });
         offset += (size_t)got;
         done += whole;
-        if (got < want)
-            return data_error(err, "%s: truncated at byte %zu: the header promises %ld items of %lld %s%s "
-                                   "(%lld bytes after the header)", s->name, offset, items, width, type->name,
-                              width == 1 ? "" : "s", (long long)items * width * type->size);
+        if (got < want) return truncated(s, (long long)offset, items, width, type, err);
     }
     if (rows == items) {
         unsigned char extra;
@@ -139,6 +147,8 @@ static bool idx_read_counted(ByteSource *s, DType dt, double scale, long limit, 
     size_t offset = 0;
     if (!read_header(s, &type, &items, &width, &offset, err)) return false;
     long rows = limit > 0 && limit < items ? limit : items;
+    if (s->size >= 0 && (long long)offset + (long long)items * width * type->size > s->size)
+        return truncated(s, s->size, items, width, type, err);      /* known before allocating */
     int shape[2] = { (int)rows, (int)width };
     *out = tensor_new(ar, dt, 2, shape);
     *items_in_file = items;

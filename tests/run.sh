@@ -148,13 +148,17 @@ else
     fail "interactive REPL in tmux: tmux is not installed (.ci/install-deps installs it)"
 fi
 
-# 9. bounded fuzz run of the parser, when the fuzz target was built
-if [ -x "$BUILD/fuzz/fuzz_parser" ]; then
-    mkdir -p "$tmp/fuzzcorpus"    # libFuzzer writes new inputs to the first folder: not the seeds
-    if "$BUILD/fuzz/fuzz_parser" -runs=20000 -seed=1 -max_len=512 -artifact_prefix="$BUILD/fuzz/" \
-           "$tmp/fuzzcorpus" tests/fuzz/corpus > "$tmp/fuzz" 2>&1; then ok "fuzz_parser 20000 runs"
-    else fail "fuzz_parser" "$tmp/fuzz"; fi
-fi
+# 9. bounded fuzz run of each fuzz target that was built (parser, CSV, IDX)
+for bin in "$BUILD"/fuzz/fuzz_*; do
+    [ -x "$bin" ] && [ -f "$bin" ] || continue
+    case "$bin" in *.o) continue ;; esac
+    name=${bin##*/fuzz_}
+    seeds=tests/fuzz/corpus-$name; [ -d "$seeds" ] || seeds=tests/fuzz/corpus
+    rm -rf "$tmp/fuzzcorpus"; mkdir -p "$tmp/fuzzcorpus"   # libFuzzer writes new inputs to the first folder: not the seeds
+    if "$bin" -runs=20000 -seed=1 -max_len=512 -artifact_prefix="$BUILD/fuzz/$name-" \
+           "$tmp/fuzzcorpus" "$seeds" > "$tmp/fuzz" 2>&1; then ok "fuzz_$name 20000 runs"
+    else fail "fuzz_$name" "$tmp/fuzz"; fi
+done
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
