@@ -5,6 +5,8 @@
 #   make fuzz       run every fuzz target (parser, CSV and IDX loaders) for
 #                   FUZZ_TIME seconds each (default 60; needs clang with
 #                   libFuzzer); make test runs each briefly if it can
+#   make data       fetch MNIST and Fashion-MNIST into examples/data/ (git
+#                   ignores them; see docs/data.md)
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -115,7 +117,12 @@ test: $(BUILD)/nnl $(UNIT_BINS) $(if $(FUZZ_OK),$(FUZZ_BINS))
 demo: $(BUILD)/nnl
 	$(BUILD)/nnl examples/xor.nnl
 
+data:
+	scripts/fetch-data
+
 clean:
 	rm -rf build build-san build-clang
 
-.PHONY: all test demo fuzz clean
+.PHONY: all test demo fuzz data clean
+# the fuzz objects are built by pattern rules for pattern targets: keep them
+.SECONDARY: $(FUZZ_OBJS)

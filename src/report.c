@@ -157,7 +157,7 @@ void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss
         for (int r = 0; r < rows; r++) right += truth[r] == pred[r];
         fprintf(f, "accuracy = %.6g\n", rows ? (double)right / rows : 0);
         const char *fallback[MAX_MATRIX];
-        char digits[MAX_MATRIX][8];
+        char digits[MAX_MATRIX][12];
         const char **names = d->classes && d->nclasses == n ? d->classes : fallback;
         for (int i = 0; i < n && i < MAX_MATRIX && names == fallback; i++) {
             snprintf(digits[i], sizeof digits[i], "%d", i);

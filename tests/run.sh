@@ -78,8 +78,10 @@ for src in tests/reference/*.nnl; do
 done
 
 # 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
+#    (examples that read files are written as if in examples/: data/*.csv is there)
 for doc in docs/language.md docs/stdlib.md; do
-    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc"
+    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data"
+    cp examples/data/*.csv "$tmp/doc/data/"
     awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
     for ex in "$tmp"/doc/*.nnl; do
         [ -f "$ex" ] || continue
