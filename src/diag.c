@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Source { const char *file; const char *text; struct Source *next; } Source;
+typedef struct Source { const char *file; const char *text; bool library; struct Source *next; } Source;
 static Source *sources;
 typedef struct Warned { SrcLoc loc; char *msg; struct Warned *next; } Warned;
 static Warned *warned;             /* every warning shown so far */
@@ -20,7 +20,19 @@ void diag_add_source(const char *file, const char *text) {
         if (strcmp(s->file, file) == 0) { s->text = text; return; }
     Source *s = malloc(sizeof *s);
     if (!s) abort();
-    s->file = file; s->text = text; s->next = sources; sources = s;
+    *s = (Source){ .file = file, .text = text, .next = sources };
+    sources = s;
+}
+
+void diag_set_library(const char *file) {
+    for (Source *s = sources; s; s = s->next)
+        if (strcmp(s->file, file) == 0) s->library = true;
+}
+
+static bool in_library(SrcLoc loc) {
+    for (Source *s = sources; s && loc.file; s = s->next)
+        if (strcmp(s->file, loc.file) == 0) return s->library;
+    return false;
 }
 
 void diag_set_stream(FILE *f) { out = f; }
@@ -52,17 +64,34 @@ bool diag_source_line(SrcLoc loc, char *buf, size_t size) {
     return true;
 }
 
+/* byte offset of the character at column col (1-based) of a line */
+static int column_offset(const char *p, int len, int col) {
+    int i = 0;
+    for (int c = 1; i < len && c < col; c++) {
+        i++;
+        while (i < len && (((unsigned char)p[i]) & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
 static void show_line(SrcLoc loc) {
+    enum { WIDTH = 120 };        /* a longer line is shown as a window around the caret */
     int len;
     const char *p = find_line(loc, &len);
     if (!p) return;
-    fprintf(out, "  %.*s\n  ", len, p);
-    /* loc.col counts characters; one pad per character, keeping tabs */
-    int col = 1;
-    for (int i = 0; i < len && col < loc.col; i++) {
+    int at = column_offset(p, len, loc.col), from = 0, to = len;
+    if (len > WIDTH) {
+        from = at > WIDTH / 2 ? at - WIDTH / 2 : 0;
+        while (from > 0 && (((unsigned char)p[from]) & 0xC0) == 0x80) from--;
+        to = from + WIDTH < len ? from + WIDTH : len;
+        while (to < len && (((unsigned char)p[to]) & 0xC0) == 0x80) to++;
+    }
+    const char *lead = from > 0 ? "..." : "";
+    fprintf(out, "  %s%.*s%s\n  %s", lead, to - from, p + from, to < len ? "..." : "", from > 0 ? "   " : "");
+    /* one pad per character, keeping tabs */
+    for (int i = from; i < at && i < len; i++) {
         if (((unsigned char)p[i] & 0xC0) == 0x80) continue;
         fputc(p[i] == '\t' ? '\t' : ' ', out);
-        col++;
     }
     fputs("^\n", out);
 }
@@ -84,40 +113,58 @@ static void report(SrcLoc loc, const char *kind, const char *fmt, ...) {
     va_end(ap);
 }
 
-static void show_context(const DiagContext *c) {
-    fprintf(out, "%s:%d:%d: note: ", c->loc.file, c->loc.line, c->loc.col);
+static bool same_line(SrcLoc a, SrcLoc b) {
+    return a.file && b.file && a.line == b.line && strcmp(a.file, b.file) == 0;
+}
+
+/* a note on the error's own line says what was running, without repeating the line */
+static void show_context(const DiagContext *c, SrcLoc at) {
+    if (same_line(c->loc, at)) fputs("note: ", out);
+    else fprintf(out, "%s:%d:%d: note: ", c->loc.file, c->loc.line, c->loc.col);
     c->describe(out, c->arg);
     fputc('\n', out);
-    show_line(c->loc);
+    if (!same_line(c->loc, at)) show_line(c->loc);
 }
 
 /* The innermost notes say where it happened, the outermost which line of the
  * user's started it; in between (deep recursion) is summarised. */
-static void report_context(SrcLoc at) {
+static void report_context(SrcLoc at, bool promoted) {
     enum { INNER = 3 };
     if (!out) out = stderr;
-    /* a note about the very line the error shows adds nothing */
+    /* a note about the very line the error shows adds nothing, unless the
+     * error moved there from the library: then it says what was running */
     const DiagContext *first = diag_context;
-    while (first && first->loc.file && at.file && first->loc.line == at.line &&
-           strcmp(first->loc.file, at.file) == 0)
-        first = first->prev;
+    while (!promoted && first && same_line(first->loc, at)) first = first->prev;
     int n = 0;
     const DiagContext *outermost = NULL;
     for (const DiagContext *c = first; c; c = c->prev) { n++; outermost = c; }
     int i = 0;
     for (const DiagContext *c = first; c; c = c->prev, i++) {
-        if (i < INNER || n <= INNER + 1) show_context(c);
-        else if (c == outermost) show_context(c);
+        if (i < INNER || n <= INNER + 1) show_context(c, at);
+        else if (c == outermost) show_context(c, at);
         else if (i == INNER) fprintf(out, "note: ... %d more nested calls ...\n", n - INNER - 1);
     }
 }
 
+/* An error found in the standard library's code is the user's: it is shown
+ * at the innermost line of the user's that led there (a layer's line, the
+ * optimizer setting, a call), with the library's line as a note. */
+static void verror(SrcLoc loc, const char *fmt, va_list ap) {
+    SrcLoc at = loc;
+    if (in_library(loc))
+        for (const DiagContext *c = diag_context; c; c = c->prev)
+            if (c->loc.file && !in_library(c->loc)) { at = c->loc; break; }
+    vreport(at, "error", fmt, ap);
+    bool promoted = !same_line(at, loc);
+    if (promoted) report(loc, "note", "where the standard library's code found it");
+    report_context(at, promoted);
+    errors++;
+}
+
 void diag_error(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
-    vreport(loc, "error", fmt, ap);
+    verror(loc, fmt, ap);
     va_end(ap);
-    report_context(loc);
-    errors++;
 }
 
 void diag_warning(SrcLoc loc, const char *fmt, ...) {
@@ -157,10 +204,8 @@ _Noreturn void diag_throw(void) {
 
 _Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
-    vreport(loc, "error", fmt, ap);
+    verror(loc, fmt, ap);
     va_end(ap);
-    report_context(loc);
-    errors++;
     diag_throw();
 }
 

@@ -12,6 +12,8 @@ typedef struct SrcLoc { const char *file; int line, col; } SrcLoc;
 
 void diag_add_source(const char *file, const char *text);  /* for source lines */
 void diag_set_stream(FILE *f);                              /* default stderr */
+/* file is the standard library's: its errors are shown at the user's line */
+void diag_set_library(const char *file);
 
 void diag_error(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -208,6 +208,7 @@ void interp_load_stdlib(Interp *I) {
         ntrees = 0;
         for (const StdlibFile *f = nnl_stdlib_files; f->name && ntrees < 64; f++) {
             Node *t = parse_source(&stdlib_arena, f->name, f->text);
+            diag_set_library(f->name);
             if (!t) { fprintf(stderr, "nnl: the built-in %s does not parse\n", f->name); exit(70); }
             trees[ntrees++] = t;
         }

@@ -197,6 +197,10 @@ static Value schedule_value(Interp *I, const Model *m, Value fn, const char *set
     return v;
 }
 
+static void describe_setting(FILE *out, const void *arg) {
+    fprintf(out, "with the optimizer '%s' as set here", ((const Callable *)arg)->name);
+}
+
 void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
@@ -225,8 +229,10 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
             StepContext sc = { m, &m->layers[i], p };
             I->mode.updating = p;
             I->mode.updating_layer = &m->layers[i];
+            /* an error in the optimizer's code is the setting's: shown at the `optimizer` line */
             DiagContext ctx = { loc, describe_step, &sc, diag_context };
-            diag_context = &ctx;
+            DiagContext set = { I->optimizer.loc, describe_setting, def, &ctx };
+            diag_context = &set;
             exec_block(I, &f, def->node->a);
             diag_context = ctx.prev;
         }
