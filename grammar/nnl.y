@@ -92,7 +92,7 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token BACKWARD "'backward'" EVALUATE "'evaluate'" ON "'on'" PRINT "'print'" GRAD "'grad'"
 %token DEF "'def'" LAYER "'layer'" PARAM "'param'" FORWARD "'forward'" STATE "'state'"
 %token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'"
-%token BAD "invalid token"
+%token BAD "invalid token" REQUIRE "'require'"
 %token <str> COMMAND "command"
 
 %type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_init elems
@@ -155,6 +155,7 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
                                 { $$ = with_kids(NEW(N_PARAM, @1), $4); $$->name = $2; $$->a = $7; }
     | FORWARD '(' NAME ')' block { $$ = NEW(N_FORWARD, @1); $$->name = $3; $$->a = $5; }
     | STATE kwargs              { $$ = with_kids(NEW(N_STATE, @1), $2); }
+    | REQUIRE expr ',' STRING   { $$ = NEW(N_REQUIRE, @1); $$->a = $2; $$->name = $4; }
     ;
 
 else_part: %empty               { $$ = NULL; }

@@ -127,6 +127,7 @@ void ast_print_stmt(FILE *f, const Node *n, int indent) {
         for (int i = 0; i < n->kids.n; i++) { fputc(' ', f); ast_print_expr(f, n->kids.items[i]); }
         break;
     case N_STATE: fputs("state ", f); print_list(f, &n->kids); break;
+    case N_REQUIRE: fputs("require ", f); ast_print_expr(f, n->a); fprintf(f, ", \"%s\"", n->name); break;
     case N_IF:
         fputs("if ", f); ast_print_expr(f, n->a); fputs(" {\n", f);
         for (int i = 0; i < n->b->kids.n; i++) ast_print_stmt(f, n->b->kids.items[i], indent + 2);
@@ -153,7 +154,7 @@ const char *node_kind_name(NodeKind k) {
         "transpose", "call", "field", "keyword argument", "expression", "assignment",
         "if", "block", "print", "data", "row", "data", "model", "input", "layer",
         "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "def",
-        "layer definition", "optimizer definition", "param", "forward", "state",
+        "layer definition", "optimizer definition", "param", "forward", "state", "require",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";
 }

@@ -46,6 +46,7 @@ typedef enum {
     N_PARAM,      /* param name[kids] init a */
     N_FORWARD,    /* forward(name) a = block */
     N_STATE,      /* state kids = N_KWARG */
+    N_REQUIRE,    /* require a, "name": a setting's domain, checked where it runs */
     N_KIND_COUNT
 } NodeKind;
 
