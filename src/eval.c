@@ -478,9 +478,12 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         if (!I->dry_run) { print_value(I, I->out, v); fputc('\n', I->out); }
         return (Value){ 0 };
     }
-    case N_REQUIRE:     /* shown at the user's line when it fails in the stdlib (diag.c) */
-        if (!is_true(I, eval_expr(I, f, s->a), s->a->loc)) fail_at(s->loc, "%s", s->name);
+    case N_REQUIRE: {   /* shown at the user's line when it fails in the stdlib (diag.c) */
+        Tensor *c = expect_tensor(eval_expr(I, f, s->a), s->a->loc, "a requirement");
+        if (c->size != 1) fail_at(s->loc, "%s: got a tensor of shape %s where a single number belongs", s->name, shape_str(c));
+        if (tensor_get(c, 0) == 0) fail_at(s->loc, "%s", s->name);
         return (Value){ 0 };
+    }
     case N_STATE:
         if (f && f->on_state) { f->on_state(I, f, s); return (Value){ 0 }; }
         fail_at(s->loc, "'state' is only allowed in an optimizer definition");
