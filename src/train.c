@@ -217,15 +217,38 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     for (int h = 0; h < def->nparams; h++)
         if (hyper[h].kind == V_FUNC) hyper[h] = schedule_value(I, m, hyper[h], def->param_names[h]);
     Tensor *t = new_scalar(I, (double)m->steps);
+    /* All or nothing: the body updates copies of every parameter and its
+     * state; they are written back only when it succeeded for all. */
+    int np = 0;
+    for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
+    Param **params = arena_alloc(&I->pass, sizeof(Param *) * (size_t)(np + 1));
+    Tensor **value = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)(np + 1));
+    Binding **state = arena_alloc(&I->pass, sizeof(Binding *) * (size_t)(np + 1));
+    int *nstate = arena_alloc(&I->pass, sizeof(int) * (size_t)(np + 1));
+    np = 0;
     for (int i = 0; i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++) {
+        for (int k = 0; k < m->layers[i].nparams; k++, np++) params[np] = &m->layers[i].params[k];
+    DiagHandler failed;
+    diag_push(&failed);
+    if (setjmp(failed.env) != 0) {
+        for (int j = 0; j < np; j++) params[j]->nstate = nstate[j];   /* state made by this step is forgotten */
+        diag_throw();
+    }
+    for (int j = 0; j < np; j++) nstate[j] = params[j]->nstate;
+    for (int i = 0, j = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++, j++) {
             Param *p = &m->layers[i].params[k];
             Frame f = { .arena = &I->pass, .persistent = opt_persistent, .on_state = opt_state, .ctx = p };
             for (int h = 0; h < def->nparams; h++) frame_set(&f, def->param_names[h], hyper[h]);
-            frame_set(&f, intern("w"), tensor_value(p->value));
+            value[j] = tensor_copy(&I->pass, p->value);
+            frame_set(&f, intern("w"), tensor_value(value[j]));
             frame_set(&f, intern("g"), tensor_value(p->value->grad));
             frame_set(&f, intern("t"), tensor_value(t));
-            for (int s = 0; s < p->nstate; s++) frame_set(&f, p->state[s].name, p->state[s].v);
+            state[j] = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(p->nstate + 1));
+            for (int s = 0; s < p->nstate; s++) {
+                state[j][s] = (Binding){ p->state[s].name, tensor_value(tensor_copy(&I->pass, p->state[s].v.t)) };
+                frame_set(&f, p->state[s].name, state[j][s].v);
+            }
             StepContext sc = { m, &m->layers[i], p };
             I->mode.updating = p;
             I->mode.updating_layer = &m->layers[i];
@@ -236,6 +259,11 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
             exec_block(I, &f, def->node->a);
             diag_context = ctx.prev;
         }
+    diag_pop(&failed);
+    for (int j = 0; j < np; j++) {
+        tensor_copy_into(params[j]->value, value[j]);
+        for (int s = 0; s < nstate[j]; s++) tensor_copy_into(params[j]->state[s].v.t, state[j][s].v.t);
+    }
     I->mode = saved;
     m->steps++;
 }
@@ -299,7 +327,6 @@ void exec_train(Interp *I, const Node *n) {
     int rows = d->x->shape[0];
     TrainOptions o = train_options(I, n, rows);
     model_ensure_initialised(I, m);
-    if (I->trace && I->trace->model == m) I->trace->stale = true;
     if (rows > I->order_cap) {
         free(I->order);
         I->order = malloc(sizeof(int) * (size_t)rows);
@@ -328,9 +355,14 @@ void exec_train(Interp *I, const Node *n) {
             batch_no++;
             check_finite(m, loss, e, batch_no, n->loc);
             optimizer_step(I, m, n->loc);
+            if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
             check_finite(m, loss, e, batch_no, n->loc);
             total += loss * count;
-            if (I->dry_run) { nnl_training = 0; return; }    /* one step shows every shape and name works */
+            /* the check pass: the first step shows every shape and name works,
+             * and the last, shorter batch (if any) that its size does too */
+            int last = rows - (rows % o.batch ? rows % o.batch : o.batch);
+            if (I->dry_run && from < last) { from = last - o.batch; continue; }
+            if (I->dry_run) { nnl_training = 0; return; }
             if (nnl_interrupt) {
                 nnl_training = nnl_interrupt = 0;
                 I->interrupted = true;
