@@ -146,6 +146,12 @@ static const char *param_list(Interp *I, Layer *l) {
 static void hand_set(Interp *I, Layer *l, const NodeList *with) {
     for (int i = 0; i < with->n; i++) {
         const Node *kv = with->items[i];
+        for (int j = 0; j < i; j++)
+            if (with->items[j]->name == kv->name) {
+                diag_error(kv->loc, "'%s' is given twice; the first value would be silently lost", kv->name);
+                diag_note(with->items[j]->loc, "'%s' is first given here", kv->name);
+                diag_throw();
+            }
         Param *p = find_param(l, kv->name);
         if (!p) fail_at(kv->loc, "layer %d (%s) has no parameter '%s'; it has %s", l->index, l->def->name,
                         kv->name, param_list(I, l));

@@ -68,6 +68,66 @@ static void check_definition(Interp *I, const Node *def) {
     check(I, &s, def->a);
 }
 
+/* ---- names that would hide each other ------------------------------------ */
+
+typedef struct Declared { const char *name; SrcLoc loc; const char *what; } Declared;
+
+_Noreturn static void clash(const Node *def, const Declared *first, const char *what, const char *name, SrcLoc loc) {
+    const char *kind = def->kind == N_LAYER_DEF ? "layer" : "optimizer";
+    diag_error(loc, "%s '%s' has the name of %s '%s' of %s '%s': one would silently hide the other",
+               what, name, first->what, name, kind, def->name);
+    diag_note(first->loc, "%s '%s' is declared here", first->what, name);
+    diag_throw();
+}
+
+static void declare(const Node *def, Declared *d, int *n, const char *what, const char *name, SrcLoc loc,
+                    bool may_repeat) {
+    for (int i = 0; i < *n; i++)
+        if (d[i].name == name) {
+            if (may_repeat && strcmp(d[i].what, what) == 0) return;   /* a helper computed in steps */
+            clash(def, &d[i], what, name, loc);
+        }
+    if (*n < 256) d[(*n)++] = (Declared){ name, loc, what };
+}
+
+void check_definition_names(const Node *def) {
+    Declared d[256];
+    int n = 0;
+    if (def->kind == N_OPTIMIZER_DEF) {
+        static const char *const given[] = { "w", "g", "t" }, *const meaning[] = { "the parameter", "its gradient",
+                                                                                     "the update count" };
+        for (int i = 0; i < def->kids.n; i++)
+            for (int k = 0; k < 3; k++)
+                if (def->kids.items[i]->name == intern(given[k]))
+                    fail_at(def->kids.items[i]->loc, "an optimizer's body sees %s as '%s', so a setting cannot be "
+                            "called '%s'", meaning[k], given[k], given[k]);
+        return;
+    }
+    if (def->kind != N_LAYER_DEF) return;
+    for (int i = 0; i < def->kids.n; i++) {
+        const Node *p = def->kids.items[i];
+        if (p->name == intern("in"))
+            fail_at(p->loc, "'in' is the number of inputs a layer receives; an argument cannot be called 'in'");
+        declare(def, d, &n, "argument", p->name, p->loc, false);
+    }
+    declare(def, d, &n, "the input width", intern("in"), def->loc, false);
+    const Node *body = def->a, *forward = NULL;
+    for (int i = 0; i < body->kids.n; i++) {
+        const Node *s = body->kids.items[i];
+        if (s->kind == N_PARAM) declare(def, d, &n, "param", s->name, s->loc, false);
+        else if (s->kind == N_ASSIGN) declare(def, d, &n, "helper value", s->name, s->loc, true);
+        else if (s->kind == N_FORWARD) {
+            if (forward) {
+                diag_error(s->loc, "layer '%s' has two forward blocks", def->name);
+                diag_note(forward->loc, "the first is here");
+                diag_throw();
+            }
+            forward = s;
+        }
+    }
+    if (forward) declare(def, d, &n, "forward's input", forward->name, forward->loc, false);
+}
+
 bool resolve_definitions(Interp *I, const Node *program) {
     DiagHandler h;
     diag_push(&h);

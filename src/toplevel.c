@@ -2,6 +2,7 @@
  * definitions into callables, loading the stdlib, printing values, running a
  * program.  Must not: evaluate expressions itself (eval.c) or train (train.c). */
 #include "trace.h"
+#include "resolve.h"
 #include "stdlib_embed.h"
 #include <math.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ static const Callable *existing_function(Interp *I, const char *name, SrcLoc loc
 }
 
 static void define(Interp *I, const Node *n, CallableKind kind) {
+    check_definition_names(n);
     Callable *c = callable_from_def(I, n, kind);
     if (c->fuses) {
         c->fuse_outer = existing_function(I, c->name, n->loc, "its fused form");
