@@ -74,8 +74,11 @@ typedef struct Declared { const char *name; SrcLoc loc; const char *what; } Decl
 
 _Noreturn static void clash(const Node *def, const Declared *first, const char *what, const char *name, SrcLoc loc) {
     const char *kind = def->kind == N_LAYER_DEF ? "layer" : "optimizer";
-    diag_error(loc, "%s '%s' has the name of %s '%s' of %s '%s': one would silently hide the other",
-               what, name, first->what, name, kind, def->name);
+    if (strcmp(first->what, what) == 0)
+        diag_error(loc, "%s '%s' is declared twice in %s '%s'", what, name, kind, def->name);
+    else
+        diag_error(loc, "%s '%s' has the name of %s '%s' of %s '%s': one would silently hide the other",
+                   what, name, first->what, name, kind, def->name);
     diag_note(first->loc, "%s '%s' is declared here", first->what, name);
     diag_throw();
 }
