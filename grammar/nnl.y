@@ -311,6 +311,10 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
     LexState *ls = yyget_extra(scanner);
     ctx->failed = 1;
     if (ls->bad) return;           /* the lexer already said what was wrong */
+    if (strcmp(msg, "memory exhausted") == 0) {     /* bison's own stack: the same limit as for expressions */
+        diag_error(LOC(*l), "expression nested more than %d levels deep", MAX_EXPR_DEPTH);
+        return;
+    }
     const char *prefix = "syntax error, ";
     if (strncmp(msg, prefix, strlen(prefix)) == 0) msg += strlen(prefix);
     diag_error(LOC(*l), "syntax error: %s", msg);

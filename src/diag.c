@@ -142,6 +142,7 @@ static void report_context(SrcLoc at, bool promoted) {
     for (const DiagContext *c = first; c; c = c->prev, i++) {
         if (i < INNER || n <= INNER + 1) show_context(c, at);
         else if (c == outermost) show_context(c, at);
+        else if (i == INNER && n - INNER - 1 > 1000) fputs("note: ... over 1000 more nested calls ...\n", out);
         else if (i == INNER) fprintf(out, "note: ... %d more nested calls ...\n", n - INNER - 1);
     }
 }

@@ -4,8 +4,34 @@
  * Must not: implement primitives (prims.c) or training loops (train.c). */
 #include "interp.h"
 #include <math.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the C stack ---------------------------------------------------------- */
+
+/* How much stack a statement may use: a quarter less than the limit the
+ * system sets (8 MiB by default), leaving room for the primitives and the
+ * error report itself. */
+static size_t stack_budget(void) {
+    static size_t budget;
+    if (budget) return budget;
+    struct rlimit rl;
+    size_t limit = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = (size_t)rl.rlim_cur;
+    if (limit > (64u << 20)) limit = 64u << 20;
+    budget = limit / 4 * 3;
+    return budget;
+}
+
+void stack_check(Interp *I, SrcLoc loc) {
+    char here;
+    if (!I->stack_base) return;
+    size_t used = (size_t)(I->stack_base > &here ? I->stack_base - &here : &here - I->stack_base);
+    if (used > stack_budget())
+        fail_at(loc, "nested too deeply: calls, models and expressions inside one another need more "
+                     "stack than nnl allows (does something call itself forever?)");
+}
 
 /* ---- values ------------------------------------------------------------- */
 
@@ -272,7 +298,11 @@ static Value call_def(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     return r;
 }
 
+/* Every call goes through here (functions, layers' code, models, and the
+ * default arguments they evaluate), so this is where the stack is checked:
+ * expressions alone are bounded by the parser. */
 Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc) {
+    stack_check(I, loc);
     if (callee.kind == V_MODEL) {
         if (nargs != 1 || nkw) fail_at(loc, "a model takes one input");
         return tensor_value(model_forward(I, callee.model, expect_tensor(args[0], loc, "model input"), loc));

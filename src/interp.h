@@ -162,6 +162,7 @@ struct Interp {
     int      digits;            /* significant digits printed (`set precision`); 0: the default */
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     bool     interrupted;       /* Ctrl-C stopped a `train` */
+    const char *stack_base;     /* where the running statement's C stack starts (stack_check) */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
     int      nundo;
@@ -183,6 +184,10 @@ bool  interp_run(Interp *I, const Node *program);   /* false after a reported er
 bool  interp_run_statement(Interp *I, const Node *stmt);
 void  exec_toplevel(Interp *I, const Node *stmt);
 const char *fusion_name(const char *outer, const char *inner);
+
+/* Every recursive path of the evaluator calls this: an error (not a crash)
+ * when the C stack in use nears its limit. */
+void  stack_check(Interp *I, SrcLoc loc);
 
 /* values and names (eval.c) */
 Value eval_expr(Interp *I, Frame *f, const Node *e);

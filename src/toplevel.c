@@ -182,6 +182,8 @@ void exec_toplevel(Interp *I, const Node *s) {
 
 /* Runs one statement; false if it reported an error (the state is kept). */
 bool interp_run_statement(Interp *I, const Node *stmt) {
+    char here;
+    I->stack_base = &here;
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {
