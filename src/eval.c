@@ -71,7 +71,8 @@ double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
 
 int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
     double d = expect_number(I, v, loc, what);
-    if (d != floor(d) || d < 1 || d > 1e9) fail_at(loc, "%s must be a whole number of at least 1, got %g", what, d);
+    if (d > 1e9) fail_at(loc, "%s is too large: %g (the limit is 10^9)", what, d);
+    if (d != floor(d) || d < 1) fail_at(loc, "%s must be a whole number of at least 1, got %g", what, d);
     return (int)d;
 }
 
@@ -192,12 +193,17 @@ static bool bind_args(const Callable *fn, Value *args, int nargs, const Binding 
     return complete;
 }
 
+/* A default may use the parameters before it (def f(n, m = n * 2)), as the
+ * static check (resolve.c) scopes it. */
 static void fill_defaults(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
+    Frame earlier = { .arena = &I->pass };
     for (int i = 0; i < fn->nparams; i++) {
-        if (vals[i].kind != V_NONE) continue;
-        if (!fn->param_defaults[i])
-            fail_at(loc, "%s '%s' is missing argument '%s'", callable_what(fn), fn->name, fn->param_names[i]);
-        if (fn->param_defaults[i] != &optional_param) vals[i] = eval_expr(I, NULL, fn->param_defaults[i]);
+        if (vals[i].kind == V_NONE) {
+            if (!fn->param_defaults[i])
+                fail_at(loc, "%s '%s' is missing argument '%s'", callable_what(fn), fn->name, fn->param_names[i]);
+            if (fn->param_defaults[i] != &optional_param) vals[i] = eval_expr(I, &earlier, fn->param_defaults[i]);
+        }
+        if (vals[i].kind != V_NONE) frame_set(&earlier, fn->param_names[i], vals[i]);
     }
 }
 
@@ -477,6 +483,8 @@ static void exec_assign(Interp *I, Frame *f, const Node *s) {
     name_intermediate(I, s, v);
     if (I->mode.watch) I->mode.watch(I, s, v, I->mode.watch_ctx);
     if (!f) {
+        /* `w = net.1.W` keeps the value it has now, not the live parameter */
+        if (v.kind == V_TENSOR && v.t->requires_grad && !arena_owns(&I->pass, v.t)) v.t = tensor_copy(&I->perm, v.t);
         global_set(I, s->name, persist_value(I, v));
         return;
     }

@@ -147,7 +147,9 @@ static void print_confusion(FILE *f, const int *truth, const int *pred, int rows
 }
 
 void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss) {
-    fprintf(f, "loss = %.6g\n", loss);
+    fputs("loss = ", f);
+    print_number(f, loss, 6);      /* nan, never -nan */
+    fputc('\n', f);
     int rows = d->y->shape[0];
     int *truth = malloc(sizeof(int) * (size_t)(2 * rows + 1)), *pred = truth + rows;
     if (!truth) return;

@@ -58,9 +58,9 @@ static void check_definition(Interp *I, const Node *def) {
     Scope s = { .n = 0 };
     for (int i = 0; i < def->kids.n; i++) {
         const Node *p = def->kids.items[i];
+        if (p->kind == N_KWARG) check(I, &s, p->a);      /* a default sees the parameters before it */
         if (p->kind == N_NAME || p->kind == N_KWARG) add(&s, p->name);
         else if (p->kind == N_CALL && p->kids.n == 1) add(&s, p->kids.items[0]->name);
-        if (p->kind == N_KWARG) check(I, &s, p->a);
     }
     if (def->kind == N_LAYER_DEF) add(&s, intern("in"));
     if (def->kind == N_OPTIMIZER_DEF) { add(&s, intern("w")); add(&s, intern("g")); add(&s, intern("t")); }

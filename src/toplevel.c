@@ -150,7 +150,15 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_OPTIMIZER_DEF: define(I, s, C_OPTIMIZER); break;
     case N_SETTING: exec_setting(I, s); break;
     case N_SEED: {
+        /* in double precision: float32 would make seeds above 2^24 collide */
+        DType dt = I->dtype;
+        DiagHandler h;
+        diag_push(&h);
+        if (setjmp(h.env) != 0) { I->dtype = dt; diag_throw(); }
+        I->dtype = DT_F64;
         double d = expect_number(I, eval_expr(I, NULL, s->a), s->a->loc, "the seed");
+        diag_pop(&h);
+        I->dtype = dt;
         if (d < 0 || d > 9007199254740992.0 || d != floor(d))
             fail_at(s->a->loc, "the seed must be a whole number from 0 to 2^53, got %g", d);
         I->seed = (uint64_t)d;
