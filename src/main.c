@@ -37,7 +37,14 @@ static char *read_file(const char *path) {
     }
     buf[n] = 0;
     if (strlen(buf) != n) {
-        fprintf(stderr, "%s: error: the file contains a NUL byte at offset %zu; nnl scripts are text\n", path, strlen(buf));
+        size_t at = strlen(buf);
+        int line = 1, col = 1;
+        for (size_t i = 0; i < at; i++) {
+            if (buf[i] == '\n') { line++; col = 1; }
+            else if (((unsigned char)buf[i] & 0xC0) != 0x80) col++;
+        }
+        fprintf(stderr, "%s:%d:%d: error: the file contains a NUL byte (offset %zu); nnl scripts are text\n", path,
+                line, col, at);
         free(buf);
         return NULL;
     }
