@@ -1,6 +1,7 @@
 /* arena.c — bump allocation in reusable blocks.
  * Owns: raw memory for every other stage.  Must not: know about tensors. */
 #include "arena.h"
+#include "diag.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,16 @@ struct ArenaBlock {
 
 enum { MIN_BLOCK = 64 * 1024 };
 
+static size_t in_blocks, limit;     /* bytes in every arena's blocks; the most allowed (0: no limit) */
+
+void arena_set_limit(size_t bytes) { limit = bytes; }
+
 static ArenaBlock *block_new(size_t size) {
-    ArenaBlock *b = calloc(1, sizeof *b + size);    /* zero pages: large blocks cost nothing until touched */
-    if (!b) { fputs("nnl: out of memory\n", stderr); exit(70); }
+    ArenaBlock *b = limit && in_blocks + size > limit ? NULL
+                  : calloc(1, sizeof *b + size);    /* zero pages: large blocks cost nothing until touched */
+    if (!b) diag_out_of_memory(size);               /* nothing has changed yet: safe to unwind */
     b->size = size;
+    in_blocks += size;
     return b;
 }
 
@@ -100,7 +107,7 @@ void arena_reset(Arena *a) {
 
 void arena_free(Arena *a) {
     ArenaBlock *b = a->first;
-    while (b) { ArenaBlock *n = b->next; free(b); b = n; }
+    while (b) { ArenaBlock *n = b->next; in_blocks -= b->size; free(b); b = n; }
     a->first = a->cur = NULL;
     a->used = 0;
 }

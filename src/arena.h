@@ -24,6 +24,9 @@ char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf,
 void  arena_reset(Arena *a);                          /* forget contents, keep blocks */
 void  arena_free(Arena *a);                           /* give blocks back */
 size_t arena_used(const Arena *a);                    /* O(1) */
+/* All arenas together may hold at most this many bytes (NNL_MEMORY_LIMIT);
+ * past it, or when malloc fails, the running statement fails with an error. */
+void  arena_set_limit(size_t bytes);
 bool  arena_owns(const Arena *a, const void *p);      /* p lies in a's live blocks */
 
 #endif

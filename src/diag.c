@@ -14,6 +14,12 @@ static FILE *out;
 static int errors;
 static DiagHandler *top;
 DiagContext *diag_context;
+SrcLoc diag_statement;
+
+_Noreturn void diag_out_of_memory(size_t bytes) {
+    fail_at(diag_statement, "out of memory: %.1f MiB more could not be allocated (this statement needs more "
+            "memory than the machine, or NNL_MEMORY_LIMIT, allows)", (double)bytes / (1 << 20));
+}
 
 void diag_add_source(const char *file, const char *text) {
     for (Source *s = sources; s; s = s->next)

@@ -44,6 +44,9 @@ typedef struct DiagContext {
 extern DiagContext *diag_context;
 
 int diag_error_count(void);
+/* The statement running now: where "out of memory" is reported. */
+extern SrcLoc diag_statement;
+_Noreturn void diag_out_of_memory(size_t bytes);
 /* The text of loc's source line without leading blanks, cut to fit `size`;
  * false if the source is unknown. */
 bool diag_source_line(SrcLoc loc, char *buf, size_t size);

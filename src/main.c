@@ -67,6 +67,8 @@ int main(int argc, char **argv) {
     if (!path && (mode != RUN || then_repl)) { fputs(usage, stderr); return 2; }
     if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
     signals_install();
+    const char *memory = getenv("NNL_MEMORY_LIMIT");    /* MiB: out of memory is then an error, testably */
+    if (memory && atof(memory) > 0) arena_set_limit((size_t)(atof(memory) * (1 << 20)));
     Interp I;
     if (!path) {
         interp_init(&I, false);

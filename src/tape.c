@@ -20,10 +20,11 @@ void tape_clear(Tape *t) { t->n = t->nnames = t->nlayers = 0; }
 /* grows a malloc'd array of `size`-byte items to hold one more */
 static void *reserve(void *items, int n, int *cap, size_t size) {
     if (n < *cap) return items;
-    *cap = *cap ? *cap * 2 : 64;
-    items = realloc(items, size * (size_t)*cap);
-    if (!items) abort();
-    return items;
+    int grown = *cap ? *cap * 2 : 64;
+    void *more = realloc(items, size * (size_t)grown);
+    if (!more) diag_out_of_memory(size * (size_t)grown);     /* items and cap stay as they were */
+    *cap = grown;
+    return more;
 }
 
 Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc) {

@@ -192,6 +192,7 @@ void exec_toplevel(Interp *I, const Node *s) {
 bool interp_run_statement(Interp *I, const Node *stmt) {
     char here;
     I->stack_base = &here;
+    diag_statement = stmt->loc;
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {

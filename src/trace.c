@@ -29,7 +29,7 @@ int trace_total(const Trace *t) { return t->loss ? 2 * t->n : t->n; }
 
 static void *copy_array(const void *src, int n, size_t size) {
     void *p = malloc(size * (size_t)(n ? n : 1));
-    if (!p) abort();
+    if (!p) diag_out_of_memory(size * (size_t)n);
     if (n) memcpy(p, src, size * (size_t)n);
     return p;
 }
@@ -73,19 +73,19 @@ Trace *trace_record(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
         t->loss = compute_loss(I, t->out, t->y, loc);
         tape_backward(&I->tape, t->loss);
     }
-    diag_pop(&h);
-    I->mode = saved;
     t->entries = copy_array(I->tape.entries, I->tape.n, sizeof *t->entries);
     t->n = I->tape.n;
     t->names = copy_array(I->tape.names, I->tape.nnames, sizeof *t->names);
     t->nnames = I->tape.nnames;
     t->layers = copy_array(I->tape.layers, I->tape.nlayers, sizeof *t->layers);
     t->nlayers = I->tape.nlayers;
+    t->live = calloc((size_t)(t->n ? t->n : 1), sizeof *t->live);
+    if (!t->live) diag_out_of_memory(sizeof *t->live * (size_t)t->n);
+    diag_pop(&h);
+    I->mode = saved;
     tape_clear(&I->tape);
     t->arena = I->pass;
     I->pass = statement;
-    t->live = calloc((size_t)(t->n ? t->n : 1), sizeof *t->live);
-    if (!t->live) abort();
     for (int i = t->n - 1; i >= 0; i--) {
         PrimCall *c = &t->entries[i].call;
         t->live[i] |= c->out == t->loss;

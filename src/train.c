@@ -330,7 +330,7 @@ void exec_train(Interp *I, const Node *n) {
     if (rows > I->order_cap) {
         free(I->order);
         I->order = malloc(sizeof(int) * (size_t)rows);
-        if (!I->order) { fputs("nnl: out of memory\n", stderr); exit(70); }
+        if (!I->order) { I->order_cap = 0; diag_out_of_memory(sizeof(int) * (size_t)rows); }
         I->order_cap = rows;
     }
     int *order = I->order;

@@ -50,13 +50,17 @@ then ok "one layer cannot learn xor, two can"
 else fail "one layer cannot learn xor, two can" "$tmp/xor1"; fi
 
 # 3. error tests: exact message on stderr, exit status 1 (or NAME.status), and
-#    stdout equal to NAME.out where there is one (nothing runs before a check fails)
+#    stdout equal to NAME.out where there is one (nothing runs before a check fails);
+#    NAME.env holds environment settings for the run (like NNL_MEMORY_LIMIT=64)
 for src in tests/errors/*.nnl; do
     [ -f "$src" ] || continue
     base=${src%.nnl}
     want_status=1
     [ -f "$base.status" ] && want_status=$(cat "$base.status")
-    "$NNL" "$src" > "$tmp/stdout" 2> "$tmp/stderr"
+    envs=""
+    [ -f "$base.env" ] && envs=$(cat "$base.env")
+    # shellcheck disable=SC2086
+    env $envs "$NNL" "$src" > "$tmp/stdout" 2> "$tmp/stderr"
     status=$?
     if [ $status -ne "$want_status" ]; then
         echo "exit status $status, expected $want_status" > "$tmp/why"; cat "$tmp/stderr" >> "$tmp/why"
@@ -131,8 +135,10 @@ for src in tests/repl/*.in; do
     [ -f "$base.status" ] && want_status=$(cat "$base.status")
     args=""
     [ -f "$base.args" ] && args=$(cat "$base.args")
+    envs=""
+    [ -f "$base.env" ] && envs=$(cat "$base.env")
     # shellcheck disable=SC2086
-    "$NNL" $args < "$src" > "$tmp/stdout" 2> "$tmp/stderr"
+    env $envs "$NNL" $args < "$src" > "$tmp/stdout" 2> "$tmp/stderr"
     status=$?
     if [ $status -ne "$want_status" ]; then
         echo "exit status $status, expected $want_status" > "$tmp/why"; cat "$tmp/stderr" >> "$tmp/why"
