@@ -190,6 +190,8 @@ command_word: NAME              { $$ = NEW(N_NAME, @1); $$->name = $1; }
 opts: %empty                    { $$ = (NodeList){0}; }
     | opts NAME postfix         { $$ = $1; Node *k = NEW(N_KWARG, @2); k->name = $2; k->a = $3;
                                   list_push(ctx->ar, &$$, k); }
+    | opts NAME NAME NUM        { $$ = $1; Node *k = NEW(N_KWARG, @2); k->name = $2; k->label = $3;   /* log every 10 */
+                                  k->a = NEW(N_NUM, @4); k->a->num = $4; list_push(ctx->ar, &$$, k); }
     ;
 
 data_lines: %empty              { $$ = (NodeList){0}; }

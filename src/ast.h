@@ -18,7 +18,7 @@ typedef enum {
     N_TRANSPOSE,  /* a' */
     N_CALL,       /* a = callee, kids = arguments (N_KWARG for key=value) */
     N_FIELD,      /* a.name (numeric fields keep their digits in name) */
-    N_KWARG,      /* name = a */
+    N_KWARG,      /* name = a; a training option of two words (log every 10) keeps the second in label */
     /* statements */
     N_EXPR_STMT,  /* a */
     N_ASSIGN,     /* name op= a; op is '=' or one of + - * / */

@@ -4,6 +4,7 @@
  * `help` and tab completion read it.  Must not: move the cursor or compute
  * anything itself (trace.c, explain.c, update.c do). */
 #include "commands.h"
+#include "diagnose.h"
 #include "trace.h"
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,37 @@ static const Command commands[] = {
     { "help", "help | help COMMAND", "Lists the commands, or tells about one, with an example.", "help step" },
     { "train", "train NET on DATA epochs N batch B", "Trains NET; Ctrl-C at the prompt stops it after the current batch.", "train net on xor epochs 100" },
     { "print", "print EXPR", "Prints a value; an expression on its own line at the prompt does the same.", "print grad net.1.W" },
+    { "gradcheck", "gradcheck NET on DATA [rows N]",
+      "Checks backpropagation against central finite differences, in float64, for every parameter of\n"
+      "every layer: the worst relative error per parameter, ok or FAIL.  Uses the first 100 rows\n"
+      "(rows N: another number) and at most 30 elements of each parameter.",
+      "gradcheck net on xor" },
+    { "gradients", "gradients NET on DATA [rows N]",
+      "One backward pass over the rows: the norm and mean |.| of each layer's δ(l) and parameter\n"
+      "gradients, from the output layer down -- the vanishing (or exploding) gradient picture.\n"
+      "Keeps the pass for stepping, like backward.",
+      "gradients net on xor" },
+    { "activations", "activations NET on DATA [rows N]",
+      "One forward pass: each layer's z(l) as mean, std, the share of saturated (or dead relu) units\n"
+      "and a histogram.",
+      "activations net on xor" },
+    { "sanity", "sanity overfit NET on DATA [rows N] [epochs E]  |  sanity loss NET on DATA",
+      "overfit: trains a copy of the weights on the first 20 rows (rows N) for up to 500 epochs\n"
+      "(epochs E) and says whether it reaches 100 % accuracy; the weights are put back afterwards.\n"
+      "loss: the loss before training next to log(n) for n classes.",
+      "sanity overfit net on xor rows 4" },
+    { "history", "history NET [all]",
+      "The loss of every epoch NET was trained (20 of them, or all), with a picture of the curve.",
+      "history net" },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *command_name(int i) { return i >= 0 && i < NCOMMANDS ? commands[i].name : NULL; }
+
+const char *command_usage(const char *name) {
+    for (int i = 0; i < NCOMMANDS; i++) if (strcmp(commands[i].name, name) == 0) return commands[i].usage;
+    return name;
+}
 
 static void help(Interp *I, const Node *n) {
     if (I->dry_run) return;
@@ -150,6 +178,7 @@ static void no_words(const Node *n) {
 
 void exec_command(Interp *I, const Node *n) {
     const char *c = n->name;
+    if (exec_diagnostic(I, n)) return;
     if (strcmp(c, "show") == 0) { trace_show(I, n); return; }
     if (strcmp(c, "help") == 0) { help(I, n); return; }
     if (strcmp(c, "set") == 0) { set(I, n); return; }

@@ -4,4 +4,5 @@
 #define NNL_COMMANDS_H
 #include "interp.h"
 const char *command_name(int i);     /* the i-th command or statement help knows, NULL past the end */
+const char *command_usage(const char *name);   /* "gradcheck NET on DATA [rows N]" */
 #endif

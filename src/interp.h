@@ -109,6 +109,7 @@ struct Model {
     long        steps;          /* optimizer updates so far: t in the update rule */
     long        epochs;         /* epochs finished so far: epoch in a schedule */
     const Callable *state_owner;/* optimizer whose state the params hold */
+    struct History *history;    /* the loss of every epoch trained (curve.h), or NULL */
 };
 
 struct Dataset {
@@ -163,6 +164,7 @@ struct Interp {
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     bool     interrupted;       /* Ctrl-C stopped a `train` */
     const char *stack_base;     /* where the running statement's C stack starts (stack_check) */
+    bool     quiet;             /* --quiet: `train` prints no progress */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
     int      nundo;
@@ -235,15 +237,29 @@ void loaders_register(Interp *I);
 
 /* reports (report.c) */
 void exec_summary(Interp *I, const Node *n);
+/* tables with ‖, δ or ∂ in them: widths in columns, not bytes */
+int  text_width(const char *s);
+void print_padded(FILE *f, const char *s, int width);
+/* the name of a layer's `activation` argument ("sigmoid"), or NULL */
+const char *layer_activation(const Layer *l);
+/* the fraction of rows classified right, or -1 if the targets are not classes
+ * (one-hot rows, or one column of 0s and 1s) */
+double accuracy_of(const Tensor *out, const Tensor *y);
 /* loss, accuracy and a confusion matrix of outputs against d's targets */
 void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss);
 
 /* training (train.c) */
 void exec_train(Interp *I, const Node *n);
+/* `NET on DATA` of a statement (n->name, n->label): shapes checked, a loss set */
+void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d);
+/* forward, loss and (if backward) the backward pass on one batch; the loss */
+double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc);
 void exec_backward(Interp *I, const Node *n);
 void exec_forward_pass(Interp *I, const Node *n);
 Model *find_model(Interp *I, const char *name, SrcLoc loc);
 Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
+/* the fused form `def loss(F(a), t)` compute_loss uses for outputs y, or NULL */
+const Callable *fused_loss(Interp *I, const Tensor *y);
 void optimizer_step(Interp *I, Model *m, SrcLoc loc);
 void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
 

@@ -1,6 +1,7 @@
 /* main.c — the command line: `nnl FILE`, `nnl --check FILE`, `nnl --ir FILE`,
  * `nnl` (statements from standard input: the REPL) and `nnl -i FILE`.
  * Must not: know the language beyond calling the stages in order. */
+#include "diagnose.h"
 #include "interp.h"
 #include "irprint.h"
 #include "repl.h"
@@ -10,12 +11,13 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: nnl [--check | --ir | -i] [FILE]\n"
+    "usage: nnl [--check | --ir | -i] [--quiet] [FILE]\n"
     "  nnl FILE          run a script\n"
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
     "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
     "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
-    "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n";
+    "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n"
+    "  --quiet           train prints no progress (warnings and diagnoses still show)\n";
 
 static char *read_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -53,12 +55,13 @@ static char *read_file(const char *path) {
 
 int main(int argc, char **argv) {
     enum { RUN, CHECK, IR } mode = RUN;
-    bool then_repl = false;
+    bool then_repl = false, quiet = false;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0) mode = CHECK;
         else if (strcmp(argv[i], "--ir") == 0) mode = IR;
         else if (strcmp(argv[i], "-i") == 0) then_repl = true;
+        else if (strcmp(argv[i], "--quiet") == 0) quiet = true;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }
@@ -72,6 +75,7 @@ int main(int argc, char **argv) {
     Interp I;
     if (!path) {
         interp_init(&I, false);
+        I.quiet = quiet;
         interp_load_stdlib(&I);
         int status = repl_run(&I);
         interp_free(&I);
@@ -89,10 +93,12 @@ int main(int argc, char **argv) {
         interp_init(&check, true);
         interp_load_stdlib(&check);
         bool ok = interp_run(&check, program) && resolve_definitions(&check, program);
+        if (ok) lint_unused(program);
         if (ok && mode == IR) ir_print(stdout, &check, program);
         interp_free(&check);
         if (ok && mode == RUN) {
             interp_init(&I, false);
+            I.quiet = quiet;
             interp_load_stdlib(&I);
             ok = interp_run(&I, program);
             if (I.interrupted) status = 130;

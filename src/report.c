@@ -22,12 +22,24 @@ static const char *thousands(long n) {
     return b;
 }
 
+/* the columns a text takes: UTF-8 continuation bytes take none */
+int text_width(const char *s) {
+    int w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* s, then spaces up to `width` columns */
+void print_padded(FILE *f, const char *s, int width) {
+    fprintf(f, "%s%*s", s, width > text_width(s) ? width - text_width(s) : 0, "");
+}
+
 /* ---- summary ---------------------------------------------------------------- */
 
 enum { SUMMARY_COLS = 4 };
 typedef struct Row { const char *cell[SUMMARY_COLS]; } Row;
 
-static const char *activation_of(const Layer *l) {
+const char *layer_activation(const Layer *l) {
     for (int i = 0; i < l->nargs; i++)
         if (l->args[i].name == intern("activation") && l->args[i].v.kind == V_FUNC) {
             const Callable *fn = l->args[i].v.fn;
@@ -68,7 +80,7 @@ void exec_summary(Interp *I, const Node *n) {
     rows[k++] = (Row){ { "0 input", arena_printf(&I->pass, "[%d]", m->in_dim), "", "0" } };
     for (int i = 0; i < m->nlayers; i++) {
         const Layer *l = &m->layers[i];
-        const char *act = activation_of(l);
+        const char *act = layer_activation(l);
         char *params = arena_printf(&I->pass, "%s", "");
         for (int p = 0; p < l->nparams; p++)
             params = arena_printf(&I->pass, "%s%s%s %s", params, p ? ", " : "", l->params[p].name,
@@ -114,6 +126,21 @@ static int classes_of(const Tensor *out, const Tensor *y, int *truth, int *pred)
     return w == 1 ? 2 : w;
 }
 
+static double right_fraction(const int *truth, const int *pred, int rows) {
+    int right = 0;
+    for (int r = 0; r < rows; r++) right += truth[r] == pred[r];
+    return rows ? (double)right / rows : 0;
+}
+
+double accuracy_of(const Tensor *out, const Tensor *y) {
+    int rows = y->shape[0];
+    int *truth = malloc(sizeof(int) * (size_t)(2 * rows + 1)), *pred = truth + rows;
+    if (!truth) return -1;
+    double acc = classes_of(out, y, truth, pred) > 0 ? right_fraction(truth, pred, rows) : -1;
+    free(truth);
+    return acc;
+}
+
 enum { MAX_MATRIX = 30 };
 
 static void print_confusion(FILE *f, const int *truth, const int *pred, int rows, int n, const char **names) {
@@ -155,9 +182,7 @@ void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss
     if (!truth) return;
     int n = classes_of(out, d->y, truth, pred);
     if (n > 0) {
-        int right = 0;
-        for (int r = 0; r < rows; r++) right += truth[r] == pred[r];
-        fprintf(f, "accuracy = %.6g\n", rows ? (double)right / rows : 0);
+        fprintf(f, "accuracy = %.6g\n", right_fraction(truth, pred, rows));
         const char *fallback[MAX_MATRIX];
         char digits[MAX_MATRIX][12];
         const char **names = d->classes && d->nclasses == n ? d->classes : fallback;

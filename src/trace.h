@@ -77,5 +77,9 @@ void exec_update(Interp *I, SrcLoc loc);
 void exec_undo(Interp *I, SrcLoc loc);
 void exec_reset(Interp *I, Model *m, SrcLoc loc);
 void undo_free_all(Interp *I);
+/* a copy of m's weights, optimizer state and counts, to put back later */
+struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
+void snapshot_restore(struct Snapshot *s);
+void snapshot_free(struct Snapshot *s);
 
 #endif

@@ -2,6 +2,8 @@
  * the optimizer update, and the statements that run passes: train, backward,
  * evaluate.  Must not: know how a layer computes (model.c) or how an op
  * differentiates (prims.c). */
+#include "curve.h"
+#include "diagnose.h"
 #include "trace.h"
 #include <math.h>
 #include <stdlib.h>
@@ -93,25 +95,32 @@ void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc)
     if (!s->set) fail_at(loc, "'%s' needs %s first", stmt, example);
 }
 
+/* The fused form `def loss(F(a), t)` that applies to outputs y, or NULL. */
+const Callable *fused_loss(Interp *I, const Tensor *y) {
+    const Callable *loss = I->loss.fn, *base = loss->kind == C_PARTIAL ? loss->base : loss;
+    const Callable *made_by = y->made_by;
+    if (!made_by || !y->made_from) return NULL;
+    Value *fused = global_find(I, fusion_name(base->name, made_by->name));
+    bool same = fused && fused->kind == V_FUNC && fused->fn->fuse_outer == base && fused->fn->fuse_inner == made_by;
+    return same ? fused->fn : NULL;
+}
+
 /* C for outputs y and targets t.  When y came out of a function F and the
  * stdlib defines `def loss(F(a), t)`, that fused form is used on F's input —
  * softmax followed by cross-entropy becomes one stable op. */
 Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
-    const Callable *loss = I->loss.fn, *base = loss->kind == C_PARTIAL ? loss->base : loss;
+    const Callable *loss = I->loss.fn;
     Value fn = { .kind = V_FUNC, .fn = loss };
     Value args[2] = { tensor_value(y), tensor_value(t) };
     const Binding *kw = NULL;
     int nkw = 0;
-    const Callable *made_by = y->made_by;
-    if (made_by && y->made_from) {
-        Value *fused = global_find(I, fusion_name(base->name, made_by->name));
-        if (fused && fused->kind == V_FUNC && fused->fn->fuse_outer == base && fused->fn->fuse_inner == made_by) {
-            fn = *fused;
-            Tensor *inner = y->made_from;   /* one sample: y is a vector, softmax's input still a row */
-            if (!tensor_same_shape(inner, y) && inner->size == y->size) inner = reshaped(I, inner, y->ndim, y->shape, loc);
-            args[0] = tensor_value(inner);
-            if (loss->kind == C_PARTIAL) { kw = loss->bound; nkw = loss->nbound; }   /* loss bce(w=2) */
-        }
+    const Callable *fused = fused_loss(I, y);
+    if (fused) {
+        fn = (Value){ .kind = V_FUNC, .fn = fused };
+        Tensor *inner = y->made_from;   /* one sample: y is a vector, softmax's input still a row */
+        if (!tensor_same_shape(inner, y) && inner->size == y->size) inner = reshaped(I, inner, y->ndim, y->shape, loc);
+        args[0] = tensor_value(inner);
+        if (loss->kind == C_PARTIAL) { kw = loss->bound; nkw = loss->nbound; }   /* loss bce(w=2) */
     }
     Tensor *c = expect_tensor(call_value(I, fn, args, 2, kw, nkw, loc), loc, "the loss");
     if (c->size != 1) fail_at(loc, "the loss must be a single number, got shape %s", shape_str(c));
@@ -129,7 +138,7 @@ static Tensor *rows_of(Interp *I, const Tensor *src, const int *idx, int from, i
 }
 
 /* forward + loss + backward on one batch; returns the loss */
-static double pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
+double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
     tape_clear(&I->tape);
     EvalMode saved = I->mode;
     I->mode.tape.recording = backward;
@@ -272,26 +281,42 @@ volatile sig_atomic_t nnl_interrupt, nnl_training;
 
 /* ---- statements ------------------------------------------------------------ */
 
-static void check_finite(Model *m, double loss, int epoch, int batch, SrcLoc loc) {
-    if (!isfinite(loss))
-        fail_at(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
-                isnan(loss) ? "NaN" : "infinite", epoch, batch);
+/* A non-finite loss or parameter stops training; curve.c adds notes on where
+ * it first appeared and why (`first`: this statement's first history entry). */
+static void check_finite(Interp *I, Model *m, double loss, int epoch, int batch, int first, SrcLoc loc) {
+    if (!isfinite(loss)) {
+        diag_error(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
+                   isnan(loss) ? "NaN" : "infinite", epoch, batch);
+        curve_overflow_notes(I, m, first, epoch, loc);
+        diag_throw();
+    }
     for (int i = 0; i < m->nlayers; i++)
         for (int k = 0; k < m->layers[i].nparams; k++) {
             Tensor *w = m->layers[i].params[k].value;
             for (int j = 0; j < w->size; j++)
-                if (!isfinite(tensor_get(w, j)))
-                    fail_at(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
-                            m->name, i + 1, m->layers[i].params[k].name,
-                            isnan(tensor_get(w, j)) ? "NaN" : "infinite", epoch, batch);
+                if (!isfinite(tensor_get(w, j))) {
+                    diag_error(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
+                               m->name, i + 1, m->layers[i].params[k].name,
+                               isnan(tensor_get(w, j)) ? "NaN" : "infinite", epoch, batch);
+                    curve_overflow_notes(I, m, first, epoch, loc);
+                    diag_throw();
+                }
         }
 }
 
-typedef struct TrainOptions { int epochs, batch; bool shuffle; } TrainOptions;
+typedef struct TrainOptions { int epochs, batch; bool shuffle; int every; } TrainOptions;   /* every: see progress_due */
+
+/* `log every N`: progress every N epochs; 0 for none */
+static int log_every(Interp *I, const Node *kv, Value v) {
+    double every = expect_number(I, v, kv->a->loc, "log every");
+    if (kv->label != intern("every") || every != floor(every) || every < 0 || every > 1e9)
+        fail_at(kv->loc, "write 'log every N': progress every N epochs (a whole number; 0 for none)");
+    return every == 0 ? -1 : (int)every;
+}
 
 static TrainOptions train_options(Interp *I, const Node *n, int rows) {
-    TrainOptions o = { 1, rows, true };
-    static const char *known[] = { "epochs", "batch", "shuffle" };
+    TrainOptions o = { 1, rows, true, 0 };
+    static const char *known[] = { "epochs", "batch", "shuffle", "log" };
     for (int i = 0; i < n->kids.n; i++) {
         const Node *kv = n->kids.items[i];
         for (int j = 0; j < i; j++)
@@ -300,11 +325,12 @@ static TrainOptions train_options(Interp *I, const Node *n, int rows) {
         if (strcmp(kv->name, "epochs") == 0) o.epochs = expect_count(I, v, kv->a->loc, "epochs");
         else if (strcmp(kv->name, "batch") == 0) o.batch = expect_count(I, v, kv->a->loc, "the batch size");
         else if (strcmp(kv->name, "shuffle") == 0) o.shuffle = expect_number(I, v, kv->a->loc, "shuffle") != 0;
+        else if (strcmp(kv->name, "log") == 0) o.every = log_every(I, kv, v);
         else {
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < 4; k++)
                 if (levenshtein(kv->name, known[k]) <= 2)
                     fail_at(kv->loc, "unknown training option '%s'; did you mean '%s'?", kv->name, known[k]);
-            fail_at(kv->loc, "unknown training option '%s'; the options are epochs, batch and shuffle", kv->name);
+            fail_at(kv->loc, "unknown training option '%s'; the options are epochs, batch, shuffle and log every", kv->name);
         }
     }
     if (o.batch > rows) o.batch = rows;
@@ -312,11 +338,12 @@ static TrainOptions train_options(Interp *I, const Node *n, int rows) {
 }
 
 /* What train, backward and evaluate share: `NET on DATA`, shapes checked, a loss set. */
-static void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d) {
+void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d) {
     *m = find_model(I, n->name, n->loc);
     *d = find_data(I, n->label, n->loc);
     check_fit(*m, *d, n->loc);
     need_setting(&I->loss, stmt, "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    lint_targets(I, *m, *d);
 }
 
 void exec_train(Interp *I, const Node *n) {
@@ -336,7 +363,7 @@ void exec_train(Interp *I, const Node *n) {
     int *order = I->order;
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
-    int every = o.epochs / 10 > 0 ? o.epochs / 10 : 1;
+    int first = history_begin(I, m);
     nnl_interrupt = 0;
     nnl_training = 1;
     for (int e = 1; e <= o.epochs; e++) {
@@ -351,12 +378,13 @@ void exec_train(Interp *I, const Node *n) {
             int count = rows - from < o.batch ? rows - from : o.batch;
             arena_reset(&I->pass);
             Tensor *xb = rows_of(I, d->x, order, from, count), *yb = rows_of(I, d->y, order, from, count);
-            double loss = pass(I, m, xb, yb, true, n->loc);
+            double loss = train_pass(I, m, xb, yb, true, n->loc);
             batch_no++;
-            check_finite(m, loss, e, batch_no, n->loc);
+            if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
+            check_finite(I, m, loss, e, batch_no, first, n->loc);
             optimizer_step(I, m, n->loc);
             if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
-            check_finite(m, loss, e, batch_no, n->loc);
+            check_finite(I, m, loss, e, batch_no, first, n->loc);
             total += loss * count;
             /* the check pass: the first step shows every shape and name works,
              * and the last, shorter batch (if any) that its size does too */
@@ -373,12 +401,14 @@ void exec_train(Interp *I, const Node *n) {
             }
         }
         m->epochs++;
-        if (e == 1 || e % every == 0 || e == o.epochs)
+        history_add(I, m, total / rows, NAN);
+        if (progress_due(I, e, o.epochs, o.every))
             fprintf(I->out, "epoch %*d/%d  loss %.6g\n", (int)snprintf(NULL, 0, "%d", o.epochs), e, o.epochs,
                     total / rows);
         fflush(I->out);         /* a log of a run that is stopped keeps its progress */
     }
     nnl_training = 0;
+    curve_report(I, m, first);
 }
 
 /* `backward NET X -> Y` / `forward NET X`: X (and Y) one sample or a batch */

@@ -29,7 +29,7 @@ struct Snapshot {
     int         trace_serial;  /* the pass an update applied, 0 for none */
 };
 
-static struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
+struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     struct Snapshot *s = calloc(1, sizeof *s);
     if (!s) abort();
     s->what = what;
@@ -56,7 +56,7 @@ static struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     return s;
 }
 
-static void snapshot_restore(struct Snapshot *s) {
+void snapshot_restore(struct Snapshot *s) {
     Model *m = s->model;
     m->steps = s->steps;
     m->epochs = s->epochs;
@@ -71,7 +71,7 @@ static void snapshot_restore(struct Snapshot *s) {
     }
 }
 
-static void snapshot_free(struct Snapshot *s) {
+void snapshot_free(struct Snapshot *s) {
     arena_free(&s->arena);
     free(s);
 }
