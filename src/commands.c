@@ -65,7 +65,10 @@ static const Command commands[] = {
     { "reset", "reset NET", "Initialises NET's parameters afresh (as its first use did) and forgets its optimizer state.", "reset net" },
     { "set", "set precision N", "Prints N significant digits (1 to 17) in `print` and in the pass views.", "set precision 4" },
     { "help", "help | help COMMAND", "Lists the commands, or tells about one, with an example.", "help step" },
-    { "train", "train NET on DATA epochs N batch B", "Trains NET; Ctrl-C at the prompt stops it after the current batch.", "train net on xor epochs 100" },
+    { "train", "train NET on DATA epochs N batch B [shuffle S] [log every N]",
+      "Trains NET: progress every N epochs (default: a tenth of them; 0: none), then a diagnosis of the\n"
+      "loss curve if it looks wrong.  Ctrl-C at the prompt stops it after the current batch.",
+      "train net on xor epochs 100 log every 20" },
     { "print", "print EXPR", "Prints a value; an expression on its own line at the prompt does the same.", "print grad net.1.W" },
     { "gradcheck", "gradcheck NET on DATA [rows N]",
       "Checks backpropagation against central finite differences, in float64, for every parameter of\n"
@@ -103,7 +106,7 @@ static void help(Interp *I, const Node *n) {
     if (I->dry_run) return;
     if (n->kids.n == 0) {
         fputs("Build a net line by line (data, model, loss, optimizer, ...), then look at one pass:\n", I->out);
-        for (int i = 0; i < NCOMMANDS; i++) fprintf(I->out, "  %-9s %s\n", commands[i].name, commands[i].usage);
+        for (int i = 0; i < NCOMMANDS; i++) fprintf(I->out, "  %-11s %s\n", commands[i].name, commands[i].usage);
         fputs("help COMMAND tells more.  docs/repl.md walks through a whole pass.\n", I->out);
         return;
     }

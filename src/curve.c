@@ -20,8 +20,10 @@ Diagnosis curve_diagnose(const double *train, const double *valid, int n) {
     if (n < CURVE_MIN_EPOCHS) return d;
     double first = train[0], last = train[n - 1];
     if (last > first * CURVE_RISE_FACTOR) { d.kind = CURVE_RISING; return d; }
+    double lo = first, hi = first;
+    for (int i = 1; i < n; i++) { lo = fmin(lo, train[i]); hi = fmax(hi, train[i]); }
     for (int i = 1; i < n; i++)
-        if (train[i] > train[i - 1] * CURVE_UP_STEP) {
+        if (train[i] > train[i - 1] * CURVE_UP_STEP && train[i] - train[i - 1] > CURVE_UP_SPAN * (hi - lo)) {
             d.ups++;
             double rise = train[i] / train[i - 1] - 1;
             if (rise > d.worst_rise) d.worst_rise = rise;

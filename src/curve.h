@@ -38,10 +38,11 @@ typedef struct Diagnosis {
 /* The thresholds the rules use, named here so the docs and tests agree. */
 #define CURVE_RISE_FACTOR     1.10   /* RISING: the last loss above 110 % of the first */
 #define CURVE_UP_STEP         1.05   /* OSCILLATING: an epoch counts as up when it rose above 105 % ... */
+#define CURVE_UP_SPAN         0.10   /* ... by a tenth of the curve's whole range (max - min) ... */
 #define CURVE_UP_SHARE        0.25   /* ... and at least a quarter of the epochs did */
 #define CURVE_FLAT_DROP       0.01   /* FLAT: fell by less than 1 % of the first loss */
 #define CURVE_OVERFIT_FACTOR  1.10   /* OVERFITTING: validation 10 % above its best */
-enum { CURVE_MIN_EPOCHS = 5 };      /* fewer epochs say too little for the shape rules */
+enum { CURVE_MIN_EPOCHS = 10 };     /* fewer epochs say too little for the shape rules */
 
 /* Reads epochs [0, n) of train (and valid, or NULL). */
 Diagnosis curve_diagnose(const double *train, const double *valid, int n);

@@ -321,9 +321,10 @@ static void compare_initial_loss(Interp *I, const Model *m, int n, double loss, 
                      "confidently wrong.  Likely the initial weights are too large (try init xavier, or a smaller "
                      "std) or the inputs are far from 0 (normalize them)", loss, m->name, n, expected);
     else if (loss < 0.5 * expected)
-        diag_warning(loc, "the initial loss %.4g of '%s' is far below log(%d) = %.4g: it predicts well before "
-                     "any training.  Were the weights trained or set before, or do the inputs give the targets "
-                     "away?", loss, m->name, n, expected);
+        diag_warning(loc, "the initial loss %.4g of '%s' is far below log(%d) = %.4g: it is right, and sure of "
+                     "it, before any training.  Easy data with inputs far from 0 can do that to a random net; "
+                     "otherwise, were the weights trained or set before, or do the inputs give the targets away?",
+                     loss, m->name, n, expected);
 }
 
 void initial_loss_check(Interp *I, Model *m, const Dataset *d, double loss, SrcLoc loc) {

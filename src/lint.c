@@ -28,10 +28,12 @@ static int row_not_distribution(const Tensor *y, double *sum) {
 }
 
 void lint_targets(Interp *I, const Model *m, const Dataset *d) {
-    (void)I;
     const Layer *last = &m->layers[m->nlayers - 1];
     const char *act = layer_activation(last);
-    if (!act || !d->y || d->y->size == 0) return;
+    const Callable *loss = I->loss.fn ? (I->loss.fn->kind == C_PARTIAL ? I->loss.fn->base : I->loss.fn) : NULL;
+    /* a loss of the user's own may give targets another meaning */
+    bool stdlib_loss = loss && loss->node && strncmp(loss->node->loc.file, "stdlib/", 7) == 0;
+    if (!act || !stdlib_loss || !d->y || d->y->size == 0) return;
     double lo = INFINITY, hi = -INFINITY, sum;
     for (int i = 0; i < d->y->size; i++) { lo = fmin(lo, tensor_get(d->y, i)); hi = fmax(hi, tensor_get(d->y, i)); }
     int row;
@@ -143,7 +145,7 @@ void lint_unused(const Node *program) {
                 used = names_has(&refs[j], names[d]);
                 if (defines(program->kids.items[j], names[d])) break;   /* redefined: later uses are the new one's */
             }
-            if (used) continue;
+            if (used || names[d][0] == '_') continue;         /* data a, _ = split(...): unused on purpose */
             if (strcmp(kinds[d], "layer") == 0)
                 diag_warning(locs[d], "layer '%s' is defined but no model uses it", names[d]);
             else

@@ -483,7 +483,8 @@ def activation_case(name, act, double=True, points=POINTS, weights=None, **setti
     n = len(points)
     t = weights or [1] * n
     c.line("def lin(y, t) = sum(y * t)")
-    c.data("d", [([1], t)])
+    if act != "step":                           # step has no backward pass to use it in
+        c.data("d", [([1], t)])
     c.model(1, [dense(act, [[0]] * n, points, **settings)])
     c.setting("loss lin", "lin")
     c.print_output([[1]])
