@@ -95,23 +95,6 @@ bool progress_due(const Interp *I, int e, int epochs, int every) {
 
 /* ---- paragraphs ------------------------------------------------------------- */
 
-/* prints text after `lead`, wrapped at 80 columns, later lines indented by two */
-static void paragraph(FILE *f, const char *lead, const char *text) {
-    enum { WIDTH = 80 };
-    int col = fprintf(f, "%s", lead);
-    for (const char *p = text; *p;) {
-        while (*p == ' ') p++;
-        int len = (int)strcspn(p, " ");
-        if (!len) break;
-        if (col + 1 + len > WIDTH) { fputs("\n ", f); col = 1; }
-        fputc(' ', f);
-        fwrite(p, 1, (size_t)len, f);
-        col += 1 + len;
-        p += len;
-    }
-    fputc('\n', f);
-}
-
 static bool has_valid(const History *h, int first) {
     for (int i = first; i < h->n; i++) if (!isnan(h->valid[i])) return true;
     return false;
@@ -152,7 +135,7 @@ static char *describe(Interp *I, Model *m, const Diagnosis *d, const double *L, 
                 "the weights (the last batch's gradients have an rms of %.3g), or the learning rate is 0. "
                 "Look for dead relu units, a step activation, or weights that all start equal "
                 "(activations %s on DATA, gradients %s on DATA).", L[0], g, m->name, m->name);
-        return arena_printf(a, "the loss barely fell: %.6g at epoch 1, %.6g at epoch %d (%+.2g %%). The "
+        return arena_printf(a, "the loss barely fell: %.6g at epoch 1, %.6g at epoch %d (%+.2g%%). The "
             "last batch's gradients have an rms of %.3g. Likely the learning rate is too small: try one 10 "
             "times larger. Or little gradient reaches the weights: dead relu units, saturated sigmoid or tanh "
             "units, a deep sigmoid net (gradients %s on DATA shows each layer's gradient, activations %s on "
@@ -181,7 +164,7 @@ void curve_report(Interp *I, Model *m, int first) {
     Diagnosis d = curve_diagnose(L, V, n);
     char *text = describe(I, m, &d, L, V, n);
     if (!text) return;
-    paragraph(I->out, "diagnosis:", text);
+    print_paragraph(I->out, "diagnosis:", text);
 }
 
 /* ---- NaN and infinity --------------------------------------------------------- */
@@ -258,14 +241,14 @@ void exec_history(Interp *I, Model *m, bool all) {
             h->nstarts, h->nstarts == 1 ? "" : "s");
     int width = snprintf(NULL, 0, "%d", h->n);
     if (width < 5) width = 5;
-    fprintf(I->out, "  %*s  %-12s%s\n", width, "epoch", "loss", valid ? "  valid" : "");
+    fprintf(I->out, valid ? "  %*s  %-12s  valid\n" : "  %*s  %s\n", width, "epoch", "loss");
     enum { SHOWN = 20 };
     int step = all || h->n <= SHOWN ? 1 : (h->n + SHOWN - 1) / SHOWN;
     for (int i = 0; i < h->n; i++) {
         bool start = false;
         for (int s = 1; s < h->nstarts; s++) start |= h->starts[s] == i;
         if (!(i == 0 || i == h->n - 1 || (i + 1) % step == 0 || start)) continue;
-        fprintf(I->out, "  %*d  %-12.6g", width, i + 1, h->train[i]);
+        fprintf(I->out, valid ? "  %*d  %-12.6g" : "  %*d  %.6g", width, i + 1, h->train[i]);
         if (valid && !isnan(h->valid[i])) fprintf(I->out, "  %.6g", h->valid[i]);
         fputs(start ? "   (a new train statement)\n" : "\n", I->out);
     }

@@ -33,14 +33,19 @@ static Tensor *first_rows(Interp *I, Tensor *t, int rows) {
     return v;
 }
 
-void diagnostic_operands(Interp *I, const Node *cmd, int from, const char *const *options, double *values,
-                         Operands *o) {
+void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, const char *const *options,
+                         double *values, Operands *o) {
     const NodeList *w = &cmd->kids;
     if (w->n < from + 3) usage(cmd, w->n > from ? w->items[from] : NULL);
     const Node *net = w->items[from], *on = w->items[from + 1], *data = w->items[from + 2];
     if (net->kind != N_NAME || !is_word(on, "on") || data->kind != N_NAME) usage(cmd, net);
     Node at = { .kind = N_COMMAND, .name = net->name, .label = data->name, .loc = net->loc };
-    model_on_data(I, &at, cmd->name, &o->m, &o->d);
+    if (with_loss) {
+        model_on_data(I, &at, cmd->name, &o->m, &o->d);
+    } else {                                    /* a forward pass: the input width is checked by the model */
+        o->m = find_model(I, net->name, net->loc);
+        o->d = find_data(I, data->name, data->loc);
+    }
     int rows_option = -1;
     for (int j = 0; options[j]; j++) if (strcmp(options[j], "rows") == 0) rows_option = j;
     for (int i = from + 3; i < w->n; i += 2) {
@@ -95,21 +100,23 @@ static void gradients_verdict(Interp *I, const Model *m) {
         if (weight_of(&m->layers[l])) { if (!bottom) bottom = &m->layers[l]; top = &m->layers[l]; }
     if (!bottom || bottom == top) return;
     double lo = norm_of(weight_of(bottom)->value->grad), hi = norm_of(weight_of(top)->value->grad);
-    const char *p = weight_of(bottom)->name;
-    if (hi == 0) { fprintf(I->out, "the output layer's gradient is 0: no gradient flows at all (is the loss already 0?)\n"); return; }
+    const char *p = weight_of(bottom)->name, *q = weight_of(top)->name, *text;
     double ratio = lo / hi;
-    if (ratio < 1e-2)
-        fprintf(I->out, "vanishing gradients: ‖∂C/∂%s(%d)‖ is %.2g times ‖∂C/∂%s(%d)‖, so the first layers learn "
+    if (hi == 0)
+        text = "the output layer's gradient is 0: no gradient flows at all (is the loss already 0?)";
+    else if (ratio < 1e-2)
+        text = arena_printf(&I->pass, "vanishing gradients: ‖∂C/∂%s(%d)‖ is %.2g times ‖∂C/∂%s(%d)‖, so the first layers learn "
                 "that much more slowly.  Each layer multiplies δ by h'(a) ⊙ Wᵀ on its way down; σ'(a) ≤ 0.25, so "
                 "a deep sigmoid net shrinks it at every layer (relu with he initialisation keeps it: relu' is 1 "
-                "where a unit is active).\n", p, bottom->index, ratio, weight_of(top)->name, top->index);
+                "where a unit is active).", p, bottom->index, ratio, q, top->index);
     else if (ratio > 1e2)
-        fprintf(I->out, "exploding gradients: ‖∂C/∂%s(%d)‖ is %.2g times ‖∂C/∂%s(%d)‖: the weights are too large "
-                "for the depth (each layer multiplies δ by Wᵀ); initialise them smaller (xavier, he).\n",
-                p, bottom->index, ratio, weight_of(top)->name, top->index);
+        text = arena_printf(&I->pass, "exploding gradients: ‖∂C/∂%s(%d)‖ is %.2g times ‖∂C/∂%s(%d)‖: the weights "
+                "are too large for the depth (each layer multiplies δ by Wᵀ); initialise them smaller (xavier, he).",
+                p, bottom->index, ratio, q, top->index);
     else
-        fprintf(I->out, "the gradient reaches every layer: ‖∂C/∂%s(%d)‖ is %.2g times ‖∂C/∂%s(%d)‖.\n", p,
-                bottom->index, ratio, weight_of(top)->name, top->index);
+        text = arena_printf(&I->pass, "the gradient reaches every layer: ‖∂C/∂%s(%d)‖ is %.2g times ‖∂C/∂%s(%d)‖.",
+                p, bottom->index, ratio, q, top->index);
+    print_paragraph(I->out, "", text);
 }
 
 /* a bar 3 characters a decade below the largest norm */
@@ -122,11 +129,11 @@ static void exec_gradients(Interp *I, const Node *cmd) {
     static const char *const options[] = { "rows", NULL };
     double values[] = { 1e9 };
     Operands o;
-    diagnostic_operands(I, cmd, 0, options, values, &o);
+    diagnostic_operands(I, cmd, 0, true, options, values, &o);
     Trace *t = trace_record(I, o.m, o.x, o.y, cmd->loc);
     if (I->dry_run) return;
     const Model *m = o.m;
-    GradRow *rows = arena_alloc(&I->pass, sizeof *rows * (size_t)(m->nlayers * 8 + 1));
+    GradRow *rows = arena_alloc(&I->pass, sizeof *rows * (size_t)(m->nlayers * 2 + 1));
     int n = 0;
     for (int l = m->nlayers; l >= 1; l--) {
         const Layer *layer = &m->layers[l - 1];
@@ -138,11 +145,10 @@ static void exec_gradients(Interp *I, const Node *cmd) {
                                    norm_of(a->grad), mean_abs(a->grad) };
             title = "";                              /* the layer's name once */
         }
-        for (int k = 0; k < layer->nparams && k < 7; k++, title = "") {
-            const Tensor *g = layer->params[k].value->grad;
-            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", layer->params[k].name, l), norm_of(g),
-                                   mean_abs(g) };
-        }
+        const Param *w = weight_of(layer);
+        if (w)
+            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), norm_of(w->value->grad),
+                                   mean_abs(w->value->grad) };
     }
     double max = 0;
     int wl = 5, ww = 5;
@@ -222,36 +228,34 @@ static void histogram(FILE *f, const Tensor *z, double lo, double hi) {
 
 static void activations_verdict(Interp *I, const Model *m, const ActStats *st) {
     int hidden = m->nlayers > 1 ? m->nlayers - 1 : m->nlayers;     /* the output layer is judged by the loss */
-    for (int l = 0; l < hidden; l++) {
-        if ((st[l].kind == SAT_SIGMOID || st[l].kind == SAT_TANH) && st[l].sat > 0.5) {
-            fprintf(I->out, "layer %d is saturated: %.0f %% of its units sit at the ends of their range, where h'(a) "
-                    "is nearly 0, so almost no gradient passes through them; the weights are too large for "
-                    "the fan-in (xavier scales them by 1/√fan_in).\n", l + 1, 100 * st[l].sat);
-            return;
-        }
-        if (st[l].kind == SAT_RELU && st[l].dead * 2 > st[l].units) {
-            fprintf(I->out, "layer %d has %d of %d relu units dead (0 on every row): they pass no gradient "
-                    "and never recover; initialise with he, lower the learning rate, or use leaky_relu.\n",
+    const char *text = NULL;
+    for (int l = 0; l < hidden && !text; l++) {
+        if ((st[l].kind == SAT_SIGMOID || st[l].kind == SAT_TANH) && st[l].sat > 0.5)
+            text = arena_printf(&I->pass, "layer %d is saturated: %.0f %% of its units sit at the ends of their "
+                    "range, where h'(a) is nearly 0, so almost no gradient passes through them; the weights are too "
+                    "large for the fan-in (xavier scales them by 1/√fan_in).", l + 1, 100 * st[l].sat);
+        else if (st[l].kind == SAT_RELU && st[l].dead * 2 > st[l].units)
+            text = arena_printf(&I->pass, "layer %d has %d of %d relu units dead (0 on every row): they pass no "
+                    "gradient and never recover; initialise with he, lower the learning rate, or use leaky_relu.",
                     l + 1, st[l].dead, st[l].units);
-            return;
-        }
     }
-    if (hidden >= 3 && st[hidden - 1].std < 0.1 * st[0].std)
-        fprintf(I->out, "the activations shrink layer by layer (std %.3g in layer 1, %.3g in layer %d): the weights "
-                "are too small, so each layer scales the signal down, and the gradients on the way back too.  "
-                "Xavier keeps the variance steady: Var(a) = fan_in · Var(W) · Var(z) is kept at Var(z) with "
-                "Var(W) = 1/fan_in (he: 2/fan_in for relu, which zeroes half).\n", st[0].std, st[hidden - 1].std,
+    if (!text && hidden >= 3 && st[hidden - 1].std < 0.1 * st[0].std)
+        text = arena_printf(&I->pass, "the activations shrink layer by layer (std %.3g in layer 1, %.3g in layer "
+                "%d): the weights are too small, so each layer scales the signal down, and the gradients on the way "
+                "back too.  Xavier keeps the variance steady: Var(a) = fan_in · Var(W) · Var(z) stays Var(z) with "
+                "Var(W) = 1/fan_in (he: 2/fan_in for relu, which zeroes half).", st[0].std, st[hidden - 1].std,
                 hidden);
-    else if (hidden >= 2)
-        fprintf(I->out, "the spread stays steady from layer to layer (std %.3g in layer 1, %.3g in layer %d).\n",
-                st[0].std, st[hidden - 1].std, hidden);
+    else if (!text && hidden >= 2)
+        text = arena_printf(&I->pass, "the spread stays steady from layer to layer (std %.3g in layer 1, %.3g in "
+                "layer %d).", st[0].std, st[hidden - 1].std, hidden);
+    if (text) print_paragraph(I->out, "", text);
 }
 
 static void exec_activations(Interp *I, const Node *cmd) {
     static const char *const options[] = { "rows", NULL };
     double values[] = { 1e9 };
     Operands o;
-    diagnostic_operands(I, cmd, 0, options, values, &o);
+    diagnostic_operands(I, cmd, 0, false, options, values, &o);
     Trace *t = trace_record(I, o.m, o.x, NULL, cmd->loc);
     if (I->dry_run) return;
     const Model *m = o.m;
@@ -336,7 +340,7 @@ static void exec_sanity_loss(Interp *I, const Node *cmd) {
     static const char *const options[] = { "rows", NULL };
     double values[] = { 1e9 };
     Operands o;
-    diagnostic_operands(I, cmd, 1, options, values, &o);
+    diagnostic_operands(I, cmd, 1, true, options, values, &o);
     int n = cross_entropy_classes(I, o.d);
     if (n < 2)
         fail_at(cmd->loc, "'sanity loss' needs a cross-entropy loss and class targets (one-hot rows, or one "
@@ -381,44 +385,51 @@ static void exec_sanity_overfit(Interp *I, const Node *cmd) {
     static const char *const options[] = { "rows", "epochs", NULL };
     double values[] = { 20, 500 };
     Operands o;
-    diagnostic_operands(I, cmd, 1, options, values, &o);
+    diagnostic_operands(I, cmd, 1, true, options, values, &o);
     need_setting(&I->optimizer, "sanity overfit", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", cmd->loc);
     Model *m = o.m;
+    Arena rows = { 0 };                 /* the sample outlives the pass arena, which every epoch resets */
+    Tensor *x = tensor_copy(&rows, o.x), *y = tensor_copy(&rows, o.y);
     struct Snapshot *s = snapshot_take(I, m, "sanity");
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {
         snapshot_restore(s);
         snapshot_free(s);
+        arena_free(&rows);
         diag_throw();
     }
-    Overfit r = overfit(I, m, o.x, o.y, (int)values[1], cmd->loc);
+    Overfit r = overfit(I, m, x, y, (int)values[1], cmd->loc);
     diag_pop(&h);
     snapshot_restore(s);
     snapshot_free(s);
+    arena_free(&rows);
     if (I->trace && I->trace->model == m) I->trace->stale = true;    /* its gradients were overwritten */
     if (I->dry_run) return;
     const Callable *opt = I->optimizer.fn;
-    fprintf(I->out, "sanity overfit %s on the first %d rows of %s: full batch, up to %d epochs of %s, on a copy of "
-            "the weights (put back afterwards)\n", m->name, o.rows, o.d->name, (int)values[1],
-            (opt->kind == C_PARTIAL ? opt->base : opt)->name);
+    print_paragraph(I->out, "", arena_printf(&I->pass, "sanity overfit %s on the first %d rows of %s: full batch, up "
+            "to %d epochs of %s, on a copy of the weights (put back afterwards)", m->name, o.rows, o.d->name,
+            (int)values[1], (opt->kind == C_PARTIAL ? opt->base : opt)->name));
+    const char *text;
     if (!r.finite)
-        fprintf(I->out, "FAIL: the loss became %s at epoch %d: even on %d rows training diverges; lower the "
-                "learning rate\n", isnan(r.loss) ? "NaN" : "infinite", r.epoch, o.rows);
+        text = arena_printf(&I->pass, "FAIL: the loss became %s at epoch %d: even on %d rows training diverges; "
+                "lower the learning rate.", isnan(r.loss) ? "NaN" : "infinite", r.epoch, o.rows);
     else if (r.accuracy == 1)
-        fprintf(I->out, "ok: 100 %% accuracy at epoch %d (loss %.4g, from %.4g): the model and its training can "
-                "fit a small sample, as they must before anything else is worth tuning\n", r.epoch, r.loss, r.first);
+        text = arena_printf(&I->pass, "ok: 100 %% accuracy at epoch %d (loss %.4g, from %.4g): the model and its "
+                "training can fit a small sample, as they must before anything else is worth tuning.", r.epoch,
+                r.loss, r.first);
     else if (r.accuracy < 0 && r.loss < 0.01 * r.first)
-        fprintf(I->out, "ok: the loss fell to %.4g from %.4g (below 1 %%) by epoch %d: the model and its "
-                "training can fit a small sample\n", r.loss, r.first, r.epoch);
+        text = arena_printf(&I->pass, "ok: the loss fell to %.4g from %.4g (below 1 %%) by epoch %d: the model and "
+                "its training can fit a small sample.", r.loss, r.first, r.epoch);
     else if (r.accuracy >= 0)
-        fprintf(I->out, "FAIL: %.0f %% accuracy after %d epochs (loss %.4g, from %.4g): it cannot even learn %d "
-                "rows by heart.  Look for a bug before tuning: a loss that does not fit the output layer, a "
-                "learning rate far off, gradients that do not reach the weights (gradcheck, gradients)\n",
+        text = arena_printf(&I->pass, "FAIL: %.0f %% accuracy after %d epochs (loss %.4g, from %.4g): it cannot "
+                "even learn %d rows by heart.  Look for a bug before tuning: a loss that does not fit the output "
+                "layer, a learning rate far off, gradients that do not reach the weights (gradcheck, gradients).",
                 100 * r.accuracy, r.epoch, r.loss, r.first, o.rows);
     else
-        fprintf(I->out, "FAIL: the loss only fell to %.4g from %.4g in %d epochs: it cannot even fit %d rows.  "
-                "Look for a bug before tuning (gradcheck, gradients)\n", r.loss, r.first, r.epoch, o.rows);
+        text = arena_printf(&I->pass, "FAIL: the loss only fell to %.4g from %.4g in %d epochs: it cannot even fit "
+                "%d rows.  Look for a bug before tuning (gradcheck, gradients).", r.loss, r.first, r.epoch, o.rows);
+    print_paragraph(I->out, "", text);
 }
 
 /* ---- dispatch -------------------------------------------------------------------------- */

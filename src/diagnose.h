@@ -19,10 +19,11 @@ void lint_unused(const Node *program);
 
 /* `NET on DATA` and `NAME N` options of a diagnostic statement, from its words
  * starting at `from`; options: names (NULL-terminated), values: defaults in,
- * given values out.  x and y are the first `rows` rows (option `rows`). */
+ * given values out.  x and y are the first `rows` rows (option `rows`).  With
+ * a loss, the targets must fit the model's output and a loss must be set. */
 typedef struct Operands { Model *m; Dataset *d; Tensor *x, *y; int rows; } Operands;
-void diagnostic_operands(Interp *I, const Node *cmd, int from, const char *const *options, double *values,
-                         Operands *o);
+void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, const char *const *options,
+                         double *values, Operands *o);
 
 /* gradcheck.c */
 void exec_gradcheck(Interp *I, const Node *cmd);

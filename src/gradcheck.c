@@ -95,19 +95,19 @@ static void explain_failure(Check *c, const Callable *fused, double trained, dou
     const char *loss = loss_name(I);
     if (fused && fabs(trained - plain) > 1e-9 * fmax(1, fabs(plain))) {
         SrcLoc at = fused->node->loc;
-        fprintf(I->out, "  training computes the loss with the fused form %s(%s(a), t) (%s:%d): on these rows it "
-                "gives C = %.9g where the plain %s(ŷ, t) gives C = %.9g.  The fused form computes another "
-                "function, so its gradient is not the gradient of the loss; fix the fused definition.\n",
-                fused->name, fused->fuses, at.file, at.line, trained, loss, plain);
+        print_paragraph(I->out, " ", arena_printf(&I->pass, "training computes the loss with the fused form "
+                "%s(%s(a), t) (%s:%d): on these rows it gives C = %.9g where the plain %s(ŷ, t) gives C = %.9g.  "
+                "The fused form computes another function, so its gradient is not the gradient of the loss; fix "
+                "the fused definition.", fused->name, fused->fuses, at.file, at.line, trained, loss, plain));
     } else if (fused) {
         SrcLoc at = fused->node->loc;
-        fprintf(I->out, "  training computes the loss with the fused form %s(%s(a), t) (%s:%d), which gives the "
-                "same value as the plain %s here but not the same gradient; check it on other rows too.\n",
-                fused->name, fused->fuses, at.file, at.line, loss);
+        print_paragraph(I->out, " ", arena_printf(&I->pass, "training computes the loss with the fused form "
+                "%s(%s(a), t) (%s:%d), which gives the same value as the plain %s here but not the same gradient; "
+                "check it on other rows too.", fused->name, fused->fuses, at.file, at.line, loss));
     } else {
-        fprintf(I->out, "  a backward rule disagrees with its forward, or the differences straddle a point with "
-                "no derivative (relu or abs at 0, ties in max): check the layers and functions of the failing "
-                "parameters.\n");
+        print_paragraph(I->out, " ", "a backward rule disagrees with its forward, or the differences straddle a "
+                "point with no derivative (relu or abs at 0, ties in max): check the layers and functions of the "
+                "failing parameters.");
     }
 }
 
@@ -148,7 +148,7 @@ void exec_gradcheck(Interp *I, const Node *cmd) {
     static const char *const options[] = { "rows", NULL };
     double values[] = { GRADCHECK_ROWS };
     Operands o;
-    diagnostic_operands(I, cmd, 0, options, values, &o);
+    diagnostic_operands(I, cmd, 0, true, options, values, &o);
     Model *m = o.m;
     int total = 0;
     for (int l = 0; l < m->nlayers; l++) total += m->layers[l].nparams;

@@ -240,6 +240,8 @@ void exec_summary(Interp *I, const Node *n);
 /* tables with ‖, δ or ∂ in them: widths in columns, not bytes */
 int  text_width(const char *s);
 void print_padded(FILE *f, const char *s, int width);
+/* text after `lead`, wrapped at 80 columns; later lines indented by two */
+void print_paragraph(FILE *f, const char *lead, const char *text);
 /* the name of a layer's `activation` argument ("sigmoid"), or NULL */
 const char *layer_activation(const Layer *l);
 /* the fraction of rows classified right, or -1 if the targets are not classes
@@ -257,6 +259,7 @@ double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcL
 void exec_backward(Interp *I, const Node *n);
 void exec_forward_pass(Interp *I, const Node *n);
 Model *find_model(Interp *I, const char *name, SrcLoc loc);
+Dataset *find_data(Interp *I, const char *name, SrcLoc loc);
 Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
 /* the fused form `def loss(F(a), t)` compute_loss uses for outputs y, or NULL */
 const Callable *fused_loss(Interp *I, const Tensor *y);

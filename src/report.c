@@ -34,6 +34,24 @@ void print_padded(FILE *f, const char *s, int width) {
     fprintf(f, "%s%*s", s, width > text_width(s) ? width - text_width(s) : 0, "");
 }
 
+/* prints text after `lead`, wrapped at 80 columns, later lines indented by two */
+void print_paragraph(FILE *f, const char *lead, const char *text) {
+    enum { WIDTH = 80 };
+    int col = fprintf(f, "%s", lead);
+    for (const char *p = text; *p;) {
+        while (*p == ' ') p++;
+        int len = (int)strcspn(p, " "), w = 0;
+        if (!len) break;
+        for (int i = 0; i < len; i++) w += ((unsigned char)p[i] & 0xC0) != 0x80;   /* columns, not bytes */
+        if (col + 1 + w > WIDTH) { fputs("\n ", f); col = 1; }
+        if (col > 0) { fputc(' ', f); col++; }
+        fwrite(p, 1, (size_t)len, f);
+        col += w;
+        p += len;
+    }
+    fputc('\n', f);
+}
+
 /* ---- summary ---------------------------------------------------------------- */
 
 enum { SUMMARY_COLS = 4 };

@@ -59,7 +59,7 @@ void exec_setting(Interp *I, const Node *n) {
 
 /* ---- one pass -------------------------------------------------------------- */
 
-static Dataset *find_data(Interp *I, const char *name, SrcLoc loc) {
+Dataset *find_data(Interp *I, const char *name, SrcLoc loc) {
     Value *v = global_find(I, name);
     if (v && v->kind == V_DATA) return data_one(v->data, loc);
     if (v) fail_at(loc, "'%s' is %s, not a data set", name, value_kind_name(*v));
