@@ -31,7 +31,7 @@ Diagnosis curve_diagnose(const double *train, const double *valid, int n) {
     if (d.ups >= CURVE_UP_SHARE * (n - 1)) { d.kind = CURVE_OSCILLATING; return d; }
     d.ups = 0;
     d.worst_rise = 0;
-    if (first - last < CURVE_FLAT_DROP * first) {
+    if (first - last < CURVE_FLAT_DROP * first && first >= CURVE_FLAT_FLOOR) {
         d.kind = CURVE_FLAT;
         d.unchanged = true;
         for (int i = 1; i < n; i++) d.unchanged &= train[i] == first;

@@ -40,7 +40,8 @@ typedef struct Diagnosis {
 #define CURVE_UP_STEP         1.05   /* OSCILLATING: an epoch counts as up when it rose above 105 % ... */
 #define CURVE_UP_SPAN         0.10   /* ... by a tenth of the curve's whole range (max - min) ... */
 #define CURVE_UP_SHARE        0.25   /* ... and at least a quarter of the epochs did */
-#define CURVE_FLAT_DROP       0.01   /* FLAT: fell by less than 1 % of the first loss */
+#define CURVE_FLAT_DROP       0.01   /* FLAT: fell by less than 1 % of the first loss, ... */
+#define CURVE_FLAT_FLOOR      1e-3   /* ... which was not already this small (a converged net) */
 #define CURVE_OVERFIT_FACTOR  1.10   /* OVERFITTING: validation 10 % above its best */
 enum { CURVE_MIN_EPOCHS = 10 };     /* fewer epochs say too little for the shape rules */
 

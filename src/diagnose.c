@@ -222,7 +222,7 @@ static void histogram(FILE *f, const Tensor *z, double lo, double hi) {
     }
     for (int b = 0; b < BUCKETS; b++) if (count[b] > most) most = count[b];
     fprintf(f, "%6.3g |", lo);
-    for (int b = 0; b < BUCKETS; b++) fputs(bars[count[b] ? 1 + (int)((count[b] - 1) * 8L / most) : 0], f);
+    for (int b = 0; b < BUCKETS; b++) fputs(bars[(count[b] * 8L + most - 1) / most], f);   /* the fullest: █ */
     fprintf(f, "| %.3g", hi);
 }
 
