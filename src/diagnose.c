@@ -131,6 +131,7 @@ static void exec_gradients(Interp *I, const Node *cmd) {
     Operands o;
     diagnostic_operands(I, cmd, 0, true, options, values, &o);
     Trace *t = trace_record(I, o.m, o.x, o.y, cmd->loc);
+    t->pos = trace_total(t);            /* the pass is complete: `show delta 1` shows what the table sums up */
     if (I->dry_run) return;
     const Model *m = o.m;
     GradRow *rows = arena_alloc(&I->pass, sizeof *rows * (size_t)(m->nlayers * 2 + 1));
@@ -257,6 +258,7 @@ static void exec_activations(Interp *I, const Node *cmd) {
     Operands o;
     diagnostic_operands(I, cmd, 0, false, options, values, &o);
     Trace *t = trace_record(I, o.m, o.x, NULL, cmd->loc);
+    t->pos = trace_total(t);            /* the forward pass is complete: `show z 2` shows it */
     if (I->dry_run) return;
     const Model *m = o.m;
     ActStats *st = arena_alloc(&I->pass, sizeof *st * (size_t)m->nlayers);

@@ -121,6 +121,9 @@ if [ $st -eq 0 ] && [ ! -s "$tmp/out" ]; then ok "--check prints nothing"; else 
 echo 'print 1 + 1' | "$NNL" > "$tmp/out" 2>&1; st=$?
 if [ $st -eq 0 ] && [ "$(cat "$tmp/out")" = 2 ]; then ok "no file: statements from stdin"; else fail "no file: statements from stdin" "$tmp/out"; fi
 "$NNL" --check > /dev/null 2>&1; [ $? -eq 2 ] && ok "--check without a file: exit 2" || fail "--check without a file: exit 2"
+"$NNL" --quiet examples/xor.nnl > "$tmp/out" 2>&1; st=$?
+if [ $st -eq 0 ] && ! grep -q '^epoch' "$tmp/out" && grep -q '^accuracy = 1' "$tmp/out"; then ok "--quiet: no progress, same result"
+else fail "--quiet: no progress, same result" "$tmp/out"; fi
 "$NNL" --bogus x.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "unknown option: exit 2" || fail "unknown option: exit 2"
 "$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
 if [ $st -eq 1 ] && grep -q "tests/does-not-exist.nnl" "$tmp/err"; then ok "missing file"; else fail "missing file" "$tmp/err"; fi
