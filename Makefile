@@ -33,8 +33,10 @@ LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 STDLIB   = $(sort $(wildcard stdlib/*.nnl))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# helpers the tests run (not tests themselves): tests/tools/NAME.c -> $(BUILD)/tools/NAME
+TOOL_BINS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
-all: $(BUILD)/nnl
+all: $(BUILD)/nnl $(TOOL_BINS)
 
 $(BUILD)/nnl: $(OBJS)
 	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
@@ -62,6 +64,10 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/parser.h $(BUILD)/lexer.h | $
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(ALLFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c | $(BUILD)
+	@mkdir -p $(BUILD)/tools
+	$(CC) $(ALLFLAGS) -o $@ $< $(LDLIBS)
 
 $(BUILD):
 	mkdir -p $(BUILD)
@@ -111,7 +117,7 @@ fuzz: $(FUZZ_BINS)
 	        -artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus-$$t $$seeds || exit 1; \
 	done
 
-test: $(BUILD)/nnl $(UNIT_BINS) $(if $(FUZZ_OK),$(FUZZ_BINS))
+test: $(BUILD)/nnl $(UNIT_BINS) $(TOOL_BINS) $(if $(FUZZ_OK),$(FUZZ_BINS))
 	BUILD=$(BUILD) tests/run.sh
 
 demo: $(BUILD)/nnl

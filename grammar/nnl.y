@@ -91,7 +91,7 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token OPTIMIZER "'optimizer'" SEED "'seed'" PRECISION "'precision'" TRAIN "'train'"
 %token BACKWARD "'backward'" EVALUATE "'evaluate'" ON "'on'" PRINT "'print'" GRAD "'grad'"
 %token DEF "'def'" LAYER "'layer'" PARAM "'param'" FORWARD "'forward'" STATE "'state'"
-%token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'"
+%token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'" PREDICT "'predict'"
 %token BAD "invalid token" REQUIRE "'require'"
 %token <str> COMMAND "command"
 
@@ -144,6 +144,7 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | COMMAND command_words     { $$ = with_kids(NEW(N_COMMAND, @1), $2); $$->name = $1; }
     | EVALUATE NAME ON NAME     { $$ = NEW(N_EVALUATE, @1); $$->name = $2; $$->label = $4; }
     | SUMMARY NAME              { $$ = NEW(N_SUMMARY, @1); $$->name = $2; }
+    | PREDICT NAME ON NAME opts { $$ = with_kids(NEW(N_PREDICT, @1), $5); $$->name = $2; $$->label = $4; }
     | DEF NAME '(' args ')' '=' expr
                                 { $$ = with_kids(NEW(N_DEF, @1), $4); $$->name = $2; $$->a = $7; }
     | DEF NAME '(' args ')' block

@@ -153,7 +153,7 @@ const char *node_kind_name(NodeKind k) {
         "number", "string", "bool", "name", "list", "binary", "neg", "grad",
         "transpose", "call", "field", "keyword argument", "expression", "assignment",
         "if", "block", "print", "data", "row", "data", "model", "input", "layer",
-        "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "def",
+        "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "predict", "def",
         "layer definition", "optimizer definition", "param", "forward", "state", "require",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";

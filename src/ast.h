@@ -40,6 +40,7 @@ typedef enum {
     N_COMMAND,    /* name = step, show, ...; kids = its words (names, numbers, strings, a.b.c) */
     N_EVALUATE,   /* evaluate name on label */
     N_SUMMARY,    /* summary name */
+    N_PREDICT,    /* predict name on label, kids = N_KWARG options (to, limit) */
     N_DEF,        /* def name(kids) = a   or  def name(kids) { a = block } */
     N_LAYER_DEF,  /* layer name(kids) { a = block } */
     N_OPTIMIZER_DEF, /* optimizer name(kids) { a = block } */

@@ -1,9 +1,11 @@
 /* builtins.c — the names nnl code starts with: every primitive of the table in
  * prims.c, and the non-differentiable helpers (tensor constructors and random
- * draws used by the initialisers, and `warn` for the stdlib's warnings).  Must not: define anything the stdlib can
- * write in nnl itself. */
+ * draws used by the initialisers, `warn` and `error` for messages at the
+ * user's statement, `env` for a script's settings from outside).  Must not:
+ * define anything the stdlib can write in nnl itself. */
 #include "interp.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 Node optional_param = { .kind = N_NAME, .name = "optional" };
@@ -74,6 +76,25 @@ static Value b_warn(Interp *I, Value *a, SrcLoc loc) {
     return (Value){ 0 };
 }
 
+/* error("message"): stops the script (or the REPL statement) with an error
+ * at the call, e.g. when a data set a script needs is missing */
+static Value b_error(Interp *I, Value *a, SrcLoc loc) {
+    (void)I;
+    if (a[0].kind != V_STRING) fail_at(loc, "error needs a string, not %s", value_kind_name(a[0]));
+    fail_at(loc, "%s", a[0].s);
+}
+
+/* env("NAME", default): an environment variable, so a script can be pointed
+ * elsewhere without editing it (examples/mnist.nnl reads NNL_MNIST) */
+static Value b_env(Interp *I, Value *a, SrcLoc loc) {
+    (void)I;
+    if (a[0].kind != V_STRING) fail_at(loc, "env needs the variable's name as a string, not %s", value_kind_name(a[0]));
+    const char *value = getenv(a[0].s);
+    if (value && *value) return (Value){ .kind = V_STRING, .s = arena_strdup(&I->pass, value) };
+    if (a[1].kind == V_NONE) fail_at(loc, "the environment variable %s is not set", a[0].s);
+    return a[1];
+}
+
 static Value b_shape(Interp *I, Value *a, SrcLoc loc) {
     Tensor *x = expect_tensor(a[0], loc, "the argument of shape");
     int n = x->ndim;
@@ -90,6 +111,7 @@ static const BuiltinSpec builtin_specs[] = {
     { "rand_normal", b_rand_normal, 3, { "shape", "mean", "std" } },
     { "rand_truncated_normal", b_rand_truncated_normal, 3, { "shape", "mean", "std" } },
     { "warn", b_warn, 1, { "message" } },
+    { "error", b_error, 1, { "message" } },
     { "shape", b_shape, 1, { "x" } },
 };
 
@@ -124,6 +146,7 @@ void builtins_register(Interp *I) {
         const BuiltinSpec *s = &builtin_specs[b];
         builtin_define(I, s->name, s->fn, s->nparams, s->params, NULL);
     }
+    builtin_define(I, "env", b_env, 2, (const char *[]){ "name", "default" }, (Node *[]){ NULL, &optional_param });
     loaders_register(I);
 }
 

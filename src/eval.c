@@ -218,6 +218,7 @@ Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Bin
  * argument, a setting) is copied out of the pass arena. */
 Value persist_value(Interp *I, Value v) {
     if (v.kind == V_TENSOR && arena_owns(&I->pass, v.t)) v.t = tensor_copy(&I->perm, v.t);
+    if (v.kind == V_STRING && arena_owns(&I->pass, v.s)) v.s = arena_strdup(&I->perm, v.s);
     if (v.kind == V_FUNC && v.fn->kind == C_PARTIAL && arena_owns(&I->pass, v.fn)) {
         Callable *p = arena_alloc(&I->perm, sizeof *p);
         *p = *v.fn;
@@ -400,6 +401,14 @@ static Value eval_call(Interp *I, Frame *f, const Node *e) {
     return call_value(I, callee, args, nargs, kw, nkw, e->loc);
 }
 
+/* "data/" + name: '+' on two strings joins them (the only string operator) */
+static Value concat_strings(Interp *I, const Node *e, Value l, Value r) {
+    if (l.kind != V_STRING || r.kind != V_STRING)
+        fail_at(e->loc, "'+' joins two strings or adds numbers, not %s and %s", value_kind_name(l),
+                value_kind_name(r));
+    return (Value){ .kind = V_STRING, .s = arena_printf(&I->pass, "%s%s", l.s, r.s) };
+}
+
 static Value eval_grad(Interp *I, Frame *f, const Node *e) {
     Value v = eval_expr(I, f, e->a);
     Tensor *t = expect_tensor(v, e->a->loc, "the operand of 'grad'");
@@ -431,9 +440,11 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
         return tensor_value(stack(I, items, n, locs, e->loc));
     }
     case N_BINARY: {
+        Value l = eval_expr(I, f, e->a), r = eval_expr(I, f, e->b);
+        if (e->op == '+' && (l.kind == V_STRING || r.kind == V_STRING)) return concat_strings(I, e, l, r);
         Tensor *in[2];
-        in[0] = expect_tensor(eval_expr(I, f, e->a), e->a->loc, "an operand");
-        in[1] = expect_tensor(eval_expr(I, f, e->b), e->b->loc, "an operand");
+        in[0] = expect_tensor(l, e->a->loc, "an operand");
+        in[1] = expect_tensor(r, e->b->loc, "an operand");
         return tensor_value(tape_apply(&I->tape, binary_prim(e->op), in, 2, AXIS_ALL, e->loc));
     }
     case N_NEG: {

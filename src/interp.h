@@ -232,8 +232,10 @@ void     data_assign(Interp *I, const Node *n);          /* data a, b = EXPR */
 Dataset *data_one(Dataset *d, SrcLoc loc);               /* fails on a group of parts */
 void     data_print(FILE *f, const Dataset *d);
 
-/* loaders: csv, idx, generate, split, normalize (loaders.c) */
+/* loaders: csv, idx, generate, split, normalize, exists (loaders.c) */
 void loaders_register(Interp *I);
+/* a file name as a script means it: relative to the script's folder */
+const char *script_path(Interp *I, const char *path, SrcLoc loc);
 
 /* reports (report.c) */
 void exec_summary(Interp *I, const Node *n);
@@ -249,6 +251,11 @@ const char *layer_activation(const Layer *l);
 double accuracy_of(const Tensor *out, const Tensor *y);
 /* loss, accuracy and a confusion matrix of outputs against d's targets */
 void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss);
+/* the first `rows` outputs against d's targets: a table for a person, or CSV */
+void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int rows, bool csv);
+
+/* predict NET on DATA [to FILE] [limit N] (predict.c) */
+void exec_predict(Interp *I, const Node *n);
 
 /* training (train.c) */
 void exec_train(Interp *I, const Node *n);
@@ -260,6 +267,9 @@ void exec_backward(Interp *I, const Node *n);
 void exec_forward_pass(Interp *I, const Node *n);
 Model *find_model(Interp *I, const char *name, SrcLoc loc);
 Dataset *find_data(Interp *I, const char *name, SrcLoc loc);
+/* the data's input and target widths against the model's, an error naming both */
+void check_fit(Model *m, Dataset *d, SrcLoc loc);
+Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc);
 Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
 /* the fused form `def loss(F(a), t)` compute_loss uses for outputs y, or NULL */
 const Callable *fused_loss(Interp *I, const Tensor *y);

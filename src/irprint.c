@@ -72,8 +72,8 @@ void ir_print(FILE *f, Interp *I, const Node *program) {
             ast_print_expr(f, s->a);
             fputc('\n', f);
             break;
-        case N_TRAIN:
-            fprintf(f, "train %s on %s", s->name, s->label);
+        case N_TRAIN: case N_PREDICT:
+            fprintf(f, "%s %s on %s", s->kind == N_TRAIN ? "train" : "predict", s->name, s->label);
             for (int k = 0; k < s->kids.n; k++) { fputc(' ', f); ast_print_expr(f, s->kids.items[k]); }
             fputc('\n', f);
             break;

@@ -1,5 +1,6 @@
 /* loaders.c — the data functions a script calls: csv(...), idx(...),
- * generate(...), split(...) and normalize(...).  Binds their arguments,
+ * generate(...), split(...) and normalize(...), and exists(...) to ask
+ * whether a file is there.  Binds their arguments,
  * resolves paths (relative to the script that names them), keeps loaded files
  * in a process-wide cache so the check pass and the real run share one
  * tensor, and reports a stage's error at the call.
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- the cache ----------------------------------------------------------- */
 
@@ -76,7 +78,7 @@ static uint64_t seed_arg(Interp *I, Value v, SrcLoc loc, const char *salt) {
 }
 
 /* relative to the directory of the script that names the file */
-static const char *resolve_path(Interp *I, const char *path, SrcLoc loc) {
+const char *script_path(Interp *I, const char *path, SrcLoc loc) {
     const char *slash = loc.file ? strrchr(loc.file, '/') : NULL;
     if (path[0] == '/' || !slash) return path;
     return arena_printf(&I->pass, "%.*s/%s", (int)(slash - loc.file), loc.file, path);
@@ -121,7 +123,7 @@ static bool load_csv(const void *args, Arena *ar, Table *t, DataError *err) {
 
 /* csv(file, target, features, delimiter, header, classify) */
 static Value b_csv(Interp *I, Value *a, SrcLoc loc) {
-    CsvArgs args = { resolve_path(I, string_arg(a[0], loc, "the file name"), loc), { .nfeature_index = -1 } };
+    CsvArgs args = { script_path(I, string_arg(a[0], loc, "the file name"), loc), { .nfeature_index = -1 } };
     CsvOptions *o = &args.o;
     o->dtype = I->dtype;
     if (a[1].kind == V_STRING) o->target = a[1].s;
@@ -165,8 +167,8 @@ static bool load_idx(const void *args, Arena *ar, Table *t, DataError *err) {
 
 /* idx(images, labels, scale, limit, names) */
 static Value b_idx(Interp *I, Value *a, SrcLoc loc) {
-    IdxArgs args = { resolve_path(I, string_arg(a[0], loc, "the images file"), loc),
-                     resolve_path(I, string_arg(a[1], loc, "the labels file"), loc), NULL,
+    IdxArgs args = { script_path(I, string_arg(a[0], loc, "the images file"), loc),
+                     script_path(I, string_arg(a[1], loc, "the labels file"), loc), NULL,
                      expect_number(I, a[2], loc, "scale"), 0, I->dtype };
     if (a[3].kind != V_NONE) args.limit = whole_arg(I, a[3], loc, "limit", 1, MAX_ELEMENTS);
     if (a[4].kind != V_NONE) args.names = string_arg(a[4], loc, "names (class names separated by commas)");
@@ -268,6 +270,13 @@ static Value b_normalize(Interp *I, Value *a, SrcLoc loc) {
     return data_value(n == 1 ? out[0] : group(I, out, n, loc));
 }
 
+/* exists(file): 1 if the file (relative to the script, as the loaders read
+ * it) can be read, else 0 */
+static Value b_exists(Interp *I, Value *a, SrcLoc loc) {
+    const char *path = script_path(I, string_arg(a[0], loc, "the file name"), loc);
+    return tensor_value(new_scalar(I, access(path, R_OK) == 0));
+}
+
 /* ---- registration ------------------------------------------------------------ */
 
 static Node d_true = { .kind = N_BOOL, .num = 1 }, d_one = { .kind = N_NUM, .num = 1 },
@@ -281,6 +290,7 @@ void loaders_register(Interp *I) {
                    (Node *[]){ NULL, NULL, opt, &d_comma, &d_true, opt });
     builtin_define(I, "idx", b_idx, 5, (const char *[]){ "images", "labels", "scale", "limit", "names" },
                    (Node *[]){ NULL, NULL, &d_one, opt, opt });
+    builtin_define(I, "exists", b_exists, 1, (const char *[]){ "file" }, NULL);
     builtin_define(I, "generate", b_generate, 5, (const char *[]){ "kind", "n", "noise", "seed", "onehot" },
                    (Node *[]){ NULL, &d_200, &d_zero, opt, &d_true });
     builtin_define(I, "split", b_split, 5, (const char *[]){ "data", "fraction", "valid", "seed", "shuffle" },

@@ -176,7 +176,7 @@ static void add_candidate(const char *prefix, const char *text, const char *word
 static void collect_candidates(const char *text) {
     static const char *const words[] = {
         "data", "model", "input", "init", "loss", "optimizer", "seed", "precision", "train", "backward",
-        "forward", "evaluate", "summary", "on", "print", "grad", "def", "layer", "param", "state", "with", "epochs", "batch",
+        "forward", "evaluate", "summary", "predict", "on", "print", "grad", "def", "layer", "param", "state", "with", "epochs", "batch",
     };
     Interp *I = tty->I;
     const char *dot = strrchr(text, '.');

@@ -1,8 +1,10 @@
 /* report.c — tables printed for a person: `summary NET` (layers, output
- * shapes, parameters and their count, like Keras' model.summary()) and what
- * `evaluate` prints (loss, accuracy, a confusion matrix with class names).
- * Owns: those layouts.  Must not: run a model or compute a loss (train.c
- * passes the outputs in). */
+ * shapes, parameters and their count, like Keras' model.summary()), what
+ * `evaluate` prints (loss, accuracy, a confusion matrix with class names) and
+ * what `predict` prints or writes (a class or the outputs per row, as a table
+ * or as CSV).
+ * Owns: those layouts.  Must not: run a model, compute a loss or open a file
+ * (train.c and predict.c pass the outputs and the stream in). */
 #include "interp.h"
 #include <stdlib.h>
 #include <string.h>
@@ -191,24 +193,164 @@ static void print_confusion(FILE *f, const int *truth, const int *pred, int rows
     free(count);
 }
 
+/* Every row's true and predicted class and the classes' names (the data's
+ * own, or "0", "1", ...), in one allocation from ar.  n is 0 when the
+ * targets are not classes. */
+typedef struct Classes { int n; int *truth, *pred; const char **names; } Classes;
+
+static Classes classify_rows(Arena *ar, const Tensor *out, const Dataset *d) {
+    enum { DIGITS = 12 };
+    int rows = d->y->shape[0], most = d->y->shape[1] > 2 ? d->y->shape[1] : 2;
+    Classes c;
+    c.names = arena_alloc(ar, sizeof(const char *) * (size_t)most + sizeof(int) * (size_t)(2 * rows + 1) +
+                              (size_t)most * DIGITS);
+    c.truth = (int *)(c.names + most);
+    c.pred = c.truth + rows;
+    char *digits = (char *)(c.pred + rows + 1);
+    c.n = classes_of(out, d->y, c.truth, c.pred);
+    for (int i = 0; i < c.n; i++) {
+        if (d->classes && d->nclasses == c.n) { c.names[i] = d->classes[i]; continue; }
+        snprintf(digits + DIGITS * i, DIGITS, "%d", i);
+        c.names[i] = digits + DIGITS * i;
+    }
+    return c;
+}
+
 void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss) {
     fputs("loss = ", f);
     print_number(f, loss, 6);      /* nan, never -nan */
     fputc('\n', f);
     int rows = d->y->shape[0];
-    int *truth = malloc(sizeof(int) * (size_t)(2 * rows + 1)), *pred = truth + rows;
-    if (!truth) return;
-    int n = classes_of(out, d->y, truth, pred);
-    if (n > 0) {
-        fprintf(f, "accuracy = %.6g\n", right_fraction(truth, pred, rows));
-        const char *fallback[MAX_MATRIX];
-        char digits[MAX_MATRIX][12];
-        const char **names = d->classes && d->nclasses == n ? d->classes : fallback;
-        for (int i = 0; i < n && i < MAX_MATRIX && names == fallback; i++) {
-            snprintf(digits[i], sizeof digits[i], "%d", i);
-            fallback[i] = digits[i];
-        }
-        print_confusion(f, truth, pred, rows, n, names);
+    Arena ar = { 0 };          /* one allocation: if it fails, there is nothing to give back */
+    Classes c = classify_rows(&ar, out, d);
+    if (c.n > 0) {
+        fprintf(f, "accuracy = %.6g\n", right_fraction(c.truth, c.pred, rows));
+        print_confusion(f, c.truth, c.pred, rows, c.n, c.names);
     }
-    free(truth);
+    arena_free(&ar);
+}
+
+/* ---- predict ------------------------------------------------------------------- */
+
+/* a CSV cell: quoted when it holds a delimiter, a quote, a line end or edge blanks */
+static void csv_cell(FILE *f, const char *s) {
+    size_t len = strlen(s);
+    bool quote = strpbrk(s, ",\"\r\n") || (len && (s[0] == ' ' || s[len - 1] == ' '));
+    if (!quote) { fputs(s, f); return; }
+    fputc('"', f);
+    for (const char *c = s; *c; c++) {
+        if (*c == '"') fputc('"', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+/* one row of outputs or targets: "2.5", or "[1, 2]" when there are several */
+static const char *values_str(Arena *ar, const Tensor *t, int r) {
+    int w = t->shape[1];
+    char *s = arena_printf(ar, "%s", w > 1 ? "[" : "");
+    for (int j = 0; j < w; j++) s = arena_printf(ar, "%s%s%.6g", s, j ? ", " : "", tensor_get(t, r * w + j));
+    return w > 1 ? arena_printf(ar, "%s]", s) : s;
+}
+
+static void csv_header_columns(FILE *f, const char *prefix, int w) {
+    if (w == 1) fprintf(f, ",%s", prefix);
+    for (int j = 0; w > 1 && j < w; j++) fprintf(f, ",%s_%d", prefix, j + 1);
+}
+
+static void csv_values(FILE *f, const Tensor *t, int r) {
+    int w = t->shape[1];
+    for (int j = 0; j < w; j++) fprintf(f, ",%.9g", tensor_get(t, r * w + j));
+}
+
+/* row,predicted,true,output_CLASS...  (one output column for a 0/1 target) */
+static void csv_classes(Arena *ar, FILE *f, const Tensor *out, const Classes *c, int rows) {
+    int w = out->shape[1];
+    const int *truth = c->truth, *pred = c->pred;
+    const char **names = c->names;
+    fputs("row,predicted,true", f);
+    if (w == 1) fputs(",output", f);
+    for (int j = 0; w > 1 && j < w; j++) {
+        fputc(',', f);
+        csv_cell(f, arena_printf(ar, "output_%s", names[j]));
+    }
+    fputc('\n', f);
+    for (int r = 0; r < rows; r++) {
+        fprintf(f, "%d,", r + 1);
+        csv_cell(f, names[pred[r]]);
+        fputc(',', f);
+        csv_cell(f, names[truth[r]]);
+        csv_values(f, out, r);
+        fputc('\n', f);
+    }
+}
+
+/* row,output[_1..k],target[_1..k] */
+static void csv_numbers(FILE *f, const Tensor *out, const Tensor *y, int rows) {
+    fputs("row", f);
+    csv_header_columns(f, "output", out->shape[1]);
+    csv_header_columns(f, "target", y->shape[1]);
+    fputc('\n', f);
+    for (int r = 0; r < rows; r++) {
+        fprintf(f, "%d", r + 1);
+        csv_values(f, out, r);
+        csv_values(f, y, r);
+        fputc('\n', f);
+    }
+}
+
+enum { PREDICT_COLS = 5 };
+
+/* A table whose first column (the row number) is right-aligned and the others
+ * left-aligned; a column that is empty in every row is left out. */
+static void print_table(FILE *f, const char *(*cells)[PREDICT_COLS], int n) {
+    int width[PREDICT_COLS] = { 0 };
+    for (int r = 0; r < n; r++)
+        for (int c = 0; c < PREDICT_COLS; c++) {
+            int w = (int)strlen(cells[r][c]);
+            if (w > width[c]) width[c] = w;
+        }
+    for (int r = 0; r < n; r++) {
+        int end = PREDICT_COLS;
+        while (end > 1 && !*cells[r][end - 1]) end--;    /* no trailing blanks */
+        fprintf(f, "%*s", width[0], cells[r][0]);
+        for (int c = 1; c < end; c++)
+            if (width[c]) fprintf(f, "  %-*s", c == end - 1 ? 0 : width[c], cells[r][c]);
+        fputc('\n', f);
+    }
+}
+
+void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int rows, bool csv) {
+    int all = d->y->shape[0], w = out->shape[1];
+    Classes c = classify_rows(ar, out, d);
+    int n = c.n, *truth = c.truth, *pred = c.pred;
+    const char **names = c.names;
+    if (csv) {
+        if (n > 0) csv_classes(ar, f, out, &c, rows);
+        else csv_numbers(f, out, d->y, rows);
+    } else {
+        const char *(*cells)[PREDICT_COLS] = arena_alloc(ar, sizeof *cells * (size_t)(rows + 1));
+        if (n > 0) {
+            cells[0][0] = "row"; cells[0][1] = "predicted"; cells[0][2] = "output"; cells[0][3] = "true";
+            cells[0][4] = "";
+            for (int r = 0; r < rows; r++) {
+                double at = tensor_get(out, r * w + (w == 1 ? 0 : pred[r]));
+                cells[r + 1][0] = arena_printf(ar, "%d", r + 1);
+                cells[r + 1][1] = names[pred[r]];
+                cells[r + 1][2] = arena_printf(ar, "%.3g", at);
+                cells[r + 1][3] = names[truth[r]];
+                cells[r + 1][4] = pred[r] == truth[r] ? "" : "wrong";
+            }
+        } else {
+            cells[0][0] = "row"; cells[0][1] = "output"; cells[0][2] = "target"; cells[0][3] = cells[0][4] = "";
+            for (int r = 0; r < rows; r++) {
+                cells[r + 1][0] = arena_printf(ar, "%d", r + 1);
+                cells[r + 1][1] = values_str(ar, out, r);
+                cells[r + 1][2] = values_str(ar, d->y, r);
+                cells[r + 1][3] = cells[r + 1][4] = "";
+            }
+        }
+        print_table(f, cells, rows + 1);
+        if (rows < all) fprintf(f, "(the first %s of %s rows)\n", thousands(rows), thousands(all));
+    }
 }

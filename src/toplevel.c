@@ -171,6 +171,7 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_FORWARD_PASS: exec_forward_pass(I, s); break;
     case N_COMMAND: exec_command(I, s); break;
     case N_EVALUATE: exec_evaluate(I, s); break;
+    case N_PREDICT: exec_predict(I, s); break;
     case N_PARAM: case N_FORWARD: case N_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
         forbid_here(s);
     default: {

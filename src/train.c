@@ -74,7 +74,7 @@ Model *find_model(Interp *I, const char *name, SrcLoc loc) {
 }
 
 /* Shapes are checked before any pass runs, naming both sides. */
-static void check_fit(Model *m, Dataset *d, SrcLoc loc) {
+void check_fit(Model *m, Dataset *d, SrcLoc loc) {
     if (d->x->shape[1] != m->in_dim) {
         diag_error(loc, "shape mismatch: data '%s' has rows of shape [%d] but model '%s' takes input [%d]",
                    d->name, d->x->shape[1], m->name, m->in_dim);
@@ -452,13 +452,22 @@ static void record_pass(Interp *I, const Node *n, bool backward) {
 void exec_backward(Interp *I, const Node *n) { record_pass(I, n, true); }
 void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
 
+/* What evaluate and predict run: the model on x, nothing recorded for a backward pass. */
+Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
+    Tensor *out = model_forward(I, m, x, loc);
+    I->mode = saved;
+    return out;
+}
+
 void exec_evaluate(Interp *I, const Node *n) {
     Model *m;
     Dataset *d;
     model_on_data(I, n, "evaluate", &m, &d);
+    Tensor *out = model_outputs(I, m, d->x, n->loc);
     EvalMode saved = I->mode;
     I->mode.tape.recording = false;
-    Tensor *out = model_forward(I, m, d->x, n->loc);
     Tensor *c = compute_loss(I, out, d->y, n->loc);
     I->mode = saved;
     if (!I->dry_run) report_evaluation(I->out, out, d, tensor_get(c, 0));

@@ -14,6 +14,15 @@ trap 'rm -rf "$tmp"' EXIT
 ok()   { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | head -40; return 0; }
 
+# examples/mnist.nnl and examples/fashion.nnl read the folders NNL_MNIST and
+# NNL_FASHION name: here a few hundred made-up images in the real sets' format
+# (tests/tools/synth_idx.c), so their golden outputs do not need `make data`
+for set in mnist:digits fashion:fashion; do
+    mkdir -p "$tmp/${set%%:*}"
+    "$BUILD/tools/synth_idx" "${set#*:}" "$tmp/${set%%:*}" 600 200 || fail "synth_idx ${set#*:}"
+done
+export NNL_MNIST=$tmp/mnist NNL_FASHION=$tmp/fashion
+
 # 1. C unit tests: one PASS/FAIL line per check
 for t in "$BUILD"/tests/*; do
     [ -x "$t" ] || continue
@@ -48,6 +57,32 @@ if awk '/^loss = / { loss[++n] = $3 } /^accuracy = / { acc[++m] = $3 }
         END { exit !(n == 2 && loss[1] > 0.69 && acc[1] < 1 && loss[2] < 0.01 && acc[2] == 1) }' "$tmp/xor1"
 then ok "one layer cannot learn xor, two can"
 else fail "one layer cannot learn xor, two can" "$tmp/xor1"; fi
+
+# without their data, mnist.nnl and fashion.nnl stop before anything runs and
+# say how to get it
+for ex in mnist fashion; do
+    NNL_MNIST=$tmp/nowhere NNL_FASHION=$tmp/nowhere "$NNL" examples/$ex.nnl > "$tmp/stdout" 2> "$tmp/stderr"
+    echo "exit $?" >> "$tmp/stderr"
+    cat "$tmp/stdout" >> "$tmp/stderr"
+    if diff -u "tests/golden/${ex}_missing.err" "$tmp/stderr" > "$tmp/diff"; then ok "$ex.nnl without its data"
+    else fail "$ex.nnl without its data" "$tmp/diff"; fi
+done
+
+# predict ... to FILE: tests/predict/NAME.nnl runs in a scratch folder (with
+# the fixture fruit.csv); its output must be NAME.out, every file it writes
+# must equal tests/predict/FILE, and no other file (no temporary one) is left
+for src in tests/predict/*.nnl; do
+    rm -rf "$tmp/predict"; mkdir -p "$tmp/predict"
+    cp "$src" tests/data/fruit.csv "$tmp/predict/"
+    (cd "$tmp/predict" && "$OLDPWD/$NNL" "$(basename "$src")" > stdout 2>&1; echo "exit $?" >> stdout)
+    name=$(basename "$src" .nnl)
+    { diff -u "tests/predict/$name.out" "$tmp/predict/stdout"
+      for f in tests/predict/*.csv; do diff -u "$f" "$tmp/predict/$(basename "$f")"; done
+      (cd "$tmp/predict" && ls) | grep -v -x -e stdout -e fruit.csv -e "$name.nnl" |
+          while read -r f; do [ -f "tests/predict/$f" ] || echo "unexpected file $f"; done
+    } > "$tmp/diff" 2>&1
+    if [ -s "$tmp/diff" ]; then fail "$src" "$tmp/diff"; else ok "$src"; fi
+done
 
 # 3. error tests: exact message on stderr, exit status 1 (or NAME.status), and
 #    stdout equal to NAME.out where there is one (nothing runs before a check fails);
