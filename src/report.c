@@ -171,23 +171,25 @@ static void print_confusion(FILE *f, const int *truth, const int *pred, int rows
     long *count = calloc((size_t)(n * n), sizeof *count);
     if (!count) return;
     for (int r = 0; r < rows; r++) count[truth[r] * n + pred[r]]++;
+    /* each column as wide as its class name or the largest count, so that
+     * long names (Fashion-MNIST's) do not widen every column */
     char num[32];
-    int label_w = (int)strlen("true \\ predicted"), cell_w = 1;
-    for (int i = 0; i < n; i++) {
-        int w = (int)strlen(names[i]);
-        if (w > label_w) label_w = w;
-        if (w > cell_w) cell_w = w;
-    }
+    int label_w = (int)strlen("true \\ predicted"), count_w = 1, cell_w[MAX_MATRIX];
     for (int i = 0; i < n * n; i++) {
         int w = snprintf(num, sizeof num, "%ld", count[i]);
-        if (w > cell_w) cell_w = w;
+        if (w > count_w) count_w = w;
+    }
+    for (int j = 0; j < n; j++) {
+        int w = (int)strlen(names[j]);
+        if (w > label_w) label_w = w;
+        cell_w[j] = w > count_w ? w : count_w;
     }
     fprintf(f, "confusion matrix (rows: true class, columns: predicted):\n%-*s", label_w, "true \\ predicted");
-    for (int j = 0; j < n; j++) fprintf(f, "  %*s", cell_w, names[j]);
+    for (int j = 0; j < n; j++) fprintf(f, "  %*s", cell_w[j], names[j]);
     fputc('\n', f);
     for (int i = 0; i < n; i++) {
         fprintf(f, "%-*s", label_w, names[i]);
-        for (int j = 0; j < n; j++) fprintf(f, "  %*ld", cell_w, count[i * n + j]);
+        for (int j = 0; j < n; j++) fprintf(f, "  %*ld", cell_w[j], count[i * n + j]);
         fputc('\n', f);
     }
     free(count);
