@@ -93,7 +93,9 @@ static int write_set(const char *dir, const char *prefix, int n, int digits) {
         gzwrite(images, img, sizeof img);
         gzwrite(labels, &label, 1);
     }
-    return (gzclose(images) != Z_OK) | (gzclose(labels) != Z_OK);
+    int failed = gzclose(images) != Z_OK;      /* both are closed, whatever the first gives */
+    failed |= gzclose(labels) != Z_OK;
+    return failed;
 }
 
 int main(int argc, char **argv) {
