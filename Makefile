@@ -67,7 +67,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
 
 $(BUILD)/tools/%: tests/tools/%.c | $(BUILD)
 	@mkdir -p $(BUILD)/tools
-	$(CC) $(ALLFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(ALLFLAGS) -o $@ $< -lz
 
 $(BUILD):
 	mkdir -p $(BUILD)
