@@ -1,7 +1,7 @@
 /* builtins.c — the names nnl code starts with: every primitive of the table in
  * prims.c, and the non-differentiable helpers (tensor constructors and random
- * draws used by the initialisers, `warn` and `error` for messages at the
- * user's statement, `env` for a script's settings from outside).  Must not:
+ * draws used by the initialisers, `warn` for messages at the user's
+ * statement, `env` for a script's settings from outside).  Must not:
  * define anything the stdlib can write in nnl itself. */
 #include "interp.h"
 #include <math.h>
@@ -76,14 +76,6 @@ static Value b_warn(Interp *I, Value *a, SrcLoc loc) {
     return (Value){ 0 };
 }
 
-/* error("message"): stops the script (or the REPL statement) with an error
- * at the call, e.g. when a data set a script needs is missing */
-static Value b_error(Interp *I, Value *a, SrcLoc loc) {
-    (void)I;
-    if (a[0].kind != V_STRING) fail_at(loc, "error needs a string, not %s", value_kind_name(a[0]));
-    fail_at(loc, "%s", a[0].s);
-}
-
 /* env("NAME", default): an environment variable, so a script can be pointed
  * elsewhere without editing it (examples/mnist.nnl reads NNL_MNIST) */
 static Value b_env(Interp *I, Value *a, SrcLoc loc) {
@@ -111,7 +103,6 @@ static const BuiltinSpec builtin_specs[] = {
     { "rand_normal", b_rand_normal, 3, { "shape", "mean", "std" } },
     { "rand_truncated_normal", b_rand_truncated_normal, 3, { "shape", "mean", "std" } },
     { "warn", b_warn, 1, { "message" } },
-    { "error", b_error, 1, { "message" } },
     { "shape", b_shape, 1, { "x" } },
 };
 
