@@ -79,7 +79,6 @@ static Value b_warn(Interp *I, Value *a, SrcLoc loc) {
 /* env("NAME", default): an environment variable, so a script can be pointed
  * elsewhere without editing it (examples/mnist.nnl reads NNL_MNIST) */
 static Value b_env(Interp *I, Value *a, SrcLoc loc) {
-    (void)I;
     if (a[0].kind != V_STRING) fail_at(loc, "env needs the variable's name as a string, not %s", value_kind_name(a[0]));
     const char *value = getenv(a[0].s);
     if (value && *value) return (Value){ .kind = V_STRING, .s = arena_strdup(&I->pass, value) };
