@@ -22,17 +22,6 @@ _Noreturn static void usage(const Node *cmd, const Node *at) {
     fail_at(at ? at->loc : cmd->loc, "usage: %s", command_usage(cmd->name));
 }
 
-/* the first `rows` rows of t, sharing its data (which is never written) */
-static Tensor *first_rows(Interp *I, Tensor *t, int rows) {
-    if (rows >= t->shape[0]) return t;
-    Tensor *v = arena_alloc(&I->pass, sizeof *v);
-    *v = *t;
-    v->shape[0] = rows;
-    v->size = rows * t->shape[1];
-    v->grad = NULL;
-    return v;
-}
-
 void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, const char *const *options,
                          double *values, Operands *o) {
     const NodeList *w = &cmd->kids;
@@ -62,8 +51,8 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
     }
     o->rows = o->d->x->shape[0];
     if (rows_option >= 0 && values[rows_option] < o->rows) o->rows = (int)values[rows_option];
-    o->x = first_rows(I, o->d->x, o->rows);
-    o->y = first_rows(I, o->d->y, o->rows);
+    o->x = tensor_first_rows(&I->pass, o->d->x, o->rows);
+    o->y = tensor_first_rows(&I->pass, o->d->y, o->rows);
     model_ensure_initialised(I, o->m);
 }
 

@@ -251,10 +251,11 @@ const char *layer_activation(const Layer *l);
 double accuracy_of(const Tensor *out, const Tensor *y);
 /* loss, accuracy and a confusion matrix of outputs against d's targets */
 void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss);
-/* the first `rows` outputs against d's targets: a table for a person, or CSV */
-void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int rows, bool csv);
+/* outputs against d's targets, row by row: a table for a person (saying they
+ * are the first of of_rows when d has fewer), or CSV */
+void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int of_rows, bool csv);
 
-/* predict NET on DATA [to FILE] [limit N] (predict.c) */
+/* predict NET on DATA [to FILE] [rows N] (predict.c) */
 void exec_predict(Interp *I, const Node *n);
 
 /* training (train.c) */

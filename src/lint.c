@@ -78,7 +78,7 @@ static void references(const Node *n, Names *out) {
     if (!n) return;
     switch (n->kind) {
     case N_NAME: names_add(out, n->name); return;
-    case N_TRAIN: case N_BACKWARD: case N_FORWARD_PASS: case N_EVALUATE: case N_SUMMARY:
+    case N_TRAIN: case N_BACKWARD: case N_FORWARD_PASS: case N_EVALUATE: case N_SUMMARY: case N_PREDICT:
         names_add(out, n->name);
         names_add(out, n->label);
         break;

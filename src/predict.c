@@ -1,4 +1,4 @@
-/* predict.c — the statement `predict NET on DATA [to "FILE"] [limit N]`:
+/* predict.c — the statement `predict NET on DATA [to "FILE"] [rows N]`:
  * runs the model on the data's rows and prints what it predicts for each (the
  * class, or the outputs for numeric targets) or writes it to a CSV file.  The
  * file is written whole or not at all: into a temporary file in the same
@@ -15,10 +15,10 @@
 typedef struct PredictOptions {
     const char *file;     /* to "FILE": relative to the script, like the loaders' files */
     SrcLoc      file_loc; /* where the file name is written: file errors point there */
-    int         limit;    /* only the first rows; 0: all */
+    int         rows;     /* only the first rows (like the diagnostics' option); 0: all */
 } PredictOptions;
 
-static const char *const predict_options[] = { "to", "limit" };
+static const char *const predict_options[] = { "to", "rows" };
 
 static PredictOptions parse_options(Interp *I, const Node *n) {
     PredictOptions o = { 0 };
@@ -32,13 +32,13 @@ static PredictOptions parse_options(Interp *I, const Node *n) {
             if (!*v.s) fail_at(kv->a->loc, "'to' needs a file name, not an empty string");
             o.file = script_path(I, v.s, n->loc);
             o.file_loc = kv->a->loc;
-        } else if (strcmp(kv->name, "limit") == 0) {
-            o.limit = expect_count(I, v, kv->a->loc, "limit");
+        } else if (strcmp(kv->name, "rows") == 0) {
+            o.rows = expect_count(I, v, kv->a->loc, "rows");
         } else {
             for (int k = 0; k < 2; k++)
                 if (levenshtein(kv->name, predict_options[k]) <= 2)
                     fail_at(kv->loc, "unknown predict option '%s'; did you mean '%s'?", kv->name, predict_options[k]);
-            fail_at(kv->loc, "unknown predict option '%s'; the options are 'to FILE' and 'limit N'", kv->name);
+            fail_at(kv->loc, "unknown predict option '%s'; the options are 'to FILE' and 'rows N'", kv->name);
         }
     }
     return o;
@@ -54,7 +54,7 @@ static void check_writable(Interp *I, const char *file, SrcLoc loc) {
     if (access(dir, W_OK | X_OK) != 0) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
 }
 
-static void write_predictions(Interp *I, const char *file, const Tensor *out, const Dataset *d, int rows,
+static void write_predictions(Interp *I, const char *file, const Tensor *out, const Dataset *d, int of_rows,
                               SrcLoc loc) {
     char *tmp = arena_printf(&I->pass, "%s.tmp-XXXXXX", file);
     int fd = mkstemp(tmp);
@@ -77,7 +77,7 @@ static void write_predictions(Interp *I, const char *file, const Tensor *out, co
         unlink(tmp);
         diag_throw();
     }
-    report_predictions(&I->pass, f, out, d, rows, true);
+    report_predictions(&I->pass, f, out, d, of_rows, true);
     diag_pop(&h);
     bool ok = fflush(f) == 0 && !ferror(f);
     int e = errno;
@@ -94,16 +94,20 @@ void exec_predict(Interp *I, const Node *n) {
     Dataset *d = find_data(I, n->label, n->loc);
     check_fit(m, d, n->loc);
     PredictOptions o = parse_options(I, n);
-    int all = d->x->shape[0], rows = o.limit && o.limit < all ? o.limit : all;
+    int all = d->x->shape[0], rows = o.rows && o.rows < all ? o.rows : all;
+    Dataset first = *d;             /* only the rows asked for are run */
+    first.x = tensor_first_rows(&I->pass, d->x, rows);
+    first.y = tensor_first_rows(&I->pass, d->y, rows);
+    d = &first;
     Tensor *out = model_outputs(I, m, d->x, n->loc);
     if (I->dry_run) {
         if (o.file) check_writable(I, o.file, o.file_loc);
         return;
     }
     if (!o.file) {
-        report_predictions(&I->pass, I->out, out, d, rows, false);
+        report_predictions(&I->pass, I->out, out, d, all, false);
         return;
     }
-    write_predictions(I, o.file, out, d, rows, o.file_loc);
+    write_predictions(I, o.file, out, d, all, o.file_loc);
     fprintf(I->out, "predictions for %d row%s written to %s\n", rows, rows == 1 ? "" : "s", o.file);
 }

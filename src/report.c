@@ -180,15 +180,15 @@ static void print_confusion(FILE *f, const int *truth, const int *pred, int rows
         if (w > count_w) count_w = w;
     }
     for (int j = 0; j < n; j++) {
-        int w = (int)strlen(names[j]);
+        int w = text_width(names[j]);
         if (w > label_w) label_w = w;
         cell_w[j] = w > count_w ? w : count_w;
     }
     fprintf(f, "confusion matrix (rows: true class, columns: predicted):\n%-*s", label_w, "true \\ predicted");
-    for (int j = 0; j < n; j++) fprintf(f, "  %*s", cell_w[j], names[j]);
+    for (int j = 0; j < n; j++) fprintf(f, "  %*s%s", cell_w[j] - text_width(names[j]), "", names[j]);
     fputc('\n', f);
     for (int i = 0; i < n; i++) {
-        fprintf(f, "%-*s", label_w, names[i]);
+        print_padded(f, names[i], label_w);
         for (int j = 0; j < n; j++) fprintf(f, "  %*ld", cell_w[j], count[i * n + j]);
         fputc('\n', f);
     }
@@ -309,7 +309,7 @@ static void print_table(FILE *f, const char *(*cells)[PREDICT_COLS], int n) {
     int width[PREDICT_COLS] = { 0 };
     for (int r = 0; r < n; r++)
         for (int c = 0; c < PREDICT_COLS; c++) {
-            int w = (int)strlen(cells[r][c]);
+            int w = text_width(cells[r][c]);
             if (w > width[c]) width[c] = w;
         }
     for (int r = 0; r < n; r++) {
@@ -317,13 +317,16 @@ static void print_table(FILE *f, const char *(*cells)[PREDICT_COLS], int n) {
         while (end > 1 && !*cells[r][end - 1]) end--;    /* no trailing blanks */
         fprintf(f, "%*s", width[0], cells[r][0]);
         for (int c = 1; c < end; c++)
-            if (width[c]) fprintf(f, "  %-*s", c == end - 1 ? 0 : width[c], cells[r][c]);
+            if (width[c]) {
+                fputs("  ", f);
+                print_padded(f, cells[r][c], c == end - 1 ? 0 : width[c]);
+            }
         fputc('\n', f);
     }
 }
 
-void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int rows, bool csv) {
-    int all = d->y->shape[0], w = out->shape[1];
+void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int of_rows, bool csv) {
+    int rows = d->y->shape[0], w = out->shape[1];
     Classes c = classify_rows(ar, out, d);
     int n = c.n, *truth = c.truth, *pred = c.pred;
     const char **names = c.names;
@@ -353,6 +356,6 @@ void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d,
             }
         }
         print_table(f, cells, rows + 1);
-        if (rows < all) fprintf(f, "(the first %s of %s rows)\n", thousands(rows), thousands(all));
+        if (rows < of_rows) fprintf(f, "(the first %s of %s rows)\n", thousands(rows), thousands(of_rows));
     }
 }

@@ -48,6 +48,16 @@ Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt) {
     return c;
 }
 
+Tensor *tensor_first_rows(Arena *a, Tensor *t, int rows) {
+    if (rows >= t->shape[0]) return t;
+    Tensor *v = arena_alloc(a, sizeof *v);
+    *v = *t;
+    v->shape[0] = rows;
+    v->size = rows * t->shape[1];
+    v->grad = NULL;
+    return v;
+}
+
 double tensor_get(const Tensor *t, int i) {
     return t->dtype == DT_F64 ? ((const double *)t->data)[i] : ((const float *)t->data)[i];
 }

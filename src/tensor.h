@@ -40,6 +40,9 @@ Tensor *tensor_scalar(Arena *a, DType dt, double v);
 Tensor *tensor_like(Arena *a, const Tensor *t);                        /* zeroed */
 Tensor *tensor_copy(Arena *a, const Tensor *t);                        /* data only */
 Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt);
+/* the first `rows` rows of a 2-D t, sharing its data (a view: t must not be
+ * written while it is used); t itself when it has no more rows */
+Tensor *tensor_first_rows(Arena *a, Tensor *t, int rows);
 double  tensor_get(const Tensor *t, int i);
 void    tensor_set(Tensor *t, int i, double v);
 void    tensor_fill(Tensor *t, double v);
