@@ -35,6 +35,18 @@ static Node *binary(ParseCtx *ctx, YYLTYPE l, int op, Node *a, Node *b) {
 }
 static Node *with_kids(Node *n, NodeList l) { n->kids = l; return n; }
 
+/* A layer line's `init` goes to use->a, its `regularize` to use->b. */
+static void layer_options(ParseCtx *ctx, Node *use, NodeList opts) {
+    for (int i = 0; i < opts.n; i++) {
+        Node *s = opts.items[i], **slot = s->op == SETTING_INIT ? &use->a : &use->b;
+        if (*slot) {
+            diag_error(s->loc, "this layer's '%s' is given twice", s->op == SETTING_INIT ? "init" : "regularize");
+            ctx->failed = 1;
+        }
+        *slot = s;
+    }
+}
+
 /* Nodes folded into a numeric list are reused for the next ones, so a table
  * of numbers costs 8 bytes per number, not one node each. */
 static Node *new_node(ParseCtx *ctx, NodeKind kind, SrcLoc loc) {
@@ -92,11 +104,12 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token BACKWARD "'backward'" EVALUATE "'evaluate'" ON "'on'" PRINT "'print'" GRAD "'grad'"
 %token DEF "'def'" LAYER "'layer'" PARAM "'param'" FORWARD "'forward'" STATE "'state'"
 %token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'" PREDICT "'predict'"
+%token REGULARIZE "'regularize'"
 %token BAD "invalid token" REQUIRE "'require'"
 %token <str> COMMAND "command"
 
-%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_init elems
-%type <list> lines args arglist data_lines model_lines layer_args kwargs opts exprs command_words names
+%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_use elems
+%type <list> lines args arglist data_lines model_lines layer_args layer_opts kwargs opts exprs command_words names
 
 %nonassoc EQ NE '<' LE '>' GE
 %left '+' '-'
@@ -131,6 +144,8 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | INIT callee               { $$ = NEW(N_SETTING, @1); $$->op = SETTING_INIT; $$->a = $2; }
     | LOSS callee               { $$ = NEW(N_SETTING, @1); $$->op = SETTING_LOSS; $$->a = $2; }
     | OPTIMIZER callee          { $$ = NEW(N_SETTING, @1); $$->op = SETTING_OPTIMIZER; $$->a = $2; }
+    | REGULARIZE NAME callee    { $$ = NEW(N_SETTING, @1); $$->op = SETTING_REGULARIZE; $$->name = $2; $$->a = $3;
+                                  $$->b = NEW(N_NAME, @2); $$->b->name = $2; }
     | OPTIMIZER NAME '(' args ')' block
                                 { $$ = with_kids(NEW(N_OPTIMIZER_DEF, @1), $4); $$->name = $2; $$->a = $6; }
     | SEED expr                 { $$ = NEW(N_SEED, @1); $$->a = $2; }
@@ -157,6 +172,9 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | FORWARD '(' NAME ')' block { $$ = NEW(N_FORWARD, @1); $$->name = $3; $$->a = $5; }
     | STATE kwargs              { $$ = with_kids(NEW(N_STATE, @1), $2); }
     | REQUIRE expr ',' STRING   { $$ = NEW(N_REQUIRE, @1); $$->a = $2; $$->name = $4; }
+    | STATE NAME '[' exprs ']'  { $$ = with_kids(NEW(N_LAYER_STATE, @1), $4); $$->name = $2; }
+    | STATE NAME '[' exprs ']' INIT expr
+                                { $$ = with_kids(NEW(N_LAYER_STATE, @1), $4); $$->name = $2; $$->a = $7; }
     ;
 
 else_part: %empty               { $$ = NULL; }
@@ -193,6 +211,10 @@ opts: %empty                    { $$ = (NodeList){0}; }
                                   list_push(ctx->ar, &$$, k); }
     | opts NAME NAME NUM        { $$ = $1; Node *k = NEW(N_KWARG, @2); k->name = $2; k->label = $3;   /* log every 10 */
                                   k->a = NEW(N_NUM, @4); k->a->num = $4; list_push(ctx->ar, &$$, k); }
+    /* early_stop patience=5: an option with a setting of its own */
+    | opts NAME NAME '=' postfix { $$ = $1; Node *k = NEW(N_KWARG, @2); k->name = $2;
+                                  k->a = NEW(N_KWARG, @3); k->a->name = $3; k->a->a = $5;
+                                  list_push(ctx->ar, &$$, k); }
     ;
 
 data_lines: %empty              { $$ = (NodeList){0}; }
@@ -206,23 +228,29 @@ model_lines: %empty             { $$ = (NodeList){0}; }
            | model_lines NL     { $$ = $1; }
            | model_lines INPUT exprs NL
                                 { $$ = $1; list_push(ctx->ar, &$$, with_kids(NEW(N_INPUT, @2), $3)); }
-           | model_lines NAME layer_args layer_init NL
-                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @2), $3); l->name = $2;
-                                  l->a = $4; list_push(ctx->ar, &$$, l); }
-           | model_lines NAME layer_args layer_init WITH kwargs NL
-                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @2), $3); l->name = $2;
-                                  l->a = $4; l->more = $6; list_push(ctx->ar, &$$, l); }
-           | model_lines NAME ':' NAME layer_args layer_init NL
-                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @4), $5); l->name = $4;
-                                  l->label = $2; l->a = $6; list_push(ctx->ar, &$$, l); }
-           | model_lines NAME ':' NAME layer_args layer_init WITH kwargs NL
-                                { $$ = $1; Node *l = with_kids(NEW(N_LAYER_USE, @4), $5); l->name = $4;
-                                  l->label = $2; l->a = $6; l->more = $8; list_push(ctx->ar, &$$, l); }
+           | model_lines layer_use NL
+                                { $$ = $1; list_push(ctx->ar, &$$, $2); }
+           | model_lines NAME ':' layer_use NL
+                                { $$ = $1; $4->label = $2; list_push(ctx->ar, &$$, $4); }
            ;
 
-/* `dense 10 relu init he_normal`: the layer's own initialiser */
-layer_init: %empty              { $$ = NULL; }
-          | INIT callee         { $$ = NEW(N_SETTING, @1); $$->op = SETTING_INIT; $$->a = $2; }
+/* dense 10 relu init he_normal regularize l2(0.01) with W = ..., b = ... */
+layer_use: NAME layer_args layer_opts
+                                { $$ = with_kids(NEW(N_LAYER_USE, @1), $2); $$->name = $1;
+                                  layer_options(ctx, $$, $3); }
+         | NAME layer_args layer_opts WITH kwargs
+                                { $$ = with_kids(NEW(N_LAYER_USE, @1), $2); $$->name = $1;
+                                  layer_options(ctx, $$, $3); $$->more = $5; }
+         ;
+
+/* the layer's own initialiser and regularizer, in either order */
+layer_opts: %empty              { $$ = (NodeList){0}; }
+          | layer_opts INIT callee
+                                { $$ = $1; Node *s = NEW(N_SETTING, @2); s->op = SETTING_INIT; s->a = $3;
+                                  list_push(ctx->ar, &$$, s); }
+          | layer_opts REGULARIZE callee
+                                { $$ = $1; Node *s = NEW(N_SETTING, @2); s->op = SETTING_REGULARIZE; s->a = $3;
+                                  list_push(ctx->ar, &$$, s); }
           ;
 
 layer_args: %empty              { $$ = (NodeList){0}; }

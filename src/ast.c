@@ -155,6 +155,7 @@ const char *node_kind_name(NodeKind k) {
         "if", "block", "print", "data", "row", "data", "model", "input", "layer",
         "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "predict", "def",
         "layer definition", "optimizer definition", "param", "forward", "state", "require",
+        "state",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";
 }

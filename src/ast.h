@@ -30,8 +30,8 @@ typedef enum {
     N_DATA_EXPR,  /* data kids = N_NAME... = a   (a loader, split, normalize, another data set) */
     N_MODEL,      /* model name { kids = N_INPUT / N_LAYER_USE } */
     N_INPUT,      /* input kids (dimensions) */
-    N_LAYER_USE,  /* [label:] name kids [init a] [with more]; a is an N_SETTING */
-    N_SETTING,    /* op = TK_INIT / TK_LOSS / TK_OPTIMIZER, a = NAME or CALL */
+    N_LAYER_USE,  /* [label:] name kids [init a] [regularize b] [with more]; a, b are N_SETTINGs */
+    N_SETTING,    /* op = SettingKind, a = NAME or CALL; regularize at top level: name, b = the model */
     N_SEED,       /* seed a */
     N_PRECISION,  /* precision name */
     N_TRAIN,      /* train name on label, kids = N_KWARG options */
@@ -46,8 +46,9 @@ typedef enum {
     N_OPTIMIZER_DEF, /* optimizer name(kids) { a = block } */
     N_PARAM,      /* param name[kids] init a */
     N_FORWARD,    /* forward(name) a = block */
-    N_STATE,      /* state kids = N_KWARG */
+    N_STATE,      /* state kids = N_KWARG (in an optimizer) */
     N_REQUIRE,    /* require a, "name": a setting's domain, checked where it runs */
+    N_LAYER_STATE,/* state name[kids] init a (in a layer: not trained, kept between passes) */
     N_KIND_COUNT
 } NodeKind;
 
@@ -71,7 +72,7 @@ struct Node {
 /* Evaluation recurses once per level: deeper expressions are a parse error. */
 enum { MAX_EXPR_DEPTH = 1000 };
 
-typedef enum { SETTING_INIT = 1, SETTING_LOSS, SETTING_OPTIMIZER } SettingKind;
+typedef enum { SETTING_INIT = 1, SETTING_LOSS, SETTING_OPTIMIZER, SETTING_REGULARIZE } SettingKind;
 
 Node *node_new(Arena *ar, NodeKind kind, SrcLoc loc);
 void  list_push(Arena *ar, NodeList *l, Node *n);

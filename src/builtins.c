@@ -1,6 +1,6 @@
 /* builtins.c — the names nnl code starts with: every primitive of the table in
  * prims.c, and the non-differentiable helpers (tensor constructors and random
- * draws used by the initialisers, `warn` for messages at the user's
+ * draws used by the initialisers, `rows`, `warn` for messages at the user's
  * statement, `env` for a script's settings from outside).  Must not:
  * define anything the stdlib can write in nnl itself. */
 #include "interp.h"
@@ -86,6 +86,11 @@ static Value b_env(Interp *I, Value *a, SrcLoc loc) {
     return a[1];
 }
 
+/* the number of rows of a batch: shape(x)[0], 1 for a number */
+static Value b_rows(Interp *I, Value *a, SrcLoc loc) {
+    return tensor_value(new_scalar(I, tensor_rows(expect_tensor(a[0], loc, "the argument of rows"))));
+}
+
 static Value b_shape(Interp *I, Value *a, SrcLoc loc) {
     Tensor *x = expect_tensor(a[0], loc, "the argument of shape");
     int n = x->ndim;
@@ -103,6 +108,7 @@ static const BuiltinSpec builtin_specs[] = {
     { "rand_truncated_normal", b_rand_truncated_normal, 3, { "shape", "mean", "std" } },
     { "warn", b_warn, 1, { "message" } },
     { "shape", b_shape, 1, { "x" } },
+    { "rows", b_rows, 1, { "x" } },
 };
 
 static void add(Interp *I, Callable *c) {

@@ -18,10 +18,10 @@ static const Command commands[] = {
     { "backward", "backward NET X -> Y  |  backward NET on DATA",
       "Runs one forward pass, the loss and the backward pass, fills every gradient, prints the loss\n"
       "and keeps the pass for stepping, positioned at its start.  X and Y are one sample (vectors)\n"
-      "or a batch (rows).",
+      "or a batch (rows).  Layers run in training mode (dropout drops, batchnorm uses the batch).",
       "backward net [1, 0] -> [1]" },
     { "forward", "forward NET X  |  forward NET on DATA",
-      "Runs the model forward only, prints its output and keeps the pass for stepping.",
+      "Runs the model forward only, in evaluation mode, prints its output and keeps the pass for stepping.",
       "forward net [[0, 1], [1, 1]]" },
     { "step", "step",
       "Runs one primitive op of the pass.  Forward: the op, its inputs and its output.  Backward:\n"
@@ -65,10 +65,16 @@ static const Command commands[] = {
     { "reset", "reset NET", "Initialises NET's parameters afresh (as its first use did) and forgets its optimizer state.", "reset net" },
     { "set", "set precision N", "Prints N significant digits (1 to 17) in `print` and in the pass views.", "set precision 4" },
     { "help", "help | help COMMAND", "Lists the commands, or tells about one, with an example.", "help step" },
-    { "train", "train NET on DATA epochs N batch B [shuffle S] [log every N]",
-      "Trains NET: progress every N epochs (default: a tenth of them; 0: none), then a diagnosis of the\n"
-      "loss curve if it looks wrong.  Ctrl-C at the prompt stops it after the current batch.",
-      "train net on xor epochs 100 log every 20" },
+    { "train", "train NET on DATA [epochs N] [batch B] [shuffle S] [log every N] [valid DATA] [early_stop patience=K]",
+      "Trains NET, its layers in training mode: progress every N epochs (default: a tenth of them; 0: none),\n"
+      "then a diagnosis of the loss curve if it looks wrong.  valid DATA reports the loss (and accuracy)\n"
+      "on DATA after every epoch; early_stop patience=K stops when that loss has not improved for K\n"
+      "epochs and restores the best epoch's weights.  Ctrl-C at the prompt stops it after the current batch.",
+      "train net on training valid validation epochs 100 early_stop patience=10" },
+    { "regularize", "regularize NET l1(λ) | l2(λ) | elastic(l1=λ1, l2=λ2)",
+      "Adds a penalty on every weight matrix of NET to the loss that train and backward minimise;\n"
+      "a layer takes its own with `dense 10 relu regularize l2(0.01)`.",
+      "regularize net l2(0.001)" },
     { "print", "print EXPR", "Prints a value; an expression on its own line at the prompt does the same.", "print grad net.1.W" },
     { "gradcheck", "gradcheck NET on DATA [rows N]",
       "Checks backpropagation against central finite differences, in float64, for every parameter of\n"

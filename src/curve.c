@@ -156,12 +156,13 @@ static char *describe(Interp *I, Model *m, const Diagnosis *d, const double *L, 
     return NULL;
 }
 
-void curve_report(Interp *I, Model *m, int first) {
+void curve_report(Interp *I, Model *m, int first, bool stopped_early) {
     History *h = m->history;
     if (I->dry_run || !h || h->n - first <= 0) return;
     int n = h->n - first;
     const double *L = h->train + first, *V = has_valid(h, first) ? h->valid + first : NULL;
     Diagnosis d = curve_diagnose(L, V, n);
+    if (stopped_early && d.kind == CURVE_OVERFITTING) return;    /* early stopping dealt with it */
     char *text = describe(I, m, &d, L, V, n);
     if (!text) return;
     print_paragraph(I->out, "diagnosis:", text);

@@ -54,8 +54,9 @@ void history_add(Interp *I, Model *m, double train, double valid);
 /* whether `train` prints epoch e of E: the first, the last and every `every`-th
  * (every 0: the default E/10; negative: none) */
 bool progress_due(const Interp *I, int e, int epochs, int every);
-/* after a `train` that finished: the paragraph, if its epochs from `first` on call for one */
-void curve_report(Interp *I, Model *m, int first);
+/* after a `train` that finished: the paragraph, if its epochs from `first` on
+ * call for one (not overfitting when early stopping put back the best weights) */
+void curve_report(Interp *I, Model *m, int first, bool stopped_early);
 /* a loss or parameter became NaN or infinite in epoch `epoch`: notes saying
  * where it first appeared and why (the caller has reported the error) */
 void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc);

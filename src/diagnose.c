@@ -148,7 +148,7 @@ static void exec_gradients(Interp *I, const Node *cmd) {
         ww = (int)fmax(ww, text_width(rows[i].what));
     }
     fprintf(I->out, "gradients of %s on %s: %d row%s, loss %.6g; from the output layer down\n", m->name, o.d->name,
-            o.rows, o.rows == 1 ? "" : "s", tensor_get(t->loss, 0));
+            o.rows, o.rows == 1 ? "" : "s", tensor_get(t->data_loss ? t->data_loss : t->loss, 0));
     fprintf(I->out, "  %-*s  %-*s  %-11s  %-11s  norm on a log scale (3 characters a decade)\n", wl, "layer",
             ww, "value", "norm", "mean |.|");
     for (int i = 0; i < n; i++) {

@@ -536,6 +536,8 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
     case N_STATE:
         if (f && f->on_state) { f->on_state(I, f, s); return (Value){ 0 }; }
         fail_at(s->loc, "'state' is only allowed in an optimizer definition");
+    case N_LAYER_STATE:
+        fail_at(s->loc, "a layer's state is declared in the layer definition, next to its params, not inside a block");
     default:
         fail_at(s->loc, "'%s' belongs at the top level of a script, not inside a block", node_kind_name(s->kind));
     }

@@ -27,6 +27,13 @@ static const Param *layer_param(const Layer *l, const char *name) {
     return NULL;
 }
 
+/* A layer's state as the pass found it: a pass that is being stepped has
+ * not written it (only `update` or `train` do). */
+static const Param *layer_state(const Layer *l, const char *name) {
+    for (int i = 0; i < l->nstates; i++) if (l->states[i].name == name) return &l->states[i];
+    return NULL;
+}
+
 static const Tensor *earlier_name(const Ctx *c, const char *name) {
     const Tensor *v = NULL;
     for (int i = 0; i < c->upto; i++)
@@ -68,6 +75,7 @@ static void name(const Ctx *c, const Node *e) {
         return;
     }
     const Param *p = layer_param(l, e->name);
+    if (!p && !earlier_name(c, e->name)) p = layer_state(l, e->name);
     if (p) {
         if (c->values) value(c, p->value);
         else fprintf(out(c), "%s(%d)", p->name, l->index);
@@ -143,7 +151,8 @@ static void layer_forward(Interp *I, const Trace *t, int l) {
         shown++;
     }
     if (!shown) fprintf(I->out, "layer %d names no intermediates: its ops are in 'tape'\n", l);
-    fprintf(I->out, "(%s, layer '%s' at %s:%d)\n", t->single ? "one sample: vectors" : "a batch: one row per sample",
+    fprintf(I->out, "(%s, %slayer '%s' at %s:%d)\n", t->single ? "one sample: vectors" : "a batch: one row per sample",
+            !layer->uses_mode ? "" : t->training ? "training mode, " : "evaluation mode, ",
             layer->def->name, layer->def->node->loc.file, layer->def->node->loc.line);
 }
 
@@ -206,17 +215,44 @@ static void show(Interp *I, const Trace *t, const char *prefix, const Tensor *v)
     fputc('\n', I->out);
 }
 
+/* A layer without a pre-activation of its own (dropout, batchnorm, prelu) is
+ * not W z + b then h: its backward is the chain rule through its ops, last
+ * first. */
+static void layer_backward_ops(Interp *I, const Trace *t, int l) {
+    const Layer *layer = &t->model->layers[l - 1];
+    const TapeLayer *tl = trace_layer(t, l);
+    const char *zn;
+    Tensor *z = trace_preactivation(t, l, &zn);
+    fprintf(I->out, "layer %d (%s): from ∂C/∂%s(%d) back through its ops (last first), by the chain rule:\n", l,
+            layer->def->name, zn, l);
+    for (int i = tl->end - 1; i >= tl->first; i--) {
+        const TapeEntry *e = &t->entries[i];
+        if (!t->live[i] || !e->call.out->requires_grad) continue;
+        const char *name = NULL;
+        for (int k = 0; k < t->nnames; k++)
+            if (t->names[k].layer == l && t->names[k].value == e->call.out) name = t->names[k].name;
+        fprintf(I->out, "  %-9s %s", prims[e->call.op].name, prims[e->call.op].backward_math);
+        if (name) fprintf(I->out, "   (→ %s(%d))", name, l);
+        fputc('\n', I->out);
+    }
+    if (z && z->grad) show(I, t, arena_printf(&I->pass, "∂C/∂%s(%d) = ", zn, l), z->grad);
+    for (int k = 0; k < layer->nparams; k++)
+        show(I, t, arena_printf(&I->pass, "∂C/∂%s(%d) = ", layer->params[k].name, l), layer->params[k].value->grad);
+    if (l > 1 && tl->in->grad) show(I, t, arena_printf(&I->pass, "passed down: ∂C/∂z(%d) = ", l - 1), tl->in->grad);
+}
+
 static void layer_backward(Interp *I, const Trace *t, int l) {
     const Layer *layer = &t->model->layers[l - 1];
     const TapeLayer *tl = trace_layer(t, l);
     const char *an;
     Tensor *a = trace_preactivation(t, l, &an);
+    const Param *W = layer_param(layer, intern("W")), *b = NULL;
+    if (tl && (!W || W->value->ndim != 2)) { layer_backward_ops(I, t, l); return; }   /* not W z + b then h */
     Tensor *z = tl ? tl->out : NULL;
     const char *zn = "z";
     for (int i = 0; i < t->nnames; i++)
         if (t->names[i].layer == l && t->names[i].value == z) zn = t->names[i].name;
-    const Param *W = layer_param(layer, intern("W")), *b = NULL;
-    for (int k = 0; k < layer->nparams; k++)
+    for (int k = 0; W && k < layer->nparams; k++)     /* a bias goes with a weight matrix */
         if (layer->params[k].value->ndim == 1 && &layer->params[k] != W) b = &layer->params[k];
     const char *bn = b ? b->name : "b";
     int L = t->model->nlayers;
@@ -226,8 +262,11 @@ static void layer_backward(Interp *I, const Trace *t, int l) {
             show(I, t, arena_printf(&I->pass, "  ∂C/∂%s(%d) = ", layer->params[k].name, l), layer->params[k].value->grad);
         return;
     }
-    const char *from_above = l == L ? arena_printf(&I->pass, "∂C/∂%s(%d)", zn, L)
-                                    : arena_printf(&I->pass, "(W(%d)ᵀ δ(%d))", l + 1, l + 1);
+    /* what comes down from the layer above: W(l+1)ᵀ δ(l+1) when it is a W z + b layer */
+    const Param *W_above = l < L ? layer_param(&t->model->layers[l], intern("W")) : NULL;
+    bool above_is_wz = W_above && W_above->value->ndim == 2;
+    const char *from_above = !above_is_wz ? arena_printf(&I->pass, "∂C/∂%s(%d)", zn, l)
+                                          : arena_printf(&I->pass, "(W(%d)ᵀ δ(%d))", l + 1, l + 1);
     bool fused = z && !z->grad && z != a;
     if (fused) {
         fprintf(I->out, "δ(%d) = ∂C/∂%s(%d), straight from the fused %s: ", l, an, l, t->loss_name);

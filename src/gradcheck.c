@@ -6,9 +6,12 @@
  * of the statement, and numbers made meanwhile are float64 too, so the
  * differences measure the rules, not float32 rounding.  The model's own
  * tensors and gradients are never touched.  The backpropagated side is what
- * training computes (with a fused loss where one applies); the numeric side
- * differentiates the plain loss of the model's output, so a fused form
- * `def loss(F(a), t)` that does not compute the same loss shows up.
+ * training computes (with a fused loss where one applies, plus the
+ * regularizers' penalty); the numeric side differentiates the plain loss of
+ * the model's output plus the same penalty, so a fused form
+ * `def loss(F(a), t)` that does not compute the same loss shows up.  Both run
+ * the layers in evaluation mode (dropout off, batchnorm's running averages),
+ * where the output is a function of the weights alone.
  * Must not: differentiate anything itself (tape.c does). */
 #include "diagnose.h"
 #include "trace.h"
@@ -42,8 +45,8 @@ static void put_back(Check *c) {
 }
 
 /* The plain loss of the output: without a fused form (it is found through the
- * output's made_by, which is cleared). */
-static double plain_loss(Check *c) {
+ * output's made_by, which is cleared); with the penalty, what is differentiated. */
+static double plain_loss(Check *c, bool with_penalty) {
     Interp *I = c->I;
     arena_reset(&I->pass);
     tape_clear(&I->tape);
@@ -51,7 +54,8 @@ static double plain_loss(Check *c) {
     I->mode.tape.recording = false;
     Tensor *out = model_forward(I, c->m, c->x, c->loc);
     out->made_by = NULL;
-    double loss = tensor_get(compute_loss(I, out, c->y, c->loc), 0);
+    Objective o = objective(I, c->m, out, c->y, c->loc);
+    double loss = tensor_get(with_penalty ? o.total : o.loss, 0);
     I->mode = saved;
     return loss;
 }
@@ -66,9 +70,9 @@ static Result check_param(Check *c, Param *p, int layer, double loss) {
         int i = (int)((long)k * n / count);         /* spread over the tensor */
         double v = tensor_get(w, i);
         tensor_set(w, i, v + GRADCHECK_H);
-        double up = plain_loss(c);
+        double up = plain_loss(c, true);
         tensor_set(w, i, v - GRADCHECK_H);
-        double down = plain_loss(c);
+        double down = plain_loss(c, true);
         tensor_set(w, i, v);
         double numeric = (up - down) / (2 * GRADCHECK_H), analytic = tensor_get(g, i);
         double scale = fmax(fmax(fabs(numeric), fabs(analytic)), fmax(GRADCHECK_FLOOR * fabs(loss), 1e-300));
@@ -185,7 +189,7 @@ void exec_gradcheck(Interp *I, const Node *cmd) {
     I->mode.tape.recording = false;
     const Callable *fused = fused_loss(I, model_forward(I, m, c.x, cmd->loc));
     I->mode = saved;
-    double plain = plain_loss(&c);
+    double plain = plain_loss(&c, false);
     int n = 0;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) results[n++] = check_param(&c, &m->layers[l].params[k], l + 1, plain);

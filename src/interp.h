@@ -73,14 +73,17 @@ struct Callable {
     const Callable *fuse_outer, *fuse_inner;
 };
 
+/* A trainable parameter (`param`), or a layer's non-trainable state
+ * (`state`: no gradient, never seen by the optimizer or a regularizer). */
 typedef struct Param {
     const char *name;
-    Tensor     *value;          /* persistent; value->grad is ∂C/∂value */
+    SrcLoc      loc;            /* its declaration in the layer definition */
+    Tensor     *value;          /* persistent; for a parameter value->grad is ∂C/∂value */
     const Node *init;           /* param ... init EXPR, or NULL for the model's initialiser */
     bool        hand_set;       /* given with `with`: never re-initialised */
     const Node *given;          /* the `with` expression */
     const Callable *init_used;  /* the initialiser that gave its first value */
-    Binding    *state;          /* optimizer state (m, v, ...) */
+    Binding    *state;          /* a parameter's optimizer state (m, v, ...) */
     int         nstate;
 } Param;
 
@@ -94,6 +97,11 @@ struct Layer {
     int          nargs;
     Param       *params;
     int          nparams;
+    Param       *states;        /* `state running_mean[in] init zeros`: written by the forward */
+    int          nstates;
+    const Callable *regularizer;/* `dense 4 regularize l2(0.01)`, or NULL for the model's */
+    SrcLoc       regularizer_loc;
+    bool         uses_mode;     /* its forward reads `training`: it computes differently when training */
     int          in_dim, out_dim;
     SrcLoc       loc;
     Model       *model;
@@ -110,6 +118,8 @@ struct Model {
     long        epochs;         /* epochs finished so far: epoch in a schedule */
     const Callable *state_owner;/* optimizer whose state the params hold */
     struct History *history;    /* the loss of every epoch trained (curve.h), or NULL */
+    const Callable *regularizer;/* `regularize net l2(0.001)`: a penalty on every weight matrix, or NULL */
+    SrcLoc      regularizer_loc;
 };
 
 struct Dataset {
@@ -142,6 +152,10 @@ typedef struct EvalMode {
     void       *watch_ctx;
     const Param *updating;      /* the parameter the optimizer body is updating, or NULL */
     const Layer *updating_layer;
+    bool        training;       /* layers run as in training: `training` is true in their forward
+                                   (dropout drops, batchnorm uses the batch's statistics) */
+    bool        write_state;    /* what a forward assigns to its layer's `state` is kept (train);
+                                   otherwise only the pass sees it */
 } EvalMode;
 
 /* Where `continue` stops: before an op of a layer, or before an op by name. */
@@ -249,8 +263,9 @@ const char *layer_activation(const Layer *l);
 /* the fraction of rows classified right, or -1 if the targets are not classes
  * (one-hot rows, or one column of 0s and 1s) */
 double accuracy_of(const Tensor *out, const Tensor *y);
-/* loss, accuracy and a confusion matrix of outputs against d's targets */
-void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss);
+/* loss, accuracy, the regularizers' penalty (NaN: none) and a confusion
+ * matrix of outputs against d's targets */
+void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss, double penalty);
 /* outputs against d's targets, row by row: a table for a person (saying they
  * are the first of of_rows when d has fewer), or CSV */
 void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int of_rows, bool csv);
@@ -274,6 +289,10 @@ Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc);
 Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
 /* the fused form `def loss(F(a), t)` compute_loss uses for outputs y, or NULL */
 const Callable *fused_loss(Interp *I, const Tensor *y);
+/* What training minimises: the loss of outputs `out` against targets `y`
+ * plus the penalty of m's regularizers (NULL without one), on the tape. */
+typedef struct Objective { Tensor *loss, *penalty, *total; } Objective;
+Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc);
 void optimizer_step(Interp *I, Model *m, SrcLoc loc);
 void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
 

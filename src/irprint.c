@@ -27,15 +27,21 @@ static void print_model(FILE *f, Interp *I, Model *m) {
             else print_value(I, f, v);
         }
         fprintf(f, ")  [%d] -> [%d]\n", l->in_dim, l->out_dim);
-        for (int k = 0; k < l->nparams; k++) {
-            Param *p = &l->params[k];
-            fprintf(f, "    param %s %s  init ", p->name, shape_str(p->value));
+        for (int k = 0; k < l->nparams + l->nstates; k++) {
+            bool state = k >= l->nparams;
+            Param *p = state ? &l->states[k - l->nparams] : &l->params[k];
+            fprintf(f, "    %s %s %s  init ", state ? "state" : "param", p->name, shape_str(p->value));
             if (p->hand_set) { fputs("given ", f); ast_print_expr(f, p->given); }
             else if (p->init) ast_print_expr(f, p->init);
+            else if (state) fputs("0", f);
             else if (p->init_used) print_callable(f, I, p->init_used);
             else if (l->init) print_callable(f, I, l->init);
             else if (I->init.set) print_callable(f, I, I->init.fn);
             else fputs("xavier", f);
+            if (!state && p->value->ndim >= 2 && (l->regularizer || m->regularizer)) {
+                fputs("  regularize ", f);
+                print_callable(f, I, l->regularizer ? l->regularizer : m->regularizer);
+            }
             fputc('\n', f);
         }
         const Node *body = l->def->node->a;
@@ -68,7 +74,8 @@ void ir_print(FILE *f, Interp *I, const Node *program) {
             fputs(")\n", f);
             break;
         case N_SETTING:
-            fprintf(f, "%s ", s->op == SETTING_INIT ? "init" : s->op == SETTING_LOSS ? "loss" : "optimizer");
+            if (s->op == SETTING_REGULARIZE) fprintf(f, "regularize %s ", s->name);
+            else fprintf(f, "%s ", s->op == SETTING_INIT ? "init" : s->op == SETTING_LOSS ? "loss" : "optimizer");
             ast_print_expr(f, s->a);
             fputc('\n', f);
             break;

@@ -1,19 +1,23 @@
 /* model.c — models: expanding each `dense 2 sigmoid` line into a layer built
- * from its nnl definition, inferring every parameter's shape before anything
- * runs, initialising parameters, and running the layers forward.
- * Must not: compute losses or update parameters (train.c). */
+ * from its nnl definition, inferring every parameter's and state's shape
+ * before anything runs, initialising them, and running the layers forward in
+ * the evaluator's mode (training or evaluation; keeping the state a forward
+ * writes or not).  Must not: compute losses or update parameters (train.c). */
 #include "interp.h"
 #include <stdlib.h>
 #include <string.h>
 
 static Value scalar_value(Interp *I, double v) { return tensor_value(new_scalar(I, v)); }
 
-/* The frame a layer's code runs in: constructor arguments, `in`, parameters. */
+/* The frame a layer's code runs in: `training`, constructor arguments,
+ * `in`, parameters and state. */
 static void layer_frame(Interp *I, Layer *l, Frame *f) {
     *f = (Frame){ .arena = &I->pass };
+    frame_set(f, intern("training"), scalar_value(I, I->mode.training));
     for (int i = 0; i < l->nargs; i++) frame_set(f, l->args[i].name, l->args[i].v);
     frame_set(f, intern("in"), scalar_value(I, l->in_dim));
     for (int i = 0; i < l->nparams; i++) frame_set(f, l->params[i].name, tensor_value(l->params[i].value));
+    for (int i = 0; i < l->nstates; i++) frame_set(f, l->states[i].name, tensor_value(l->states[i].value));
 }
 
 static const Node *layer_forward_node(const Layer *l) {
@@ -26,6 +30,30 @@ static const Node *layer_forward_node(const Layer *l) {
 static void describe_layer(FILE *out, const void *arg) {
     const Layer *l = arg;
     fprintf(out, "in layer %d (%s) of model '%s'", l->index, l->def->name, l->model->name);
+}
+
+/* What a forward left in its state names (a state name is a local that
+ * starts as the stored state).  Written back when the mode says so (train);
+ * otherwise only handed to the tape, so that a recorded pass can apply them
+ * later (the REPL's `update`). */
+static Tensor **state_after(Interp *I, Layer *l, Frame *f) {
+    if (l->nstates == 0) return NULL;
+    Tensor **after = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)l->nstates);
+    for (int k = 0; k < l->nstates; k++) {
+        Param *st = &l->states[k];
+        Tensor *v = expect_tensor(*frame_find(f, st->name), st->loc, st->name);
+        if (v->size == 1 && !tensor_same_shape(v, st->value)) {   /* a number fills it */
+            Tensor *filled = tensor_like(&I->pass, st->value);
+            tensor_fill(filled, tensor_get(v, 0));
+            v = filled;
+        }
+        if (!tensor_same_shape(v, st->value))
+            fail_at(st->loc, "the forward of layer %d (%s) leaves state '%s' with shape %s; it is declared %s",
+                    l->index, l->def->name, st->name, shape_str(v), shape_str(st->value));
+        after[k] = v;
+        if (I->mode.write_state && v != st->value) tensor_copy_into(st->value, v);
+    }
+    return after;
 }
 
 static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
@@ -41,9 +69,10 @@ static Tensor *layer_forward(Interp *I, Layer *l, Tensor *x) {
     DiagContext ctx = { l->loc, describe_layer, l, diag_context };
     diag_context = &ctx;
     Value v = exec_block(I, &f, fwd->a);
+    Tensor **after = state_after(I, l, &f);
     diag_context = ctx.prev;
     Tensor *y = expect_tensor(v, fwd->loc, "the result of a layer's forward");
-    tape_layer(&I->tape, x, y, first);
+    tape_layer(&I->tape, x, y, first, after, l->nstates);
     I->mode = saved;
     if (y->ndim != 2 || y->shape[0] != x->shape[0])
         fail_at(l->loc, "layer %d (%s) must give one row per input row: for input %s it gave %s",
@@ -91,55 +120,91 @@ static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
     for (int i = 0; i < l->nargs; i++) l->args[i] = (Binding){ l->def->param_names[i], persist_value(I, vals[i]) };
 }
 
+/* does the code below n read the name `training`? */
+static bool reads_name(const Node *n, const char *name) {
+    if (!n) return false;
+    if (n->kind == N_NAME && n->name == name) return true;
+    if (reads_name(n->a, name) || reads_name(n->b, name) || reads_name(n->c, name)) return true;
+    for (int i = 0; i < n->kids.n; i++) if (reads_name(n->kids.items[i], name)) return true;
+    return false;
+}
+
+/* `param P[...]` or `state S[...]`: its shape, from the arguments and helpers */
+static void declare(Interp *I, Layer *l, Frame *f, const Node *s, Param *p) {
+    const char *what = s->kind == N_PARAM ? "parameter" : "state";
+    for (int i = 0; i < l->nparams; i++)
+        if (l->params[i].name == s->name && &l->params[i] != p) fail_at(s->loc, "layer '%s' declares '%s' twice", l->def->name, s->name);
+    for (int i = 0; i < l->nstates; i++)
+        if (l->states[i].name == s->name && &l->states[i] != p) fail_at(s->loc, "layer '%s' declares '%s' twice", l->def->name, s->name);
+    int shape[MAX_DIMS];
+    if (s->kids.n > MAX_DIMS) fail_at(s->loc, "a %s has at most %d dimensions", what, MAX_DIMS);
+    for (int d = 0; d < s->kids.n; d++)
+        shape[d] = expect_count(I, eval_expr(I, f, s->kids.items[d]), s->kids.items[d]->loc,
+                                s->kind == N_PARAM ? "a parameter size" : "a state size");
+    if (!dims_fit(s->kids.n, shape))
+        fail_at(s->loc, "%s %s of shape %s would have more than %d elements", what, s->name,
+                dims_str(s->kids.n, shape), MAX_ELEMENTS);
+    p->name = s->name;
+    p->loc = s->loc;
+    p->init = s->a;
+    p->value = tensor_new(&I->perm, I->dtype, s->kids.n, shape);
+    if (s->kind == N_PARAM) {
+        p->value->requires_grad = true;
+        p->value->grad = tensor_like(&I->perm, p->value);
+    }
+}
+
 static void create_params(Interp *I, Layer *l) {
     const Node *body = l->def->node->a;
     Frame f;
     layer_frame(I, l, &f);
-    for (int i = 0; i < body->kids.n; i++)
-        if (body->kids.items[i]->kind == N_PARAM) l->nparams++;
-    l->params = arena_alloc(&I->perm, sizeof(Param) * (size_t)(l->nparams + 1));
-    int k = 0;
+    int nparams = 0, nstates = 0;
+    for (int i = 0; i < body->kids.n; i++) {
+        nparams += body->kids.items[i]->kind == N_PARAM;
+        nstates += body->kids.items[i]->kind == N_LAYER_STATE;
+    }
+    l->params = arena_alloc(&I->perm, sizeof(Param) * (size_t)(nparams + 1));
+    l->states = arena_alloc(&I->perm, sizeof(Param) * (size_t)(nstates + 1));
     for (int i = 0; i < body->kids.n; i++) {
         const Node *s = body->kids.items[i];
-        if (s->kind == N_ASSIGN) {   /* helper values: seen by shapes, init and forward */
+        switch (s->kind) {
+        case N_ASSIGN: {   /* helper values: seen by shapes, init and forward */
             Value v = persist_value(I, eval_expr(I, &f, s->a));
             frame_set(&f, s->name, v);
             l->args = arena_grow(&I->perm, l->args, sizeof(Binding) * (size_t)l->nargs,
                                  sizeof(Binding) * (size_t)(l->nargs + 1));
             l->args[l->nargs++] = (Binding){ s->name, v };
-            continue;
+            break;
         }
-        if (s->kind == N_FORWARD) continue;
-        if (s->kind != N_PARAM)
-            fail_at(s->loc, "a layer definition holds 'param', 'forward' and assignments, not %s",
+        case N_REQUIRE:    /* the arguments' domain, checked once when the layer is built */
+            exec_block(I, &f, &(Node){ .kind = N_BLOCK, .kids = { (Node *[]){ (Node *)s }, 1, 1 } });
+            break;
+        case N_PARAM: declare(I, l, &f, s, &l->params[l->nparams++]); break;
+        case N_LAYER_STATE: declare(I, l, &f, s, &l->states[l->nstates++]); break;
+        case N_FORWARD: l->uses_mode = reads_name(s->a, intern("training")); break;
+        default:
+            fail_at(s->loc, "a layer definition holds 'param', 'state', 'require', 'forward' and assignments, not %s",
                     node_kind_name(s->kind));
-        int shape[MAX_DIMS];
-        if (s->kids.n > MAX_DIMS) fail_at(s->loc, "a parameter has at most %d dimensions", MAX_DIMS);
-        for (int d = 0; d < s->kids.n; d++)
-            shape[d] = expect_count(I, eval_expr(I, &f, s->kids.items[d]), s->kids.items[d]->loc, "a parameter size");
-        if (!dims_fit(s->kids.n, shape))
-            fail_at(s->loc, "parameter %s of shape %s would have more than %d elements", s->name,
-                    dims_str(s->kids.n, shape), MAX_ELEMENTS);
-        Param *p = &l->params[k++];
-        p->name = s->name;
-        p->init = s->a;
-        p->value = tensor_new(&I->perm, I->dtype, s->kids.n, shape);
-        p->value->requires_grad = true;
-        p->value->grad = tensor_like(&I->perm, p->value);
+        }
     }
     if (!layer_forward_node(l)) fail_at(l->def->node->loc, "layer '%s' has no forward", l->def->name);
 }
 
+/* a parameter or a state of l by name */
 static Param *find_param(Layer *l, const char *name) {
     for (int i = 0; i < l->nparams; i++) if (l->params[i].name == name) return &l->params[i];
+    for (int i = 0; i < l->nstates; i++) if (l->states[i].name == name) return &l->states[i];
     return NULL;
 }
 
 static const char *param_list(Interp *I, Layer *l) {
-    if (l->nparams == 0) return "no parameters";
+    if (l->nparams + l->nstates == 0) return "no parameters";
     char *s = arena_printf(&I->pass, "parameters ");
     for (int i = 0; i < l->nparams; i++)
         s = arena_printf(&I->pass, "%s%s%s", s, i ? ", " : "", l->params[i].name);
+    if (l->nparams == 0) s = "";
+    for (int i = 0; i < l->nstates; i++)
+        s = arena_printf(&I->pass, "%s%s%s", s, i ? ", " : l->nparams ? " and state " : "state ", l->states[i].name);
     return s;
 }
 
@@ -165,11 +230,18 @@ static void hand_set(Interp *I, Layer *l, const NodeList *with) {
     }
 }
 
-/* Shape inference: run the layer once on a zero batch of one row. */
+/* Shape inference: run the layer once on a zero batch of one row, in
+ * evaluation mode, keeping no state and drawing from a stream of its own (so
+ * that defining a model changes no random number drawn later). */
 static void infer_output(Interp *I, Layer *l) {
     int shape[2] = { 1, l->in_dim };
     EvalMode saved = I->mode;
+    Rng scratch;
+    rng_seed(&scratch, 0);
     I->mode.tape.recording = false;
+    I->mode.training = false;
+    I->mode.write_state = false;
+    I->mode.draw = &scratch;
     Tensor *y = layer_forward(I, l, tensor_new(&I->pass, I->dtype, 2, shape));
     I->mode = saved;
     l->out_dim = y->shape[1];
@@ -209,6 +281,10 @@ Model *model_build(Interp *I, const Node *n) {
             l->init = setting_function(I, use->a);
             l->init_loc = use->a->loc;
         }
+        if (use->b) {
+            l->regularizer = setting_function(I, use->b);
+            l->regularizer_loc = use->b->loc;
+        }
         create_params(I, l);
         hand_set(I, l, &use->more);
         diag_context = ctx.prev;
@@ -229,7 +305,8 @@ static void fans(const Tensor *t, int *fan_in, int *fan_out) {
 }
 
 static void describe_init(FILE *out, const void *arg) {
-    fprintf(out, "while initialising parameter %s of this layer", ((const Param *)arg)->name);
+    const Param *p = arg;
+    fprintf(out, "while initialising %s %s of this layer", p->value->grad ? "parameter" : "state", p->name);
 }
 
 /* Each parameter draws from its own stream, derived from the seed and its
@@ -247,7 +324,9 @@ static Rng param_stream(Interp *I, Layer *l, Param *p) {
     return r;
 }
 
-static void init_param(Interp *I, Layer *l, Param *p) {
+/* A parameter without an initialiser of its own gets the layer's or the
+ * model's; a state without one starts at 0. */
+static void init_param(Interp *I, Layer *l, Param *p, bool is_state) {
     Rng stream = param_stream(I, l, p);
     EvalMode saved = I->mode;   /* an error unwinding from here resets it (interp_run_statement) */
     I->mode.draw = &stream;
@@ -260,6 +339,9 @@ static void init_param(Interp *I, Layer *l, Param *p) {
         layer_frame(I, l, &f);
         init = eval_expr(I, &f, p->init);
         loc = p->init->loc;
+    } else if (is_state) {
+        init = tensor_value(new_scalar(I, 0));
+        loc = p->loc;
     } else if (l->init) {
         init = (Value){ .kind = V_FUNC, .fn = l->init };
         loc = l->init_loc;
@@ -298,9 +380,11 @@ static void init_param(Interp *I, Layer *l, Param *p) {
 
 void model_ensure_initialised(Interp *I, Model *m) {
     if (m->initialised) return;
-    for (int i = 0; i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++)
-            if (!m->layers[i].params[k].hand_set) init_param(I, &m->layers[i], &m->layers[i].params[k]);
+    for (int i = 0; i < m->nlayers; i++) {
+        Layer *l = &m->layers[i];
+        for (int k = 0; k < l->nparams; k++) if (!l->params[k].hand_set) init_param(I, l, &l->params[k], false);
+        for (int k = 0; k < l->nstates; k++) if (!l->states[k].hand_set) init_param(I, l, &l->states[k], true);
+    }
     m->initialised = true;
 }
 

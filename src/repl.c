@@ -177,6 +177,7 @@ static void collect_candidates(const char *text) {
     static const char *const words[] = {
         "data", "model", "input", "init", "loss", "optimizer", "seed", "precision", "train", "backward",
         "forward", "evaluate", "summary", "predict", "on", "print", "grad", "def", "layer", "param", "state", "with", "epochs", "batch",
+        "shuffle", "valid", "early_stop", "patience", "regularize", "training",
     };
     Interp *I = tty->I;
     const char *dot = strrchr(text, '.');
@@ -210,6 +211,7 @@ static void collect_candidates(const char *text) {
             snprintf(num, sizeof num, "%d", l + 1);
             if (strcmp(which, num) != 0 && !(m->layers[l].label && strcmp(which, m->layers[l].label) == 0)) continue;
             for (int k = 0; k < m->layers[l].nparams; k++) add_candidate(prefix, text, m->layers[l].params[k].name);
+            for (int k = 0; k < m->layers[l].nstates; k++) add_candidate(prefix, text, m->layers[l].states[k].name);
         }
         return;
     }

@@ -6,6 +6,7 @@
  * Owns: those layouts.  Must not: run a model, compute a loss or open a file
  * (train.c and predict.c pass the outputs and the stream in). */
 #include "interp.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,9 @@ void exec_summary(Interp *I, const Node *n) {
         for (int p = 0; p < l->nparams; p++)
             params = arena_printf(&I->pass, "%s%s%s %s", params, p ? ", " : "", l->params[p].name,
                                   shape_str(l->params[p].value));
+        for (int p = 0; p < l->nstates; p++)     /* state is listed, not counted: nothing trains it */
+            params = arena_printf(&I->pass, "%s%s%s %s", params, p ? ", " : l->nparams ? "; state " : "state ",
+                                  l->states[p].name, shape_str(l->states[p].value));
         long count = 0;
         for (int p = 0; p < l->nparams; p++) count += l->params[p].value->size;
         rows[k++] = (Row){ { arena_printf(&I->pass, "%d %s%s%s%s%s", l->index, l->label ? l->label : "",
@@ -218,17 +222,16 @@ static Classes classify_rows(Arena *ar, const Tensor *out, const Dataset *d) {
     return c;
 }
 
-void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss) {
+void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss, double penalty) {
     fputs("loss = ", f);
     print_number(f, loss, 6);      /* nan, never -nan */
     fputc('\n', f);
     int rows = d->y->shape[0];
     Arena ar = { 0 };          /* one allocation: if it fails, there is nothing to give back */
     Classes c = classify_rows(&ar, out, d);
-    if (c.n > 0) {
-        fprintf(f, "accuracy = %.6g\n", right_fraction(c.truth, c.pred, rows));
-        print_confusion(f, c.truth, c.pred, rows, c.n, c.names);
-    }
+    if (c.n > 0) fprintf(f, "accuracy = %.6g\n", right_fraction(c.truth, c.pred, rows));
+    if (!isnan(penalty)) fprintf(f, "penalty = %.6g (training minimises loss + penalty = %.6g)\n", penalty, loss + penalty);
+    if (c.n > 0) print_confusion(f, c.truth, c.pred, rows, c.n, c.names);
     arena_free(&ar);
 }
 

@@ -23,7 +23,7 @@ static void collect(Scope *s, const Node *n) {
     if (!n) return;
     switch (n->kind) {
     case N_ASSIGN: add(s, n->name); break;
-    case N_PARAM: add(s, n->name); break;
+    case N_PARAM: case N_LAYER_STATE: add(s, n->name); break;
     case N_FORWARD: add(s, n->name); collect(s, n->a); break;
     case N_STATE: for (int i = 0; i < n->kids.n; i++) add(s, n->kids.items[i]->name); break;
     case N_IF: collect(s, n->b); collect(s, n->c); break;
@@ -62,7 +62,7 @@ static void check_definition(Interp *I, const Node *def) {
         if (p->kind == N_NAME || p->kind == N_KWARG) add(&s, p->name);
         else if (p->kind == N_CALL && p->kids.n == 1) add(&s, p->kids.items[0]->name);
     }
-    if (def->kind == N_LAYER_DEF) add(&s, intern("in"));
+    if (def->kind == N_LAYER_DEF) { add(&s, intern("in")); add(&s, intern("training")); }
     if (def->kind == N_OPTIMIZER_DEF) { add(&s, intern("w")); add(&s, intern("g")); add(&s, intern("t")); }
     collect(&s, def->a);
     check(I, &s, def->a);

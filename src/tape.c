@@ -64,10 +64,10 @@ void tape_name(Tape *t, const char *name, Tensor *value, const void *stmt) {
     t->names[t->nnames++] = (TapeName){ t->mode->layer, name, value, stmt };
 }
 
-void tape_layer(Tape *t, Tensor *in, Tensor *out, int first) {
+void tape_layer(Tape *t, Tensor *in, Tensor *out, int first, Tensor **state, int nstate) {
     if (!t->mode->recording || !t->mode->record_all) return;
     t->layers = reserve(t->layers, t->nlayers, &t->cap_layers, sizeof *t->layers);
-    t->layers[t->nlayers++] = (TapeLayer){ t->mode->layer, in, out, first, t->n };
+    t->layers[t->nlayers++] = (TapeLayer){ t->mode->layer, in, out, first, t->n, state, nstate };
 }
 
 /* A gradient reached a primitive without a derivative (step). */

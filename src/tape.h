@@ -29,6 +29,8 @@ typedef struct TapeLayer {
     int     layer;
     Tensor *in, *out;
     int     first, end;      /* its entries are [first, end) */
+    Tensor **state;          /* what its state variables hold after it ran (nstate of them) */
+    int     nstate;
 } TapeLayer;
 
 /* How ops are recorded right now: part of the evaluator's mode (interp.h),
@@ -60,7 +62,7 @@ void    tape_clear(Tape *t);                 /* forget the entries (keep capacit
 Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
 /* In record_all mode: note a named intermediate / a layer's extent. */
 void    tape_name(Tape *t, const char *name, Tensor *value, const void *stmt);
-void    tape_layer(Tape *t, Tensor *in, Tensor *out, int first);
+void    tape_layer(Tape *t, Tensor *in, Tensor *out, int first, Tensor **state, int nstate);
 /* Seeds ∂C/∂loss = 1 and walks the tape backwards, accumulating gradients. */
 void    tape_backward(Tape *t, Tensor *loss);
 /* One backward entry (the REPL's `step`): returns false if it had no gradient to pass on. */

@@ -122,7 +122,9 @@ static void set_precision(Interp *I, const Node *n) {
 
 _Noreturn static void forbid_here(const Node *n) {
     const char *where = n->kind == N_PARAM || n->kind == N_FORWARD ? "a layer definition"
-                      : n->kind == N_STATE ? "an optimizer definition" : "a block";
+                      : n->kind == N_LAYER_STATE || n->kind == N_STATE
+                        ? "a layer definition (state NAME[SIZE]) or an optimizer definition (state NAME = VALUE)"
+                        : "a block";
     fail_at(n->loc, "'%s' is only allowed inside %s", node_kind_name(n->kind), where);
 }
 
@@ -172,7 +174,7 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_COMMAND: exec_command(I, s); break;
     case N_EVALUATE: exec_evaluate(I, s); break;
     case N_PREDICT: exec_predict(I, s); break;
-    case N_PARAM: case N_FORWARD: case N_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
+    case N_PARAM: case N_FORWARD: case N_STATE: case N_LAYER_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
         forbid_here(s);
     default: {
         Node block = { .kind = N_BLOCK };

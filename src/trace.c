@@ -40,6 +40,10 @@ static const char *loss_name(Interp *I, const Trace *t) {
     return fn ? fn->name : I->loss.fn->name;
 }
 
+static void describe_pass(FILE *out, const void *arg) {
+    fprintf(out, "in the %s pass of this statement", *(const bool *)arg ? "training-mode" : "evaluation-mode");
+}
+
 /* Runs model m on x (and the loss against y, and backward) with every op
  * recorded, into an arena of the trace's own. */
 Trace *trace_record(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
@@ -66,11 +70,22 @@ Trace *trace_record(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
     tape_clear(&I->tape);
     I->mode.tape.recording = true;
     I->mode.tape.record_all = true;
+    /* backward is a training step's pass: dropout drops, batchnorm uses the
+     * batch; what a layer writes to its state is kept with the pass, and
+     * `update` applies it.  forward is a prediction: evaluation mode. */
+    t->training = I->mode.training = y != NULL;
+    I->mode.write_state = false;
     if (y) model_zero_grad(m);
+    DiagContext ctx = { loc, describe_pass, &t->training, diag_context };
+    diag_context = &ctx;
     t->out = model_forward(I, m, t->x, loc);
+    diag_context = ctx.prev;
     t->nforward = I->tape.n;
     if (y) {
-        t->loss = compute_loss(I, t->out, t->y, loc);
+        Objective o = objective(I, m, t->out, t->y, loc);
+        t->loss = o.total;
+        t->data_loss = o.loss;
+        t->penalty = o.penalty;
         tape_backward(&I->tape, t->loss);
     }
     t->entries = copy_array(I->tape.entries, I->tape.n, sizeof *t->entries);
@@ -102,10 +117,17 @@ Trace *trace_record(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
     return t;
 }
 
+/* the pass runs a layer that computes differently when training */
+static bool mode_matters(const Model *m) {
+    for (int i = 0; i < m->nlayers; i++) if (m->layers[i].uses_mode) return true;
+    return false;
+}
+
 void trace_announce(Interp *I, const Trace *t) {
     int rows = t->single ? 1 : tensor_rows(t->x);
     fprintf(I->out, "(pass of %s on %d sample%s: forward %d layer%s", t->model->name, rows, rows == 1 ? "" : "s",
             t->model->nlayers, t->model->nlayers == 1 ? "" : "s");
+    if (mode_matters(t->model)) fputs(t->training ? " in training mode" : " in evaluation mode", I->out);
     if (t->loss) fprintf(I->out, ", loss %s, backward", t->loss_name);
     fprintf(I->out, "; %d ops; at the start: step, next, continue)\n", t->n);
 }
@@ -150,12 +172,41 @@ Tensor *trace_named(const Trace *t, int layer, const char *name) {
     return found;
 }
 
+/* is v computed, within the layer's ops, from one of the layer's parameters? */
+static bool from_layer_params(const Trace *t, const Layer *l, const TapeLayer *tl, const Tensor *v) {
+    int n = tl->end - tl->first;
+    if (n <= 0 || v->producer < tl->first || v->producer >= tl->end || t->entries[v->producer].call.out != v)
+        return false;
+    bool *dep = calloc((size_t)n, sizeof *dep);
+    if (!dep) abort();
+    for (int i = 0; i < n; i++) {
+        const PrimCall *c = &t->entries[tl->first + i].call;
+        for (int k = 0; k < c->nin && !dep[i]; k++) {
+            int p = c->in[k]->producer - tl->first;
+            for (int j = 0; j < l->nparams; j++) dep[i] |= c->in[k] == l->params[j].value;
+            dep[i] |= p >= 0 && p < i && t->entries[tl->first + p].call.out == c->in[k] && dep[p];
+        }
+    }
+    bool r = dep[v->producer - tl->first];
+    free(dep);
+    return r;
+}
+
 Tensor *trace_preactivation(const Trace *t, int layer, const char **name) {
     Tensor *a = trace_named(t, layer, "a");
     *name = "a";
-    for (int i = 0; !a && i < t->nnames; i++)
-        if (t->names[i].layer == layer) { a = t->names[i].value; *name = t->names[i].name; }
-    return a;
+    const TapeLayer *tl = trace_layer(t, layer);
+    if (a || !tl) return a;
+    const Layer *l = &t->model->layers[layer - 1];
+    for (int i = 0; i < t->nnames; i++)      /* `pre = x @ W' + c` in a layer of one's own */
+        if (t->names[i].layer == layer && from_layer_params(t, l, tl, t->names[i].value)) {
+            *name = t->names[i].name;
+            return t->names[i].value;
+        }
+    *name = "z";                              /* dropout, batchnorm: the output */
+    for (int i = 0; i < t->nnames; i++)
+        if (t->names[i].layer == layer && t->names[i].value == tl->out) *name = t->names[i].name;
+    return tl->out;
 }
 
 static const Param *param_of(const Trace *t, const Tensor *v, int *layer) {
@@ -617,18 +668,16 @@ const char *activation_name(const Layer *l, const Node *callee) {
     return callee->name;
 }
 
-static void show_group(Interp *I, Trace *t, int group, bool backward) {
-    if (group < 0) {
-        if (!backward) { fprintf(I->out, "loss %s:  C = ", t->loss_name); trace_print(I, t, t->loss); fputc('\n', I->out); return; }
-        fprintf(I->out, "loss %s backward:  ", t->loss_name);
-        if (t->out->grad) { fputs("∂C/∂ŷ = ", I->out); trace_print(I, t, t->out->grad); fputc('\n', I->out); }
-        else fprintf(I->out, "the fused %s passes ∂C/∂a(%d) straight to the last layer\n", t->loss_name, t->model->nlayers);
-        return;
-    }
-    if (group == 0) { fputs("model output ŷ = ", I->out); trace_print(I, t, t->out); fputc('\n', I->out); return; }
+static bool layer_has_ops(const Trace *t, int layer) {
+    const TapeLayer *tl = trace_layer(t, layer);
+    return tl && tl->end > tl->first;
+}
+
+static void show_layer(Interp *I, Trace *t, int group, bool backward) {
     const Layer *l = &t->model->layers[group - 1];
     const TapeLayer *tl = trace_layer(t, group);
-    fprintf(I->out, "layer %d (%s) %s\n", group, l->def->name, backward ? "backward" : "forward");
+    bool ops = layer_has_ops(t, group);
+    fprintf(I->out, "layer %d (%s) %s%s\n", group, l->def->name, backward ? "backward" : "forward", ops ? "" : ", no ops");
     int shown = 0;
     if (!backward) {
         for (int i = 0; i < t->nnames; i++) {
@@ -640,6 +689,7 @@ static void show_group(Interp *I, Trace *t, int group, bool backward) {
         if (!shown && tl) show_value(I, t, arena_printf(&I->pass, "  z(%d)", group), tl->out);
         return;
     }
+    if (!ops) { fputs("  the gradient passes through it unchanged\n", I->out); return; }
     const char *pre;
     Tensor *a = trace_preactivation(t, group, &pre);
     if (a && a->grad) show_value(I, t, arena_printf(&I->pass, "  δ(%d) = ∂C/∂%s(%d)", group, pre, group), a->grad);
@@ -649,4 +699,24 @@ static void show_group(Interp *I, Trace *t, int group, bool backward) {
     }
     if (tl && group > 1 && tl->in->grad)
         show_value(I, t, arena_printf(&I->pass, "  ∂C/∂z(%d)", group - 1), tl->in->grad);
+}
+
+/* A layer without ops (dropout in evaluation: z = x) is never stepped into;
+ * `next` shows it with the layer it reaches next in the same direction. */
+static void show_group(Interp *I, Trace *t, int group, bool backward) {
+    if (group < 0) {
+        if (!backward) { fprintf(I->out, "loss %s:  C = ", t->loss_name); trace_print(I, t, t->loss); fputc('\n', I->out); return; }
+        fprintf(I->out, "loss %s backward:  ", t->loss_name);
+        if (t->out->grad) { fputs("∂C/∂ŷ = ", I->out); trace_print(I, t, t->out->grad); fputc('\n', I->out); }
+        else fprintf(I->out, "the fused %s passes ∂C/∂a(%d) straight to the last layer\n", t->loss_name, t->model->nlayers);
+        return;
+    }
+    if (group == 0) { fputs("model output ŷ = ", I->out); trace_print(I, t, t->out); fputc('\n', I->out); return; }
+    int L = t->model->nlayers, dir = backward ? -1 : 1, h = group - dir;
+    while (h >= 1 && h <= L && !layer_has_ops(t, h)) h -= dir;
+    for (h += dir; h != group; h += dir) show_layer(I, t, h, backward);
+    show_layer(I, t, group, backward);
+    bool later = false;
+    for (h = group + dir; h >= 1 && h <= L; h += dir) later |= layer_has_ops(t, h);
+    for (h = group + dir; !later && h >= 1 && h <= L; h += dir) show_layer(I, t, h, backward);
 }

@@ -27,6 +27,8 @@ typedef struct Trace {
     Model     *model;
     Tensor    *x, *y;          /* the input as given, the targets (NULL: forward only) */
     Tensor    *out, *loss;     /* ŷ and C (NULL: forward only) */
+    Tensor    *data_loss, *penalty;  /* C = data_loss + penalty; penalty NULL without a regularizer */
+    bool       training;       /* its layers ran in training mode (backward), not evaluation (forward) */
     int        nforward;       /* entries [0, nforward) run the model; the rest compute the loss */
     bool      *live;           /* live[i]: entry i's output reaches the loss, so backward passes through it */
     bool       single;         /* one sample given as a vector: shown as vectors */
@@ -63,7 +65,8 @@ const char *trace_label(Interp *I, const Trace *t, const Tensor *v); /* "W(1)", 
 const TapeLayer *trace_layer(const Trace *t, int layer);
 Tensor *trace_named(const Trace *t, int layer, const char *name);
 /* the pre-activation whose gradient is δ(l): the value named `a`, else the
- * first value the layer's forward named; *name says which */
+ * first value the layer's forward named that is computed from its parameters,
+ * else its output; *name says which */
 Tensor *trace_preactivation(const Trace *t, int layer, const char **name);
 bool   trace_forward_reached(const Trace *t, const Tensor *v);
 int    trace_backward_done(const Trace *t);       /* entries [that, n) have run backward */
@@ -77,9 +80,12 @@ void exec_update(Interp *I, SrcLoc loc);
 void exec_undo(Interp *I, SrcLoc loc);
 void exec_reset(Interp *I, Model *m, SrcLoc loc);
 void undo_free_all(Interp *I);
-/* a copy of m's weights, optimizer state and counts, to put back later */
+/* a copy of m's weights, layer state, optimizer state and counts, to put
+ * back later: all of it, or only the weights and layer state (early
+ * stopping's best epoch) */
 struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
 void snapshot_restore(struct Snapshot *s);
+void snapshot_restore_weights(struct Snapshot *s);
 void snapshot_free(struct Snapshot *s);
 
 #endif

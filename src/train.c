@@ -1,7 +1,8 @@
-/* train.c — settings (init, loss, optimizer), the loss with its fusion rule,
- * the optimizer update, and the statements that run passes: train, backward,
- * evaluate.  Must not: know how a layer computes (model.c) or how an op
- * differentiates (prims.c). */
+/* train.c — settings (init, loss, optimizer, regularize), the loss with its
+ * fusion rule and the regularizers' penalty, the optimizer update, and the
+ * statements that run passes: train (with validation and early stopping),
+ * backward, evaluate — each in the mode it runs the layers in.  Must not:
+ * know how a layer computes (model.c) or how an op differentiates (prims.c). */
 #include "curve.h"
 #include "diagnose.h"
 #include "trace.h"
@@ -12,7 +13,21 @@
 /* ---- settings ------------------------------------------------------------ */
 
 static const char *setting_what(int kind) {
-    return kind == SETTING_INIT ? "initialiser" : kind == SETTING_LOSS ? "loss" : "optimizer";
+    switch (kind) {
+    case SETTING_INIT: return "initialiser";
+    case SETTING_LOSS: return "loss";
+    case SETTING_REGULARIZE: return "regularizer";
+    default: return "optimizer";
+    }
+}
+
+/* The parameter a positional setting of a regularizer fills: l2(0.001) sets
+ * the first parameter that is not w, the weights it is called with. */
+static const char *regularizer_setting(const Callable *fn, int k, SrcLoc loc) {
+    const Callable *base = fn->kind == C_PARTIAL ? fn->base : fn;
+    for (int i = 0; i < base->nparams; i++)
+        if (base->param_names[i] != intern("w") && k-- == 0) return base->param_names[i];
+    fail_at(loc, "regularizer '%s' has no more settings for this value", base->name);
 }
 
 /* The function an `init`, `loss` or `optimizer` setting names (n is an
@@ -37,20 +52,37 @@ const Callable *setting_function(Interp *I, const Node *n) {
     if (n->a->kind == N_CALL) {
         int k = n->a->kids.n;
         Binding *kw = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(k + 1));
+        int positional = 0;
         for (int i = 0; i < k; i++) {
             const Node *a = n->a->kids.items[i];
-            if (a->kind != N_KWARG)
-                fail_at(a->loc, "give the %s's settings by name, like %s(lr=0.1)", what, callee->name);
-            kw[i] = (Binding){ a->name, eval_expr(I, NULL, a->a) };
+            if (a->kind == N_KWARG) kw[i] = (Binding){ a->name, eval_expr(I, NULL, a->a) };
+            else if (n->op == SETTING_REGULARIZE && i == positional)
+                kw[i] = (Binding){ regularizer_setting(fn, positional++, a->loc), eval_expr(I, NULL, a) };
+            else if (n->op == SETTING_REGULARIZE) fail_at(a->loc, "positional argument after keyword arguments");
+            else fail_at(a->loc, "give the %s's settings by name, like %s(lr=0.1)", what, callee->name);
         }
         fn = partial_apply(I, fn, kw, k, n->a->loc);
     } else if (n->op == SETTING_OPTIMIZER) {
         fn = partial_apply(I, fn, NULL, 0, n->a->loc);   /* a new setting: fresh state */
     }
+    if (n->op == SETTING_REGULARIZE) {
+        const Callable *base = fn->kind == C_PARTIAL ? fn->base : fn;
+        bool takes_w = false;
+        for (int i = 0; i < base->nparams; i++) takes_w |= base->param_names[i] == intern("w");
+        if (!takes_w)
+            fail_at(callee->loc, "a regularizer is a function of w, the weights it penalises (like l2), "
+                    "and '%s' has no parameter w", callee->name);
+    }
     return persist_value(I, (Value){ .kind = V_FUNC, .fn = fn }).fn;
 }
 
 void exec_setting(Interp *I, const Node *n) {
+    if (n->op == SETTING_REGULARIZE) {       /* regularize NET l2(0.001) */
+        Model *m = find_model(I, n->name, n->b->loc);
+        m->regularizer = setting_function(I, n);
+        m->regularizer_loc = n->loc;
+        return;
+    }
     Setting s = { .fn = setting_function(I, n), .loc = n->loc, .set = true };
     if (n->op == SETTING_INIT) I->init = s;
     else if (n->op == SETTING_LOSS) I->loss = s;
@@ -70,6 +102,9 @@ Model *find_model(Interp *I, const char *name, SrcLoc loc) {
     Value *v = global_find(I, name);
     if (v && v->kind == V_MODEL) return v->model;
     if (v) fail_at(loc, "'%s' is %s, not a model", name, value_kind_name(*v));
+    for (int i = 0; i < I->nglobals; i++)
+        if (I->globals[i].v.kind == V_MODEL && levenshtein(name, I->globals[i].name) <= 2)
+            fail_at(loc, "unknown model '%s'; did you mean '%s'?", name, I->globals[i].name);
     fail_at(loc, "unknown model '%s'", name);
 }
 
@@ -127,6 +162,48 @@ Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
     return c;
 }
 
+typedef struct PenaltyContext { const Layer *l; const Param *p; } PenaltyContext;
+
+static void describe_penalty(FILE *out, const void *arg) {
+    const PenaltyContext *c = arg;
+    fprintf(out, "in the penalty on %s.%d.%s", c->l->model->name, c->l->index, c->p->name);
+}
+
+/* The regularizers' penalty: for every layer with a regularizer (its own or
+ * the model's), the sum of it over the layer's weight matrices (parameters
+ * of two or more dimensions: W, not b), on the tape like the loss.  NULL if
+ * the model has no regularizer. */
+static Tensor *penalty(Interp *I, Model *m) {
+    Tensor *total = NULL;
+    for (int i = 0; i < m->nlayers; i++) {
+        const Layer *l = &m->layers[i];
+        const Callable *fn = l->regularizer ? l->regularizer : m->regularizer;
+        SrcLoc loc = l->regularizer ? l->regularizer_loc : m->regularizer_loc;
+        for (int k = 0; fn && k < l->nparams; k++) {
+            const Param *p = &l->params[k];
+            if (p->value->ndim < 2) continue;
+            PenaltyContext pc = { l, p };
+            DiagContext ctx = { loc, describe_penalty, &pc, diag_context };
+            diag_context = &ctx;
+            Binding w = { intern("w"), tensor_value(p->value) };
+            Tensor *c = expect_tensor(call_value(I, (Value){ .kind = V_FUNC, .fn = fn }, NULL, 0, &w, 1, loc), loc,
+                                      "a penalty");
+            if (c->size != 1) fail_at(loc, "a penalty must be a single number, got shape %s", shape_str(c));
+            diag_context = ctx.prev;
+            Tensor *sum[2] = { total, c };
+            total = total ? tape_apply(&I->tape, P_ADD, sum, 2, AXIS_ALL, loc) : c;
+        }
+    }
+    return total;
+}
+
+Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc) {
+    Objective o = { .loss = compute_loss(I, out, y, loc), .penalty = penalty(I, m) };
+    Tensor *sum[2] = { o.loss, o.penalty };
+    o.total = o.penalty ? tape_apply(&I->tape, P_ADD, sum, 2, AXIS_ALL, loc) : o.loss;
+    return o;
+}
+
 static Tensor *rows_of(Interp *I, const Tensor *src, const int *idx, int from, int count) {
     int shape[2] = { count, src->shape[1] }, w = src->shape[1];
     Tensor *t = tensor_new(&I->pass, src->dtype, 2, shape);
@@ -137,17 +214,46 @@ static Tensor *rows_of(Interp *I, const Tensor *src, const int *idx, int from, i
     return t;
 }
 
-/* forward + loss + backward on one batch; returns the loss */
-double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
+/* Forward, loss (with the regularizers' penalty) and, if `backward`, the
+ * backward pass of the objective on one batch, in the caller's mode. */
+static Objective pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, Tensor **out, SrcLoc loc) {
     tape_clear(&I->tape);
     EvalMode saved = I->mode;
     I->mode.tape.recording = backward;
     if (backward) model_zero_grad(m);
-    Tensor *out = model_forward(I, m, x, loc);
-    Tensor *c = compute_loss(I, out, y, loc);
-    if (backward) tape_backward(&I->tape, c);
+    Tensor *o = model_forward(I, m, x, loc);
+    Objective obj = objective(I, m, o, y, loc);
+    if (backward) tape_backward(&I->tape, obj.total);
     I->mode = saved;
-    return tensor_get(c, 0);
+    if (out) *out = o;
+    return obj;
+}
+
+/* forward + loss + backward on one batch; returns the loss (without the penalty) */
+double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
+    return tensor_get(pass(I, m, x, y, backward, NULL, loc).loss, 0);
+}
+
+/* What evaluate, predict and train's validation run: the model on x in
+ * evaluation mode, nothing recorded for a backward pass, no layer state kept. */
+Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
+    I->mode.training = false;
+    I->mode.write_state = false;
+    Tensor *out = model_forward(I, m, x, loc);
+    I->mode = saved;
+    return out;
+}
+
+/* the outputs on x in evaluation mode, and their loss and penalty against y */
+static Tensor *evaluation_pass(Interp *I, Model *m, Tensor *x, Objective *o, Tensor *y, SrcLoc loc) {
+    Tensor *out = model_outputs(I, m, x, loc);
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
+    *o = objective(I, m, out, y, loc);
+    I->mode = saved;
+    return out;
 }
 
 /* ---- the optimizer update --------------------------------------------------- */
@@ -304,7 +410,13 @@ static void check_finite(Interp *I, Model *m, double loss, int epoch, int batch,
         }
 }
 
-typedef struct TrainOptions { int epochs, batch; bool shuffle; int every; } TrainOptions;   /* every: see progress_due */
+typedef struct TrainOptions {
+    int      epochs, batch;
+    bool     shuffle;
+    int      every;            /* log every N: see progress_due */
+    Dataset *valid;            /* valid DATA: reported every epoch, or NULL */
+    int      patience;         /* early_stop patience=K, or 0 */
+} TrainOptions;
 
 /* `log every N`: progress every N epochs; 0 for none */
 static int log_every(Interp *I, const Node *kv, Value v) {
@@ -314,25 +426,53 @@ static int log_every(Interp *I, const Node *kv, Value v) {
     return every == 0 ? -1 : (int)every;
 }
 
-static TrainOptions train_options(Interp *I, const Node *n, int rows) {
-    TrainOptions o = { 1, rows, true, 0 };
-    static const char *known[] = { "epochs", "batch", "shuffle", "log" };
+static const char *const train_option_names[] = { "epochs", "batch", "shuffle", "log", "valid", "early_stop" };
+enum { NTRAIN_OPTIONS = sizeof train_option_names / sizeof train_option_names[0] };
+
+_Noreturn static void unknown_train_option(const Node *kv) {
+    for (int k = 0; k < NTRAIN_OPTIONS; k++)
+        if (levenshtein(kv->name, train_option_names[k]) <= 2)
+            fail_at(kv->loc, "unknown training option '%s'; did you mean '%s'?", kv->name, train_option_names[k]);
+    fail_at(kv->loc, "unknown training option '%s'; the options are epochs, batch, shuffle, log every, valid "
+            "and early_stop", kv->name);
+}
+
+/* early_stop patience=K */
+static int early_stop_patience(Interp *I, const Node *kv) {
+    const Node *set = kv->a;
+    if (set->kind != N_KWARG)
+        fail_at(set->loc, "write 'early_stop patience=K': stop when the validation loss has not improved for K epochs");
+    if (strcmp(set->name, "patience") != 0)
+        fail_at(set->loc, "early_stop has one setting, patience (early_stop patience=5), not '%s'", set->name);
+    return expect_count(I, eval_expr(I, NULL, set->a), set->a->loc, "patience");
+}
+
+static TrainOptions train_options(Interp *I, const Node *n, Model *m, int rows) {
+    TrainOptions o = { 1, rows, true, 0, NULL, 0 };
+    const Node *early = NULL;
     for (int i = 0; i < n->kids.n; i++) {
         const Node *kv = n->kids.items[i];
         for (int j = 0; j < i; j++)
             if (n->kids.items[j]->name == kv->name) fail_at(kv->loc, "training option '%s' is given twice", kv->name);
+        if (strcmp(kv->name, "early_stop") == 0) { o.patience = early_stop_patience(I, kv); early = kv; continue; }
+        int which = 0;
+        while (which < NTRAIN_OPTIONS && strcmp(kv->name, train_option_names[which]) != 0) which++;
+        if (which == NTRAIN_OPTIONS) unknown_train_option(kv);
+        if (kv->a->kind == N_KWARG) fail_at(kv->a->loc, "'%s' takes a value, not a setting by name", kv->name);
         Value v = eval_expr(I, NULL, kv->a);
-        if (strcmp(kv->name, "epochs") == 0) o.epochs = expect_count(I, v, kv->a->loc, "epochs");
-        else if (strcmp(kv->name, "batch") == 0) o.batch = expect_count(I, v, kv->a->loc, "the batch size");
-        else if (strcmp(kv->name, "shuffle") == 0) o.shuffle = expect_number(I, v, kv->a->loc, "shuffle") != 0;
-        else if (strcmp(kv->name, "log") == 0) o.every = log_every(I, kv, v);
-        else {
-            for (int k = 0; k < 4; k++)
-                if (levenshtein(kv->name, known[k]) <= 2)
-                    fail_at(kv->loc, "unknown training option '%s'; did you mean '%s'?", kv->name, known[k]);
-            fail_at(kv->loc, "unknown training option '%s'; the options are epochs, batch, shuffle and log every", kv->name);
+        switch (which) {
+        case 0: o.epochs = expect_count(I, v, kv->a->loc, "epochs"); break;
+        case 1: o.batch = expect_count(I, v, kv->a->loc, "the batch size"); break;
+        case 2: o.shuffle = expect_number(I, v, kv->a->loc, "shuffle") != 0; break;
+        case 3: o.every = log_every(I, kv, v); break;
+        default:
+            if (v.kind != V_DATA) fail_at(kv->a->loc, "'valid' takes a data set, not %s", value_kind_name(v));
+            o.valid = data_one(v.data, kv->a->loc);
+            check_fit(m, o.valid, kv->a->loc);
         }
     }
+    if (early && !o.valid)
+        fail_at(early->loc, "early_stop watches the loss on validation data: add 'valid DATA' to this train");
     if (o.batch > rows) o.batch = rows;
     return o;
 }
@@ -346,14 +486,75 @@ void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Datase
     lint_targets(I, *m, *d);
 }
 
-void exec_train(Interp *I, const Node *n) {
-    Model *m;
-    Dataset *d;
-    model_on_data(I, n, "train", &m, &d);
-    need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
+/* One epoch's line of progress: the mean loss (and penalty) over its batches,
+ * and the loss and accuracy on the validation data after it. */
+typedef struct EpochStats {
+    double loss, penalty, valid_loss, valid_accuracy;
+    bool   has_penalty, has_valid, has_accuracy;
+} EpochStats;
+
+static void print_epoch(Interp *I, int e, int epochs, const EpochStats *s) {
+    fprintf(I->out, "epoch %*d/%d  loss %.6g", (int)snprintf(NULL, 0, "%d", epochs), e, epochs, s->loss);
+    if (s->has_penalty) fprintf(I->out, "  penalty %.6g", s->penalty);
+    if (s->has_valid) fprintf(I->out, "  valid loss %.6g", s->valid_loss);
+    if (s->has_accuracy) fprintf(I->out, "  valid accuracy %.6g", s->valid_accuracy);
+    fputc('\n', I->out);
+}
+
+static void validate(Interp *I, Model *m, const Dataset *v, EpochStats *s, SrcLoc loc) {
+    arena_reset(&I->pass);
+    Objective o;
+    Tensor *out = evaluation_pass(I, m, v->x, &o, v->y, loc);
+    s->has_valid = true;
+    s->valid_loss = tensor_get(o.loss, 0);
+    s->valid_accuracy = accuracy_of(out, v->y);
+    s->has_accuracy = s->valid_accuracy >= 0;
+}
+
+/* Early stopping: the best validation loss so far and the weights it had. */
+typedef struct EarlyStop {
+    double best;
+    int    best_epoch, waited;
+    struct Snapshot *weights;
+    bool   restored;           /* the best epoch's weights were put back */
+} EarlyStop;
+
+/* true when it is time to stop */
+static bool early_stop_after(Interp *I, EarlyStop *es, Model *m, int e, double valid_loss, int patience) {
+    if (valid_loss < es->best) {
+        es->best = valid_loss;
+        es->best_epoch = e;
+        es->waited = 0;
+        if (es->weights) snapshot_free(es->weights);
+        es->weights = snapshot_take(I, m, "early stop");
+        return false;
+    }
+    return ++es->waited >= patience;
+}
+
+static void early_stop_finish(Interp *I, EarlyStop *es, int e, bool stopped, int patience) {
+    if (stopped)
+        fprintf(I->out, "early stop after epoch %d: the validation loss has not improved for %d epoch%s; ", e,
+                patience, patience == 1 ? "" : "s");
+    if (es->best_epoch != e) {
+        snapshot_restore_weights(es->weights);
+        es->restored = true;
+        fprintf(I->out, "%sweights restored to epoch %d (valid loss %.6g)\n", stopped ? "" : "best ", es->best_epoch,
+                es->best);
+    }
+}
+
+typedef struct TrainPosition { int epoch, batch; } TrainPosition;
+
+static void describe_training(FILE *out, const void *arg) {
+    const TrainPosition *at = arg;
+    fprintf(out, "in epoch %d, batch %d of this training", at->epoch, at->batch);
+}
+
+/* The epochs of one `train`, the layers in training mode keeping what they
+ * write to their state. */
+static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOptions o, EarlyStop *es) {
     int rows = d->x->shape[0];
-    TrainOptions o = train_options(I, n, rows);
-    model_ensure_initialised(I, m);
     if (rows > I->order_cap) {
         free(I->order);
         I->order = malloc(sizeof(int) * (size_t)rows);
@@ -364,51 +565,84 @@ void exec_train(Interp *I, const Node *n) {
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
     int first = history_begin(I, m);
-    nnl_interrupt = 0;
-    nnl_training = 1;
     for (int e = 1; e <= o.epochs; e++) {
         if (shuffle)
             for (int i = rows - 1; i > 0; i--) {
                 int j = rng_below(&I->rng, i + 1), tmp = order[i];
                 order[i] = order[j]; order[j] = tmp;
             }
-        double total = 0;
+        EpochStats stats = { 0 };
         int batch_no = 0;
         for (int from = 0; from < rows; from += o.batch) {
             int count = rows - from < o.batch ? rows - from : o.batch;
             arena_reset(&I->pass);
             Tensor *xb = rows_of(I, d->x, order, from, count), *yb = rows_of(I, d->y, order, from, count);
-            double loss = train_pass(I, m, xb, yb, true, n->loc);
+            TrainPosition at = { e, batch_no + 1 };
+            DiagContext ctx = { n->loc, describe_training, &at, diag_context };
+            diag_context = &ctx;
+            EvalMode saved = I->mode;
+            I->mode.training = I->mode.write_state = true;
+            Objective obj = pass(I, m, xb, yb, true, NULL, n->loc);
+            I->mode = saved;
+            diag_context = ctx.prev;
+            double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
-            check_finite(I, m, loss, e, batch_no, first, n->loc);
+            check_finite(I, m, total, e, batch_no, first, n->loc);
             optimizer_step(I, m, n->loc);
             if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
-            check_finite(I, m, loss, e, batch_no, first, n->loc);
-            total += loss * count;
+            check_finite(I, m, total, e, batch_no, first, n->loc);
+            stats.loss += loss * count / rows;
+            if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
             /* the check pass: the first step shows every shape and name works,
              * and the last, shorter batch (if any) that its size does too */
             int last = rows - (rows % o.batch ? rows % o.batch : o.batch);
             if (I->dry_run && from < last) { from = last - o.batch; continue; }
-            if (I->dry_run) { nnl_training = 0; return; }
+            if (I->dry_run) {
+                if (o.valid) validate(I, m, o.valid, &stats, n->loc);
+                return;
+            }
             if (nnl_interrupt) {
-                nnl_training = nnl_interrupt = 0;
                 I->interrupted = true;
                 fprintf(I->out, "interrupted: training stopped after epoch %d, batch %d; the weights and "
                                 "optimizer state are kept (%ld updates made)\n", e, batch_no, m->steps);
-                fflush(I->out);
                 return;
             }
         }
         m->epochs++;
-        history_add(I, m, total / rows, NAN);
-        if (progress_due(I, e, o.epochs, o.every))
-            fprintf(I->out, "epoch %*d/%d  loss %.6g\n", (int)snprintf(NULL, 0, "%d", o.epochs), e, o.epochs,
-                    total / rows);
+        if (o.valid) validate(I, m, o.valid, &stats, n->loc);
+        history_add(I, m, stats.loss, o.valid ? stats.valid_loss : NAN);
+        bool stop = o.patience && early_stop_after(I, es, m, e, stats.valid_loss, o.patience);
+        if (progress_due(I, e, o.epochs, o.every) || (stop && !I->quiet)) print_epoch(I, e, o.epochs, &stats);
+        if (o.patience && (stop || e == o.epochs)) early_stop_finish(I, es, e, stop, o.patience);
         fflush(I->out);         /* a log of a run that is stopped keeps its progress */
+        if (stop) break;
     }
-    nnl_training = 0;
-    curve_report(I, m, first);
+    curve_report(I, m, first, es->restored);
+}
+
+void exec_train(Interp *I, const Node *n) {
+    Model *m;
+    Dataset *d;
+    model_on_data(I, n, "train", &m, &d);
+    need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
+    TrainOptions o = train_options(I, n, m, d->x->shape[0]);
+    model_ensure_initialised(I, m);
+    EarlyStop es = { .best = INFINITY };
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {           /* the best weights so far are forgotten with the error */
+        struct Snapshot *kept = *(struct Snapshot *volatile *)&es.weights;
+        if (kept) snapshot_free(kept);
+        diag_throw();
+    }
+    nnl_interrupt = 0;
+    nnl_training = 1;
+    train_epochs(I, n, m, d, o, &es);
+    nnl_training = nnl_interrupt = 0;
+    diag_pop(&h);
+    if (es.weights) snapshot_free(es.weights);
+    fflush(I->out);
 }
 
 /* `backward NET X -> Y` / `forward NET X`: X (and Y) one sample or a batch */
@@ -444,31 +678,23 @@ static void record_pass(Interp *I, const Node *n, bool backward) {
     }
     Trace *t = trace_record(I, m, x, y, n->loc);
     if (I->dry_run) return;
-    if (backward) fprintf(I->out, "loss = %.9g\n", tensor_get(t->loss, 0));
-    else { print_value(I, I->out, tensor_value(t->out)); fputc('\n', I->out); }
+    if (backward) fprintf(I->out, "loss = %.9g\n", tensor_get(t->data_loss, 0));
+    if (backward && t->penalty)
+        fprintf(I->out, "penalty = %.9g (the gradients are those of loss + penalty = %.9g)\n",
+                tensor_get(t->penalty, 0), tensor_get(t->loss, 0));
+    if (!backward) { print_value(I, I->out, tensor_value(t->out)); fputc('\n', I->out); }
     if (I->interactive) trace_announce(I, t);
 }
 
 void exec_backward(Interp *I, const Node *n) { record_pass(I, n, true); }
 void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
 
-/* What evaluate and predict run: the model on x, nothing recorded for a backward pass. */
-Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
-    EvalMode saved = I->mode;
-    I->mode.tape.recording = false;
-    Tensor *out = model_forward(I, m, x, loc);
-    I->mode = saved;
-    return out;
-}
-
 void exec_evaluate(Interp *I, const Node *n) {
     Model *m;
     Dataset *d;
     model_on_data(I, n, "evaluate", &m, &d);
-    Tensor *out = model_outputs(I, m, d->x, n->loc);
-    EvalMode saved = I->mode;
-    I->mode.tape.recording = false;
-    Tensor *c = compute_loss(I, out, d->y, n->loc);
-    I->mode = saved;
-    if (!I->dry_run) report_evaluation(I->out, out, d, tensor_get(c, 0));
+    Objective o;
+    Tensor *out = evaluation_pass(I, m, d->x, &o, d->y, n->loc);
+    if (!I->dry_run)
+        report_evaluation(I->out, out, d, tensor_get(o.loss, 0), o.penalty ? tensor_get(o.penalty, 0) : NAN);
 }

@@ -1,6 +1,8 @@
-/* update.c — `update` (one optimizer step on the pass's gradients, all or
- * nothing), `undo` (back to the weights and optimizer state of before the
- * last update or reset, several levels) and `reset NET`.
+/* update.c — `update` (one optimizer step on the pass's gradients, and the
+ * layer state its forward computed; all or nothing), `undo` (back to the
+ * weights, layer state and optimizer state of before the last update or
+ * reset, several levels), `reset NET`, and the snapshots they (and early
+ * stopping) keep.
  * Must not: run the optimizer's body itself (train.c's optimizer_step does). */
 #include "trace.h"
 #include <stdlib.h>
@@ -9,7 +11,7 @@
 enum { MAX_UNDO = 32 };
 
 typedef struct SavedParam {
-    Param   *param;
+    Param   *param;            /* a parameter, or a layer's state (which has no optimizer state) */
     Tensor  *value;            /* a copy of the value */
     Binding *state;            /* the state array and count as they were ... */
     int      nstate;
@@ -29,7 +31,17 @@ struct Snapshot {
     int         trace_serial;  /* the pass an update applied, 0 for none */
 };
 
+static void save(struct Snapshot *s, SavedParam *sp, Param *p) {
+    sp->param = p;
+    sp->value = tensor_copy(&s->arena, p->value);
+    sp->state = p->state;
+    sp->nstate = p->nstate;
+    sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
+    for (int i = 0; i < p->nstate; i++) sp->state_values[i] = tensor_copy(&s->arena, p->state[i].v.t);
+}
+
 struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
+    (void)I;
     struct Snapshot *s = calloc(1, sizeof *s);
     if (!s) abort();
     s->what = what;
@@ -38,38 +50,34 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     s->epochs = m->epochs;
     s->state_owner = m->state_owner;
     s->initialised = m->initialised;
-    for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams;
+    for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams + m->layers[l].nstates;
     s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
     int k = 0;
-    for (int l = 0; l < m->nlayers; l++)
-        for (int j = 0; j < m->layers[l].nparams; j++) {
-            Param *p = &m->layers[l].params[j];
-            SavedParam *sp = &s->params[k++];
-            sp->param = p;
-            sp->value = tensor_copy(&s->arena, p->value);
-            sp->state = p->state;
-            sp->nstate = p->nstate;
-            sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
-            for (int i = 0; i < p->nstate; i++) sp->state_values[i] = tensor_copy(&s->arena, p->state[i].v.t);
-        }
-    (void)I;
+    for (int l = 0; l < m->nlayers; l++) {
+        for (int j = 0; j < m->layers[l].nparams; j++) save(s, &s->params[k++], &m->layers[l].params[j]);
+        for (int j = 0; j < m->layers[l].nstates; j++) save(s, &s->params[k++], &m->layers[l].states[j]);
+    }
     return s;
 }
 
-void snapshot_restore(struct Snapshot *s) {
+static void restore(struct Snapshot *s, bool weights_only) {
     Model *m = s->model;
+    for (int k = 0; k < s->nparams; k++) tensor_copy_into(s->params[k].param->value, s->params[k].value);
+    if (weights_only) return;
     m->steps = s->steps;
     m->epochs = s->epochs;
     m->state_owner = s->state_owner;
     m->initialised = s->initialised;
     for (int k = 0; k < s->nparams; k++) {
         SavedParam *sp = &s->params[k];
-        tensor_copy_into(sp->param->value, sp->value);
         sp->param->state = sp->state;
         sp->param->nstate = sp->nstate;
         for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state[i].v.t, sp->state_values[i]);
     }
 }
+
+void snapshot_restore(struct Snapshot *s) { restore(s, false); }
+void snapshot_restore_weights(struct Snapshot *s) { restore(s, true); }
 
 void snapshot_free(struct Snapshot *s) {
     arena_free(&s->arena);
@@ -109,9 +117,17 @@ static void record_line(Interp *I, const Node *stmt, Value v, void *ctx) {
                                           tensor_copy(&t->arena, v.t) };
 }
 
-static void print_param(Interp *I, const char *label, const Tensor *v) {
-    (void)label;
-    tensor_print_digits(I->out, v, trace_digits(I));
+static void print_tensor(Interp *I, const Tensor *v) { tensor_print_digits(I->out, v, trace_digits(I)); }
+
+/* What the pass's forward left in each layer's state (a running average) is
+ * kept now, as a training step would have kept it. */
+static void commit_layer_state(const Trace *t) {
+    for (int i = 0; i < t->nlayers; i++) {
+        const TapeLayer *tl = &t->layers[i];
+        Layer *l = &t->model->layers[tl->layer - 1];
+        for (int k = 0; k < tl->nstate && k < l->nstates; k++)
+            if (tl->state[k] != l->states[k].value) tensor_copy_into(l->states[k].value, tl->state[k]);
+    }
 }
 
 void exec_update(Interp *I, SrcLoc loc) {
@@ -139,6 +155,7 @@ void exec_update(Interp *I, SrcLoc loc) {
     I->mode.watch = record_line;
     I->mode.watch_ctx = t;
     optimizer_step(I, m, loc);
+    commit_layer_state(t);
     diag_pop(&h);
     I->mode = saved;
     s->trace_serial = t->serial;
@@ -151,19 +168,26 @@ void exec_update(Interp *I, SrcLoc loc) {
             (opt->kind == C_PARTIAL ? opt->base : opt)->name);
     for (int k = 0; k < s->nparams; k++) {
         const SavedParam *sp = &s->params[k];
-        Tensor *change = tensor_copy(&I->pass, sp->param->value);
-        for (int i = 0; i < change->size; i++)
-            tensor_set(change, i, tensor_get(sp->param->value, i) - tensor_get(sp->value, i));
         int layer = 0;
-        for (int l = 0; l < m->nlayers; l++)
-            if (sp->param >= m->layers[l].params && sp->param < m->layers[l].params + m->layers[l].nparams) layer = l + 1;
-        char *label = arena_printf(&I->pass, "%s.%d.%s", m->name, layer, sp->param->name);
-        fprintf(I->out, "  %s  ", label);
-        print_param(I, label, sp->value);
-        fputs("  +  ", I->out);
-        print_param(I, label, change);
-        fputs("  =  ", I->out);
-        print_param(I, label, sp->param->value);
+        bool is_state = false;
+        for (int l = 0; l < m->nlayers; l++) {
+            const Layer *ly = &m->layers[l];
+            if (sp->param >= ly->params && sp->param < ly->params + ly->nparams) layer = l + 1;
+            if (sp->param >= ly->states && sp->param < ly->states + ly->nstates) { layer = l + 1; is_state = true; }
+        }
+        fprintf(I->out, "  %s%s.%d.%s  ", is_state ? "state " : "", m->name, layer, sp->param->name);
+        print_tensor(I, sp->value);
+        if (is_state) {    /* state is not stepped: it takes the value the pass's forward gave it */
+            fputs("  ->  ", I->out);
+        } else {
+            Tensor *change = tensor_copy(&I->pass, sp->param->value);
+            for (int i = 0; i < change->size; i++)
+                tensor_set(change, i, tensor_get(sp->param->value, i) - tensor_get(sp->value, i));
+            fputs("  +  ", I->out);
+            print_tensor(I, change);
+            fputs("  =  ", I->out);
+        }
+        print_tensor(I, sp->param->value);
         fputc('\n', I->out);
     }
 }
@@ -195,8 +219,9 @@ void exec_reset(Interp *I, Model *m, SrcLoc loc) {
         diag_throw();
     }
     for (int l = 0; l < m->nlayers; l++)
-        for (int k = 0; k < m->layers[l].nparams; k++) {
-            Param *p = &m->layers[l].params[k];
+        for (int k = 0; k < m->layers[l].nparams + m->layers[l].nstates; k++) {
+            Layer *ly = &m->layers[l];
+            Param *p = k < ly->nparams ? &ly->params[k] : &ly->states[k - ly->nparams];
             p->nstate = 0;
             p->state = NULL;
             if (p->hand_set)

@@ -8,7 +8,7 @@
 function tokens(file, arr,   n, line, i, parts, m) {
     n = 0
     while ((getline line < file) > 0) {
-        gsub(/[][,=()]/, " & ", line)
+        gsub(/[][,=();]/, " & ", line)
         m = split(line, parts, /[ \t]+/)
         for (i = 1; i <= m; i++) if (parts[i] != "") arr[++n] = parts[i]
     }

@@ -84,6 +84,20 @@ for src in tests/predict/*.nnl; do
     if [ -s "$tmp/diff" ]; then fail "$src" "$tmp/diff"; else ok "$src"; fi
 done
 
+# early stopping must put back the best epoch's weights: evaluate on the
+# validation data then gives the validation loss the message names
+"$NNL" examples/early_stopping.nnl > "$tmp/es" 2>&1
+if awk '/weights restored to epoch/ { s = $0; sub(/.*\(valid loss /, "", s); sub(/\).*/, "", s); best = s }
+        /^loss = / { loss = $3 }
+        END { exit !(best != "" && loss == best) }' "$tmp/es"; then ok "early stopping restores the best weights"
+else fail "early stopping restores the best weights" "$tmp/es"; fi
+
+# batchnorm lets the deep sigmoid net learn the circle; without it, it stays at chance
+"$NNL" examples/batchnorm.nnl > "$tmp/bn" 2>&1
+if awk '/^accuracy = / { acc[++n] = $3 } END { exit !(n == 2 && acc[1] < 0.6 && acc[2] >= 0.9) }' "$tmp/bn"
+then ok "batchnorm trains the deep sigmoid net, the plain one stalls"
+else fail "batchnorm trains the deep sigmoid net, the plain one stalls" "$tmp/bn"; fi
+
 # 3. error tests: exact message on stderr, exit status 1 (or NAME.status), and
 #    stdout equal to NAME.out where there is one (nothing runs before a check fails);
 #    NAME.env holds environment settings for the run (like NNL_MEMORY_LIMIT=64)

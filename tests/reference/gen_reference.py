@@ -434,14 +434,17 @@ def case_float32_deep():
     return c
 
 
+# four rows of 2 -> 1 for the training cases (gen_modes_reference.py too)
+TRAIN_ROWS = [([0.6, -0.8], [0.2]),
+              ([-0.3, 1.2], [0.9]),
+              ([1.4, 0.5], [0.6]),
+              ([-1.0, -0.7], [0.1])]
+
+
 def train_case(name, epochs=3, batch=4, double=True, **opt):
     """d. a 2-3-1 net trained with one of Keras' optimizers; the weights after."""
     c = Case(name, double)
-    rows = [([0.6, -0.8], [0.2]),
-            ([-0.3, 1.2], [0.9]),
-            ([1.4, 0.5], [0.6]),
-            ([-1.0, -0.7], [0.1])]
-    c.data("d", rows)
+    c.data("d", TRAIN_ROWS)
     c.model(2, [dense("tanh", [[0.38, -0.61], [0.57, 0.24], [-0.46, 0.33]], [0.07, -0.04, 0.11]),
                 dense("sigmoid", [[0.52, -0.37, 0.68]], [-0.09])])
     c.setting("loss mse", "mse")

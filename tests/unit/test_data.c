@@ -226,7 +226,7 @@ static void test_normalize(void) {
 /* ---- reports -------------------------------------------------------------- */
 
 typedef struct EvalCase { Tensor *out; Dataset *d; } EvalCase;
-static void eval_case(FILE *f, void *arg) { EvalCase *c = arg; report_evaluation(f, c->out, c->d, 0.25); }
+static void eval_case(FILE *f, void *arg) { EvalCase *c = arg; report_evaluation(f, c->out, c->d, 0.25, NAN); }
 
 static void test_confusion(void) {
     Arena ar = { 0 };
