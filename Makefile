@@ -7,6 +7,9 @@
 #                   libFuzzer); make test runs each briefly if it can
 #   make data       fetch MNIST and Fashion-MNIST into examples/data/ (git
 #                   ignores them; see docs/data.md)
+#   make bench      the benchmarks of bench/ against PyTorch and FANN
+#                   (bench/README.md; never part of make test); REPEAT=N
+#                   runs each N times (default 3)
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -126,9 +129,15 @@ demo: $(BUILD)/nnl
 data:
 	scripts/fetch-data
 
+# bench/setup installs FANN if it is missing (not .ci/install-deps: CI does
+# not benchmark); bench/run.sh builds its small tools into $(BUILD)/bench/.
+bench: $(BUILD)/nnl
+	bench/setup
+	BUILD=$(BUILD) CC=$(CC) bench/run.sh
+
 clean:
 	rm -rf build build-san build-clang
 
-.PHONY: all test demo fuzz data clean
+.PHONY: all test demo fuzz data bench clean
 # the fuzz objects are built by pattern rules for pattern targets: keep them
 .SECONDARY: $(FUZZ_OBJS)

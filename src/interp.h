@@ -177,6 +177,7 @@ struct Interp {
     int      digits;            /* significant digits printed (`set precision`); 0: the default */
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     bool     interrupted;       /* Ctrl-C stopped a `train` */
+    bool     timing;            /* --time: interp_run reports each statement's wall time on stderr */
     const char *stack_base;     /* where the running statement's C stack starts (stack_check) */
     bool     quiet;             /* --quiet: `train` prints no progress */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
@@ -198,6 +199,9 @@ void  interp_load_stdlib(Interp *I);
 EvalMode interp_default_mode(Interp *I);
 bool  interp_run(Interp *I, const Node *program);   /* false after a reported error */
 bool  interp_run_statement(Interp *I, const Node *stmt);
+/* --time: a monotonic clock in seconds, and one line "time: WHAT MS ms" on stderr */
+double wall_seconds(void);
+void  report_time(const char *what, double since);
 void  exec_toplevel(Interp *I, const Node *stmt);
 const char *fusion_name(const char *outer, const char *inner);
 

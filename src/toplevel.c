@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void interp_init(Interp *I, bool dry_run) {
     memset(I, 0, sizeof *I);
@@ -209,9 +210,32 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
 }
 
 bool interp_run(Interp *I, const Node *program) {
-    for (int i = 0; i < program->kids.n; i++)
-        if (!interp_run_statement(I, program->kids.items[i]) || I->interrupted) return false;
+    for (int i = 0; i < program->kids.n; i++) {
+        const Node *s = program->kids.items[i];
+        double start = I->timing ? wall_seconds() : 0;
+        bool ok = interp_run_statement(I, s);
+        if (I->timing) {
+            char what[300];
+            snprintf(what, sizeof what, "%s:%d %s", s->loc.file, s->loc.line, node_kind_name(s->kind));
+            report_time(what, start);
+        }
+        if (!ok || I->interrupted) return false;
+    }
     return true;
+}
+
+double wall_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* stdout first, so that a statement's output comes before its time when
+ * both go to one file */
+void report_time(const char *what, double since) {
+    double ms = (wall_seconds() - since) * 1e3;
+    fflush(stdout);
+    fprintf(stderr, "time: %s %.3f ms\n", what, ms);
 }
 
 /* The stdlib is parsed once per process; its trees are shared by every

@@ -173,6 +173,21 @@ if [ $st -eq 0 ] && [ "$(cat "$tmp/out")" = 2 ]; then ok "no file: statements fr
 "$NNL" --quiet examples/xor.nnl > "$tmp/out" 2>&1; st=$?
 if [ $st -eq 0 ] && ! grep -q '^epoch' "$tmp/out" && grep -q '^accuracy = 1' "$tmp/out"; then ok "--quiet: no progress, same result"
 else fail "--quiet: no progress, same result" "$tmp/out"; fi
+# --time: the same output, and on stderr the wall time of each phase and each
+# statement in order (the numbers vary; the train statement must dominate)
+"$NNL" --time examples/xor.nnl > "$tmp/out" 2> "$tmp/err"; st=$?
+"$NNL" examples/xor.nnl > "$tmp/plain" 2>&1
+sed -E 's/ [0-9]+\.[0-9]{3} ms$/ MS/' "$tmp/err" > "$tmp/shape"
+printf 'time: %s MS\n' stdlib check stdlib "examples/xor.nnl:3 data" "examples/xor.nnl:10 model" "examples/xor.nnl:16 setting" \
+    "examples/xor.nnl:17 setting" "examples/xor.nnl:18 setting" "examples/xor.nnl:19 seed" "examples/xor.nnl:21 train" \
+    "examples/xor.nnl:22 print" "examples/xor.nnl:23 evaluate" total > "$tmp/want"
+if [ $st -eq 0 ] && cmp -s "$tmp/out" "$tmp/plain" && diff -u "$tmp/want" "$tmp/shape" > "$tmp/diff" &&
+   awk '/ train / { train = $(NF - 1) } / total / { total = $(NF - 1) } / (data|model|setting|seed|print|evaluate) / { if ($(NF - 1) > other) other = $(NF - 1) }
+        END { exit !(train > other && total >= train) }' "$tmp/err"
+then ok "--time: a line per phase and statement"
+else cat "$tmp/err" >> "$tmp/diff"; fail "--time: a line per phase and statement" "$tmp/diff"; fi
+"$NNL" --time --check examples/xor.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "--time with --check: exit 2" || fail "--time with --check: exit 2"
+"$NNL" --time < /dev/null > /dev/null 2>&1; [ $? -eq 2 ] && ok "--time without a file: exit 2" || fail "--time without a file: exit 2"
 "$NNL" --bogus x.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "unknown option: exit 2" || fail "unknown option: exit 2"
 "$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
 if [ $st -eq 1 ] && grep -q "tests/does-not-exist.nnl" "$tmp/err"; then ok "missing file"; else fail "missing file" "$tmp/err"; fi
