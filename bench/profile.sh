@@ -11,7 +11,7 @@
 # Run `make bench` first (it prepares bench/data/).  Writes $BUILD/bench/NAME.perf
 # and $BUILD/bench/xor.callgrind.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench
 TOP=${TOP:-15}
@@ -21,7 +21,8 @@ command -v perf > /dev/null || { echo "bench/profile.sh: perf is not installed (
 mkdir -p "$OUT"
 # the function column of callgrind_annotate without the file's folder and the binary
 short() { sed -e 's|[^ ]*/src/||' -e 's| \[[^]]*\]$||' -e 's|[^ ]*/sysdeps/[^:]*:||'; }
-for name in ${*:-xor mnist}; do
+[ $# -gt 0 ] || set -- xor mnist
+for name in "$@"; do
     if [ "$name" = xor ] && command -v valgrind > /dev/null; then
         cg=$OUT/xor.callgrind
         valgrind -q --tool=callgrind --callgrind-out-file="$cg" "$BUILD/nnl" bench/xor.nnl > /dev/null || exit 1

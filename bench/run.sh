@@ -15,7 +15,7 @@
 # bench/data/ (digits16.csv; MNIST linked from examples/data/mnist, or seeded
 # random data of its shape when `make data` has not fetched it).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
 REPEAT=${REPEAT:-3}
@@ -39,10 +39,10 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 CFLAGS_BENCH="-std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror"
 tool() {        # tool NAME LIBS...: bench/NAME.c -> $OUT/NAME
     name=$1; shift
-    [ "$OUT/$name" -nt "bench/$name.c" ] && return 0
+    # shellcheck disable=SC2086
     $CC $CFLAGS_BENCH -o "$OUT/$name" "bench/$name.c" "$@"
 }
-tool runstat && tool gemm -lopenblas && tool synth_idx -lz || { say "building the bench tools failed"; exit 1; }
+if ! { tool runstat && tool gemm -lopenblas && tool synth_idx -lz; }; then say "building the bench tools failed"; exit 1; fi
 have_fann=""
 if [ -f /usr/include/floatfann.h ]; then
     tool peer_fann -lfloatfann -lm && have_fann=yes
@@ -59,10 +59,8 @@ fi
 
 # ---- data -------------------------------------------------------------------
 # digits scaled to 0..1: x/16 is exact in decimal and in float32
-if [ ! bench/data/digits16.csv -nt examples/data/digits.csv ]; then
-    awk -F, 'NR == 1 { print; next } { for (i = 1; i < NF; i++) printf "%s,", $i / 16; print $NF }' \
-        examples/data/digits.csv > bench/data/digits16.csv
-fi
+awk -F, 'NR == 1 { print; next } { for (i = 1; i < NF; i++) printf "%s,", $i / 16; print $NF }' \
+    examples/data/digits.csv > bench/data/digits16.csv
 mnist_src=examples/data/mnist
 if [ -f $mnist_src/train-images-idx3-ubyte.gz ] && [ -f $mnist_src/train-labels-idx1-ubyte.gz ]; then
     for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz; do
@@ -101,13 +99,13 @@ if [ "$MODE" = --double ]; then
         dump_weights $name double
         say "$name in float64: nnl and PyTorch"
         nnl_loss=$({ echo 'precision double'; cat "bench/$name.nnl"; } | (cd bench && "$NNL") | awk '/^epoch / { l = $NF } END { print l }')
-        torch_loss=$($PY bench/peer_torch.py $name "$OUT/${name}double.weights" bench/data double | awk '$1 == "loss" { print $2 }')
-        awk -v n=$name -v a="$nnl_loss" -v b="$torch_loss" 'BEGIN {
+        torch_loss=$($PY bench/peer_torch.py "$name" "$OUT/${name}double.weights" bench/data double | awk '$1 == "loss" { print $2 }')
+        awk -v n="$name" -v a="$nnl_loss" -v b="$torch_loss" 'BEGIN {
             d = (a - b) / b; if (d < 0) d = -d
             printf "%-7s float64: nnl %s, pytorch %s: %s (relative difference %.1e)\n", n, a, b,
                    d <= 1e-5 ? "agree" : "DIFFER", d; exit d > 1e-5 }' || status=1
     done
-    exit ${status:-0}
+    exit "${status:-0}"
 fi
 
 # ---- runs -------------------------------------------------------------------
