@@ -9,11 +9,14 @@
  *             (nnl and PyTorch both skip it); timed separately.
  * Prints "gemm_s S", "gemm_flops F", "gemm_gflops G" and the same with the
  * layer-1 ∂X ("all9_s", "all9_gflops").  Usage: gemm [ROWS [BATCH]].
+ * `gemm --start-only` returns at once: what starting a program that links
+ * OpenBLAS costs (its initialisation runs before main).
  * Must not: compute anything but products (no bias, activation or update):
  * it is the time no implementation can go below with this BLAS. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 enum { LAYERS = 3 };
@@ -60,6 +63,7 @@ static double epoch(int rows, int batch, float **act, float **w, float **dw, flo
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--start-only") == 0) return 0;
     int rows = argc > 1 ? atoi(argv[1]) : 60000, batch = argc > 2 ? atoi(argv[2]) : 64;
     if (rows < 1 || batch < 1) { fprintf(stderr, "usage: gemm [ROWS [BATCH]]\n"); return 2; }
     float *act[LAYERS + 1], *w[LAYERS], *dw[LAYERS], *delta[LAYERS];

@@ -179,16 +179,26 @@ if [ -n "$alt" ] && ! grep -q "^core $alt\$" "$FACTS"; then
     runs=$REPEAT
 fi
 
-# nnl examples/xor.nnl from start to exit: the median of 11 runs
-say "examples/xor.nnl start to exit (11 runs)"
-i=0
-: > "$OUT/xor_example"
-while [ $i -lt 11 ]; do
-    "$OUT/runstat" "$OUT/rs" "$NNL" examples/xor.nnl > /dev/null || exit 1
-    cut -d' ' -f1 "$OUT/rs" >> "$OUT/xor_example"
-    i=$((i + 1))
-done
-fact "xor_example_s $(sort -n "$OUT/xor_example" | sed -n 6p)"
+# nnl examples/xor.nnl from start to exit, and what it is made of: the
+# median of 11 runs of each
+median11() {    # median11 FIELD CMD...: the median of field FIELD of runstat (1 wall, 2 peak) or, with
+                # FIELD train, of the train statement's --time
+    field=$1; shift
+    i=0
+    : > "$OUT/samples"
+    while [ $i -lt 11 ]; do
+        "$OUT/runstat" "$OUT/rs" "$@" > /dev/null 2> "$OUT/stderr" || { say "$* failed"; cat "$OUT/stderr" >&2; exit 1; }
+        if [ "$field" = train ]; then awk '/^time: .* train [0-9.]+ ms$/ { print $(NF - 1) / 1000 }' "$OUT/stderr" >> "$OUT/samples"
+        else cut -d' ' -f"$field" "$OUT/rs" >> "$OUT/samples"; fi
+        i=$((i + 1))
+    done
+    sort -n "$OUT/samples" | sed -n 6p
+}
+say "examples/xor.nnl start to exit, and starting nnl on an empty script (11 runs each)"
+fact "xor_example_s $(median11 1 "$NNL" examples/xor.nnl)"
+fact "xor_example_train_s $(median11 train "$NNL" --time examples/xor.nnl)"
+fact "empty_script_s $(median11 1 "$NNL" /dev/null)"
+fact "blas_start_s $(median11 1 "$OUT/gemm" --start-only)"
 fact "load_after $(cut -d' ' -f1-3 /proc/loadavg)"
 
 awk -f bench/report.awk "$FACTS" "$OUT/runs.tsv" | tee "$OUT/report.txt"
