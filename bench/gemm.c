@@ -7,8 +7,8 @@
  *   ∂X        dX[B,in]  = dA[B,out] · W[out,in]   (NoTrans, NoTrans), not for
  *             layer 1: its input is the data, whose gradient nobody needs
  *             (nnl and PyTorch both skip it); timed separately.
- * Prints "gemm_s S", "gemm_flops F", "gemm_gflops G" and the same with the
- * layer-1 ∂X ("all9_s", "all9_gflops").  Usage: gemm [ROWS [BATCH]].
+ * Prints "gemm_s S" and "gemm_flops F" for one epoch, and the same with the
+ * layer-1 ∂X ("all9_s", "all9_flops").  Usage: gemm [ROWS [BATCH]].
  * `gemm --start-only` returns at once: what starting a program that links
  * OpenBLAS costs (its initialisation runs before main).
  * Must not: compute anything but products (no bias, activation or update):
@@ -75,19 +75,15 @@ int main(int argc, char **argv) {
     }
     float *dx = filled((size_t)batch * widths[0], 40u);
     epoch(batch, batch, act, w, dw, delta, dx, 1);          /* warm-up: OpenBLAS's buffers, caches */
-    /* best of 3: the floor, not the noise of a shared machine */
-    double best = 1e30, best9 = 1e30, flops = 0, flops9 = 0;
-    for (int r = 0; r < 3; r++) {
-        double t = now();
-        flops = epoch(rows, batch, act, w, dw, delta, dx, 0);
-        t = now() - t;
-        if (t < best) best = t;
-        t = now();
-        flops9 = epoch(rows, batch, act, w, dw, delta, dx, 1);
-        t = now() - t;
-        if (t < best9) best9 = t;
-    }
-    printf("gemm_s %.6f\ngemm_flops %.0f\ngemm_gflops %.3f\n", best, flops, flops / best * 1e-9);
-    printf("all9_s %.6f\nall9_flops %.0f\nall9_gflops %.3f\n", best9, flops9, flops9 / best9 * 1e-9);
+    /* one epoch each: bench/run.sh runs this once per round, between the
+     * implementations' runs, so that all see the same load of the machine */
+    double t = now();
+    double flops = epoch(rows, batch, act, w, dw, delta, dx, 0);
+    t = now() - t;
+    double t9 = now();
+    double flops9 = epoch(rows, batch, act, w, dw, delta, dx, 1);
+    t9 = now() - t9;
+    printf("gemm_s %.6f\ngemm_flops %.0f\n", t, flops);
+    printf("all9_s %.6f\nall9_flops %.0f\n", t9, flops9);
     return 0;
 }

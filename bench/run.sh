@@ -6,7 +6,7 @@
 # final loss, peak memory, nnl's ratio to each peer, the GEMM floor of mnist
 # and the targets of issue #10.  See bench/README.md.
 #
-#   bench/run.sh            time everything (REPEAT runs each, the median; default 3)
+#   bench/run.sh            time everything: REPEAT rounds of every run (default 3), the medians
 #   bench/run.sh --double   only check the losses in float64 (nnl's
 #                           `precision double` against PyTorch in float64)
 #
@@ -109,28 +109,23 @@ if [ "$MODE" = --double ]; then
 fi
 
 # ---- runs -------------------------------------------------------------------
-# measure WORKLOAD IMPL CMD...: $runs runs under runstat; one line per run in
-# runs.tsv: workload, implementation, training s, process s, peak KiB, final loss
-runs=$REPEAT
+# measure WORKLOAD IMPL CMD...: one run under runstat, one line in runs.tsv:
+# workload, implementation, training s, process s, peak KiB, final loss
 measure() {
     w=$1 impl=$2
     shift 2
-    say "$w: $impl ($runs runs)"
-    r=1
-    while [ $r -le "$runs" ]; do
-        if ! "$OUT/runstat" "$OUT/rs" "$@" > "$OUT/stdout" 2> "$OUT/stderr"; then
-            say "$impl on $w failed:"; cat "$OUT/stderr" >&2; return 1
-        fi
-        case $impl in
-        nnl*) train=$(awk '/^time: .* train [0-9.]+ ms$/ { print $(NF - 1) / 1000 }' "$OUT/stderr")
-              loss=$(awk '/^epoch / { l = $NF } END { print l }' "$OUT/stdout") ;;
-        *)    train=$(awk '$1 == "train_s" { print $2 }' "$OUT/stdout")
-              loss=$(awk '$1 == "loss" { print $2 }' "$OUT/stdout") ;;
-        esac
-        read -r wall rss < "$OUT/rs"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$impl" "$train" "$wall" "$rss" "$loss" >> "$OUT/runs.tsv"
-        r=$((r + 1))
-    done
+    say "$w: $impl"
+    if ! "$OUT/runstat" "$OUT/rs" "$@" > "$OUT/stdout" 2> "$OUT/stderr"; then
+        say "$impl on $w failed:"; cat "$OUT/stderr" >&2; return 1
+    fi
+    case $impl in
+    nnl*) train=$(awk '/^time: .* train [0-9.]+ ms$/ { print $(NF - 1) / 1000 }' "$OUT/stderr")
+          loss=$(awk '/^epoch / { l = $NF } END { print l }' "$OUT/stdout") ;;
+    *)    train=$(awk '$1 == "train_s" { print $2 }' "$OUT/stdout")
+          loss=$(awk '$1 == "loss" { print $2 }' "$OUT/stdout") ;;
+    esac
+    read -r wall rss < "$OUT/rs"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$impl" "$train" "$wall" "$rss" "$loss" >> "$OUT/runs.tsv"
 }
 
 fact "date $(date '+%Y-%m-%d %H:%M %Z')"
@@ -142,16 +137,27 @@ fact "load_before $(cut -d' ' -f1-3 /proc/loadavg)"
 fact "repeat $REPEAT"
 
 for name in xor digits mnist; do dump_weights $name; done
-for name in xor digits mnist; do
-    measure $name nnl "$NNL" --time "bench/$name.nnl" || exit 1
-    if [ -n "$have_torch" ]; then
-        measure $name pytorch $PY bench/peer_torch.py $name "$OUT/$name.weights" bench/data || exit 1
-        [ $name = digits ] &&
-            { measure $name "pytorch (torch.optim.Adam)" $PY bench/peer_torch.py $name "$OUT/$name.weights" bench/data stock-adam || exit 1; }
-    fi
-    if [ -n "$have_fann" ] && [ $name != mnist ]; then
-        measure $name fann "$OUT/peer_fann" $name "$OUT/$name.weights" bench/data/digits16.csv || exit 1
-    fi
+# REPEAT rounds, each running every implementation of every workload once (and
+# the GEMM floor with mnist), so that a change in the machine's load touches
+# all of them alike
+round=1
+while [ $round -le "$REPEAT" ]; do
+    say "round $round of $REPEAT"
+    for name in xor digits mnist; do
+        measure $name nnl "$NNL" --time "bench/$name.nnl" || exit 1
+        if [ -n "$have_torch" ]; then
+            measure $name pytorch $PY bench/peer_torch.py $name "$OUT/$name.weights" bench/data || exit 1
+            if [ $name = digits ]; then
+                measure $name "pytorch (torch.optim.Adam)" $PY bench/peer_torch.py $name "$OUT/$name.weights" bench/data stock-adam || exit 1
+            fi
+        fi
+        if [ -n "$have_fann" ] && [ $name != mnist ]; then
+            measure $name fann "$OUT/peer_fann" $name "$OUT/$name.weights" bench/data/digits16.csv || exit 1
+        fi
+    done
+    say "mnist: the same products with cblas_sgemm alone"
+    "$OUT/gemm" >> "$FACTS" || exit 1
+    round=$((round + 1))
 done
 
 # why FANN's xor loss differs: nnl's formulas with and without FANN's clipping
@@ -159,10 +165,8 @@ if command -v python3 > /dev/null; then
     python3 bench/xor_formulas.py "$OUT/xor.weights" | sed 's/^/formula_/' >> "$FACTS"
 fi
 
-# the GEMM floor of mnist, with the BLAS core OpenBLAS picks ...
-say "mnist: the same products with cblas_sgemm alone"
-"$OUT/gemm" >> "$FACTS"
-# ... and with the core it would pick if it recognised this CPU
+# the GEMM floor of mnist and both programs with the BLAS kernels of this
+# CPU's instruction set, which OpenBLAS 0.3.21 does not pick by itself
 alt=""
 grep -q ' avx512f' /proc/cpuinfo && alt=SkylakeX
 [ -z "$alt" ] && grep -q ' avx2' /proc/cpuinfo && alt=Haswell
@@ -170,13 +174,11 @@ if [ -n "$alt" ] && ! grep -q "^core $alt\$" "$FACTS"; then
     fact "alt_core $alt"
     say "mnist with OPENBLAS_CORETYPE=$alt"
     OPENBLAS_CORETYPE=$alt "$OUT/gemm" | sed 's/^/alt_/' >> "$FACTS"
-    runs=1
     measure mnist "nnl, OPENBLAS_CORETYPE=$alt" env OPENBLAS_CORETYPE=$alt "$NNL" --time bench/mnist.nnl || exit 1
     if [ -n "$have_torch" ]; then
         measure mnist "pytorch, OPENBLAS_CORETYPE=$alt" env OPENBLAS_CORETYPE=$alt \
             $PY bench/peer_torch.py mnist "$OUT/mnist.weights" bench/data || exit 1
     fi
-    runs=$REPEAT
 fi
 
 # nnl examples/xor.nnl from start to exit, and what it is made of: the
