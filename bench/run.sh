@@ -12,8 +12,8 @@
 #
 # Environment: BUILD (default build), CC (default cc), REPEAT.  Writes to
 # $BUILD/bench/ (tools, weights, raw runs in runs.tsv, report.txt) and
-# bench/data/ (digits16.csv; MNIST linked from examples/data/mnist, or seeded
-# random data of its shape when `make data` has not fetched it).
+# bench/data/ (digits16.csv; MNIST linked from examples/data/mnist, or 60,000
+# seeded made-up digits of its shape when `make data` has not fetched it).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
@@ -42,7 +42,7 @@ tool() {        # tool NAME LIBS...: bench/NAME.c -> $OUT/NAME
     # shellcheck disable=SC2086
     $CC $CFLAGS_BENCH -o "$OUT/$name" "bench/$name.c" "$@"
 }
-if ! { tool runstat && tool gemm -lopenblas && tool synth_idx -lz; }; then say "building the bench tools failed"; exit 1; fi
+if ! { tool runstat && tool gemm -lopenblas; }; then say "building the bench tools failed"; exit 1; fi
 have_fann=""
 if [ -f /usr/include/floatfann.h ]; then
     tool peer_fann -lfloatfann -lm && have_fann=yes
@@ -69,12 +69,14 @@ if [ -f $mnist_src/train-images-idx3-ubyte.gz ] && [ -f $mnist_src/train-labels-
     done
     fact "mnist_data MNIST's 60,000 training images (examples/data/mnist)"
 else
+    # the made-up digits of the tests (tests/tools/synth_idx.c, built by make bench)
     if [ -L bench/data/train-images-idx3-ubyte.gz ] || [ ! -f bench/data/train-images-idx3-ubyte.gz ]; then
         rm -f bench/data/train-images-idx3-ubyte.gz bench/data/train-labels-idx1-ubyte.gz
-        say "MNIST is not there (make data fetches it): writing seeded random data of its shape"
-        "$OUT/synth_idx" bench/data/train-images-idx3-ubyte.gz bench/data/train-labels-idx1-ubyte.gz || exit 1
+        say "MNIST is not there (make data fetches it): writing 60,000 made-up digits of its shape"
+        "$BUILD/tools/synth_idx" digits bench/data 60000 1 || exit 1
+        rm -f bench/data/t10k-*
     fi
-    fact "mnist_data seeded random data of MNIST's shape (bench/synth_idx.c; make data fetches MNIST)"
+    fact "mnist_data 60,000 made-up seven-segment digits of MNIST's shape (tests/tools/synth_idx.c, seeded; make data fetches MNIST)"
 fi
 
 # ---- starting weights ------------------------------------------------------
