@@ -15,7 +15,7 @@ function median(list,    n, v, i, j, t) {
 }
 function rel(a, b,    d) { d = (a - b) / b; return d < 0 ? -d : d }
 function secs(x) { return x >= 10 ? sprintf("%.1f", x) : x >= 1 ? sprintf("%.2f", x) : x >= 0.01 ? sprintf("%.3f", x) : sprintf("%.4f", x) }
-function times(x) { return x >= 10 ? sprintf("%.0f×", x) : sprintf("%.2g×", x) }
+function times(x) { return x >= 10 ? sprintf("%.0f×", x) : sprintf("%.3g×", x) }
 function verdict(value, limit) {
     return value <= limit ? "met" : sprintf("NOT MET (%s the limit)", times(value / limit))
 }
