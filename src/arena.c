@@ -31,24 +31,25 @@ static ArenaBlock *block_new(size_t size) {
 
 static size_t align16(size_t bytes) { return bytes ? (bytes + 15) & ~(size_t)15 : 16; }
 
-/* extends b's used part by bytes, zeroing what was handed out before a reset */
-static void extend(Arena *a, ArenaBlock *b, size_t bytes) {
+/* extends b's used part by bytes, zeroing what was handed out before a reset
+ * (unless the caller writes all of it) */
+static void extend(Arena *a, ArenaBlock *b, size_t bytes, bool zero) {
     size_t end = b->used + bytes;
-    if (b->dirty > b->used) memset(b->data + b->used, 0, (b->dirty < end ? b->dirty : end) - b->used);
+    if (zero && b->dirty > b->used) memset(b->data + b->used, 0, (b->dirty < end ? b->dirty : end) - b->used);
     if (end > b->dirty) b->dirty = end;
     b->used = end;
     a->used += bytes;
     if (a->used > a->high_water) a->high_water = a->used;
 }
 
-static void *take(Arena *a, ArenaBlock *b, size_t bytes) {
+static void *take(Arena *a, ArenaBlock *b, size_t bytes, bool zero) {
     void *p = b->data + b->used;
-    extend(a, b, bytes);
+    extend(a, b, bytes, zero);
     a->allocs++;
     return p;
 }
 
-void *arena_alloc(Arena *a, size_t bytes) {
+static void *alloc(Arena *a, size_t bytes, bool zero) {
     bytes = align16(bytes);
     ArenaBlock *b = a->cur;
     /* walk forward through blocks kept from before a reset */
@@ -62,8 +63,11 @@ void *arena_alloc(Arena *a, size_t bytes) {
         if (b) { nb->next = b->next; b->next = nb; } else a->first = nb;
         a->cur = b = nb;
     }
-    return take(a, b, bytes);
+    return take(a, b, bytes, zero);
 }
+
+void *arena_alloc(Arena *a, size_t bytes) { return alloc(a, bytes, true); }
+void *arena_alloc_raw(Arena *a, size_t bytes) { return alloc(a, bytes, false); }
 
 /* The most recent allocation grows in place when its block has room, so a
  * list built by repeated doubling costs its final size, not twice it. */
@@ -72,7 +76,7 @@ void *arena_grow(Arena *a, void *old, size_t old_bytes, size_t new_bytes) {
     size_t had = align16(old_bytes), want = align16(new_bytes);
     if (old && b && want >= had && (unsigned char *)old + had == b->data + b->used &&
         (unsigned char *)old >= b->data && b->used - had + want <= b->size) {
-        extend(a, b, want - had);
+        extend(a, b, want - had, true);
         return old;
     }
     void *p = arena_alloc(a, new_bytes);

@@ -18,6 +18,7 @@ typedef struct Arena {
 } Arena;
 
 void *arena_alloc(Arena *a, size_t bytes);           /* zeroed, 16-byte aligned */
+void *arena_alloc_raw(Arena *a, size_t bytes);       /* not zeroed: for memory the caller fills */
 void *arena_grow(Arena *a, void *old, size_t old_bytes, size_t new_bytes);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

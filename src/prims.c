@@ -2,6 +2,7 @@
  * the table that names them.  Must not: record anything (tape.c does) or know
  * about layers, models or the language. */
 #include "prims.h"
+#include "kernels.h"
 #include "matmul.h"
 #include <math.h>
 #include <string.h>
@@ -83,6 +84,11 @@ static double binary_value(PrimOp op, double x, double y) {
 }
 
 static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Pattern p;
+    if (pattern_of(c->in, 2, &p)) {
+        c->out = tensor_new_raw(a, c->in[0]->dtype, p.ndim, p.shape);
+        if (binary_fast(c->op, &p, c->in[0], c->in[1], c->out)) return;
+    }
     Bcast b;
     bcast_setup(&b, c->in, 2, loc);
     Tensor *out = c->out = tensor_new(a, c->in[0]->dtype, b.ndim, b.shape);
@@ -108,6 +114,10 @@ static void binary_backward(Arena *a, PrimCall *c) {
     bool gx_on = wants_grad(x), gy_on = wants_grad(y);
     if (gx_on) ensure_grad(a, x);
     if (gy_on) ensure_grad(a, y);
+    Pattern p;
+    if (pattern_of(c->in, 2, &p) &&
+        binary_backward_fast(c->op, &p, x, y, out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL))
+        return;
     Bcast b;
     bcast_setup(&b, c->in, 2, (SrcLoc){0});
     PrimOp op = c->op;
@@ -152,26 +162,22 @@ static double sigmoid(double x) {
 
 static void unary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     (void)loc;
-    Tensor *x = c->in[0], *out = c->out = tensor_like(a, x);
-    PrimOp op = c->op;
-    FOR_DTYPE(out, T, {
+    Tensor *x = c->in[0], *out = c->out = tensor_new_raw(a, x->dtype, x->ndim, x->shape);
+    int n = x->size;
+    FOR_DTYPE(out, T, {     /* each in double, as the rule is written; the op chosen once */
         const T *xv = x->data;
         T *z = out->data;
-        for (int i = 0; i < x->size; i++) {
-            double u = xv[i], r;
-            switch (op) {
-            case P_NEG: r = -u; break;
-            case P_EXP: r = exp(u); break;
-            case P_LOG: r = log(u); break;
-            case P_SQRT: r = sqrt(u); break;
-            case P_ABS: r = fabs(u); break;
-            case P_TANH: r = tanh(u); break;
-            case P_SIGMOID: r = sigmoid(u); break;
-            case P_FLOOR: r = floor(u); break;
-            case P_STEP: r = u > 0; break;
-            default: r = NAN;
-            }
-            z[i] = (T)r;
+        switch (c->op) {
+        case P_NEG: for (int i = 0; i < n; i++) z[i] = (T)-(double)xv[i]; break;
+        case P_EXP: for (int i = 0; i < n; i++) z[i] = (T)exp(xv[i]); break;
+        case P_LOG: for (int i = 0; i < n; i++) z[i] = (T)log(xv[i]); break;
+        case P_SQRT: for (int i = 0; i < n; i++) z[i] = (T)sqrt(xv[i]); break;
+        case P_ABS: for (int i = 0; i < n; i++) z[i] = (T)fabs(xv[i]); break;
+        case P_TANH: for (int i = 0; i < n; i++) z[i] = (T)tanh(xv[i]); break;
+        case P_SIGMOID: for (int i = 0; i < n; i++) z[i] = (T)sigmoid(xv[i]); break;
+        case P_FLOOR: for (int i = 0; i < n; i++) z[i] = (T)floor(xv[i]); break;
+        case P_STEP: for (int i = 0; i < n; i++) z[i] = xv[i] > 0; break;
+        default: for (int i = 0; i < n; i++) z[i] = (T)NAN;
         }
     });
 }
@@ -243,14 +249,24 @@ static void matmul_backward(Arena *a, PrimCall *c) {
     }
 }
 
+/* in tiles, so that both the rows read and the rows written stay in cache */
 static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
+    enum { TILE = 32 };
     int r = src->shape[0], cl = src->shape[1];
     FOR_DTYPE(src, T, {
         const T *s = src->data;
         T *d = dst->data;
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < cl; j++)
-                d[j * r + i] = accumulate ? d[j * r + i] + s[i * cl + j] : s[i * cl + j];
+        for (int i0 = 0; i0 < r; i0 += TILE)
+            for (int j0 = 0; j0 < cl; j0 += TILE) {
+                int i1 = i0 + TILE < r ? i0 + TILE : r, j1 = j0 + TILE < cl ? j0 + TILE : cl;
+                if (accumulate) {
+                    for (int i = i0; i < i1; i++)
+                        for (int j = j0; j < j1; j++) d[(size_t)j * r + i] += s[(size_t)i * cl + j];
+                } else {
+                    for (int i = i0; i < i1; i++)
+                        for (int j = j0; j < j1; j++) d[(size_t)j * r + i] = s[(size_t)i * cl + j];
+                }
+            }
     });
 }
 
@@ -259,7 +275,7 @@ static void transpose_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     if (x->ndim > 2) fail_at(loc, "transpose needs a 1-D or 2-D tensor, got %s", shape_str(x));
     if (x->ndim < 2) { c->out = tensor_copy(a, x); return; }
     int shape[2] = { x->shape[1], x->shape[0] };
-    c->out = tensor_new(a, x->dtype, 2, shape);
+    c->out = tensor_new_raw(a, x->dtype, 2, shape);
     transpose_into(x, c->out, false);
 }
 
@@ -501,6 +517,12 @@ static void xent_backward(Arena *a, PrimCall *c) {
 /* ---- where -------------------------------------------------------------- */
 
 static void where_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    Pattern p;
+    if (pattern_of(c->in, 3, &p)) {
+        c->out = tensor_new_raw(a, c->in[1]->dtype, p.ndim, p.shape);
+        where_fast(&p, c->in[0], c->in[1], c->in[2], c->out);
+        return;
+    }
     Bcast b;
     bcast_setup(&b, c->in, 3, loc);
     Tensor *out = c->out = tensor_new(a, c->in[1]->dtype, b.ndim, b.shape);
@@ -517,6 +539,11 @@ static void where_backward(Arena *a, PrimCall *c) {
     bool gx_on = wants_grad(x), gy_on = wants_grad(y);
     if (gx_on) ensure_grad(a, x);
     if (gy_on) ensure_grad(a, y);
+    Pattern p;
+    if (pattern_of(c->in, 3, &p)) {
+        where_backward_fast(&p, c->in[0], c->out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL);
+        return;
+    }
     Bcast b;
     bcast_setup(&b, c->in, 3, (SrcLoc){0});
     FOR_DTYPE(x, T, {

@@ -16,15 +16,29 @@ bool dims_fit(int ndim, const int *shape) {
     return true;
 }
 
-Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape) {
+static Tensor *make(Arena *a, DType dt, int ndim, const int *shape, bool zero) {
     Tensor *t = arena_alloc(a, sizeof *t);
     t->ndim = ndim;
     t->size = 1;
     for (int i = 0; i < ndim; i++) { t->shape[i] = shape[i]; t->size *= shape[i]; }
     t->dtype = dt;
-    t->data = arena_alloc(a, dtype_size(dt) * (size_t)t->size);
+    size_t bytes = dtype_size(dt) * (size_t)t->size;
+    t->data = zero ? arena_alloc(a, bytes) : arena_alloc_raw(a, bytes);
     t->producer = -1;
     return t;
+}
+
+Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape) { return make(a, dt, ndim, shape, true); }
+Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape) { return make(a, dt, ndim, shape, false); }
+
+bool tensor_all_finite(const Tensor *t) {
+    FOR_DTYPE(t, T, {
+        const T *d = t->data;
+        T acc = 0;
+        for (int i = 0; i < t->size; i++) acc += d[i] * 0;     /* NaN or Inf anywhere makes it NaN */
+        return acc == 0;
+    });
+    return true;
 }
 
 Tensor *tensor_scalar(Arena *a, DType dt, double v) {
@@ -36,7 +50,7 @@ Tensor *tensor_scalar(Arena *a, DType dt, double v) {
 Tensor *tensor_like(Arena *a, const Tensor *t) { return tensor_new(a, t->dtype, t->ndim, t->shape); }
 
 Tensor *tensor_copy(Arena *a, const Tensor *t) {
-    Tensor *c = tensor_like(a, t);
+    Tensor *c = tensor_new_raw(a, t->dtype, t->ndim, t->shape);
     memcpy(c->data, t->data, dtype_size(t->dtype) * (size_t)t->size);
     return c;
 }

@@ -389,16 +389,18 @@ volatile sig_atomic_t nnl_interrupt, nnl_training;
 
 /* A non-finite loss or parameter stops training; curve.c adds notes on where
  * it first appeared and why (`first`: this statement's first history entry). */
-static void check_finite(Interp *I, Model *m, double loss, int epoch, int batch, int first, SrcLoc loc) {
+/* the loss, and with `weights` every parameter (once per step: after the update) */
+static void check_finite(Interp *I, Model *m, double loss, bool weights, int epoch, int batch, int first, SrcLoc loc) {
     if (!isfinite(loss)) {
         diag_error(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
                    isnan(loss) ? "NaN" : "infinite", epoch, batch);
         curve_overflow_notes(I, m, first, epoch, loc);
         diag_throw();
     }
-    for (int i = 0; i < m->nlayers; i++)
+    for (int i = 0; weights && i < m->nlayers; i++)
         for (int k = 0; k < m->layers[i].nparams; k++) {
             Tensor *w = m->layers[i].params[k].value;
+            if (tensor_all_finite(w)) continue;     /* the usual case: one vectorised pass */
             for (int j = 0; j < w->size; j++)
                 if (!isfinite(tensor_get(w, j))) {
                     diag_error(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
@@ -588,10 +590,10 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
-            check_finite(I, m, total, e, batch_no, first, n->loc);
+            check_finite(I, m, total, false, e, batch_no, first, n->loc);
             optimizer_step(I, m, n->loc);
             if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
-            check_finite(I, m, total, e, batch_no, first, n->loc);
+            check_finite(I, m, total, true, e, batch_no, first, n->loc);
             stats.loss += loss * count / rows;
             if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
             /* the check pass: the first step shows every shape and name works,

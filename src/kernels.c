@@ -1,0 +1,139 @@
+/* kernels.c — the fast loops of the elementwise primitives (see kernels.h).
+ * Each computes exactly what prims.c's general broadcast walk computes, in
+ * the same order and the same precision, with the op chosen once per call
+ * instead of once per element.
+ * Must not: allocate, record, or handle a broadcast pattern_of rejects. */
+#include "kernels.h"
+#include <math.h>
+
+bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
+    const Tensor *big = in[0];
+    for (int k = 1; k < nin; k++)
+        if (in[k]->size > big->size || (in[k]->size == big->size && in[k]->ndim > big->ndim)) big = in[k];
+    if (big->size == 0) return false;
+    p->ndim = big->ndim;
+    for (int d = 0; d < big->ndim; d++) p->shape[d] = big->shape[d];
+    p->cols = big->ndim ? big->shape[big->ndim - 1] : 1;
+    p->rows = big->size / p->cols;
+    for (int k = 0; k < nin; k++) {
+        const Tensor *t = in[k];
+        if (tensor_same_shape(t, big)) { p->row[k] = p->cols; p->col[k] = 1; continue; }
+        if (t->ndim > big->ndim) return false;
+        if (t->size == 1) { p->row[k] = 0; p->col[k] = 0; continue; }
+        if (t->size == p->cols && t->shape[t->ndim - 1] == p->cols) { p->row[k] = 0; p->col[k] = 1; continue; }
+        if (big->ndim == 2 && t->ndim == 2 && t->shape[0] == p->rows && t->shape[1] == 1) {
+            p->row[k] = 1; p->col[k] = 0;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+/* BODY runs for every output element (r, c) with u, v the inputs; the
+ * common strides get loops of their own so that they vectorise. */
+#define EACH_PAIR(T, BODY)                                                                  \
+    for (int r = 0; r < p->rows; r++) {                                                     \
+        const T *xr = (const T *)x->data + (size_t)r * (size_t)p->row[0];                   \
+        const T *yr = (const T *)y->data + (size_t)r * (size_t)p->row[1];                   \
+        T *zr = (T *)out->data + (size_t)r * (size_t)p->cols;                               \
+        int n = p->cols;                                                                    \
+        if (p->col[0] && p->col[1]) for (int c = 0; c < n; c++) { T u = xr[c], v = yr[c]; BODY } \
+        else if (p->col[0]) { T v = yr[0]; for (int c = 0; c < n; c++) { T u = xr[c]; BODY } } \
+        else if (p->col[1]) { T u = xr[0]; for (int c = 0; c < n; c++) { T v = yr[c]; BODY } } \
+        else { T u = xr[0], v = yr[0]; for (int c = 0; c < n; c++) { BODY } }            \
+    }
+
+bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
+    FOR_DTYPE(out, T, {
+        switch (op) {
+        case P_ADD: EACH_PAIR(T, zr[c] = u + v;) return true;
+        case P_SUB: EACH_PAIR(T, zr[c] = u - v;) return true;
+        case P_MUL: EACH_PAIR(T, zr[c] = u * v;) return true;
+        case P_DIV: EACH_PAIR(T, zr[c] = u / v;) return true;
+        case P_POW: EACH_PAIR(T, zr[c] = (T)pow(u, v);) return true;
+        case P_MAXIMUM: EACH_PAIR(T, zr[c] = u > v ? u : v;) return true;
+        case P_MINIMUM: EACH_PAIR(T, zr[c] = u < v ? u : v;) return true;
+        case P_GT: EACH_PAIR(T, zr[c] = u > v;) return true;
+        case P_GE: EACH_PAIR(T, zr[c] = u >= v;) return true;
+        case P_LT: EACH_PAIR(T, zr[c] = u < v;) return true;
+        case P_LE: EACH_PAIR(T, zr[c] = u <= v;) return true;
+        case P_EQ: EACH_PAIR(T, zr[c] = u == v;) return true;
+        case P_NE: EACH_PAIR(T, zr[c] = u != v;) return true;
+        default: return false;
+        }
+    });
+    return false;
+}
+
+/* BODY computes dx and dy from u, v and gi for element (r, c); they are added
+ * into gx and gy at the inputs' positions, in the order of the general walk. */
+#define EACH_GRAD(T, BODY)                                                                  \
+    for (int r = 0; r < p->rows; r++) {                                                     \
+        const T *xr = (const T *)x->data + (size_t)r * (size_t)p->row[0];                   \
+        const T *yr = (const T *)y->data + (size_t)r * (size_t)p->row[1];                   \
+        const T *gr = (const T *)g->data + (size_t)r * (size_t)p->cols;                     \
+        T *gxr = gx ? (T *)gx->data + (size_t)r * (size_t)p->row[0] : NULL;                 \
+        T *gyr = gy ? (T *)gy->data + (size_t)r * (size_t)p->row[1] : NULL;                 \
+        int xc = p->col[0], yc = p->col[1];                                                 \
+        for (int c = 0; c < p->cols; c++) {                                                 \
+            T u = xr[c * xc], v = yr[c * yc], gi = gr[c], dx, dy;                           \
+            (void)u; (void)v;                                                               \
+            BODY                                                                            \
+            if (gxr) gxr[c * xc] += dx;                                                     \
+            if (gyr) gyr[c * yc] += dy;                                                     \
+        }                                                                                   \
+    }
+
+bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
+                          Tensor *gx, Tensor *gy) {
+    FOR_DTYPE(g, T, {
+        switch (op) {
+        case P_ADD: EACH_GRAD(T, dx = gi; dy = gi;) return true;
+        case P_SUB: EACH_GRAD(T, dx = gi; dy = -gi;) return true;
+        case P_MUL: EACH_GRAD(T, dx = gi * v; dy = gi * u;) return true;
+        case P_DIV: EACH_GRAD(T, dx = gi / v; dy = -gi * u / (v * v);) return true;
+        case P_MAXIMUM: case P_MINIMUM: {
+            bool max = op == P_MAXIMUM;
+            /* ties split the gradient, as PyTorch does */
+            EACH_GRAD(T, bool first = max ? u > v : u < v;
+                         if (u == v) { dx = gi / 2; dy = gi / 2; }
+                         else if (first) { dx = gi; dy = 0; }
+                         else { dx = 0; dy = gi; })
+            return true;
+        }
+        default: return false;
+        }
+    });
+    return false;
+}
+
+void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Tensor *y, Tensor *out) {
+    FOR_DTYPE(out, T, {
+        for (int r = 0; r < p->rows; r++) {
+            const T *cr = (const T *)cond->data + (size_t)r * (size_t)p->row[0];
+            const T *xr = (const T *)x->data + (size_t)r * (size_t)p->row[1];
+            const T *yr = (const T *)y->data + (size_t)r * (size_t)p->row[2];
+            T *zr = (T *)out->data + (size_t)r * (size_t)p->cols;
+            int cc = p->col[0], xc = p->col[1], yc = p->col[2];
+            for (int c = 0; c < p->cols; c++) zr[c] = cr[c * cc] != 0 ? xr[c * xc] : yr[c * yc];
+        }
+    });
+}
+
+void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, Tensor *gx, Tensor *gy) {
+    FOR_DTYPE(g, T, {
+        for (int r = 0; r < p->rows; r++) {
+            const T *cr = (const T *)cond->data + (size_t)r * (size_t)p->row[0];
+            const T *gr = (const T *)g->data + (size_t)r * (size_t)p->cols;
+            T *gxr = gx ? (T *)gx->data + (size_t)r * (size_t)p->row[1] : NULL;
+            T *gyr = gy ? (T *)gy->data + (size_t)r * (size_t)p->row[2] : NULL;
+            int cc = p->col[0], xc = p->col[1], yc = p->col[2];
+            for (int c = 0; c < p->cols; c++) {
+                bool pick_x = cr[c * cc] != 0;
+                if (pick_x && gxr) gxr[c * xc] += gr[c];
+                if (!pick_x && gyr) gyr[c * yc] += gr[c];
+            }
+        }
+    });
+}
