@@ -100,15 +100,37 @@ void frame_set(Frame *f, const char *name, Value v) {
     else bindings_push(f->arena, &f->b, &f->n, &f->cap, name, v);
 }
 
+/* Globals are found through a hash of their (interned) names: every name a
+ * body uses that is not local is looked up here, many times per step. */
+static size_t name_hash(const char *name) { return ((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15u; }
+
+static void index_global(Interp *I, int g) {
+    if (2 * (I->nglobals + 1) > I->index_cap) {
+        int cap = I->index_cap ? I->index_cap * 2 : 256;
+        while (cap < 2 * (I->nglobals + 1)) cap *= 2;
+        I->global_index = arena_alloc(&I->perm, sizeof(int) * (size_t)cap);
+        I->index_cap = cap;
+        for (int i = 0; i < cap; i++) I->global_index[i] = -1;
+        for (int i = 0; i < I->nglobals; i++) if (i != g) index_global(I, i);
+    }
+    size_t mask = (size_t)I->index_cap - 1;
+    for (size_t h = name_hash(I->globals[g].name) & mask;; h = (h + 1) & mask)
+        if (I->global_index[h] < 0) { I->global_index[h] = g; return; }
+}
+
 Value *global_find(Interp *I, const char *name) {
-    for (int i = 0; i < I->nglobals; i++) if (I->globals[i].name == name) return &I->globals[i].v;
+    if (!I->index_cap) return NULL;
+    size_t mask = (size_t)I->index_cap - 1;
+    for (size_t h = name_hash(name) & mask; I->global_index[h] >= 0; h = (h + 1) & mask)
+        if (I->globals[I->global_index[h]].name == name) return &I->globals[I->global_index[h]].v;
     return NULL;
 }
 
 void global_set(Interp *I, const char *name, Value v) {
     Value *p = global_find(I, name);
-    if (p) *p = v;
-    else bindings_push(&I->perm, &I->globals, &I->nglobals, &I->cap_globals, name, v);
+    if (p) { *p = v; return; }
+    bindings_push(&I->perm, &I->globals, &I->nglobals, &I->cap_globals, name, v);
+    index_global(I, I->nglobals - 1);
 }
 
 /* C_DEF stands for any function; the others for themselves */

@@ -167,6 +167,8 @@ struct Interp {
     Tape     tape;
     Binding *globals;
     int      nglobals, cap_globals;
+    int     *global_index;      /* open addressing over globals by name (eval.c) */
+    int      index_cap;
     Setting  init, loss, optimizer;
     EvalMode mode;
     Rng      rng;               /* the seeded stream: shuffling, rand_* at top level */
