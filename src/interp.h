@@ -187,6 +187,9 @@ struct Interp {
     int      nundo;
     Breakpoint breaks[16];
     int      nbreaks;
+    struct OptProgram *optimizers; /* optimizer bodies compiled to fused loops (optcompile.h) */
+    bool     interpret_optimizer;  /* every update through the evaluator, none fused (tests compare) */
+    long     updates_fused, updates_interpreted;   /* how optimizer_step ran, for tests */
     int     *order;             /* train's row order, reused by every train statement */
     int      order_cap;
     /* every model built, with the statement that built it (for --ir) */

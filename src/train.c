@@ -5,6 +5,7 @@
  * know how a layer computes (model.c) or how an op differentiates (prims.c). */
 #include "curve.h"
 #include "diagnose.h"
+#include "optcompile.h"
 #include "trace.h"
 #include <math.h>
 #include <stdlib.h>
@@ -316,6 +317,82 @@ static void describe_setting(FILE *out, const void *arg) {
     fprintf(out, "with the optimizer '%s' as set here", ((const Callable *)arg)->name);
 }
 
+/* A parameter and its layer, for the diagnostic context of its update. */
+typedef struct Updated { Param *p; Layer *l; } Updated;
+
+/* What the body sees besides w, g and the state: the settings and t. */
+static void bind_numbers(Frame *f, const Callable *def, const Value *hyper, Tensor *t) {
+    for (int h = 0; h < def->nparams; h++) frame_set(f, def->param_names[h], hyper[h]);
+    frame_set(f, intern("t"), tensor_value(t));
+}
+
+/* an error in the optimizer's code is the setting's: shown at the `optimizer` line */
+static void enter_update(Interp *I, DiagContext ctx[2], StepContext *sc, const Callable *def, SrcLoc loc) {
+    ctx[0] = (DiagContext){ loc, describe_step, sc, diag_context };
+    ctx[1] = (DiagContext){ I->optimizer.loc, describe_setting, def, &ctx[0] };
+    diag_context = &ctx[1];
+}
+
+/* The body interpreted once per parameter.  All or nothing: it updates copies
+ * of every parameter and its state; they are written back only when it
+ * succeeded for all. */
+static void interpreted_update(Interp *I, Model *m, const Callable *def, const Value *hyper, Tensor *t,
+                               Updated *params, int np, SrcLoc loc) {
+    Tensor **value = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)(np + 1));
+    Binding **state = arena_alloc(&I->pass, sizeof(Binding *) * (size_t)(np + 1));
+    int *nstate = arena_alloc(&I->pass, sizeof(int) * (size_t)(np + 1));
+    DiagHandler failed;
+    diag_push(&failed);
+    if (setjmp(failed.env) != 0) {
+        for (int j = 0; j < np; j++) params[j].p->nstate = nstate[j];   /* state made by this step is forgotten */
+        diag_throw();
+    }
+    for (int j = 0; j < np; j++) nstate[j] = params[j].p->nstate;
+    for (int j = 0; j < np; j++) {
+        Param *p = params[j].p;
+        Frame f = { .arena = &I->pass, .persistent = opt_persistent, .on_state = opt_state, .ctx = p };
+        bind_numbers(&f, def, hyper, t);
+        value[j] = tensor_copy(&I->pass, p->value);
+        frame_set(&f, intern("w"), tensor_value(value[j]));
+        frame_set(&f, intern("g"), tensor_value(p->value->grad));
+        state[j] = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(p->nstate + 1));
+        for (int s = 0; s < p->nstate; s++) {
+            state[j][s] = (Binding){ p->state[s].name, tensor_value(tensor_copy(&I->pass, p->state[s].v.t)) };
+            frame_set(&f, p->state[s].name, state[j][s].v);
+        }
+        StepContext sc = { m, params[j].l, p };
+        I->mode.updating = p;
+        I->mode.updating_layer = params[j].l;
+        DiagContext ctx[2];
+        enter_update(I, ctx, &sc, def, loc);
+        exec_block(I, &f, def->node->a);
+        diag_context = ctx[0].prev;
+    }
+    diag_pop(&failed);
+    for (int j = 0; j < np; j++) {
+        tensor_copy_into(params[j].p->value, value[j]);
+        for (int s = 0; s < nstate[j]; s++) tensor_copy_into(params[j].p->state[s].v.t, state[j][s].v.t);
+    }
+}
+
+/* The body as a fused loop (optcompile.h), its number part run in the
+ * context of the first parameter's update, where the interpreter would fail
+ * first.  Nothing to undo on failure: the number part runs before any write. */
+static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, Tensor *t,
+                         const Updated *params, int np, SrcLoc loc) {
+    if (I->interpret_optimizer || np == 0) return false;
+    Param **ps = arena_alloc(&I->pass, sizeof(Param *) * (size_t)np);
+    for (int j = 0; j < np; j++) ps[j] = params[j].p;
+    Frame numbers = { .arena = &I->pass };
+    bind_numbers(&numbers, def, hyper, t);
+    StepContext sc = { m, params[0].l, params[0].p };
+    DiagContext ctx[2];
+    enter_update(I, ctx, &sc, def, loc);
+    bool done = opt_fused_update(I, opt_program(I, def), &numbers, ps, np);
+    diag_context = ctx[0].prev;
+    return done;
+}
+
 void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
@@ -332,52 +409,17 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     for (int h = 0; h < def->nparams; h++)
         if (hyper[h].kind == V_FUNC) hyper[h] = schedule_value(I, m, hyper[h], def->param_names[h]);
     Tensor *t = new_scalar(I, (double)m->steps);
-    /* All or nothing: the body updates copies of every parameter and its
-     * state; they are written back only when it succeeded for all. */
     int np = 0;
     for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
-    Param **params = arena_alloc(&I->pass, sizeof(Param *) * (size_t)(np + 1));
-    Tensor **value = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)(np + 1));
-    Binding **state = arena_alloc(&I->pass, sizeof(Binding *) * (size_t)(np + 1));
-    int *nstate = arena_alloc(&I->pass, sizeof(int) * (size_t)(np + 1));
+    Updated *params = arena_alloc(&I->pass, sizeof(Updated) * (size_t)(np + 1));
     np = 0;
     for (int i = 0; i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++, np++) params[np] = &m->layers[i].params[k];
-    DiagHandler failed;
-    diag_push(&failed);
-    if (setjmp(failed.env) != 0) {
-        for (int j = 0; j < np; j++) params[j]->nstate = nstate[j];   /* state made by this step is forgotten */
-        diag_throw();
-    }
-    for (int j = 0; j < np; j++) nstate[j] = params[j]->nstate;
-    for (int i = 0, j = 0; i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++, j++) {
-            Param *p = &m->layers[i].params[k];
-            Frame f = { .arena = &I->pass, .persistent = opt_persistent, .on_state = opt_state, .ctx = p };
-            for (int h = 0; h < def->nparams; h++) frame_set(&f, def->param_names[h], hyper[h]);
-            value[j] = tensor_copy(&I->pass, p->value);
-            frame_set(&f, intern("w"), tensor_value(value[j]));
-            frame_set(&f, intern("g"), tensor_value(p->value->grad));
-            frame_set(&f, intern("t"), tensor_value(t));
-            state[j] = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(p->nstate + 1));
-            for (int s = 0; s < p->nstate; s++) {
-                state[j][s] = (Binding){ p->state[s].name, tensor_value(tensor_copy(&I->pass, p->state[s].v.t)) };
-                frame_set(&f, p->state[s].name, state[j][s].v);
-            }
-            StepContext sc = { m, &m->layers[i], p };
-            I->mode.updating = p;
-            I->mode.updating_layer = &m->layers[i];
-            /* an error in the optimizer's code is the setting's: shown at the `optimizer` line */
-            DiagContext ctx = { loc, describe_step, &sc, diag_context };
-            DiagContext set = { I->optimizer.loc, describe_setting, def, &ctx };
-            diag_context = &set;
-            exec_block(I, &f, def->node->a);
-            diag_context = ctx.prev;
-        }
-    diag_pop(&failed);
-    for (int j = 0; j < np; j++) {
-        tensor_copy_into(params[j]->value, value[j]);
-        for (int s = 0; s < nstate[j]; s++) tensor_copy_into(params[j]->state[s].v.t, state[j][s].v.t);
+        for (int k = 0; k < m->layers[i].nparams; k++) params[np++] = (Updated){ &m->layers[i].params[k], &m->layers[i] };
+    if (fused_update(I, m, def, hyper, t, params, np, loc)) {
+        I->updates_fused++;
+    } else {
+        interpreted_update(I, m, def, hyper, t, params, np, loc);
+        I->updates_interpreted++;
     }
     I->mode = saved;
     m->steps++;

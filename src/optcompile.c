@@ -1,0 +1,581 @@
+/* optcompile.c — an optimizer's body compiled once into a fused elementwise
+ * loop.  The body splits in two:
+ *   - the number part: what involves only settings, t, globals and locals
+ *     computed from them (lr_t = lr / (1 + decay * t)), every `require`, the
+ *     condition of every `if`, and each largest piece of an elementwise
+ *     expression made of numbers only ((1 - beta_1) in (1 - beta_1) * g).
+ *     It runs once per update, with the evaluator itself, so its values and
+ *     errors are the interpreter's;
+ *   - the elementwise part: the assignments that involve w, g or state, as a
+ *     flat list of instructions (z = x op y) over buffers of CHUNK elements.
+ *     One loop per parameter runs the instructions of the branches taken over
+ *     each chunk, reading w, g and state from memory and writing the new w
+ *     and state back: one pass over memory, no tensor allocated.
+ * Every instruction computes what the primitive computes, in the parameter's
+ * precision (float arithmetic for float32, as the interpreter rounds every
+ * intermediate tensor to float32), in the same order, so the weights are
+ * bit-identical to interpreting the body (tests/unit/test_optfuse.c).  What
+ * the loop cannot do (a call to a user function, print, random numbers,
+ * matmul, an `if` on a tensor, ...) refuses the whole body, which is then
+ * interpreted as before.
+ * Must not: decide when an update runs or make it all or nothing (train.c's
+ * optimizer_step), or compute any primitive for the evaluator (prims.c). */
+#include "optcompile.h"
+#include "prims.h"
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+enum {
+    CHUNK = 256,          /* elements per round of the loop: all buffers of a body stay in the cache */
+    MAX_NAMES = 64,       /* names a body binds: settings, w, g, t, state and locals */
+    MAX_BUFFERS = 64,     /* variables and temporaries of the elementwise part */
+    MAX_CALLEES = 16,
+    MAX_NESTING = 16,     /* ifs inside ifs */
+};
+
+/* What a name holds at a point of the body, as far as the loop is concerned. */
+typedef enum {
+    K_NUMBER,     /* one number for all elements (or whatever the evaluator makes of it) */
+    K_ELEMENTS,   /* one value per element of the parameter: w, g, a state, a local made from them */
+    K_UNSURE,     /* assigned by one branch of an if only, or differently by each: not read by the loop */
+} Kind;
+
+typedef struct Name { const char *name; Kind kind; int var; } Name;
+typedef struct Env { Name names[MAX_NAMES]; int n; } Env;
+
+/* An instruction's operand.  While compiling: a variable (VAR: w, g, a state
+ * or an elementwise local), a temporary of the current statement, or a number
+ * of the number part.  Once the branches are chosen for an update, a variable
+ * is either still the parameter's memory (w, g and state before their first
+ * assignment) or its buffer. */
+typedef enum { IN_NONE, IN_VAR, IN_TEMP, IN_NUMBER, IN_MEMORY, IN_BUFFER } InputKind;
+typedef struct Input { InputKind kind; int index; } Input;
+
+enum { OP_COPY = P_COUNT };      /* z = x: an assignment of a variable or a number */
+
+/* z = op(a, b) into variable `var` (>= 0) or temporary `temp` */
+typedef struct Instr { int op, var, temp; Input a, b; } Instr;
+
+typedef enum {
+    RUN_STATEMENT,   /* node: a block of one number statement (an assignment, a require) */
+    EVAL_NUMBER,     /* node: an expression whose value goes to numbers[slot] */
+    BRANCH,          /* node: an if's condition; when false go on at target */
+    JUMP,            /* go on at target */
+    ELEMENTWISE,     /* instr */
+} StepKind;
+
+typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr instr; } Step;
+
+/* a function the body calls, as it was when the body was compiled */
+typedef struct Callee { const char *name; const Callable *fn; } Callee;
+
+/* variables 0 and 1 are w and g, 2 .. 2 + nstates - 1 the states, then locals */
+enum { VAR_W, VAR_G, VAR_STATES };
+
+struct OptProgram {
+    const Callable *def;
+    OptProgram *next;            /* the interpreter's other compiled optimizers */
+    const char *refusal;         /* NULL when compiled */
+    SrcLoc      refusal_loc;
+    Step       *steps;
+    int         nsteps, cap_steps;
+    const char *states[MAX_NAMES];
+    int         nstates, nvars, ntemps, nnumbers, nelementwise;
+    const char *var_names[MAX_BUFFERS];
+    Callee      callees[MAX_CALLEES];
+    int         ncallees;
+    /* one update's: the numbers, the instructions of the branches taken with
+     * their operands resolved, which variables end in their buffer */
+    double     *numbers;
+    Instr      *chosen;
+    int         nchosen;
+    bool        in_buffer[MAX_BUFFERS];
+    void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
+};
+
+typedef struct Compiler {
+    Interp     *I;
+    OptProgram *p;
+    int         temps;               /* temporaries of the current statement */
+    int         nesting;
+} Compiler;
+
+/* ---- refusing ---------------------------------------------------------- */
+
+static bool refused(const Compiler *c) { return c->p->refusal != NULL; }
+
+static void refuse(Compiler *c, const Node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(Compiler *c, const Node *at, const char *fmt, ...) {
+    if (refused(c)) return;                    /* the first reason is the one to tell */
+    char msg[256];
+    va_list ap; va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->p->refusal = arena_strdup(&c->I->perm, msg);
+    c->p->refusal_loc = at->loc;
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+static Name *env_find(Env *e, const char *name) {
+    for (int i = 0; i < e->n; i++) if (e->names[i].name == name) return &e->names[i];
+    return NULL;
+}
+
+static void env_set(Compiler *c, Env *e, const Node *at, const char *name, Kind kind, int var) {
+    Name *b = env_find(e, name);
+    if (!b && e->n == MAX_NAMES) { refuse(c, at, "binds more than %d names", MAX_NAMES); return; }
+    if (!b) b = &e->names[e->n++];
+    *b = (Name){ name, kind, var };
+}
+
+static bool is_persistent(const OptProgram *p, const char *name) {
+    if (name == intern("w")) return true;
+    for (int i = 0; i < p->nstates; i++) if (p->states[i] == name) return true;
+    return false;
+}
+
+/* the variable an elementwise local is kept in, the same on every branch */
+static int local_var(Compiler *c, const Node *at, const char *name) {
+    OptProgram *p = c->p;
+    for (int v = VAR_STATES + p->nstates; v < p->nvars; v++) if (p->var_names[v] == name) return v;
+    if (p->nvars == MAX_BUFFERS) { refuse(c, at, "has more than %d elementwise variables", MAX_BUFFERS); return 0; }
+    p->var_names[p->nvars] = name;
+    return p->nvars++;
+}
+
+/* Reading `name`: the loop reads what the body bound, and a name the body
+ * did not bind is a global, which the number part reads as the interpreter
+ * does.  A name that is neither would be an error: the interpreter reports it. */
+static Kind name_kind(Compiler *c, Env *e, const Node *at, const char *name) {
+    const Name *b = env_find(e, name);
+    if (b && b->kind == K_UNSURE) refuse(c, at, "reads '%s', which not every branch of an if before assigns alike", name);
+    if (b) return b->kind;
+    if (!global_find(c->I, name)) refuse(c, at, "reads '%s', which is not defined", name);
+    return K_NUMBER;
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static bool elementwise_prim(PrimOp op) {
+    switch (op) {
+    case P_ADD: case P_SUB: case P_MUL: case P_DIV: case P_POW: case P_MAXIMUM: case P_MINIMUM:
+    case P_GT: case P_GE: case P_LT: case P_LE: case P_EQ: case P_NE:
+    case P_NEG: case P_EXP: case P_LOG: case P_SQRT: case P_ABS: case P_TANH: case P_FLOOR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* the primitive of a binary operator or compound assignment, P_COUNT for @ */
+static PrimOp operator_prim(int op) {
+    static const struct { int op; PrimOp prim; } table[] = {
+        { '+', P_ADD }, { '-', P_SUB }, { '*', P_MUL }, { '/', P_DIV }, { '^', P_POW },
+        { '<', P_LT }, { '>', P_GT }, { 'L', P_LE }, { 'G', P_GE }, { 'E', P_EQ }, { 'N', P_NE },
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) if (table[i].op == op) return table[i].prim;
+    return P_COUNT;
+}
+
+/* The primitive a call calls.  Only primitives: they neither print nor draw
+ * random numbers, so the number part may run once for all parameters.  The
+ * function is remembered and checked before every update (a REPL may
+ * redefine sqrt). */
+static PrimOp callee_prim(Compiler *c, Env *e, const Node *call) {
+    const Node *callee = call->a;
+    if (callee->kind != N_NAME) { refuse(c, call, "calls something that is not a name"); return P_COUNT; }
+    const char *name = callee->name;
+    Value *v = env_find(e, name) ? NULL : global_find(c->I, name);
+    if (!v || v->kind != V_FUNC || v->fn->kind != C_PRIM) {
+        refuse(c, call, "calls '%s', which is not a primitive", name);
+        return P_COUNT;
+    }
+    OptProgram *p = c->p;
+    int k = 0;
+    while (k < p->ncallees && p->callees[k].name != name) k++;
+    if (k == MAX_CALLEES) { refuse(c, call, "calls more than %d functions", MAX_CALLEES); return P_COUNT; }
+    if (k == p->ncallees) p->callees[p->ncallees++] = (Callee){ name, v->fn };
+    return (PrimOp)v->fn->prim;
+}
+
+/* Whether an expression is a number for all elements or has one value per
+ * element; refuses what the loop cannot compute. */
+static Kind kind_of(Compiler *c, Env *e, const Node *n) {
+    switch (n->kind) {
+    case N_NUM: case N_BOOL: return K_NUMBER;
+    case N_NAME: return name_kind(c, e, n, n->name);
+    case N_NEG: return kind_of(c, e, n->a);
+    case N_BINARY: {
+        if (operator_prim(n->op) == P_COUNT) refuse(c, n, "uses '%s'", op_name(n->op));
+        Kind a = kind_of(c, e, n->a), b = kind_of(c, e, n->b);
+        return a == K_ELEMENTS || b == K_ELEMENTS ? K_ELEMENTS : K_NUMBER;
+    }
+    case N_CALL: {
+        PrimOp prim = callee_prim(c, e, n);
+        Kind k = K_NUMBER;
+        bool keywords = false;
+        for (int i = 0; i < n->kids.n; i++) {
+            const Node *arg = n->kids.items[i];
+            keywords |= arg->kind == N_KWARG;
+            if (kind_of(c, e, arg->kind == N_KWARG ? arg->a : arg) == K_ELEMENTS) k = K_ELEMENTS;
+        }
+        if (k == K_ELEMENTS && prim != P_COUNT &&
+            (!elementwise_prim(prim) || keywords || n->kids.n != prims[prim].arity))
+            refuse(c, n, "calls '%s' on w, g or state, which the loop does not compute", n->a->name);
+        return k;
+    }
+    default:
+        refuse(c, n, "has %s in an expression", node_kind_name(n->kind));
+        return K_NUMBER;
+    }
+}
+
+static int add_step(Compiler *c, Step s) {
+    OptProgram *p = c->p;
+    if (p->nsteps == p->cap_steps) {
+        int cap = p->cap_steps ? 2 * p->cap_steps : 32;
+        p->steps = arena_grow(&c->I->perm, p->steps, sizeof(Step) * (size_t)p->nsteps, sizeof(Step) * (size_t)cap);
+        p->cap_steps = cap;
+    }
+    p->steps[p->nsteps] = s;
+    return p->nsteps++;
+}
+
+static Input number_input(Compiler *c, const Node *n) {
+    add_step(c, (Step){ .kind = EVAL_NUMBER, .node = n, .slot = c->p->nnumbers });
+    return (Input){ IN_NUMBER, c->p->nnumbers++ };
+}
+
+/* z = op(a, b) into variable var, or a new temporary when var < 0 */
+static Input instr(Compiler *c, int op, Input a, Input b, int var) {
+    Instr in = { op, var, -1, a, b };
+    if (var < 0) {
+        in.temp = c->temps++;
+        if (c->temps > c->p->ntemps) c->p->ntemps = c->temps;
+    }
+    add_step(c, (Step){ .kind = ELEMENTWISE, .instr = in });
+    c->p->nelementwise++;
+    return var >= 0 ? (Input){ IN_VAR, var } : (Input){ IN_TEMP, in.temp };
+}
+
+/* The instructions computing n (whose kind_of is known to be fine); the last
+ * one writes variable var when var >= 0.  A largest piece made of numbers
+ * only is one number, computed by the number part. */
+static Input emit(Compiler *c, Env *e, const Node *n, int var) {
+    if (kind_of(c, e, n) == K_NUMBER) return number_input(c, n);
+    Input none = { IN_NONE, 0 };
+    switch (n->kind) {
+    case N_NAME: return (Input){ IN_VAR, env_find(e, n->name)->var };
+    case N_NEG: return instr(c, P_NEG, emit(c, e, n->a, -1), none, var);
+    case N_BINARY: {
+        Input a = emit(c, e, n->a, -1);
+        return instr(c, operator_prim(n->op), a, emit(c, e, n->b, -1), var);
+    }
+    default: {      /* N_CALL of an elementwise primitive */
+        PrimOp prim = callee_prim(c, e, n);
+        Input a = emit(c, e, n->kids.items[0], -1);
+        return instr(c, prim, a, n->kids.n > 1 ? emit(c, e, n->kids.items[1], -1) : none, var);
+    }
+    }
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static void block(Compiler *c, Env *e, const Node *b);
+
+static void run_statement(Compiler *c, const Node *s) {
+    Node *one = node_new(&c->I->perm, N_BLOCK, s->loc);
+    list_push(&c->I->perm, &one->kids, (Node *)s);
+    add_step(c, (Step){ .kind = RUN_STATEMENT, .node = one });
+}
+
+static void assign(Compiler *c, Env *e, const Node *s) {
+    bool persistent = is_persistent(c->p, s->name);
+    Kind k = kind_of(c, e, s->a), target = K_NUMBER;
+    if (s->op != '=') target = persistent ? K_ELEMENTS : name_kind(c, e, s, s->name);
+    if (refused(c)) return;
+    if (!persistent && k == K_NUMBER && target == K_NUMBER) {
+        run_statement(c, s);
+        env_set(c, e, s, s->name, K_NUMBER, -1);
+        return;
+    }
+    /* the interpreter binds `x = w` to w's own tensor, which w's updates then change too */
+    if (!persistent && s->op == '=' && s->a->kind == N_NAME && is_persistent(c->p, s->a->name)) {
+        refuse(c, s, "makes '%s' another name for '%s'", s->name, s->a->name);
+        return;
+    }
+    int var = persistent ? env_find(e, s->name)->var : local_var(c, s, s->name);
+    c->temps = 0;
+    Input none = { IN_NONE, 0 };
+    if (s->op == '=' && (k == K_NUMBER || s->a->kind == N_NAME)) {
+        instr(c, OP_COPY, emit(c, e, s->a, -1), none, var);
+    } else if (s->op == '=') {
+        emit(c, e, s->a, var);
+    } else {                               /* x op= e: e first, then x, as the interpreter does */
+        Input b = emit(c, e, s->a, -1), a;
+        if (target == K_ELEMENTS) {
+            a = (Input){ IN_VAR, env_find(e, s->name)->var };
+        } else {
+            Node *read = node_new(&c->I->perm, N_NAME, s->loc);
+            read->name = s->name;
+            a = number_input(c, read);
+        }
+        instr(c, operator_prim(s->op), a, b, var);
+    }
+    if (c->p->nvars + c->p->ntemps > MAX_BUFFERS)
+        refuse(c, s, "needs more than %d elementwise variables and intermediates", MAX_BUFFERS);
+    env_set(c, e, s, s->name, K_ELEMENTS, var);
+}
+
+/* after an if: a name both branches leave alike keeps its kind */
+static void merge(Compiler *c, const Node *at, Env *e, Env *then, Env *other) {
+    Env out = { .n = 0 };
+    for (int i = 0; i < then->n; i++) {
+        Name *b = env_find(other, then->names[i].name);
+        bool alike = b && b->kind == then->names[i].kind && b->var == then->names[i].var;
+        out.names[out.n] = then->names[i];
+        if (!alike) out.names[out.n].kind = K_UNSURE;
+        out.n++;
+    }
+    for (int i = 0; i < other->n; i++)
+        if (!env_find(&out, other->names[i].name)) env_set(c, &out, at, other->names[i].name, K_UNSURE, -1);
+    *e = out;
+}
+
+static void if_statement(Compiler *c, Env *e, const Node *s) {
+    if (kind_of(c, e, s->a) == K_ELEMENTS) refuse(c, s->a, "has an if on a tensor");
+    if (++c->nesting > MAX_NESTING) refuse(c, s, "has ifs nested more than %d deep", MAX_NESTING);
+    if (refused(c)) return;
+    int branch = add_step(c, (Step){ .kind = BRANCH, .node = s->a });
+    Env then = *e, other = *e;
+    block(c, &then, s->b);
+    if (s->c) {
+        int jump = add_step(c, (Step){ .kind = JUMP });
+        c->p->steps[branch].target = c->p->nsteps;
+        block(c, &other, s->c);
+        c->p->steps[jump].target = c->p->nsteps;
+    } else {
+        c->p->steps[branch].target = c->p->nsteps;
+    }
+    merge(c, s, e, &then, &other);
+    c->nesting--;
+}
+
+static void statement(Compiler *c, Env *e, const Node *s) {
+    switch (s->kind) {
+    case N_ASSIGN: assign(c, e, s); break;
+    case N_IF: if_statement(c, e, s); break;
+    case N_BLOCK: block(c, e, s); break;
+    case N_REQUIRE:
+    case N_EXPR_STMT:
+        if (kind_of(c, e, s->a) == K_ELEMENTS) refuse(c, s, "has a %s on w, g or state",
+                                                     s->kind == N_REQUIRE ? "require" : "statement");
+        run_statement(c, s);
+        break;
+    case N_STATE:
+        if (c->nesting) refuse(c, s, "declares state inside an if");
+        break;                 /* it only creates the state, on the first update, which is interpreted */
+    default:
+        refuse(c, s, "has %s", node_kind_name(s->kind));
+    }
+}
+
+static void block(Compiler *c, Env *e, const Node *b) {
+    for (int i = 0; i < b->kids.n && !refused(c); i++) statement(c, e, b->kids.items[i]);
+}
+
+static void compile(Compiler *c) {
+    OptProgram *p = c->p;
+    const Callable *def = p->def;
+    const Node *body = def->node->a;
+    for (int i = 0; i < body->kids.n; i++) {
+        const Node *s = body->kids.items[i];
+        for (int k = 0; s->kind == N_STATE && k < s->kids.n; k++) {
+            if (p->nstates == MAX_NAMES - 8) { refuse(c, s, "declares too many states"); return; }
+            p->states[p->nstates++] = s->kids.items[k]->name;
+        }
+    }
+    /* what the body's frame binds, in the order optimizer_step binds it */
+    Env e = { .n = 0 };
+    for (int i = 0; i < def->nparams; i++) env_set(c, &e, body, def->param_names[i], K_NUMBER, -1);
+    env_set(c, &e, body, intern("w"), K_ELEMENTS, VAR_W);
+    env_set(c, &e, body, intern("g"), K_ELEMENTS, VAR_G);
+    env_set(c, &e, body, intern("t"), K_NUMBER, -1);
+    for (int i = 0; i < p->nstates; i++) env_set(c, &e, body, p->states[i], K_ELEMENTS, VAR_STATES + i);
+    p->nvars = VAR_STATES + p->nstates;
+    block(c, &e, body);
+    if (refused(c)) return;
+    Arena *perm = &c->I->perm;
+    p->numbers = arena_alloc(perm, sizeof(double) * (size_t)(p->nnumbers + 1));
+    p->chosen = arena_alloc(perm, sizeof(Instr) * (size_t)(p->nelementwise + 1));
+    p->buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
+}
+
+OptProgram *opt_program(Interp *I, const Callable *def) {
+    for (OptProgram *p = I->optimizers; p; p = p->next) if (p->def == def) return p;
+    OptProgram *p = arena_alloc(&I->perm, sizeof *p);
+    p->def = def;
+    Compiler c = { .I = I, .p = p };
+    compile(&c);
+    p->next = I->optimizers;
+    I->optimizers = p;
+    return p;
+}
+
+const char *opt_program_refusal(const OptProgram *p, SrcLoc *where) {
+    if (where) *where = p->refusal_loc;
+    return p->refusal;
+}
+
+/* ---- one update ---------------------------------------------------------- */
+
+static bool callees_unchanged(Interp *I, const OptProgram *p) {
+    for (int k = 0; k < p->ncallees; k++) {
+        Value *v = global_find(I, p->callees[k].name);
+        if (!v || v->kind != V_FUNC || v->fn != p->callees[k].fn) return false;
+    }
+    return true;
+}
+
+/* the state tensor of p called `name`, or NULL */
+static Tensor *state_of(const Param *p, const char *name) {
+    for (int i = 0; i < p->nstate; i++) if (p->state[i].name == name) return p->state[i].v.t;
+    return NULL;
+}
+
+/* every tensor the loop reads or writes has the parameter's size and the interpreter's precision */
+static bool fits(const Interp *I, const OptProgram *p, const Param *param) {
+    const Tensor *w = param->value, *g = w->grad;
+    if (w->dtype != I->dtype || !g || g->dtype != w->dtype || g->size != w->size) return false;
+    if (param->nstate != p->nstates) return false;
+    for (int i = 0; i < p->nstates; i++) {
+        const Tensor *s = state_of(param, p->states[i]);
+        if (!s || s->dtype != w->dtype || s->size != w->size) return false;
+    }
+    return true;
+}
+
+static Input resolve(const OptProgram *p, Input in) {
+    if (in.kind == IN_VAR) return p->in_buffer[in.index] ? (Input){ IN_BUFFER, in.index } : (Input){ IN_MEMORY, in.index };
+    if (in.kind == IN_TEMP) return (Input){ IN_BUFFER, p->nvars + in.index };
+    return in;
+}
+
+/* The number part: runs the steps, taking the branches the conditions say,
+ * and lists the instructions to run.  False when a number the loop needs is
+ * not a single number of the parameters' precision. */
+static bool choose(Interp *I, OptProgram *p, Frame *numbers) {
+    p->nchosen = 0;
+    memset(p->in_buffer, 0, sizeof p->in_buffer);
+    for (int pc = 0; pc < p->nsteps;) {
+        const Step *s = &p->steps[pc];
+        switch (s->kind) {
+        case RUN_STATEMENT: exec_block(I, numbers, s->node); pc++; break;
+        case EVAL_NUMBER: {
+            Value v = eval_expr(I, numbers, s->node);
+            if (v.kind != V_TENSOR || v.t->ndim != 0 || v.t->dtype != I->dtype) return false;
+            p->numbers[s->slot] = tensor_get(v.t, 0);
+            pc++;
+            break;
+        }
+        case BRANCH:
+            pc = expect_number(I, eval_expr(I, numbers, s->node), s->node->loc, "a condition") != 0 ? pc + 1 : s->target;
+            break;
+        case JUMP: pc = s->target; break;
+        case ELEMENTWISE: {
+            Instr in = s->instr;
+            in.a = resolve(p, in.a);
+            in.b = resolve(p, in.b);
+            if (in.var >= 0) p->in_buffer[in.var] = true;
+            p->chosen[p->nchosen++] = in;
+            pc++;
+            break;
+        }
+        }
+    }
+    return true;
+}
+
+/* z[i] = EXPR for i < n, with x and y each an array or one number */
+#define BINARY_LOOP(EXPR)                                                                  \
+    do {                                                                                   \
+        if (xs && ys) for (int i = 0; i < n; i++) { T x = xs[i], y = ys[i]; z[i] = (EXPR); } \
+        else if (xs) for (int i = 0; i < n; i++) { T x = xs[i], y = yn; z[i] = (EXPR); }     \
+        else for (int i = 0; i < n; i++) { T x = xn, y = ys[i]; z[i] = (EXPR); }             \
+    } while (0)
+#define UNARY_LOOP(EXPR) do { for (int i = 0; i < n; i++) { T x = xs[i]; z[i] = (EXPR); } } while (0)
+
+/* The chosen instructions over elements [from, from + n) of one parameter
+ * (mem: w, g and its states), then the new w and state stored.  Each case
+ * rounds as the primitive does: float32 + - * / and comparisons are exact in
+ * float (the double result rounded to float is the same number), the
+ * functions are computed in double and rounded. */
+static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
+    FOR_DTYPE(mem[0], T, {
+        T *buf = p->buffers;
+        for (int k = 0; k < p->nchosen; k++) {
+            const Instr *in = &p->chosen[k];
+            const Input ops[2] = { in->a, in->b };
+            const T *arr[2] = { NULL, NULL };
+            T num[2] = { 0, 0 };
+            for (int j = 0; j < 2; j++) {
+                if (ops[j].kind == IN_MEMORY) arr[j] = (const T *)mem[ops[j].index]->data + from;
+                else if (ops[j].kind == IN_BUFFER) arr[j] = buf + (size_t)ops[j].index * CHUNK;
+                else if (ops[j].kind == IN_NUMBER) num[j] = (T)p->numbers[ops[j].index];
+            }
+            const T *xs = arr[0], *ys = arr[1];
+            T xn = num[0], yn = num[1];
+            T *z = buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
+            switch (in->op) {
+            case OP_COPY:
+                if (xs) memmove(z, xs, sizeof(T) * (size_t)n);
+                else for (int i = 0; i < n; i++) z[i] = xn;
+                break;
+            case P_ADD: BINARY_LOOP(x + y); break;
+            case P_SUB: BINARY_LOOP(x - y); break;
+            case P_MUL: BINARY_LOOP(x * y); break;
+            case P_DIV: BINARY_LOOP(x / y); break;
+            case P_POW:   /* float32 x^2: pow's x·x is exact in double, so rounds as x·x in float */
+                if (sizeof(T) == sizeof(float) && !ys && yn == 2) UNARY_LOOP(x * x);
+                else BINARY_LOOP((T)pow(x, y));
+                break;
+            case P_MAXIMUM: BINARY_LOOP(x > y ? x : y); break;
+            case P_MINIMUM: BINARY_LOOP(x < y ? x : y); break;
+            case P_GT: BINARY_LOOP((T)(x > y)); break;
+            case P_GE: BINARY_LOOP((T)(x >= y)); break;
+            case P_LT: BINARY_LOOP((T)(x < y)); break;
+            case P_LE: BINARY_LOOP((T)(x <= y)); break;
+            case P_EQ: BINARY_LOOP((T)(x == y)); break;
+            case P_NE: BINARY_LOOP((T)(x != y)); break;
+            case P_NEG: UNARY_LOOP(-x); break;
+            case P_EXP: UNARY_LOOP((T)exp(x)); break;
+            case P_LOG: UNARY_LOOP((T)log(x)); break;
+            case P_SQRT: UNARY_LOOP((T)sqrt(x)); break;
+            case P_ABS: UNARY_LOOP((T)fabs(x)); break;
+            case P_TANH: UNARY_LOOP((T)tanh(x)); break;
+            default: UNARY_LOOP((T)floor(x)); break;      /* P_FLOOR */
+            }
+        }
+        for (int v = 0; v < p->nvars && v < VAR_STATES + p->nstates; v++)
+            if (v != VAR_G && p->in_buffer[v])
+                memcpy((T *)mem[v]->data + from, buf + (size_t)v * CHUNK, sizeof(T) * (size_t)n);
+    });
+}
+
+bool opt_fused_update(Interp *I, OptProgram *p, Frame *numbers, Param *const *params, int np) {
+    if (p->refusal || I->mode.watch || np == 0 || !callees_unchanged(I, p)) return false;
+    for (int j = 0; j < np; j++) if (!fits(I, p, params[j])) return false;
+    if (!choose(I, p, numbers)) return false;
+    Tensor *mem[MAX_BUFFERS];
+    for (int j = 0; j < np; j++) {
+        Tensor *w = params[j]->value;
+        mem[VAR_W] = w;
+        mem[VAR_G] = w->grad;
+        for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(params[j], p->states[i]);
+        for (int from = 0; from < w->size; from += CHUNK)
+            run_chunk(p, mem, from, w->size - from < CHUNK ? w->size - from : CHUNK);
+    }
+    return true;
+}
