@@ -227,7 +227,7 @@ static Kind kind_of(Compiler *c, Env *e, const Node *n) {
         return k;
     }
     default:
-        refuse(c, n, "has %s in an expression", node_kind_name(n->kind));
+        refuse(c, n, "uses %s", node_kind_name(n->kind));
         return K_NUMBER;
     }
 }
