@@ -421,6 +421,11 @@ OptProgram *opt_program(Interp *I, const Callable *def) {
     compile(&c);
     p->next = I->optimizers;
     I->optimizers = p;
+    if (I->timing && p->refusal) {       /* --time says why an optimizer is slower than it could be */
+        fflush(stdout);
+        fprintf(stderr, "time: optimizer '%s' runs interpreted, not as a fused loop: its body %s (%s:%d)\n",
+                def->name, p->refusal, p->refusal_loc.file, p->refusal_loc.line);
+    }
     return p;
 }
 

@@ -187,6 +187,13 @@ if [ $st -eq 0 ] && cmp -s "$tmp/out" "$tmp/plain" && diff -u "$tmp/want" "$tmp/
 then ok "--time: a line per phase and statement"
 else cat "$tmp/err" >> "$tmp/diff"; fail "--time: a line per phase and statement" "$tmp/diff"; fi
 "$NNL" --time --check examples/xor.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "--time with --check: exit 2" || fail "--time with --check: exit 2"
+# --time says when an optimizer cannot run as a fused loop, and why (once);
+# xor's sgd above is fused, so it said nothing
+"$NNL" --time tests/data/optimizer_interpreted.nnl > "$tmp/out" 2> "$tmp/err"; st=$?
+want="time: optimizer 'halved' runs interpreted, not as a fused loop: its body calls 'half', which is not a primitive (tests/data/optimizer_interpreted.nnl:5)"
+if [ $st -eq 0 ] && [ "$(grep -c '^time: optimizer' "$tmp/err")" = 1 ] && grep -qxF "$want" "$tmp/err"
+then ok "--time: an optimizer that is not fused, and why"
+else fail "--time: an optimizer that is not fused, and why" "$tmp/err"; fi
 "$NNL" --time < /dev/null > /dev/null 2>&1; [ $? -eq 2 ] && ok "--time without a file: exit 2" || fail "--time without a file: exit 2"
 "$NNL" --bogus x.nnl > /dev/null 2>&1; [ $? -eq 2 ] && ok "unknown option: exit 2" || fail "unknown option: exit 2"
 "$NNL" tests/does-not-exist.nnl > /dev/null 2> "$tmp/err"; st=$?
