@@ -106,6 +106,7 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'" PREDICT "'predict'"
 %token REGULARIZE "'regularize'"
 %token BAD "invalid token" REQUIRE "'require'"
+%token SAVE "'save'" LOAD "'load'"
 %token <str> COMMAND "command"
 
 %type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_use elems
@@ -160,6 +161,8 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | EVALUATE NAME ON NAME     { $$ = NEW(N_EVALUATE, @1); $$->name = $2; $$->label = $4; }
     | SUMMARY NAME              { $$ = NEW(N_SUMMARY, @1); $$->name = $2; }
     | PREDICT NAME ON NAME opts { $$ = with_kids(NEW(N_PREDICT, @1), $5); $$->name = $2; $$->label = $4; }
+    | SAVE NAME expr            { $$ = NEW(N_SAVE, @1); $$->name = $2; $$->a = $3; }
+    | LOAD NAME expr            { $$ = NEW(N_LOAD, @1); $$->name = $2; $$->a = $3; }
     | DEF NAME '(' args ')' '=' expr
                                 { $$ = with_kids(NEW(N_DEF, @1), $4); $$->name = $2; $$->a = $7; }
     | DEF NAME '(' args ')' block

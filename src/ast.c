@@ -128,6 +128,10 @@ void ast_print_stmt(FILE *f, const Node *n, int indent) {
         break;
     case N_STATE: fputs("state ", f); print_list(f, &n->kids); break;
     case N_REQUIRE: fputs("require ", f); ast_print_expr(f, n->a); fprintf(f, ", \"%s\"", n->name); break;
+    case N_SAVE: case N_LOAD:
+        fprintf(f, "%s %s ", n->kind == N_SAVE ? "save" : "load", n->name);
+        ast_print_expr(f, n->a);
+        break;
     case N_IF:
         fputs("if ", f); ast_print_expr(f, n->a); fputs(" {\n", f);
         for (int i = 0; i < n->b->kids.n; i++) ast_print_stmt(f, n->b->kids.items[i], indent + 2);
@@ -155,7 +159,7 @@ const char *node_kind_name(NodeKind k) {
         "if", "block", "print", "data", "row", "data", "model", "input", "layer",
         "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "predict", "def",
         "layer definition", "optimizer definition", "param", "forward", "state", "require",
-        "state",
+        "state", "save", "load",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";
 }

@@ -49,6 +49,8 @@ typedef enum {
     N_STATE,      /* state kids = N_KWARG (in an optimizer) */
     N_REQUIRE,    /* require a, "name": a setting's domain, checked where it runs */
     N_LAYER_STATE,/* state name[kids] init a (in a layer: not trained, kept between passes) */
+    N_SAVE,       /* save name a   (a: the file, an expression giving a string) */
+    N_LOAD,       /* load name a */
     N_KIND_COUNT
 } NodeKind;
 

@@ -3,6 +3,7 @@
  * Owns: values, frames, globals, calling conventions.
  * Must not: implement primitives (prims.c) or training loops (train.c). */
 #include "interp.h"
+#include "budget.h"
 #include <math.h>
 #include <sys/resource.h>
 #include <stdlib.h>
@@ -361,8 +362,11 @@ Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding 
     Value r;
     switch (fn->kind) {
     case C_PRIM: r = call_prim(I, fn, vals, loc); break;
-    case C_BUILTIN: r = fn->builtin(I, vals, loc); break;
-    case C_DEF: r = call_def(I, fn, vals, loc); break;
+    case C_BUILTIN:
+        r = fn->builtin(I, vals, loc);
+        budget_charge(r.kind == V_TENSOR ? r.t->size : 1, loc);    /* zeros(), rand_normal() fill tensors */
+        break;
+    case C_DEF: budget_charge(1, loc); r = call_def(I, fn, vals, loc); break;
     default: fail_at(loc, "cannot call %s", fn->name);
     }
     if (fn->nparams > 0) tag_result(I, r, fn, vals);

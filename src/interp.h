@@ -195,6 +195,7 @@ struct Interp {
     /* every model built, with the statement that built it (for --ir) */
     struct BuiltModel { const Node *node; Model *model; } *built;
     int      nbuilt;
+    struct DrySave *dry_saves;  /* what the check pass's `save`s would write (persist.c) */
 };
 
 /* interp lifecycle and program running (eval.c) */

@@ -8,6 +8,7 @@
  * statistics itself (csv.c, idx.c, datagen.c, dataops.c do). */
 #include "dataload.h"
 #include "interp.h"
+#include "budget.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,8 @@ static uint64_t seed_arg(Interp *I, Value v, SrcLoc loc, const char *salt) {
 
 /* relative to the directory of the script that names the file */
 const char *script_path(Interp *I, const char *path, SrcLoc loc) {
+    if (nnl_budget.files_below_script && (path[0] == '/' || strstr(path, "..")))
+        fail_at(loc, "'%s': this run may only name files inside its script's folder", path);
     const char *slash = loc.file ? strrchr(loc.file, '/') : NULL;
     if (path[0] == '/' || !slash) return path;
     return arena_printf(&I->pass, "%.*s/%s", (int)(slash - loc.file), loc.file, path);
@@ -191,7 +194,7 @@ static Value b_generate(Interp *I, Value *a, SrcLoc loc) {
                 fail_at(loc, "unknown data set '%s'; did you mean '%s'?", kind, datagen_kinds[i]);
         fail_at(loc, "unknown data set '%s'; generate makes circle, xor, gauss, spiral or moons", kind);
     }
-    int n = (int)whole_arg(I, a[1], loc, "n", 2, MAX_ELEMENTS / 2);
+    int n = (int)whole_arg(I, a[1], loc, "n", 2, nnl_budget.max_elements / 2);
     double noise = expect_number(I, a[2], loc, "noise");
     Table t;
     DataError err;

@@ -177,7 +177,7 @@ static void collect_candidates(const char *text) {
     static const char *const words[] = {
         "data", "model", "input", "init", "loss", "optimizer", "seed", "precision", "train", "backward",
         "forward", "evaluate", "summary", "predict", "on", "print", "grad", "def", "layer", "param", "state", "with", "epochs", "batch",
-        "shuffle", "valid", "early_stop", "patience", "regularize", "training",
+        "shuffle", "valid", "early_stop", "patience", "regularize", "training", "save", "load",
     };
     Interp *I = tty->I;
     const char *dot = strrchr(text, '.');

@@ -1,6 +1,7 @@
 /* tape.c — recording primitive applications and walking them backwards.
  * Must not: interpret nnl (eval.c) or know what a layer is beyond its number. */
 #include "tape.h"
+#include "budget.h"
 #include <stdlib.h>
 
 void tape_init(Tape *t, Arena *arena, TapeMode *mode) {
@@ -48,6 +49,9 @@ Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc lo
     PrimCall c = { .op = op, .nin = nin, .axis = axis };
     for (int i = 0; i < nin; i++) c.in[i] = conv[i];
     prims[op].forward(t->arena, &c, loc);
+    long long work = c.out->size;
+    if (op == P_MATMUL && conv[0]->ndim > 0) work *= conv[0]->shape[conv[0]->ndim - 1];
+    budget_charge(work + 1, loc);
     c.out->requires_grad = needs_grad;
     if (t->mode->recording && (needs_grad || t->mode->record_all)) {
         t->entries = reserve(t->entries, t->n, &t->cap, sizeof *t->entries);

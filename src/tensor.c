@@ -1,6 +1,7 @@
 /* tensor.c — creating, copying and printing tensors.
  * Must not: know about the tape or gradients' meaning (see tape.c, prims.c). */
 #include "tensor.h"
+#include "budget.h"
 #include <math.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ bool dims_fit(int ndim, const int *shape) {
     for (int i = 0; i < ndim; i++) {
         if (shape[i] < 0) return false;
         n *= shape[i];
-        if (n > MAX_ELEMENTS) return false;
+        if (n > nnl_budget.max_elements) return false;
     }
     return true;
 }

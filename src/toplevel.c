@@ -1,6 +1,7 @@
 /* toplevel.c — the interpreter's lifecycle and top-level statements: turning
  * definitions into callables, loading the stdlib, printing values, running a
  * program.  Must not: evaluate expressions itself (eval.c) or train (train.c). */
+#include "persist.h"
 #include "trace.h"
 #include "resolve.h"
 #include "stdlib_embed.h"
@@ -174,6 +175,8 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_FORWARD_PASS: exec_forward_pass(I, s); break;
     case N_COMMAND: exec_command(I, s); break;
     case N_EVALUATE: exec_evaluate(I, s); break;
+    case N_SAVE: exec_save(I, s); break;
+    case N_LOAD: exec_load(I, s); break;
     case N_PREDICT: exec_predict(I, s); break;
     case N_PARAM: case N_FORWARD: case N_STATE: case N_LAYER_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
         forbid_here(s);

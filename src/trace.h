@@ -79,6 +79,8 @@ void trace_explain(Interp *I, SrcLoc loc);
 void exec_update(Interp *I, SrcLoc loc);
 void exec_undo(Interp *I, SrcLoc loc);
 void exec_reset(Interp *I, Model *m, SrcLoc loc);
+/* keeps m's weights and optimizer state for `undo` before `what` changes them */
+void undo_remember(Interp *I, Model *m, const char *what);
 void undo_free_all(Interp *I);
 /* a copy of m's weights, layer state, optimizer state and counts, to put
  * back later: all of it, or only the weights and layer state (early

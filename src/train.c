@@ -7,6 +7,7 @@
 #include "diagnose.h"
 #include "optcompile.h"
 #include "trace.h"
+#include "budget.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,6 +611,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
     int first = history_begin(I, m);
     for (int e = 1; e <= o.epochs; e++) {
+        budget_charge(rows, n->loc);
         if (shuffle)
             for (int i = rows - 1; i > 0; i--) {
                 int j = rng_below(&I->rng, i + 1), tmp = order[i];

@@ -1,7 +1,7 @@
 /* update.c — `update` (one optimizer step on the pass's gradients, and the
  * layer state its forward computed; all or nothing), `undo` (back to the
- * weights, layer state and optimizer state of before the last update or
- * reset, several levels), `reset NET`, and the snapshots they (and early
+ * weights, layer state and optimizer state of before the last update,
+ * reset or load, several levels), `reset NET`, and the snapshots they (and early
  * stopping) keep.
  * Must not: run the optimizer's body itself (train.c's optimizer_step does). */
 #include "trace.h"
@@ -208,6 +208,8 @@ void exec_undo(Interp *I, SrcLoc loc) {
                 s->what, s->model->name, s->model->steps, s->model->steps == 1 ? "" : "s");
     snapshot_free(s);
 }
+
+void undo_remember(Interp *I, Model *m, const char *what) { push(I, snapshot_take(I, m, what)); }
 
 void exec_reset(Interp *I, Model *m, SrcLoc loc) {
     struct Snapshot *s = snapshot_take(I, m, "reset");
