@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 const unsigned char persist_magic[8] = { 0x89, 'N', 'N', 'L', '\r', '\n', 0x1a, '\n' };
+void (*persist_crash_hook)(const char *tmp_path);
 
 /* ---- what a layer keeps in a file ------------------------------------------ */
 
@@ -538,6 +539,7 @@ static const char *write_atomically(const char *path, const unsigned char *bytes
     if (!why && fchmod(fd, mode) != 0) why = strerror(errno);
     if (!why && fsync(fd) != 0) why = strerror(errno);
     if (close(fd) != 0 && !why) why = strerror(errno);
+    if (!why && persist_crash_hook) persist_crash_hook(tmp);
     if (!why && rename(tmp, path) != 0) why = strerror(errno);
     if (why) unlink(tmp);
     else {                                                     /* make the rename itself durable */
