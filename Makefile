@@ -2,7 +2,8 @@
 #   make            build $(BUILD)/nnl
 #   make test       build and run every test (ends with "N passed, N failed")
 #   make demo       build and run examples/xor.nnl
-#   make fuzz       run every fuzz target (parser, CSV and IDX loaders) for
+#   make fuzz       run every fuzz target (parser, CSV and IDX loaders, whole
+#                   scripts, load) for
 #                   FUZZ_TIME seconds each (default 60; needs clang with
 #                   libFuzzer); make test runs each briefly if it can
 #   make data       fetch MNIST and Fashion-MNIST into examples/data/ (git
@@ -76,10 +77,9 @@ $(BUILD):
 	mkdir -p $(BUILD)
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c: the parser, the CSV and IDX
-# loaders), built with clang from the library sources (not the $(CC) objects)
+# loaders, whole scripts, model files for `load`), built with clang from the library sources (not the $(CC) objects)
 # into $(BUILD)/fuzz/.  make test builds them only when clang can link a
-# -fsanitize=fuzzer program; otherwise they are skipped.  Seeds are in
-# tests/fuzz/corpus-NAME (the parser's in tests/fuzz/corpus).
+# -fsanitize=fuzzer program; otherwise they are skipped.
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
 FUZZFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -fno-omit-frame-pointer \
@@ -109,11 +109,13 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard src/*.h) $(BUI
 	$(FUZZ_CC) $(FUZZFLAGS) -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 # libFuzzer writes new inputs to its first corpus directory, so that is
-# $(BUILD)/fuzz/corpus-NAME (kept between runs); the seeds are only read.
+# $(BUILD)/fuzz/corpus-NAME (kept between runs); the seeds are only read
+# (tests/fuzz/seeds.sh says where they are: the script fuzzer's are every
+# script of the tree, the load fuzzer's are models saved by $(BUILD)/nnl).
 # Crashing inputs are written to $(BUILD)/fuzz/NAME-crash-*.
-fuzz: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) $(BUILD)/nnl
 	@for t in $(FUZZ_NAMES); do \
-	    seeds=tests/fuzz/corpus-$$t; [ -d $$seeds ] || seeds=tests/fuzz/corpus; \
+	    seeds=$$(tests/fuzz/seeds.sh $$t $(BUILD)) || exit 1; \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$t; \
 	    echo "fuzz_$$t for $(FUZZ_TIME) s, seeds from $$seeds"; \
 	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \

@@ -9,6 +9,10 @@
 #include "diag.h"
 #include <stdbool.h>
 
+/* What an op and a call of an nnl function cost beyond their elements: the
+ * interpreter's own work, so that a million empty calls count too. */
+enum { WORK_PER_OP = 32, WORK_PER_CALL = 100 };
+
 typedef struct Budget {
     long long work_limit;      /* 0: unlimited */
     long long work_used;

@@ -364,9 +364,9 @@ Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding 
     case C_PRIM: r = call_prim(I, fn, vals, loc); break;
     case C_BUILTIN:
         r = fn->builtin(I, vals, loc);
-        budget_charge(r.kind == V_TENSOR ? r.t->size : 1, loc);    /* zeros(), rand_normal() fill tensors */
+        budget_charge(WORK_PER_CALL + (r.kind == V_TENSOR ? r.t->size : 0), loc);    /* zeros(), rand_normal() fill tensors */
         break;
-    case C_DEF: budget_charge(1, loc); r = call_def(I, fn, vals, loc); break;
+    case C_DEF: budget_charge(WORK_PER_CALL, loc); r = call_def(I, fn, vals, loc); break;
     default: fail_at(loc, "cannot call %s", fn->name);
     }
     if (fn->nparams > 0) tag_result(I, r, fn, vals);

@@ -90,6 +90,7 @@ static const char *optimizer_name(const Callable *opt) {
 typedef struct Out { unsigned char *p; size_t n, cap; } Out;
 
 static void put(Out *o, const void *bytes, size_t n) {
+    if (n == 0) return;                     /* bytes may be NULL then (a layer without a label) */
     if (o->n + n > o->cap) {
         while (o->n + n > o->cap) o->cap = o->cap ? 2 * o->cap : 4096;
         o->p = realloc(o->p, o->cap);

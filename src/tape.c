@@ -51,7 +51,7 @@ Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc lo
     prims[op].forward(t->arena, &c, loc);
     long long work = c.out->size;
     if (op == P_MATMUL && conv[0]->ndim > 0) work *= conv[0]->shape[conv[0]->ndim - 1];
-    budget_charge(work + 1, loc);
+    budget_charge(work + WORK_PER_OP, loc);
     c.out->requires_grad = needs_grad;
     if (t->mode->recording && (needs_grad || t->mode->record_all)) {
         t->entries = reserve(t->entries, t->n, &t->cap, sizeof *t->entries);

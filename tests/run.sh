@@ -230,15 +230,20 @@ else
     fail "interactive REPL in tmux: tmux is not installed (.ci/install-deps installs it)"
 fi
 
-# 9. bounded fuzz run of each fuzz target that was built (parser, CSV, IDX)
+# 9. bounded fuzz run of each fuzz target that was built (parser, CSV, IDX,
+#    whole scripts, load); the script fuzzer runs each input twice (check
+#    pass and run), so it gets fewer runs
 for bin in "$BUILD"/fuzz/fuzz_*; do
     [ -x "$bin" ] && [ -f "$bin" ] || continue
     case "$bin" in *.o) continue ;; esac
     name=${bin##*/fuzz_}
-    seeds=tests/fuzz/corpus-$name; [ -d "$seeds" ] || seeds=tests/fuzz/corpus
+    runs=20000; len=512
+    [ "$name" = script ] && runs=3000
+    [ "$name" = load ] && len=4096     # a whole model file
+    if ! seeds=$(tests/fuzz/seeds.sh "$name" "$BUILD" 2> "$tmp/fuzz"); then fail "fuzz_$name: seeds" "$tmp/fuzz"; continue; fi
     rm -rf "$tmp/fuzzcorpus"; mkdir -p "$tmp/fuzzcorpus"   # libFuzzer writes new inputs to the first folder: not the seeds
-    if "$bin" -runs=20000 -seed=1 -max_len=512 -artifact_prefix="$BUILD/fuzz/$name-" \
-           "$tmp/fuzzcorpus" "$seeds" > "$tmp/fuzz" 2>&1; then ok "fuzz_$name 20000 runs"
+    if "$bin" -runs=$runs -seed=1 -max_len=$len -timeout=10 -artifact_prefix="$BUILD/fuzz/$name-" \
+           "$tmp/fuzzcorpus" "$seeds" > "$tmp/fuzz" 2>&1; then ok "fuzz_$name $runs runs"
     else fail "fuzz_$name" "$tmp/fuzz"; fi
 done
 
