@@ -337,9 +337,6 @@ static bool read_layer(In *in, Model *m, Layer *l, LoadPlan *plan) {
     const char *ours = layer_signature(I, l);
     if (strcmp(signature, ours) != 0)
         return mismatch(in, "layer %d is %s in the file but %s in model '%s'", l->index, signature, ours, m->name);
-    if (in_dim != (uint64_t)l->in_dim || out_dim != (uint64_t)l->out_dim)
-        return mismatch(in, "layer %d takes [%llu] and gives [%llu] in the file but takes [%d] and gives [%d] in model '%s'",
-                        l->index, (unsigned long long)in_dim, (unsigned long long)out_dim, l->in_dim, l->out_dim, m->name);
     int nours = layer_tensors(l, NULL);
     LayerTensor *ts = arena_alloc(&I->pass, sizeof *ts * (size_t)(nours + 1));
     layer_tensors(l, ts);
@@ -367,6 +364,10 @@ static bool read_layer(In *in, Model *m, Layer *l, LoadPlan *plan) {
     }
     for (int j = 0; j < nours; j++)
         if (!seen[j]) return mismatch(in, "layer %d's %s is not in the file", l->index, ts[j].name);
+    /* after the parameters: their shapes say more than the widths they cause */
+    if (in_dim != (uint64_t)l->in_dim || out_dim != (uint64_t)l->out_dim)
+        return mismatch(in, "layer %d takes [%llu] and gives [%llu] in the file but takes [%d] and gives [%d] in model '%s'",
+                        l->index, (unsigned long long)in_dim, (unsigned long long)out_dim, l->in_dim, l->out_dim, m->name);
     return true;
 }
 
@@ -436,9 +437,8 @@ static void apply_plan(Interp *I, Model *m, const LoadPlan *plan, const char *fi
     const Callable *opt = I->optimizer.set ? I->optimizer.fn : NULL;
     bool keep_state = plan->optimizer[0] && opt && strcmp(optimizer_name(opt), plan->optimizer) == 0;
     if (plan->optimizer[0] && !keep_state)
-        diag_warning(loc, "%s holds the state of optimizer '%s' after %ld updates, but %s: only the weights are "
-                     "loaded (set 'optimizer %s(...)' before 'load' to go on training where it stopped)",
-                     file, plan->optimizer, plan->steps,
+        diag_warning(loc, "%s holds the state of optimizer '%s', but %s: only the weights are loaded (set "
+                     "'optimizer %s(...)' before 'load' to go on training where it stopped)", file, plan->optimizer,
                      opt ? arena_printf(&I->pass, "the optimizer now is '%s'", optimizer_name(opt))
                          : "no optimizer is set", plan->optimizer);
     for (int i = 0; i < m->nlayers; i++)
