@@ -205,7 +205,7 @@ command_word: NAME              { $$ = NEW(N_NAME, @1); $$->name = $1; }
             | STRING            { $$ = NEW(N_STR, @1); $$->name = $1; }
             | command_word '.' NAME { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; }
             | command_word '.' NUM  { $$ = NEW(N_FIELD, @3); $$->a = $1;
-                                      char buf[32]; snprintf(buf, sizeof buf, "%ld", (long)$3);
+                                      char buf[32]; snprintf(buf, sizeof buf, "%.17g", $3);   /* not (long): 1e300 */
                                       $$->name = intern(buf); }
             ;
 

@@ -191,6 +191,7 @@ typedef struct LoadPlan {
     int         ntensors, cap;
     const char *optimizer;            /* "" if the file has no optimizer state */
     long        steps, epochs;
+    const Callable *keep_for;         /* the optimizer in force, if it is the file's: its state is loaded */
 } LoadPlan;
 
 typedef struct In {
@@ -304,8 +305,21 @@ static TensorPlan *plan_add(In *in, LoadPlan *plan) {
     return &plan->tensors[plan->ntensors++];
 }
 
+/* whether an optimizer's body declares `state NAME` (in any branch) */
+static bool declares_state(const Node *n, const char *name) {
+    if (!n) return false;
+    if (n->kind == N_STATE) {
+        for (int i = 0; i < n->kids.n; i++) if (strcmp(n->kids.items[i]->name, name) == 0) return true;
+        return false;
+    }
+    if (n->kind == N_IF) return declares_state(n->b, name) || declares_state(n->c, name);
+    if (n->kind != N_BLOCK) return false;
+    for (int i = 0; i < n->kids.n; i++) if (declares_state(n->kids.items[i], name)) return true;
+    return false;
+}
+
 /* the optimizer state of one parameter: each a tensor of the parameter's shape */
-static bool read_state(In *in, TensorPlan *tp, const char *what) {
+static bool read_state(In *in, const LoadPlan *plan, TensorPlan *tp, const char *what) {
     if (!get_count(in, &tp->nstate, "a state count")) return false;
     tp->state = arena_alloc(&in->I->pass, sizeof *tp->state * (size_t)(tp->nstate + 1));
     for (int s = 0; s < tp->nstate; s++) {
@@ -319,6 +333,10 @@ static bool read_state(In *in, TensorPlan *tp, const char *what) {
         if (!same_dims(&st->t, tp->dst.value))
             return fail_in(in, "damaged: the optimizer state '%s' of %s is %s but %s is %s", st->name, what,
                            dims_str(st->t.ndim, st->t.shape), tp->dst.name, shape_str(tp->dst.value));
+        const Callable *def = plan->keep_for ? (plan->keep_for->kind == C_PARTIAL ? plan->keep_for->base : plan->keep_for) : NULL;
+        if (def && !declares_state(def->node->a, st->name))
+            return mismatch(in, "the file has optimizer state '%s' for %s, which optimizer '%s' does not declare",
+                            st->name, what, def->name);
     }
     return true;
 }
@@ -360,7 +378,7 @@ static bool read_layer(In *in, Model *m, Layer *l, LoadPlan *plan) {
         if (!same_dims(&tp->src, tp->dst.value))
             return mismatch(in, "%s is %s in the file but %s in model '%s'", what, dims_str(tp->src.ndim, tp->src.shape),
                             shape_str(tp->dst.value), m->name);
-        if (!read_state(in, tp, what)) return false;
+        if (!read_state(in, plan, tp, what)) return false;
     }
     for (int j = 0; j < nours; j++)
         if (!seen[j]) return mismatch(in, "layer %d's %s is not in the file", l->index, ts[j].name);
@@ -406,6 +424,8 @@ static bool read_file_image(In *in, Model *m, LoadPlan *plan) {
     if (steps > LONG_MAX || epochs > LONG_MAX) return fail_in(in, "damaged: the update or epoch count is too large");
     plan->steps = (long)steps;
     plan->epochs = (long)epochs;
+    const Callable *opt = in->I->optimizer.set ? in->I->optimizer.fn : NULL;
+    if (plan->optimizer[0] && opt && strcmp(optimizer_name(opt), plan->optimizer) == 0) plan->keep_for = opt;
     if (in_dim != (uint64_t)m->in_dim)
         return mismatch(in, "the model in the file ('%s') takes input [%llu] but model '%s' takes [%d]", name,
                         (unsigned long long)in_dim, m->name, m->in_dim);
@@ -433,31 +453,34 @@ static void copy_image(Tensor *dst, const TensorImage *src) {
     }
 }
 
+/* p's state as the file has it: into the tensors it has if their names are
+ * the same (an `undo` snapshot knows those), else into new ones */
+static void load_state(Interp *I, Param *p, const TensorPlan *tp) {
+    bool same = p->nstate == tp->nstate;
+    for (int s = 0; same && s < tp->nstate; s++) same = strcmp(p->state[s].name, tp->state[s].name) == 0;
+    if (!same) {
+        p->state = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(tp->nstate + 1));
+        for (int s = 0; s < tp->nstate; s++)
+            p->state[s] = (Binding){ intern(tp->state[s].name), tensor_value(tensor_like(&I->perm, p->value)) };
+        p->nstate = tp->nstate;
+    }
+    for (int s = 0; s < tp->nstate; s++) copy_image(p->state[s].v.t, &tp->state[s].t);
+}
+
 static void apply_plan(Interp *I, Model *m, const LoadPlan *plan, const char *file, SrcLoc loc) {
     const Callable *opt = I->optimizer.set ? I->optimizer.fn : NULL;
-    bool keep_state = plan->optimizer[0] && opt && strcmp(optimizer_name(opt), plan->optimizer) == 0;
+    bool keep_state = plan->keep_for != NULL;
     if (plan->optimizer[0] && !keep_state)
         diag_warning(loc, "%s holds the state of optimizer '%s', but %s: only the weights are loaded (set "
                      "'optimizer %s(...)' before 'load' to go on training where it stopped)", file, plan->optimizer,
                      opt ? arena_printf(&I->pass, "the optimizer now is '%s'", optimizer_name(opt))
                          : "no optimizer is set", plan->optimizer);
-    for (int i = 0; i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++) {
-            m->layers[i].params[k].state = NULL;
-            m->layers[i].params[k].nstate = 0;
-        }
     for (int k = 0; k < plan->ntensors; k++) {
         const TensorPlan *tp = &plan->tensors[k];
         copy_image(tp->dst.value, &tp->src);
-        if (!keep_state || !tp->dst.param) continue;
-        Param *p = tp->dst.param;
-        p->state = arena_alloc(&I->perm, sizeof(Binding) * (size_t)(tp->nstate + 1));
-        for (int s = 0; s < tp->nstate; s++) {
-            Tensor *v = tensor_like(&I->perm, p->value);
-            copy_image(v, &tp->state[s].t);
-            p->state[s] = (Binding){ intern(tp->state[s].name), tensor_value(v) };
-        }
-        p->nstate = tp->nstate;
+        if (!tp->dst.param) continue;
+        if (keep_state) load_state(I, tp->dst.param, tp);
+        else tp->dst.param->nstate = 0;      /* kept for a later load: state_owner is cleared */
     }
     m->state_owner = keep_state ? opt : NULL;
     m->steps = keep_state ? plan->steps : 0;
