@@ -194,7 +194,7 @@ void exec_update(Interp *I, SrcLoc loc) {
 
 void exec_undo(Interp *I, SrcLoc loc) {
     struct Snapshot *s = I->undo;
-    if (!s) fail_at(loc, "nothing to undo: 'undo' takes back an 'update' or a 'reset'");
+    if (!s) fail_at(loc, "nothing to undo: 'undo' takes back an 'update', a 'reset' or a 'load'");
     I->undo = s->older;
     I->nundo--;
     snapshot_restore(s);

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs every example, the save/load golden tests and a REPL session under
+# valgrind's memcheck: no invalid access, no use of uninitialised memory, no
+# leak (--leak-check=full; any definite or possible leak fails).  Needs
+# valgrind (.ci/install-deps installs it) and BUILD/nnl; .ci/run calls it.
+# Prints one line per run and ends with "N passed, N failed".
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+NNL=$BUILD/nnl
+export OPENBLAS_NUM_THREADS=1       # one thread: faster under valgrind, and no thread stacks to account for
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+check() {
+    name=$1; shift
+    if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+           "$@" > /dev/null 2> "$log"; then status=0; else status=$?; fi
+    if [ $status -eq 99 ]; then failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$log" | head -40
+    else passed=$((passed + 1)); echo "ok   $name"; fi
+}
+for src in examples/*.nnl tests/golden/save_load*.nnl; do
+    check "$src" "$NNL" "$src"
+done
+check "tests/repl/save_load.in" "$NNL" < tests/repl/save_load.in
+check "tests/errors/load_truncated.nnl (an error)" "$NNL" tests/errors/load_truncated.nnl
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
