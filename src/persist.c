@@ -31,15 +31,23 @@ void (*persist_crash_hook)(const char *tmp_path);
 
 /* A tensor of a layer that a file holds: a trainable parameter (with its
  * optimizer state), or, role ROLE_LAYER_STATE, a tensor a layer keeps
- * without training it (batchnorm's running averages).  Every tensor a layer
- * keeps must be listed by layer_tensors, or it is not saved. */
+ * without training it (`state running_mean[in]`: batchnorm's running
+ * averages).  Every tensor a layer keeps must be listed by layer_tensors, or
+ * it is not saved. */
 enum { ROLE_PARAM = 0, ROLE_LAYER_STATE = 1 };
-typedef struct LayerTensor { int role; const char *name; Tensor *value; Param *param; } LayerTensor;
+typedef struct LayerTensor {
+    int role;
+    const char *name;
+    Tensor *value;
+    Param *param;           /* the parameter whose optimizer state goes with it; NULL for layer state */
+} LayerTensor;
 
 static int layer_tensors(Layer *l, LayerTensor *out) {
     int n = 0;
     for (int k = 0; k < l->nparams; k++, n++)
         if (out) out[n] = (LayerTensor){ ROLE_PARAM, l->params[k].name, l->params[k].value, &l->params[k] };
+    for (int k = 0; k < l->nstates; k++, n++)
+        if (out) out[n] = (LayerTensor){ ROLE_LAYER_STATE, l->states[k].name, l->states[k].value, NULL };
     return n;
 }
 

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { WORK_LIMIT = 3000000, LARGEST_TENSOR = 1 << 20 };
 
-static char script_path[256], folder[256];
+static char fuzz_script_file[256], folder[256];
 static FILE *devnull;
 
 static void remove_folder(void) {
@@ -37,7 +37,7 @@ static void make_folder(void) {
     if (!d) abort();
     snprintf(folder, sizeof folder, "%s", d);
     atexit(remove_folder);
-    snprintf(script_path, sizeof script_path, "%s/fuzz.nnl", d);
+    snprintf(fuzz_script_file, sizeof fuzz_script_file, "%s/fuzz.nnl", d);
     char path[300];
     snprintf(path, sizeof path, "%s/data", d);
     if (mkdir(path, 0700) != 0) abort();
@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(text, data, size);
     text[size] = 0;
     Arena ast = { 0 };
-    Node *program = parse_source(&ast, script_path, text);
+    Node *program = parse_source(&ast, fuzz_script_file, text);
     if (program && run(program, true)) run(program, false);
     arena_free(&ast);
     free(text);

@@ -1,5 +1,6 @@
 /* Tests of save and load (src/persist.c): every layer type of the stdlib
- * (and a user layer with a 4-D parameter) saved after training with Adam and
+ * (dense, batchnorm with its running averages, dropout, prelu, maxout, and a
+ * user layer with a 4-D parameter) saved after training with Adam and
  * loaded into a model with other weights comes back bit for bit — values,
  * optimizer state, update and epoch counts — in float32 and in double, and
  * training both models on gives bit-identical weights; a file cut at any
@@ -28,10 +29,13 @@ static const char *program =
     "  [0.5, -1, 2] -> [1, 0]\n"
     "  [1, 0.25, -0.5] -> [0, 1]\n"
     "  [-1, 1, 1] -> [1, 0]\n"
+    "  [2, 0, -1] -> [0, 1]\n"
     "}\n"
     "model %s {\n"
     "  input 3\n"
     "  h: dense 4 tanh\n"
+    "  batchnorm\n"
+    "  dropout 0.25\n"
     "  prelu\n"
     "  maxout 3 pieces=2\n"
     "  cube 3\n"
@@ -53,9 +57,19 @@ static Model *model_named(Interp *I, const char *name) {
     return v && v->kind == V_MODEL ? v->model : NULL;
 }
 
-/* every parameter and state tensor of a and b have the same bytes */
+static bool same_tensor(const Tensor *x, const Tensor *y) {
+    return x->dtype == y->dtype && x->size == y->size &&
+           memcmp(x->data, y->data, dtype_size(x->dtype) * (size_t)x->size) == 0;
+}
+
+/* every parameter, optimizer state and layer state of a and b has the same bytes */
 static bool same_bits(const Model *a, const Model *b) {
     if (a->nlayers != b->nlayers || a->steps != b->steps || a->epochs != b->epochs) return false;
+    for (int i = 0; i < a->nlayers; i++) {
+        if (a->layers[i].nstates != b->layers[i].nstates) return false;
+        for (int k = 0; k < a->layers[i].nstates; k++)
+            if (!same_tensor(a->layers[i].states[k].value, b->layers[i].states[k].value)) return false;
+    }
     for (int i = 0; i < a->nlayers; i++)
         for (int k = 0; k < a->layers[i].nparams; k++) {
             const Param *p = &a->layers[i].params[k], *q = &b->layers[i].params[k];
@@ -99,6 +113,8 @@ static void test_precision(const char *precision) {
     if (!ok || !a || !b) return;
     CHECK(a->layers[0].params[0].nstate == 2 && a->steps == 6 && a->epochs == 3,
           "%s: Adam's state m, v and 6 updates in 3 epochs are there to save", precision);
+    CHECK(a->layers[1].nstates == 2 && tensor_get(a->layers[1].states[0].value, 0) != 0,
+          "%s: batchnorm's running mean has moved in training", precision);
     CHECK(!same_bits(a, b), "%s: the two models differ before loading", precision);
 
     size_t len;
@@ -150,22 +166,23 @@ static void test_precision(const char *precision) {
     CHECK(b->layers[0].params[0].value->dtype == (strstr(precision, "double") ? DT_F64 : DT_F32),
           "%s: the parameters keep their precision", precision);
     CHECK(persist_load_bytes(&I, a, "a.model", file, len, (SrcLoc){ 0 }, err, sizeof err), "%s: a's file loads back into a", precision);
-    run(&I, &ast, "train a on d epochs 2 batch 2 shuffle false\ntrain b on d epochs 2 batch 2 shuffle false\n");
-    CHECK(same_bits(a, b) && a->steps == 10, "%s: 2 more epochs of Adam from the file give the same bits (10 updates)", precision);
+    run(&I, &ast, "seed 9\ntrain a on d epochs 2 batch 2 shuffle false\nseed 9\ntrain b on d epochs 2 batch 2 shuffle false\n");
+    CHECK(same_bits(a, b) && a->steps == 10, "%s: 2 more epochs of Adam from the file give the same bits (10 updates; "
+          "the same dropout masks)", precision);
 
     /* another model: the message names the layer, the parameter and both shapes */
-    run(&I, &ast, "model c {\n  input 3\n  h: dense 5 tanh\n  prelu\n  maxout 3 pieces=2\n  cube 3\n"
+    run(&I, &ast, "model c {\n  input 3\n  h: dense 5 tanh\n  batchnorm\n  dropout 0.25\n  prelu\n  maxout 3 pieces=2\n  cube 3\n"
                   "  dense 4 leaky_relu(alpha=0.2)\n  dense 2 softmax\n}\n");
     Model *c = model_named(&I, "c");
     bool refused_c = c && !persist_load_bytes(&I, c, "a.model", file, len, (SrcLoc){ 0 }, err, sizeof err);
     CHECK(refused_c && strcmp(err, "a.model: layer 1 is dense(units=4, activation=tanh) in the file but "
                                    "dense(units=5, activation=tanh) in model 'c'") == 0,
           "%s: a model of other widths is named: %.150s", precision, err);
-    run(&I, &ast, "model e {\n  input 3\n  h: dense 4 tanh\n  prelu\n  maxout 3 pieces=2\n  cube 3\n"
+    run(&I, &ast, "model e {\n  input 3\n  h: dense 4 tanh\n  batchnorm\n  dropout 0.25\n  prelu\n  maxout 3 pieces=2\n  cube 3\n"
                   "  dense 4 leaky_relu(alpha=0.3)\n  dense 2 softmax\n}\n");
     Model *e = model_named(&I, "e");
     bool refused_e = e && !persist_load_bytes(&I, e, "a.model", file, len, (SrcLoc){ 0 }, err, sizeof err);
-    CHECK(refused_e && strstr(err, "layer 5 is dense(units=4, activation=leaky_relu(alpha=0.2)) in the file") != NULL,
+    CHECK(refused_e && strstr(err, "layer 7 is dense(units=4, activation=leaky_relu(alpha=0.2)) in the file") != NULL,
           "%s: another activation setting is named: %.150s", precision, err);
     free(file);
     free(b_before);
