@@ -17,6 +17,9 @@ struct ArenaBlock {
 enum { MIN_BLOCK = 64 * 1024 };
 
 static size_t in_blocks, limit;     /* bytes in every arena's blocks; the most allowed (0: no limit) */
+static size_t every_alloc;          /* allocations in all arenas so far */
+
+size_t arena_allocations(void) { return every_alloc; }
 
 void arena_set_limit(size_t bytes) { limit = bytes; }
 
@@ -46,6 +49,7 @@ static void *take(Arena *a, ArenaBlock *b, size_t bytes, bool zero) {
     void *p = b->data + b->used;
     extend(a, b, bytes, zero);
     a->allocs++;
+    every_alloc++;
     return p;
 }
 
@@ -77,6 +81,7 @@ void *arena_grow(Arena *a, void *old, size_t old_bytes, size_t new_bytes) {
     if (old && b && want >= had && (unsigned char *)old + had == b->data + b->used &&
         (unsigned char *)old >= b->data && b->used - had + want <= b->size) {
         extend(a, b, want - had, true);
+        every_alloc++;
         return old;
     }
     void *p = arena_alloc(a, new_bytes);

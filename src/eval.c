@@ -63,9 +63,16 @@ Tensor *expect_tensor(Value v, SrcLoc loc, const char *what) {
     return v.t;
 }
 
+void not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why) {
+    StepRecording *r = I->mode.recording_step;
+    if (!r || r->refusal || (value && !value->varies)) return;
+    r->refusal = why;
+    r->refusal_loc = loc;
+}
+
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
-    (void)I;
     Tensor *t = expect_tensor(v, loc, what);
+    not_replayable(I, t, loc, "takes a number from a value that changes every step (an if, a require, a setting)");
     if (t->size != 1) fail_at(loc, "%s must be a single number, got a tensor of shape %s", what, shape_str(t));
     return tensor_get(t, 0);
 }
@@ -293,6 +300,19 @@ static void tag_result(Interp *I, Value r, const Callable *fn, Value *vals) {
     }
 }
 
+/* A builtin reads its arguments' values outside the primitives, so a replay
+ * would not see them change; rows and shape read only sizes, warn says its
+ * message once.  Random draws differ every step. */
+static void builtin_replayable(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
+    if (!I->mode.recording_step) return;
+    const char *name = fn->name;
+    if (strncmp(name, "rand_", 5) == 0) { not_replayable(I, NULL, loc, "draws random numbers"); return; }
+    if (strcmp(name, "rows") == 0 || strcmp(name, "shape") == 0 || strcmp(name, "warn") == 0) return;
+    for (int i = 0; i < fn->nparams; i++)
+        if (vals[i].kind == V_TENSOR)
+            not_replayable(I, vals[i].t, loc, "passes a value that changes every step to a builtin function");
+}
+
 static Value call_prim(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     const Prim *p = &prims[fn->prim];
     Tensor *in[MAX_PRIM_INPUTS];
@@ -363,6 +383,7 @@ Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding 
     switch (fn->kind) {
     case C_PRIM: r = call_prim(I, fn, vals, loc); break;
     case C_BUILTIN:
+        builtin_replayable(I, fn, vals, loc);
         r = fn->builtin(I, vals, loc);
         budget_charge(WORK_PER_CALL + (r.kind == V_TENSOR ? r.t->size : 0), loc);    /* zeros(), rand_normal() fill tensors */
         break;
@@ -439,6 +460,7 @@ static Value eval_grad(Interp *I, Frame *f, const Node *e) {
     Value v = eval_expr(I, f, e->a);
     Tensor *t = expect_tensor(v, e->a->loc, "the operand of 'grad'");
     if (!t->grad) fail_at(e->loc, "'grad' needs a parameter (like net.1.W); this value has no gradient");
+    not_replayable(I, NULL, e->loc, "reads a gradient while the pass runs");
     return tensor_value(tensor_copy(&I->pass, t->grad));
 }
 
@@ -462,6 +484,7 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
             if (items[i]->requires_grad)   /* stacking is not on the tape: the gradient would stop here */
                 fail_at(locs[i], "a tensor literal cannot hold values computed from parameters; "
                                  "combine them with arithmetic instead");
+            not_replayable(I, items[i], locs[i], "puts a value that changes every step into a tensor literal");
         }
         return tensor_value(stack(I, items, n, locs, e->loc));
     }
@@ -549,12 +572,14 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         return s->c ? exec_block(I, f, s->c) : (Value){ 0 };
     case N_BLOCK: return exec_block(I, f, s);
     case N_PRINT: {
+        not_replayable(I, NULL, s->loc, "prints");
         Value v = eval_expr(I, f, s->a);
         if (!I->dry_run) { print_value(I, I->out, v); fputc('\n', I->out); }
         return (Value){ 0 };
     }
     case N_REQUIRE: {   /* shown at the user's line when it fails in the stdlib (diag.c) */
         Tensor *c = expect_tensor(eval_expr(I, f, s->a), s->a->loc, "a requirement");
+        not_replayable(I, c, s->loc, "checks a requirement on a value that changes every step");
         if (c->size != 1) fail_at(s->loc, "%s: got a tensor of shape %s where a single number belongs", s->name, shape_str(c));
         if (tensor_get(c, 0) == 0) fail_at(s->loc, "%s", s->name);
         return (Value){ 0 };

@@ -139,6 +139,20 @@ typedef struct Setting { const Callable *fn; SrcLoc loc; bool set; } Setting;
  * uses it to show each line of an optimizer with its value). */
 typedef void (*AssignWatch)(Interp *I, const Node *stmt, Value v, void *ctx);
 
+/* A training step being recorded to be replayed (replay.h).  The evaluator
+ * notes here the first thing it did that a replay of the step's primitives
+ * would not repeat — a decision taken on a value that varies from step to
+ * step, a random draw, a print — and the writes to layer state (model.c),
+ * which a replay must repeat in their place among the ops. */
+typedef struct StateWrite { Tensor *state, *value; int after; } StateWrite;   /* after: that many tape entries */
+typedef struct StepRecording {
+    const char *refusal;        /* NULL: replayable so far */
+    SrcLoc      refusal_loc;
+    StateWrite *writes;
+    int         nwrites, cap_writes;
+    Arena      *arena;          /* the recording's, where writes grow */
+} StepRecording;
+
 /* How the evaluator runs right now.  Everything that a statement may change
  * for the code it calls lives here, and is saved and restored as a unit
  * (`EvalMode saved = I->mode; ... I->mode = saved;`); an error unwinding to
@@ -156,6 +170,7 @@ typedef struct EvalMode {
                                    (dropout drops, batchnorm uses the batch's statistics) */
     bool        write_state;    /* what a forward assigns to its layer's `state` is kept (train);
                                    otherwise only the pass sees it */
+    StepRecording *recording_step;  /* a training step recorded to be replayed, or NULL */
 } EvalMode;
 
 /* Where `continue` stops: before an op of a layer, or before an op by name. */
@@ -189,6 +204,8 @@ struct Interp {
     int      nbreaks;
     struct OptProgram *optimizers; /* optimizer bodies compiled to fused loops (optcompile.h) */
     bool     interpret_optimizer;  /* every update through the evaluator, none fused (tests compare) */
+    bool     interpret_steps;      /* every training step through the evaluator, none replayed (replay.h) */
+    long     steps_replayed, steps_interpreted;   /* how train's steps ran, for tests */
     long     updates_fused, updates_interpreted;   /* how optimizer_step ran, for tests */
     int     *order;             /* train's row order, reused by every train statement */
     int      order_cap;
@@ -236,6 +253,10 @@ int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
 Value  tensor_value(Tensor *t);
 Tensor *new_scalar(Interp *I, double v);
 const char *value_kind_name(Value v);
+/* While a training step is recorded to be replayed: `why` (with loc) is a
+ * reason its replay would differ from running it; the first one counts.
+ * `value` NULL, or the reason applies only if that tensor varies. */
+void  not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why);
 void   print_value(Interp *I, FILE *f, Value v);
 const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
 

@@ -12,14 +12,16 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: nnl [--check | --ir | -i] [--quiet] [--time] [FILE]\n"
+    "usage: nnl [--check | --ir | -i] [--quiet] [--time] [--interpret] [FILE]\n"
     "  nnl FILE          run a script\n"
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
     "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
     "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
     "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n"
     "  nnl --time FILE   run it and print the wall time of the check pass and of each statement to stderr\n"
-    "  --quiet           train prints no progress (warnings and diagnoses still show)\n";
+    "  --quiet           train prints no progress (warnings and diagnoses still show)\n"
+    "  --interpret       run every training step and update through the interpreter: no replayed steps,\n"
+    "                    no fused optimizer (slower; the results are the same, bit for bit)\n";
 
 static char *read_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -57,7 +59,7 @@ static char *read_file(const char *path) {
 
 int main(int argc, char **argv) {
     enum { RUN, CHECK, IR } mode = RUN;
-    bool then_repl = false, quiet = false, timing = false;
+    bool then_repl = false, quiet = false, timing = false, interpret = false;
     double start = wall_seconds();
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -66,6 +68,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "-i") == 0) then_repl = true;
         else if (strcmp(argv[i], "--quiet") == 0) quiet = true;
         else if (strcmp(argv[i], "--time") == 0) timing = true;
+        else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }
@@ -81,6 +84,7 @@ int main(int argc, char **argv) {
     if (!path) {
         interp_init(&I, false);
         I.quiet = quiet;
+        I.interpret_steps = I.interpret_optimizer = interpret;
         interp_load_stdlib(&I);
         int status = repl_run(&I);
         interp_free(&I);
@@ -109,6 +113,7 @@ int main(int argc, char **argv) {
             phase = wall_seconds();
             interp_init(&I, false);
             I.quiet = quiet;
+        I.interpret_steps = I.interpret_optimizer = interpret;
             interp_load_stdlib(&I);
             if (timing) report_time("stdlib", phase);
             I.timing = timing;              /* statements of the script, not of the stdlib */

@@ -32,6 +32,19 @@ static void describe_layer(FILE *out, const void *arg) {
     fprintf(out, "in layer %d (%s) of model '%s'", l->index, l->def->name, l->model->name);
 }
 
+/* a replay of this step must write the state here too, after the ops so far */
+static void note_state_write(Interp *I, Tensor *state, Tensor *value) {
+    StepRecording *r = I->mode.recording_step;
+    if (!r) return;
+    if (r->nwrites == r->cap_writes) {
+        int grown = r->cap_writes ? 2 * r->cap_writes : 8;
+        r->writes = arena_grow(r->arena, r->writes, sizeof *r->writes * (size_t)r->nwrites,
+                               sizeof *r->writes * (size_t)grown);
+        r->cap_writes = grown;
+    }
+    r->writes[r->nwrites++] = (StateWrite){ state, value, I->tape.n };
+}
+
 /* What a forward left in its state names (a state name is a local that
  * starts as the stored state).  Written back when the mode says so (train);
  * otherwise only handed to the tape, so that a recorded pass can apply them
@@ -43,6 +56,7 @@ static Tensor **state_after(Interp *I, Layer *l, Frame *f) {
         Param *st = &l->states[k];
         Tensor *v = expect_tensor(*frame_find(f, st->name), st->loc, st->name);
         if (v->size == 1 && !tensor_same_shape(v, st->value)) {   /* a number fills it */
+            not_replayable(I, v, st->loc, "fills a layer's state with a number that changes every step");
             Tensor *filled = tensor_like(&I->pass, st->value);
             tensor_fill(filled, tensor_get(v, 0));
             v = filled;
@@ -51,7 +65,10 @@ static Tensor **state_after(Interp *I, Layer *l, Frame *f) {
             fail_at(st->loc, "the forward of layer %d (%s) leaves state '%s' with shape %s; it is declared %s",
                     l->index, l->def->name, st->name, shape_str(v), shape_str(st->value));
         after[k] = v;
-        if (I->mode.write_state && v != st->value) tensor_copy_into(st->value, v);
+        if (I->mode.write_state && v != st->value) {
+            tensor_copy_into(st->value, v);
+            note_state_write(I, st->value, v);
+        }
     }
     return after;
 }

@@ -8,7 +8,17 @@
 #include <string.h>
 
 void ensure_grad(Arena *a, Tensor *t) {
-    if (!t->grad) t->grad = tensor_like(a, t);
+    if (t->grad) return;
+    t->grad = tensor_like(a, t);
+    t->grad->varies = true;
+}
+
+/* A call's output, made on its first run.  A replayed call (replay.c) comes
+ * back with the output it made then, of the same shape, and every forward
+ * rule writes all of its output, so nothing is allocated or zeroed again. */
+static Tensor *output(Arena *a, PrimCall *c, DType dt, int nd, const int *shape, bool zeroed) {
+    if (!c->out) c->out = zeroed ? tensor_new(a, dt, nd, shape) : tensor_new_raw(a, dt, nd, shape);
+    return c->out;
 }
 
 static bool wants_grad(const Tensor *t) { return t->requires_grad; }
@@ -86,12 +96,12 @@ static double binary_value(PrimOp op, double x, double y) {
 static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Pattern p;
     if (pattern_of(c->in, 2, &p)) {
-        c->out = tensor_new_raw(a, c->in[0]->dtype, p.ndim, p.shape);
+        output(a, c, c->in[0]->dtype, p.ndim, p.shape, false);
         if (binary_fast(c->op, &p, c->in[0], c->in[1], c->out)) return;
     }
     Bcast b;
     bcast_setup(&b, c->in, 2, loc);
-    Tensor *out = c->out = tensor_new(a, c->in[0]->dtype, b.ndim, b.shape);
+    Tensor *out = output(a, c, c->in[0]->dtype, b.ndim, b.shape, true);
     PrimOp op = c->op;
     FOR_DTYPE(out, T, {
         const T *x = c->in[0]->data, *y = c->in[1]->data;
@@ -162,7 +172,7 @@ static double sigmoid(double x) {
 
 static void unary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     (void)loc;
-    Tensor *x = c->in[0], *out = c->out = tensor_new_raw(a, x->dtype, x->ndim, x->shape);
+    Tensor *x = c->in[0], *out = output(a, c, x->dtype, x->ndim, x->shape, false);
     int n = x->size;
     FOR_DTYPE(out, T, {     /* each in double, as the rule is written; the op chosen once */
         const T *xv = x->data;
@@ -231,7 +241,7 @@ static void matmul_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     if (y->ndim == 2) shape[nd++] = n;
     if (!dims_fit(nd, shape))
         fail_at(loc, "the product of shape %s would have more than %d elements", dims_str(nd, shape), MAX_ELEMENTS);
-    c->out = tensor_new(a, x->dtype, nd, shape);
+    output(a, c, x->dtype, nd, shape, true);
     gemm(x->dtype, false, false, m, n, k, x->data, y->data, 0, c->out->data);
 }
 
@@ -273,10 +283,9 @@ static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
 static void transpose_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Tensor *x = c->in[0];
     if (x->ndim > 2) fail_at(loc, "transpose needs a 1-D or 2-D tensor, got %s", shape_str(x));
-    if (x->ndim < 2) { c->out = tensor_copy(a, x); return; }
+    if (x->ndim < 2) { tensor_copy_into(output(a, c, x->dtype, x->ndim, x->shape, false), x); return; }
     int shape[2] = { x->shape[1], x->shape[0] };
-    c->out = tensor_new_raw(a, x->dtype, 2, shape);
-    transpose_into(x, c->out, false);
+    transpose_into(x, output(a, c, x->dtype, 2, shape, false), false);
 }
 
 static void transpose_backward(Arena *a, PrimCall *c) {
@@ -317,7 +326,7 @@ static void reduce_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     reduce_dims(x, c->axis, &outer, &n, &inner);
     if (c->axis != AXIS_ALL)
         for (int d = 0; d < x->ndim; d++) if (d != c->axis) shape[nd++] = x->shape[d];
-    Tensor *out = c->out = tensor_new(a, x->dtype, nd, shape);
+    Tensor *out = output(a, c, x->dtype, nd, shape, true);
     double scale = c->op == P_MEAN ? 1.0 / (n ? n : 1) : 1.0;
     FOR_DTYPE(x, T, {
         const T *xv = x->data;
@@ -358,7 +367,7 @@ static void max_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     if (n == 0) fail_at(loc, "max of an empty tensor (shape %s)", shape_str(x));
     if (c->axis != AXIS_ALL)
         for (int d = 0; d < x->ndim; d++) if (d != c->axis) shape[nd++] = x->shape[d];
-    Tensor *out = c->out = tensor_new(a, x->dtype, nd, shape);
+    Tensor *out = output(a, c, x->dtype, nd, shape, true);
     FOR_DTYPE(x, T, {
         const T *xv = x->data;
         T *z = out->data;
@@ -411,7 +420,7 @@ static void reshape_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     if ((infer >= 0 && (known == 0 || x->size % known != 0)) || (infer < 0 && known != x->size))
         fail_at(loc, "cannot reshape a tensor of shape %s (%d elements) to %s",
                 shape_str(x), x->size, dims_str(nd, given));
-    c->out = tensor_new(a, x->dtype, nd, shape);
+    output(a, c, x->dtype, nd, shape, true);
     memcpy(c->out->data, x->data, dtype_size(x->dtype) * (size_t)x->size);
 }
 
@@ -427,27 +436,29 @@ static void reshape_backward(Arena *a, PrimCall *c) {
 
 static int last_dim(const Tensor *x) { return x->ndim ? x->shape[x->ndim - 1] : 1; }
 
-/* writes softmax (or log-softmax) of each row of length n */
-#define SOFTMAX_ROW(T, src, dst, n, want_log)                                   \
+/* the largest entry mx of a row of length n and lse = log Σ exp(src - mx),
+ * declared for what follows; then log softmax of entry j in the row's type */
+#define ROW_LOGSUMEXP(T, src, n, mx, lse)                                       \
+    T mx = src[0];                                                              \
+    for (int j = 1; j < n; j++) if (src[j] > mx) mx = src[j];                   \
+    double lse;                                                                 \
     {                                                                           \
-        T mx = src[0];                                                          \
-        for (int j = 1; j < n; j++) if (src[j] > mx) mx = src[j];               \
         double s = 0;                                                           \
         for (int j = 0; j < n; j++) s += exp((double)src[j] - mx);              \
-        double lse_ = log(s);                                                   \
-        for (int j = 0; j < n; j++)                                             \
-            dst[j] = want_log ? (T)(src[j] - mx - lse_) : (T)exp(src[j] - mx - lse_); \
+        lse = log(s);                                                           \
     }
+#define LOG_SOFTMAX(T, src, j, mx, lse) ((T)(src[j] - mx - lse))
 
 static void softmax_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     (void)loc;
-    Tensor *x = c->in[0], *out = c->out = tensor_like(a, x);
+    Tensor *x = c->in[0], *out = output(a, c, x->dtype, x->ndim, x->shape, true);
     int n = last_dim(x), rows = n ? x->size / n : 0;
     FOR_DTYPE(x, T, {
         for (int r = 0; r < rows; r++) {
             const T *src = (const T *)x->data + r * n;
             T *dst = (T *)out->data + r * n;
-            SOFTMAX_ROW(T, src, dst, n, false)
+            ROW_LOGSUMEXP(T, src, n, mx, lse)
+            for (int j = 0; j < n; j++) dst[j] = (T)exp(src[j] - mx - lse);
         }
     });
 }
@@ -480,14 +491,13 @@ static void xent_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     xent_check(c, loc);
     Tensor *x = c->in[0], *t = c->in[1];
     int n = last_dim(x), rows = n ? x->size / n : 0;
-    c->out = tensor_new(a, x->dtype, 0, NULL);
+    output(a, c, x->dtype, 0, NULL, true);
     double total = 0;
     FOR_DTYPE(x, T, {
-        T *ls = arena_alloc(a, sizeof(T) * (size_t)n);
         for (int r = 0; r < rows; r++) {
             const T *src = (const T *)x->data + r * n, *tv = (const T *)t->data + r * n;
-            SOFTMAX_ROW(T, src, ls, n, true)
-            for (int j = 0; j < n; j++) if (tv[j] != 0) total -= (double)tv[j] * ls[j];
+            ROW_LOGSUMEXP(T, src, n, mx, lse)
+            for (int j = 0; j < n; j++) if (tv[j] != 0) total -= (double)tv[j] * LOG_SOFTMAX(T, src, j, mx, lse);
         }
     });
     tensor_set(c->out, 0, rows ? total / rows : 0);
@@ -500,15 +510,15 @@ static void xent_backward(Arena *a, PrimCall *c) {
     if (wants_grad(x)) ensure_grad(a, x);
     if (wants_grad(t)) ensure_grad(a, t);
     FOR_DTYPE(x, T, {
-        T *ls = arena_alloc(a, sizeof(T) * (size_t)n);
         for (int r = 0; r < rows; r++) {
             const T *src = (const T *)x->data + r * n, *tv = (const T *)t->data + r * n;
-            SOFTMAX_ROW(T, src, ls, n, true)
+            ROW_LOGSUMEXP(T, src, n, mx, lse)
             double tsum = 0;
             for (int j = 0; j < n; j++) tsum += tv[j];
             for (int j = 0; j < n; j++) {   /* ∂x = (softmax(x) Σt − t) / B */
-                if (wants_grad(x)) ((T *)x->grad->data)[r * n + j] += (T)(g * (exp(ls[j]) * tsum - tv[j]));
-                if (wants_grad(t)) ((T *)t->grad->data)[r * n + j] += (T)(-g * ls[j]);
+                T ls = LOG_SOFTMAX(T, src, j, mx, lse);
+                if (wants_grad(x)) ((T *)x->grad->data)[r * n + j] += (T)(g * (exp(ls) * tsum - tv[j]));
+                if (wants_grad(t)) ((T *)t->grad->data)[r * n + j] += (T)(-g * ls);
             }
         }
     });
@@ -519,13 +529,13 @@ static void xent_backward(Arena *a, PrimCall *c) {
 static void where_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Pattern p;
     if (pattern_of(c->in, 3, &p)) {
-        c->out = tensor_new_raw(a, c->in[1]->dtype, p.ndim, p.shape);
+        output(a, c, c->in[1]->dtype, p.ndim, p.shape, false);
         where_fast(&p, c->in[0], c->in[1], c->in[2], c->out);
         return;
     }
     Bcast b;
     bcast_setup(&b, c->in, 3, loc);
-    Tensor *out = c->out = tensor_new(a, c->in[1]->dtype, b.ndim, b.shape);
+    Tensor *out = output(a, c, c->in[1]->dtype, b.ndim, b.shape, true);
     FOR_DTYPE(out, T, {
         const T *cond = c->in[0]->data, *x = c->in[1]->data, *y = c->in[2]->data;
         T *z = out->data;

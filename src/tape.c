@@ -49,17 +49,25 @@ Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc lo
     PrimCall c = { .op = op, .nin = nin, .axis = axis };
     for (int i = 0; i < nin; i++) c.in[i] = conv[i];
     prims[op].forward(t->arena, &c, loc);
-    long long work = c.out->size;
-    if (op == P_MATMUL && conv[0]->ndim > 0) work *= conv[0]->shape[conv[0]->ndim - 1];
-    budget_charge(work + WORK_PER_OP, loc);
+    budget_charge(tape_op_work(&c), loc);
     c.out->requires_grad = needs_grad;
+    for (int i = 0; i < nin; i++) c.out->varies |= conv[i]->varies;
     if (t->mode->recording && (needs_grad || t->mode->record_all)) {
-        t->entries = reserve(t->entries, t->n, &t->cap, sizeof *t->entries);
         c.out->producer = t->n;
-        t->entries[t->n++] = (TapeEntry){ .call = c, .loc = loc, .layer = t->mode->layer,
-                                          .layer_loc = t->mode->layer_loc };
+        tape_push(t, &(TapeEntry){ .call = c, .loc = loc, .layer = t->mode->layer, .layer_loc = t->mode->layer_loc });
     }
     return c.out;
+}
+
+long long tape_op_work(const PrimCall *c) {
+    long long work = c->out->size;
+    if (c->op == P_MATMUL && c->in[0]->ndim > 0) work *= c->in[0]->shape[c->in[0]->ndim - 1];
+    return work + WORK_PER_OP;
+}
+
+void tape_push(Tape *t, const TapeEntry *e) {
+    t->entries = reserve(t->entries, t->n, &t->cap, sizeof *t->entries);
+    t->entries[t->n++] = *e;
 }
 
 void tape_name(Tape *t, const char *name, Tensor *value, const void *stmt) {

@@ -60,6 +60,10 @@ void    tape_clear(Tape *t);                 /* forget the entries (keep capacit
  * gradient (or always, in record_all mode).  The output requires a gradient
  * iff an input does. */
 Tensor *tape_apply(Tape *t, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
+/* What running c charges the work budget (budget.h). */
+long long tape_op_work(const PrimCall *c);
+/* Appends a recorded entry (a replayed step shows its ops this way). */
+void    tape_push(Tape *t, const TapeEntry *e);
 /* In record_all mode: note a named intermediate / a layer's extent. */
 void    tape_name(Tape *t, const char *name, Tensor *value, const void *stmt);
 void    tape_layer(Tape *t, Tensor *in, Tensor *out, int first, Tensor **state, int nstate);

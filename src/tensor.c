@@ -53,6 +53,7 @@ Tensor *tensor_like(Arena *a, const Tensor *t) { return tensor_new(a, t->dtype, 
 Tensor *tensor_copy(Arena *a, const Tensor *t) {
     Tensor *c = tensor_new_raw(a, t->dtype, t->ndim, t->shape);
     memcpy(c->data, t->data, dtype_size(t->dtype) * (size_t)t->size);
+    c->varies = t->varies;
     return c;
 }
 
@@ -60,6 +61,7 @@ Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt) {
     if (t->dtype == dt) return tensor_copy(a, t);
     Tensor *c = tensor_new(a, dt, t->ndim, t->shape);
     for (int i = 0; i < t->size; i++) tensor_set(c, i, tensor_get(t, i));
+    c->varies = t->varies;
     return c;
 }
 
@@ -89,6 +91,13 @@ void tensor_fill(Tensor *t, double v) {
 void tensor_copy_into(Tensor *dst, const Tensor *src) {
     if (dst->dtype == src->dtype) memcpy(dst->data, src->data, dtype_size(src->dtype) * (size_t)src->size);
     else for (int i = 0; i < src->size; i++) tensor_set(dst, i, tensor_get(src, i));
+}
+
+void tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from) {
+    size_t row_bytes = dtype_size(src->dtype) * (size_t)src->shape[1];
+    for (int r = 0; r < dst->shape[0]; r++)
+        memcpy((char *)dst->data + row_bytes * (size_t)r,
+               (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);
 }
 
 bool tensor_same_shape(const Tensor *a, const Tensor *b) {

@@ -18,6 +18,10 @@ struct Tensor {
     Tensor *grad;           /* ∂C/∂this; NULL until backward reaches it */
     int     producer;       /* tape entry that computed it, -1 for a leaf */
     bool    requires_grad;  /* a parameter, or computed from one */
+    /* Its value may differ from one training step to the next: the batch, a
+     * parameter, a layer's state, a gradient, or computed from them.  A step
+     * recorded to be replayed (replay.h) must not decide anything by it. */
+    bool    varies;
     /* The last nnl function call that returned this tensor, and its first
      * argument: lets a loss see "softmax(a)" and fuse with it. */
     const void *made_by;
@@ -49,6 +53,9 @@ double  tensor_get(const Tensor *t, int i);
 void    tensor_set(Tensor *t, int i, double v);
 void    tensor_fill(Tensor *t, double v);
 void    tensor_copy_into(Tensor *dst, const Tensor *src);   /* same size */
+/* rows from, from + 1, ... of dst's count taken from src: row idx[from + r]
+ * (or from + r without idx) of the 2-D src becomes row r of dst */
+void    tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from);
 bool    tensor_same_shape(const Tensor *a, const Tensor *b);
 int     tensor_rows(const Tensor *t);                       /* shape[0], or 1 for scalars */
 /* "[2, 3]"; returns a static buffer, rotating among a few so two fit in one message */

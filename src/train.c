@@ -6,6 +6,7 @@
 #include "curve.h"
 #include "diagnose.h"
 #include "optcompile.h"
+#include "replay.h"
 #include "trace.h"
 #include "budget.h"
 #include <math.h>
@@ -206,16 +207,6 @@ Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc) {
     return o;
 }
 
-static Tensor *rows_of(Interp *I, const Tensor *src, const int *idx, int from, int count) {
-    int shape[2] = { count, src->shape[1] }, w = src->shape[1];
-    Tensor *t = tensor_new(&I->pass, src->dtype, 2, shape);
-    size_t row_bytes = dtype_size(src->dtype) * (size_t)w;
-    for (int r = 0; r < count; r++)
-        memcpy((char *)t->data + row_bytes * (size_t)r,
-               (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);
-    return t;
-}
-
 /* Forward, loss (with the regularizers' penalty) and, if `backward`, the
  * backward pass of the objective on one batch, in the caller's mode. */
 static Objective pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, Tensor **out, SrcLoc loc) {
@@ -229,6 +220,11 @@ static Objective pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, 
     I->mode = saved;
     if (out) *out = o;
     return obj;
+}
+
+/* a training step's pass, as replay.c records it */
+static Objective training_pass(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
+    return pass(I, m, x, y, true, NULL, loc);
 }
 
 /* forward + loss + backward on one batch; returns the loss (without the penalty) */
@@ -433,10 +429,12 @@ volatile sig_atomic_t nnl_interrupt, nnl_training;
 /* A non-finite loss or parameter stops training; curve.c adds notes on where
  * it first appeared and why (`first`: this statement's first history entry). */
 /* the loss, and with `weights` every parameter (once per step: after the update) */
-static void check_finite(Interp *I, Model *m, double loss, bool weights, int epoch, int batch, int first, SrcLoc loc) {
+static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool weights, int epoch, int batch,
+                         int first, SrcLoc loc) {
     if (!isfinite(loss)) {
         diag_error(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
                    isnan(loss) ? "NaN" : "infinite", epoch, batch);
+        replay_expose(I, ps);
         curve_overflow_notes(I, m, first, epoch, loc);
         diag_throw();
     }
@@ -449,6 +447,7 @@ static void check_finite(Interp *I, Model *m, double loss, bool weights, int epo
                     diag_error(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
                                m->name, i + 1, m->layers[i].params[k].name,
                                isnan(tensor_get(w, j)) ? "NaN" : "infinite", epoch, batch);
+                    replay_expose(I, ps);
                     curve_overflow_notes(I, m, first, epoch, loc);
                     diag_throw();
                 }
@@ -598,7 +597,8 @@ static void describe_training(FILE *out, const void *arg) {
 
 /* The epochs of one `train`, the layers in training mode keeping what they
  * write to their state. */
-static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOptions o, EarlyStop *es) {
+static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOptions o, EarlyStop *es,
+                         StepPlans *plans) {
     int rows = d->x->shape[0];
     if (rows > I->order_cap) {
         free(I->order);
@@ -622,22 +622,21 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
         for (int from = 0; from < rows; from += o.batch) {
             int count = rows - from < o.batch ? rows - from : o.batch;
             arena_reset(&I->pass);
-            Tensor *xb = rows_of(I, d->x, order, from, count), *yb = rows_of(I, d->y, order, from, count);
             TrainPosition at = { e, batch_no + 1 };
             DiagContext ctx = { n->loc, describe_training, &at, diag_context };
             diag_context = &ctx;
             EvalMode saved = I->mode;
             I->mode.training = I->mode.write_state = true;
-            Objective obj = pass(I, m, xb, yb, true, NULL, n->loc);
+            Objective obj = replay_step(I, plans, m, d->x, d->y, order, from, count, training_pass, n->loc);
             I->mode = saved;
             diag_context = ctx.prev;
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
-            check_finite(I, m, total, false, e, batch_no, first, n->loc);
+            check_finite(I, m, plans, total, false, e, batch_no, first, n->loc);
             optimizer_step(I, m, n->loc);
             if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
-            check_finite(I, m, total, true, e, batch_no, first, n->loc);
+            check_finite(I, m, plans, total, true, e, batch_no, first, n->loc);
             stats.loss += loss * count / rows;
             if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
             /* the check pass: the first step shows every shape and name works,
@@ -675,18 +674,23 @@ void exec_train(Interp *I, const Node *n) {
     TrainOptions o = train_options(I, n, m, d->x->shape[0]);
     model_ensure_initialised(I, m);
     EarlyStop es = { .best = INFINITY };
+    StepPlans plans = { 0 };
     DiagHandler h;
     diag_push(&h);
-    if (setjmp(h.env) != 0) {           /* the best weights so far are forgotten with the error */
+    if (setjmp(h.env) != 0) {           /* the best weights so far and the plans are forgotten with the error */
         struct Snapshot *kept = *(struct Snapshot *volatile *)&es.weights;
         if (kept) snapshot_free(kept);
+        tape_clear(&I->tape);            /* it may hold a plan's ops */
+        replay_free(&plans);
         diag_throw();
     }
     nnl_interrupt = 0;
     nnl_training = 1;
-    train_epochs(I, n, m, d, o, &es);
+    train_epochs(I, n, m, d, o, &es, &plans);
     nnl_training = nnl_interrupt = 0;
     diag_pop(&h);
+    tape_clear(&I->tape);
+    replay_free(&plans);
     if (es.weights) snapshot_free(es.weights);
     fflush(I->out);
 }

@@ -1,0 +1,269 @@
+/* replay.c — recording a training step once and replaying its primitives
+ * (replay.h).  Owns: deciding from a recorded tape whether a replay computes
+ * what the evaluator would, and the replay itself.  Must not: interpret nnl
+ * (eval.c notes what would make a replay differ), compute an op other than
+ * through prims[] (so a replay is bit-identical to the interpreter), or run
+ * the optimizer (train.c). */
+#include "replay.h"
+#include "budget.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct StepPlan {
+    Arena       arena;           /* every tensor of the step: batch, constants, outputs, gradients */
+    int         rows;            /* the batch size it was recorded for */
+    const char *refusal;         /* NULL: replayable; else why every step of this size is interpreted */
+    SrcLoc      refusal_loc;
+    Tensor     *x, *y;           /* the batch: each step's rows are copied in */
+    TapeEntry  *entries;         /* the recorded ops, as the tape had them */
+    int         n;
+    int        *forward;         /* the entries whose output varies, in order: rerun every step */
+    int         nforward;
+    int        *backward;        /* the entries a gradient reached, last first */
+    int         nbackward;
+    StateWrite *writes;          /* layer state written, each after `after` entries */
+    int         nwrites;
+    Tensor    **grads;           /* gradients of the ops' outputs, zeroed before each backward */
+    int         ngrads;
+    Tensor    **params;          /* the model's parameters the step was recorded with */
+    int         nparams;
+    Objective   obj;
+    long long   work;            /* what the recorded step charged the work budget */
+};
+
+/* ---- deciding --------------------------------------------------------- */
+
+static void refuse(StepPlan *p, SrcLoc loc, const char *why) {
+    if (p->refusal) return;
+    p->refusal = why;
+    p->refusal_loc = loc;
+}
+
+static int model_tensors(Model *m, Tensor **out, bool states) {
+    int n = 0;
+    for (int i = 0; i < m->nlayers; i++) {
+        const Layer *l = &m->layers[i];
+        for (int k = 0; k < l->nparams; k++) { if (out) out[n] = l->params[k].value; n++; }
+        for (int k = 0; states && k < l->nstates; k++) { if (out) out[n] = l->states[k].value; n++; }
+    }
+    return n;
+}
+
+static bool made_by_entry(const StepPlan *p, const Tensor *t) {
+    return t->producer >= 0 && t->producer < p->n && p->entries[t->producer].call.out == t;
+}
+
+/* Inputs that are not outputs of earlier ops are leaves: the batch, the
+ * model's parameters and state (which vary, and are read where they are), or
+ * constants of the recording (literals, layer arguments, `training`).  A
+ * leaf that varies but is none of those was computed from the batch or the
+ * parameters outside the primitives, and would not follow them in a replay. */
+static void check_leaves(StepPlan *p, Model *m, const Arena *statement) {
+    int nknown = model_tensors(m, NULL, true);
+    Tensor **known = arena_alloc(&p->arena, sizeof(Tensor *) * (size_t)(nknown + 2));
+    model_tensors(m, known, true);
+    known[nknown++] = p->x;
+    known[nknown++] = p->y;
+    for (int i = 0; i < p->n && !p->refusal; i++) {
+        const TapeEntry *e = &p->entries[i];
+        if (e->call.op == P_RESHAPE && e->call.in[1]->varies)
+            refuse(p, e->loc, "reshapes to sizes computed from a value that changes every step");
+        for (int k = 0; k < e->call.nin; k++) {
+            const Tensor *in = e->call.in[k];
+            if (made_by_entry(p, in)) continue;
+            bool is_known = false;
+            for (int j = 0; j < nknown && !is_known; j++) is_known = known[j] == in;
+            if (is_known) continue;
+            if (in->requires_grad)
+                refuse(p, e->loc, "uses a parameter of another model, which the step's gradients reach");
+            else if (in->varies)
+                refuse(p, e->loc, "uses a value computed outside the primitives from one that changes every step");
+            else if (arena_owns(statement, in))
+                refuse(p, e->loc, "uses a value made before the step");
+        }
+    }
+}
+
+/* The lists a replay walks, from the recorded entries. */
+static void build(StepPlan *p, Model *m) {
+    Arena *a = &p->arena;
+    p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
+    p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
+    p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + 1));
+    for (int i = 0; i < p->n; i++) {
+        const PrimCall *c = &p->entries[i].call;
+        p->work += tape_op_work(c);
+        if (c->out->varies) p->forward[p->nforward++] = i;
+        if (c->out->grad) p->grads[p->ngrads++] = c->out->grad;
+    }
+    for (int i = p->n - 1; i >= 0; i--) {
+        const PrimCall *c = &p->entries[i].call;
+        if (c->out->requires_grad && c->out->grad) p->backward[p->nbackward++] = i;
+    }
+    p->nparams = model_tensors(m, NULL, false);
+    p->params = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->nparams + 1));
+    model_tensors(m, p->params, false);
+}
+
+/* ---- recording ---------------------------------------------------------- */
+
+static Tensor *batch_tensor(Arena *a, const Tensor *src, int rows) {
+    int shape[2] = { rows, src->shape[1] };
+    return tensor_new_raw(a, src->dtype, 2, shape);
+}
+
+static void mark_varying(Model *m, StepPlan *p) {
+    for (int i = 0; i < m->nlayers; i++) {
+        const Layer *l = &m->layers[i];
+        for (int k = 0; k < l->nparams; k++) l->params[k].value->varies = true;
+        for (int k = 0; k < l->nstates; k++) l->states[k].value->varies = true;
+    }
+    p->x->varies = p->y->varies = true;
+}
+
+/* What one step is run on. */
+typedef struct StepArgs {
+    Model        *m;
+    const Tensor *x, *y;
+    const int    *order;
+    int           from, count;
+    StepFn        run;
+    SrcLoc        loc;
+} StepArgs;
+
+/* Runs the step with every op recorded, the evaluator allocating in the
+ * plan's arena; on an error gives the evaluator its own arena back. */
+static Objective run_recorded(Interp *I, StepPlan *p, const StepArgs *a, StepRecording *rec) {
+    Arena statement = I->pass;
+    I->pass = (Arena){ 0 };
+    EvalMode saved = I->mode;
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {
+        p->arena = I->pass;
+        I->pass = statement;
+        I->mode = saved;
+        tape_clear(&I->tape);
+        diag_throw();
+    }
+    p->x = batch_tensor(&I->pass, a->x, a->count);
+    p->y = batch_tensor(&I->pass, a->y, a->count);
+    tensor_gather_rows(p->x, a->x, a->order, a->from);
+    tensor_gather_rows(p->y, a->y, a->order, a->from);
+    mark_varying(a->m, p);
+    *rec = (StepRecording){ .arena = &I->pass };
+    I->mode.recording_step = rec;
+    I->mode.tape.record_all = true;
+    Objective obj = a->run(I, a->m, p->x, p->y, a->loc);
+    I->mode = saved;
+    diag_pop(&h);
+    p->arena = I->pass;
+    I->pass = statement;
+    return obj;
+}
+
+/* --time says when training is slower than it could be, and why (once) */
+static void tell(const StepPlan *p, SrcLoc loc) {
+    fflush(stdout);
+    fprintf(stderr, "time: train (%s:%d) runs every step interpreted, not replayed: the step %s (%s:%d)\n",
+            loc.file, loc.line, p->refusal, p->refusal_loc.file, p->refusal_loc.line);
+}
+
+/* The step run by the evaluator, recorded into a new plan. */
+static Objective record(Interp *I, StepPlans *ps, const StepArgs *a) {
+    StepPlan *p = calloc(1, sizeof *p);
+    if (!p) diag_out_of_memory(sizeof *p);
+    ps->plan[ps->n++] = p;       /* freed with the others, also when the step fails */
+    p->rows = a->count;
+    p->refusal = "failed";       /* until it has run */
+    StepRecording rec;
+    Objective obj = p->obj = run_recorded(I, p, a, &rec);
+    p->refusal = NULL;
+    p->entries = arena_alloc(&p->arena, sizeof(TapeEntry) * (size_t)(I->tape.n + 1));
+    memcpy(p->entries, I->tape.entries, sizeof(TapeEntry) * (size_t)I->tape.n);
+    p->n = I->tape.n;
+    p->writes = rec.writes;
+    p->nwrites = rec.nwrites;
+    if (rec.refusal) refuse(p, rec.refusal_loc, rec.refusal);
+    check_leaves(p, a->m, &I->pass);
+    if (!p->refusal) build(p, a->m);
+    if (I->timing && p->refusal && !ps->told) {
+        ps->told = true;
+        tell(p, a->loc);
+    }
+    return obj;
+}
+
+/* ---- replaying ------------------------------------------------------------ */
+
+static bool plan_current(const StepPlan *p, Model *m) {
+    int k = 0;
+    for (int i = 0; i < m->nlayers; i++)
+        for (int j = 0; j < m->layers[i].nparams; j++, k++)
+            if (k >= p->nparams || m->layers[i].params[j].value != p->params[k] || !p->params[k]->grad) return false;
+    return k == p->nparams;
+}
+
+static void write_state(const StateWrite *w) { tensor_copy_into(w->state, w->value); }
+
+static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const Tensor *y, const int *order,
+                        int from, SrcLoc loc) {
+    budget_charge(p->work, loc);
+    tensor_gather_rows(p->x, x, order, from);
+    tensor_gather_rows(p->y, y, order, from);
+    tape_clear(&I->tape);        /* it held the last interpreted step's ops, whose memory has moved on */
+    int w = 0;
+    for (int k = 0; k < p->nforward; k++) {
+        int i = p->forward[k];
+        for (; w < p->nwrites && p->writes[w].after <= i; w++) write_state(&p->writes[w]);
+        PrimCall *c = &p->entries[i].call;
+        prims[c->op].forward(&p->arena, c, p->entries[i].loc);
+    }
+    for (; w < p->nwrites; w++) write_state(&p->writes[w]);
+    model_zero_grad(m);
+    for (int k = 0; k < p->ngrads; k++) memset(p->grads[k]->data, 0, dtype_size(p->grads[k]->dtype) * (size_t)p->grads[k]->size);
+    Tensor *loss = p->obj.total;
+    if (loss->requires_grad) {
+        tensor_fill(loss->grad, 1);
+        for (int k = 0; k < p->nbackward; k++) {
+            TapeEntry *e = &p->entries[p->backward[k]];
+            prims[e->call.op].backward(&p->arena, &e->call);
+        }
+    }
+    return p->obj;
+}
+
+Objective replay_step(Interp *I, StepPlans *ps, Model *m, const Tensor *x, const Tensor *y, const int *order,
+                      int from, int count, StepFn run, SrcLoc loc) {
+    ps->last = NULL;
+    StepPlan *p = NULL;
+    for (int i = 0; i < ps->n; i++) if (ps->plan[i]->rows == count) p = ps->plan[i];
+    if (p && !p->refusal && plan_current(p, m)) {
+        ps->last = p;
+        I->steps_replayed++;
+        return replay(I, p, m, x, y, order, from, loc);
+    }
+    I->steps_interpreted++;
+    bool may_record = !p && ps->n < 2 && !I->dry_run && !I->interpret_steps;
+    if (may_record) return record(I, ps, &(StepArgs){ m, x, y, order, from, count, run, loc });
+    Tensor *xb = batch_tensor(&I->pass, x, count), *yb = batch_tensor(&I->pass, y, count);
+    tensor_gather_rows(xb, x, order, from);
+    tensor_gather_rows(yb, y, order, from);
+    return run(I, m, xb, yb, loc);
+}
+
+void replay_expose(Interp *I, StepPlans *ps) {
+    const StepPlan *p = ps->last;
+    if (!p) return;
+    tape_clear(&I->tape);
+    for (int i = 0; i < p->n; i++) tape_push(&I->tape, &p->entries[i]);
+}
+
+void replay_free(StepPlans *ps) {
+    for (int i = 0; i < ps->n; i++) {
+        arena_free(&ps->plan[i]->arena);
+        free(ps->plan[i]);
+    }
+    *ps = (StepPlans){ 0 };
+}

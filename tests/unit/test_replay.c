@@ -1,0 +1,243 @@
+/* Tests replayed training steps (src/replay.c) against the interpreter: the
+ * same script trained once with every step interpreted and once replayed
+ * must end with bit-identical weights, layer state and optimizer state, and
+ * print the same, for nets of every stdlib layer, loss and regularizer, in
+ * float32 and double, with a last batch shorter than the others.  A step
+ * that a replay would not repeat (random numbers, an if or a require on the
+ * batch, a print, a value taken out of the batch by a builtin or a tensor
+ * literal, another model's parameters) runs interpreted every time, and
+ * says why.  A replayed step allocates nothing. */
+#include "../../src/replay.h"
+#include "check.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* layers of nets to train: each line is a model body after `input 2` */
+static const struct { const char *name, *layers, *loss, *optimizer, *extra; } nets[] = {
+    { "sigmoid mse sgd", "dense 3 sigmoid\n dense 2 sigmoid", "mse", "sgd(lr=0.5)", "" },
+    { "relu softmax adam", "dense 16 relu\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "" },
+    { "tanh leaky elu softplus rmsprop", "dense 8 tanh\n dense 8 leaky_relu\n dense 8 elu\n dense 8 softplus\n dense 2 softmax",
+      "cross_entropy", "rmsprop(lr=0.01)", "" },
+    { "batchnorm momentum", "dense 8\n batchnorm relu\n dense 2 softmax", "cross_entropy", "sgd(lr=0.1, momentum=0.9)", "" },
+    { "maxout prelu adagrad", "maxout 4\n dense 4\n prelu\n dense 2 softmax", "cross_entropy", "adagrad(lr=0.05)", "" },
+    { "regularized", "dense 8 relu regularize l1(0.01)\n dense 2 softmax", "cross_entropy", "sgd(lr=0.1)",
+      "regularize net l2(0.001)\n" },
+    { "bce sigmoid nesterov", "dense 6 tanh\n dense 2 sigmoid", "binary_cross_entropy",
+      "sgd(lr=0.2, momentum=0.5, nesterov=true)", "" },
+    { "mae schedule", "dense 6 relu\n dense 2 linear", "mae", "sgd(lr=step_decay(initial=0.2, drop=0.5, every=1))", "" },
+    /* a layer of the user's: an if on `training`, a require on the batch's
+     * size, a constant computed from its arguments, rows() and shape() */
+    { "user layer", "scaled 6\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "" },
+};
+
+static const char *user_layer =
+    "layer scaled(units, gain = 2) {\n"
+    "  param W[units, in]\n"
+    "  param b[units] init zeros\n"
+    "  forward(x) {\n"
+    "    require rows(x) >= 1, \"a batch has rows\"\n"
+    "    half = gain / 2\n"
+    "    n = sum(shape(x)) * 0 + 1\n"
+    "    if training {\n"
+    "      a = (x @ W' + b) * half * n\n"
+    "    } else {\n"
+    "      a = x @ W' + b\n"
+    "    }\n"
+    "    z = tanh(a)\n"
+    "  }\n"
+    "}\n";
+
+typedef struct Run {
+    Interp I;
+    Arena  ast;
+    char  *log;
+    size_t log_size;
+    bool   ok;
+    char   src[4096];      /* the script: error messages show its lines */
+} Run;
+
+/* 50 rows in batches of 16: three full batches and one of 2, for 3 epochs */
+static void run_script(Run *r, const char *precision, const char *body, bool interpret) {
+    memset(r, 0, sizeof *r);
+    interp_init(&r->I, false);
+    r->I.out = open_memstream(&r->log, &r->log_size);
+    diag_set_stream(r->I.out);
+    interp_load_stdlib(&r->I);
+    r->I.interpret_steps = interpret;
+    snprintf(r->src, sizeof r->src, "precision %s\n%s%s", precision, user_layer, body);
+    Node *root = parse_source(&r->ast, "replay.nnl", r->src);
+    r->ok = root && interp_run(&r->I, root);
+    fflush(r->I.out);
+}
+
+static void run_net(Run *r, const char *precision, int i, bool interpret) {
+    char body[2048];
+    snprintf(body, sizeof body,
+             "data d = generate(\"moons\", n=50, noise=0.1, seed=2, onehot=true)\n"
+             "model net {\n input 2\n %s\n}\n%s"
+             "init xavier\nloss %s\nseed 5\noptimizer %s\n"
+             "train net on d epochs 3 batch 16\nevaluate net on d\n",
+             nets[i].layers, nets[i].extra, nets[i].loss, nets[i].optimizer);
+    run_script(r, precision, body, interpret);
+}
+
+static void run_free(Run *r) {
+    diag_set_stream(stderr);
+    fclose(r->I.out);
+    free(r->log);
+    interp_free(&r->I);
+    arena_free(&r->ast);
+}
+
+static Model *net_of(Run *r) {
+    Value *v = global_find(&r->I, intern("net"));
+    return v && v->kind == V_MODEL ? v->model : NULL;
+}
+
+static bool same_tensor(const Tensor *a, const Tensor *b) {
+    return a->dtype == b->dtype && a->size == b->size && memcmp(a->data, b->data, dtype_size(a->dtype) * (size_t)a->size) == 0;
+}
+
+/* parameters, their optimizer state and the layers' state, bit for bit: how many differ */
+static int differences(Run *a, Run *b) {
+    Model *ma = net_of(a), *mb = net_of(b);
+    if (!ma || !mb) return -1;
+    int differ = 0;
+    for (int l = 0; l < ma->nlayers; l++) {
+        for (int k = 0; k < ma->layers[l].nparams; k++) {
+            const Param *pa = &ma->layers[l].params[k], *pb = &mb->layers[l].params[k];
+            differ += !same_tensor(pa->value, pb->value) || pa->nstate != pb->nstate;
+            for (int s = 0; s < pa->nstate && s < pb->nstate; s++) differ += !same_tensor(pa->state[s].v.t, pb->state[s].v.t);
+        }
+        for (int k = 0; k < ma->layers[l].nstates; k++)
+            differ += !same_tensor(ma->layers[l].states[k].value, mb->layers[l].states[k].value);
+    }
+    return differ;
+}
+
+static void compare_all(const char *precision) {
+    for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) {
+        Run interpreted, replayed;
+        run_net(&interpreted, precision, (int)i, true);
+        run_net(&replayed, precision, (int)i, false);
+        CHECK(interpreted.ok && replayed.ok, "%s %s: both runs train%s%s", precision, nets[i].name,
+              interpreted.ok ? "" : interpreted.log, replayed.ok ? "" : replayed.log);
+        /* 4 batches a epoch, 3 epochs: 12 steps; the first of each size (16 and 2 rows) is recorded */
+        CHECK(interpreted.I.steps_replayed == 0 && interpreted.I.steps_interpreted == 12,
+              "%s %s: the interpreted run interprets all 12 steps", precision, nets[i].name);
+        CHECK(replayed.I.steps_replayed == 10 && replayed.I.steps_interpreted == 2,
+              "%s %s: the other run replays 10 of 12 steps (replayed %ld, interpreted %ld)", precision, nets[i].name,
+              replayed.I.steps_replayed, replayed.I.steps_interpreted);
+        int differ = differences(&interpreted, &replayed);
+        CHECK(differ == 0, "%s %s: weights and all state bit-identical (%d tensors differ)", precision, nets[i].name, differ);
+        CHECK(interpreted.log && replayed.log && strcmp(interpreted.log, replayed.log) == 0,
+              "%s %s: the same output", precision, nets[i].name);
+        run_free(&interpreted);
+        run_free(&replayed);
+    }
+}
+
+/* Steps a replay would not repeat: interpreted every time, with the reason. */
+static void refusals(void) {
+    static const struct { const char *forward, *why; } odd[] = {
+        { "z = x * (rand_uniform(shape(x), 0, 1) > 0.5)", "draws random numbers" },
+        { "if sum(x) > 0 {\n z = x\n} else {\n z = -x\n}",
+          "takes a number from a value that changes every step (an if, a require, a setting)" },
+        { "require max(x) < 100, \"small\"\n z = x", "checks a requirement on a value that changes every step" },
+        { "print x\n z = x", "prints" },
+        { "z = x * full(2, mean(x))", "passes a value that changes every step to a builtin function" },
+        { "z = x * [max(x), 1]", "puts a value that changes every step into a tensor literal" },
+        { "z = x @ other.1.W'", "uses a parameter of another model, which the step's gradients reach" },
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        char body[2048];
+        snprintf(body, sizeof body,
+                 "layer odd() {\n forward(x) {\n %s\n }\n}\n"
+                 "model other {\n input 2\n dense 2\n}\n"
+                 "data d = generate(\"moons\", n=20, noise=0.1, seed=2, onehot=true)\n"
+                 "model net {\n input 2\n odd\n dense 2 softmax\n}\n"
+                 "loss cross_entropy\nseed 5\noptimizer sgd(lr=0.1)\n"
+                 "train net on d epochs 2 batch 8 log every 0\n", odd[i].forward);
+        Run interpreted, r;
+        run_script(&interpreted, "float", body, true);
+        run_script(&r, "float", body, false);
+        CHECK(r.ok && r.I.steps_replayed == 0 && r.I.steps_interpreted == 6,
+              "interpreted every step: %s (replayed %ld)%s", odd[i].why, r.I.steps_replayed, r.ok ? "" : r.log);
+        CHECK(interpreted.ok && differences(&interpreted, &r) == 0 && strcmp(interpreted.log, r.log) == 0,
+              "and as when all is interpreted: %s", odd[i].why);
+        run_free(&interpreted);
+        run_free(&r);
+
+        /* --time names the reason and its line */
+        char dir[] = "/tmp/nnl-replay-XXXXXX", path[64];
+        if (!mkdtemp(dir)) abort();
+        snprintf(path, sizeof path, "%s/odd.nnl", dir);
+        FILE *f = fopen(path, "w");
+        fputs(body, f);
+        fclose(f);
+        char cmd[512], *got = NULL;
+        size_t cap = 0;
+        snprintf(cmd, sizeof cmd, "%s --time %s 2>&1 >/dev/null | grep '^time: train'", getenv("NNL") ? getenv("NNL") : "build/nnl", path);
+        FILE *p = popen(cmd, "r");
+        ssize_t len = getline(&got, &cap, p);
+        if (len > 0 && got[len - 1] == '\n') got[--len] = 0;
+        pclose(p);
+        unlink(path);
+        rmdir(dir);
+        CHECK(len > 0 && strstr(got, "runs every step interpreted, not replayed: the step ") && strstr(got, odd[i].why),
+              "--time says: %s", len > 0 ? got : "(nothing)");
+        free(got);
+    }
+}
+
+/* The steps of `train` driven by hand: after the first, nothing is allocated. */
+static Objective step_pass(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
+    tape_clear(&I->tape);
+    model_zero_grad(m);
+    Tensor *out = model_forward(I, m, x, loc);
+    Objective o = objective(I, m, out, y, loc);
+    tape_backward(&I->tape, o.total);
+    return o;
+}
+
+static void no_allocation(const char *precision, int net) {
+    Run r;
+    char body[2048];
+    snprintf(body, sizeof body,
+             "data d = generate(\"moons\", n=64, noise=0.1, seed=2, onehot=true)\n"
+             "model net {\n input 2\n %s\n}\n%sinit xavier\nloss %s\nseed 5\n",
+             nets[net].layers, nets[net].extra, nets[net].loss);
+    run_script(&r, precision, body, false);
+    Interp *I = &r.I;
+    Model *m = net_of(&r);
+    Dataset *d = global_find(I, intern("d"))->data;
+    model_ensure_initialised(I, m);
+    StepPlans plans = { 0 };
+    SrcLoc loc = { "replay.nnl", 1, 1 };
+    I->mode.training = I->mode.write_state = true;
+    size_t before = 0;
+    double first = 0, last = 0;
+    for (int step = 0; step < 8; step++) {
+        if (step == 1) before = arena_allocations();
+        Objective o = replay_step(I, &plans, m, d->x, d->y, NULL, (step % 4) * 16, 16, step_pass, loc);
+        if (step == 0) first = tensor_get(o.loss, 0);
+        if (step == 4) last = tensor_get(o.loss, 0);
+    }
+    size_t made = arena_allocations() - before;
+    CHECK(made == 0 && I->steps_replayed == 7, "%s %s: 7 replayed steps allocate nothing (%zu allocations)", precision,
+          nets[net].name, made);
+    CHECK(first == last, "%s %s: the same batch and weights give the same loss replayed (%.9g, %.9g)", precision,
+          nets[net].name, first, last);
+    tape_clear(&I->tape);
+    replay_free(&plans);
+    run_free(&r);
+}
+
+int main(void) {
+    compare_all("float");
+    compare_all("double");
+    refusals();
+    for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) no_allocation(i % 2 ? "double" : "float", (int)i);
+    CHECK_DONE();
+}
