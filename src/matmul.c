@@ -25,19 +25,33 @@ static void choose_threads(long macs) {
  * result does not depend on which CPU kernel OpenBLAS picks. */
 enum { SMALL_PRODUCT = 32 * 32 * 32 };
 
+/* Each C[i][j] is Σ_p A[i][p] B[p][j] summed in the order p = 0, 1, ...
+ * from 0 (the result tests and goldens were made with), but the loops run
+ * p outside j over a strip of a row's sums, so the compiler vectorises the
+ * inner loop over j where B's row is contiguous (not transposed). */
+enum { STRIP = 256 };
 #define SMALL_GEMM(T)                                                              \
     {                                                                              \
         const T *a = A, *b = B; T *c = C;                                          \
         int lda = trans_a ? m : k, ldb = trans_b ? k : n;                          \
+        T sum[STRIP];                                                              \
         for (int i = 0; i < m; i++)                                                \
-            for (int j = 0; j < n; j++) {                                          \
-                T s = 0;                                                           \
+            for (int j0 = 0; j0 < n; j0 += STRIP) {                                \
+                int w = n - j0 < STRIP ? n - j0 : STRIP;                           \
+                for (int j = 0; j < w; j++) sum[j] = 0;                            \
                 for (int p = 0; p < k; p++) {                                      \
                     T av = trans_a ? a[p * lda + i] : a[i * lda + p];              \
-                    T bv = trans_b ? b[j * ldb + p] : b[p * ldb + j];              \
-                    s += av * bv;                                                  \
+                    if (trans_b) {                                                 \
+                        const T *bp = b + (size_t)j0 * ldb + p;                    \
+                        for (int j = 0; j < w; j++) sum[j] += av * bp[(size_t)j * ldb]; \
+                    } else {                                                       \
+                        const T *bp = b + (size_t)p * ldb + j0;                    \
+                        for (int j = 0; j < w; j++) sum[j] += av * bp[j];          \
+                    }                                                              \
                 }                                                                  \
-                c[i * n + j] = beta == 0 ? s : (T)(beta * c[i * n + j]) + s;       \
+                T *cr = c + (size_t)i * n + j0;                                    \
+                if (beta == 0) for (int j = 0; j < w; j++) cr[j] = sum[j];         \
+                else for (int j = 0; j < w; j++) cr[j] = (T)(beta * cr[j]) + sum[j]; \
             }                                                                      \
     }
 

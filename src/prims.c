@@ -259,6 +259,31 @@ static void matmul_backward(Arena *a, PrimCall *c) {
     }
 }
 
+/* The same product and rules when the right operand Y is transpose(W) and
+ * W is at hand: the product reads W with a transpose flag instead of Y, so a
+ * replay need not write Y out every step.  BLAS sums each entry in the same
+ * order either way (tests/unit/test_replay.c compares). */
+void matmul_bt_forward(PrimCall *c, const Tensor *w) {
+    Tensor *x = c->in[0];
+    int m, k, n;
+    matmul_dims(x, c->in[1], &m, &k, &n, (SrcLoc){0});
+    gemm(x->dtype, false, true, m, n, k, x->data, w->data, 0, c->out->data);
+}
+
+void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w) {
+    Tensor *x = c->in[0], *y = c->in[1], *g = c->out->grad;
+    int m, k, n;
+    matmul_dims(x, y, &m, &k, &n, (SrcLoc){0});
+    if (wants_grad(x)) {   /* ∂C/∂X = G Yᵀ = G W */
+        ensure_grad(a, x);
+        gemm(x->dtype, false, false, m, k, n, g->data, w->data, 1, x->grad->data);
+    }
+    if (wants_grad(y)) {   /* ∂C/∂Y = Xᵀ G, which transpose's rule hands on to W */
+        ensure_grad(a, y);
+        gemm(x->dtype, true, false, k, n, m, x->data, g->data, 1, y->grad->data);
+    }
+}
+
 /* in tiles, so that both the rows read and the rows written stay in cache */
 static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
     enum { TILE = 32 };

@@ -50,6 +50,10 @@ extern const Prim prims[P_COUNT];
 /* Run a primitive without recording it (the tape wraps this). */
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
 void ensure_grad(Arena *a, Tensor *t);
+/* matmul's forward and backward rule for a call X @ Y whose Y is transpose(w),
+ * reading w instead of Y (a replayed step, replay.c, leaves Y unwritten) */
+void matmul_bt_forward(PrimCall *c, const Tensor *w);
+void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

@@ -20,6 +20,8 @@ struct StepPlan {
     int         n;
     int        *forward;         /* the entries whose output varies, in order: rerun every step */
     int         nforward;
+    const Tensor **transposed;   /* transposed[i]: entry i is X @ transpose(W) and reads W itself, or NULL */
+    bool       *unwritten;       /* unwritten[i]: entry i is such a transpose(W), not rerun */
     int        *backward;        /* the entries a gradient reached, last first */
     int         nbackward;
     StateWrite *writes;          /* layer state written, each after `after` entries */
@@ -85,16 +87,45 @@ static void check_leaves(StepPlan *p, Model *m, const Arena *statement) {
     }
 }
 
+/* X @ W' where nothing else reads W': the product reads W with a transpose
+ * flag (matmul_bt_forward), and W' itself is not written out every step.
+ * Its gradient still is: transpose's rule hands it on to W. */
+static void fuse_transposes(StepPlan *p, const StateWrite *writes, int nwrites) {
+    Arena *a = &p->arena;
+    p->transposed = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + 1));
+    p->unwritten = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));
+    bool *read_otherwise = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));
+    const Tensor *results[3] = { p->obj.loss, p->obj.penalty, p->obj.total };
+    for (int r = 0; r < 3; r++) if (results[r] && made_by_entry(p, results[r])) read_otherwise[results[r]->producer] = true;
+    for (int w = 0; w < nwrites; w++) if (made_by_entry(p, writes[w].value)) read_otherwise[writes[w].value->producer] = true;
+    for (int j = 0; j < p->n; j++) {
+        const PrimCall *c = &p->entries[j].call;
+        for (int k = 0; k < c->nin; k++)
+            if (made_by_entry(p, c->in[k]) && !(c->op == P_MATMUL && k == 1 && c->in[0]->ndim == 2))
+                read_otherwise[c->in[k]->producer] = true;
+    }
+    for (int j = 0; j < p->n; j++) {
+        const PrimCall *c = &p->entries[j].call;
+        if (c->op != P_MATMUL || !made_by_entry(p, c->in[1])) continue;
+        int t = c->in[1]->producer;
+        const PrimCall *tc = &p->entries[t].call;
+        if (tc->op != P_TRANSPOSE || tc->in[0]->ndim != 2 || read_otherwise[t]) continue;
+        p->transposed[j] = tc->in[0];
+        p->unwritten[t] = true;
+    }
+}
+
 /* The lists a replay walks, from the recorded entries. */
 static void build(StepPlan *p, Model *m) {
     Arena *a = &p->arena;
+    fuse_transposes(p, p->writes, p->nwrites);
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + 1));
     for (int i = 0; i < p->n; i++) {
         const PrimCall *c = &p->entries[i].call;
         p->work += tape_op_work(c);
-        if (c->out->varies) p->forward[p->nforward++] = i;
+        if (c->out->varies && !p->unwritten[i]) p->forward[p->nforward++] = i;
         if (c->out->grad) p->grads[p->ngrads++] = c->out->grad;
     }
     for (int i = p->n - 1; i >= 0; i--) {
@@ -218,7 +249,8 @@ static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const
         int i = p->forward[k];
         for (; w < p->nwrites && p->writes[w].after <= i; w++) write_state(&p->writes[w]);
         PrimCall *c = &p->entries[i].call;
-        prims[c->op].forward(&p->arena, c, p->entries[i].loc);
+        if (p->transposed[i]) matmul_bt_forward(c, p->transposed[i]);
+        else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
     }
     for (; w < p->nwrites; w++) write_state(&p->writes[w]);
     model_zero_grad(m);
@@ -227,8 +259,10 @@ static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const
     if (loss->requires_grad) {
         tensor_fill(loss->grad, 1);
         for (int k = 0; k < p->nbackward; k++) {
-            TapeEntry *e = &p->entries[p->backward[k]];
-            prims[e->call.op].backward(&p->arena, &e->call);
+            int i = p->backward[k];
+            TapeEntry *e = &p->entries[i];
+            if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i]);
+            else prims[e->call.op].backward(&p->arena, &e->call);
         }
     }
     return p->obj;
@@ -254,10 +288,14 @@ Objective replay_step(Interp *I, StepPlans *ps, Model *m, const Tensor *x, const
 }
 
 void replay_expose(Interp *I, StepPlans *ps) {
-    const StepPlan *p = ps->last;
+    StepPlan *p = ps->last;
     if (!p) return;
     tape_clear(&I->tape);
-    for (int i = 0; i < p->n; i++) tape_push(&I->tape, &p->entries[i]);
+    for (int i = 0; i < p->n; i++) {
+        PrimCall *c = &p->entries[i].call;
+        if (p->unwritten[i]) prims[c->op].forward(&p->arena, c, p->entries[i].loc);   /* as the interpreter has it */
+        tape_push(&I->tape, &p->entries[i]);
+    }
 }
 
 void replay_free(StepPlans *ps) {

@@ -17,6 +17,9 @@
 static const struct { const char *name, *layers, *loss, *optimizer, *extra; } nets[] = {
     { "sigmoid mse sgd", "dense 3 sigmoid\n dense 2 sigmoid", "mse", "sgd(lr=0.5)", "" },
     { "relu softmax adam", "dense 16 relu\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "" },
+    /* products big enough for BLAS (16 x 128 x 128), where X @ W' reads W with a transpose flag */
+    { "wide relu momentum (BLAS)", "dense 128 relu\n dense 128 relu\n dense 2 softmax", "cross_entropy",
+      "sgd(lr=0.05, momentum=0.9)", "" },
     { "tanh leaky elu softplus rmsprop", "dense 8 tanh\n dense 8 leaky_relu\n dense 8 elu\n dense 8 softplus\n dense 2 softmax",
       "cross_entropy", "rmsprop(lr=0.01)", "" },
     { "batchnorm momentum", "dense 8\n batchnorm relu\n dense 2 softmax", "cross_entropy", "sgd(lr=0.1, momentum=0.9)", "" },
