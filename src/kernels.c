@@ -4,7 +4,10 @@
  * instead of once per element.
  * Must not: allocate, record, or handle a broadcast pattern_of rejects. */
 #include "kernels.h"
+#include "vectorize.h"
 #include <math.h>
+
+VECTORIZE_BEGIN
 
 bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
     const Tensor *big = in[0];
@@ -116,6 +119,11 @@ void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Ten
             const T *yr = (const T *)y->data + (size_t)r * (size_t)p->row[2];
             T *zr = (T *)out->data + (size_t)r * (size_t)p->cols;
             int cc = p->col[0], xc = p->col[1], yc = p->col[2];
+            if (cc && xc && !yc) {      /* relu's where(x > 0, x, 0): a loop that vectorises */
+                T y0 = yr[0];
+                for (int c = 0; c < p->cols; c++) zr[c] = cr[c] != 0 ? xr[c] : y0;
+                continue;
+            }
             for (int c = 0; c < p->cols; c++) zr[c] = cr[c * cc] != 0 ? xr[c * xc] : yr[c * yc];
         }
     });
@@ -129,6 +137,13 @@ void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, 
             T *gxr = gx ? (T *)gx->data + (size_t)r * (size_t)p->row[1] : NULL;
             T *gyr = gy ? (T *)gy->data + (size_t)r * (size_t)p->row[2] : NULL;
             int cc = p->col[0], xc = p->col[1], yc = p->col[2];
+            if (cc && xc && gxr && !gyr) {      /* relu's: every element stored, as a select */
+                for (int c = 0; c < p->cols; c++) {
+                    T had = gxr[c];
+                    gxr[c] = cr[c] != 0 ? had + gr[c] : had;
+                }
+                continue;
+            }
             for (int c = 0; c < p->cols; c++) {
                 bool pick_x = cr[c * cc] != 0;
                 if (pick_x && gxr) gxr[c * xc] += gr[c];
@@ -137,3 +152,4 @@ void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, 
         }
     });
 }
+VECTORIZE_END

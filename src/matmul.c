@@ -1,6 +1,7 @@
 /* matmul.c — the one place matrix products are computed.
  * Must not: know about shapes of nnl values (prims.c checks them). */
 #include "matmul.h"
+#include "vectorize.h"
 #include <cblas.h>
 #include <stdlib.h>
 
@@ -55,12 +56,7 @@ enum { STRIP = 256 };
             }                                                                      \
     }
 
-/* at -O2 GCC 12 vectorises only loops that need no remainder loop; the
- * strips above have one */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC optimize("vect-cost-model=dynamic")
-#endif
+VECTORIZE_BEGIN
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
@@ -77,6 +73,4 @@ void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
     else
         cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, lda, B, ldb, (float)beta, C, n);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
+VECTORIZE_END
