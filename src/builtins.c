@@ -38,31 +38,43 @@ static Value b_full(Interp *I, Value *a, SrcLoc loc) {
     return tensor_value(t);
 }
 
-static Value b_rand_uniform(Interp *I, Value *a, SrcLoc loc) {
-    Tensor *t = new_of_shape(I, a[0], loc);
-    double lo = expect_number(I, a[1], loc, "lo"), hi = expect_number(I, a[2], loc, "hi");
-    for (int i = 0; i < t->size; i++) tensor_set(t, i, lo + (hi - lo) * rng_uniform(I->mode.draw));
-    return tensor_value(t);
+/* The random tensors: t filled from the stream r with the distribution's
+ * two numbers (lo and hi, or mean and std).  One function per kind, so that
+ * a replayed training step (replay.c) draws exactly as the builtin does. */
+static void fill_uniform(Tensor *t, double lo, double hi, Rng *r) {
+    for (int i = 0; i < t->size; i++) tensor_set(t, i, lo + (hi - lo) * rng_uniform(r));
 }
 
-static Value b_rand_normal(Interp *I, Value *a, SrcLoc loc) {
-    Tensor *t = new_of_shape(I, a[0], loc);
-    double mean = expect_number(I, a[1], loc, "mean"), std = expect_number(I, a[2], loc, "std");
-    for (int i = 0; i < t->size; i++) tensor_set(t, i, mean + std * rng_normal(I->mode.draw));
-    return tensor_value(t);
+static void fill_normal(Tensor *t, double mean, double std, Rng *r) {
+    for (int i = 0; i < t->size; i++) tensor_set(t, i, mean + std * rng_normal(r));
 }
 
 /* TensorFlow's truncated_normal, which Keras' *_normal initialisers use:
  * normal(mean, std), every value more than 2 std from the mean drawn again */
-static Value b_rand_truncated_normal(Interp *I, Value *a, SrcLoc loc) {
-    Tensor *t = new_of_shape(I, a[0], loc);
-    double mean = expect_number(I, a[1], loc, "mean"), std = expect_number(I, a[2], loc, "std");
+static void fill_truncated_normal(Tensor *t, double mean, double std, Rng *r) {
     for (int i = 0; i < t->size; i++) {
         double z;
-        do z = rng_normal(I->mode.draw); while (fabs(z) > 2);
+        do z = rng_normal(r); while (fabs(z) > 2);
         tensor_set(t, i, mean + std * z);
     }
+}
+
+/* rand_*(shape, a, b) */
+static Value random_tensor(Interp *I, Value *a, SrcLoc loc, RandomFill fill, const char *na, const char *nb) {
+    Tensor *t = new_of_shape(I, a[0], loc);
+    double first = expect_number(I, a[1], loc, na), second = expect_number(I, a[2], loc, nb);
+    RandomDraw d = { .fill = fill, .out = t, .a = first, .b = second, .rng = I->mode.draw };
+    random_draw(&d);
+    note_random_draw(I, &d);
     return tensor_value(t);
+}
+
+void random_draw(const RandomDraw *d) { d->fill(d->out, d->a, d->b, d->rng); }
+
+static Value b_rand_uniform(Interp *I, Value *a, SrcLoc loc) { return random_tensor(I, a, loc, fill_uniform, "lo", "hi"); }
+static Value b_rand_normal(Interp *I, Value *a, SrcLoc loc) { return random_tensor(I, a, loc, fill_normal, "mean", "std"); }
+static Value b_rand_truncated_normal(Interp *I, Value *a, SrcLoc loc) {
+    return random_tensor(I, a, loc, fill_truncated_normal, "mean", "std");
 }
 
 /* warn("message"): a warning at the user's statement that led here (the

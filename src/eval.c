@@ -70,6 +70,19 @@ void not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why)
     r->refusal_loc = loc;
 }
 
+void note_random_draw(Interp *I, RandomDraw *d) {
+    StepRecording *r = I->mode.recording_step;
+    if (!r) return;
+    if (r->ndraws == r->cap_draws) {
+        int grown = r->cap_draws ? 2 * r->cap_draws : 8;
+        r->draws = arena_grow(r->arena, r->draws, sizeof *r->draws * (size_t)r->ndraws, sizeof *r->draws * (size_t)grown);
+        r->cap_draws = grown;
+    }
+    d->after = I->tape.n;
+    d->out->varies = true;
+    r->draws[r->ndraws++] = *d;
+}
+
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
     Tensor *t = expect_tensor(v, loc, what);
     not_replayable(I, t, loc, "takes a number from a value that changes every step (an if, a require, a setting)");
@@ -306,8 +319,14 @@ static void tag_result(Interp *I, Value r, const Callable *fn, Value *vals) {
 static void builtin_replayable(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     if (!I->mode.recording_step) return;
     const char *name = fn->name;
-    if (strncmp(name, "rand_", 5) == 0) { not_replayable(I, NULL, loc, "draws random numbers"); return; }
-    if (strcmp(name, "rows") == 0 || strcmp(name, "shape") == 0 || strcmp(name, "warn") == 0) return;
+    bool sizes_only = strcmp(name, "rows") == 0 || strcmp(name, "shape") == 0;
+    if (sizes_only || strcmp(name, "warn") == 0) return;
+    if (strncmp(name, "rand_", 5) == 0) {      /* drawn again by the replay (note_random_draw), if from constants */
+        for (int i = 0; i < fn->nparams; i++)
+            if (vals[i].kind == V_TENSOR)
+                not_replayable(I, vals[i].t, loc, "draws random numbers with a shape or distribution that changes every step");
+        return;
+    }
     for (int i = 0; i < fn->nparams; i++)
         if (vals[i].kind == V_TENSOR)
             not_replayable(I, vals[i].t, loc, "passes a value that changes every step to a builtin function");

@@ -145,11 +145,18 @@ typedef void (*AssignWatch)(Interp *I, const Node *stmt, Value v, void *ctx);
  * step, a random draw, a print — and the writes to layer state (model.c),
  * which a replay must repeat in their place among the ops. */
 typedef struct StateWrite { Tensor *state, *value; int after; } StateWrite;   /* after: that many tape entries */
+/* A tensor of random numbers as rand_* makes it (builtins.c): out filled
+ * from the stream rng with the distribution's numbers a and b. */
+typedef void (*RandomFill)(Tensor *t, double a, double b, Rng *rng);
+typedef struct RandomDraw { RandomFill fill; Tensor *out; double a, b; Rng *rng; int after; } RandomDraw;
+void random_draw(const RandomDraw *d);
 typedef struct StepRecording {
     const char *refusal;        /* NULL: replayable so far */
     SrcLoc      refusal_loc;
     StateWrite *writes;
     int         nwrites, cap_writes;
+    RandomDraw *draws;          /* the step's rand_* calls, drawn again in their place */
+    int         ndraws, cap_draws;
     Arena      *arena;          /* the recording's, where writes grow */
 } StepRecording;
 
@@ -257,6 +264,8 @@ const char *value_kind_name(Value v);
  * reason its replay would differ from running it; the first one counts.
  * `value` NULL, or the reason applies only if that tensor varies. */
 void  not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why);
+/* While a training step is recorded: a replay must draw d again here, after the ops so far. */
+void  note_random_draw(Interp *I, RandomDraw *d);
 void   print_value(Interp *I, FILE *f, Value v);
 const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
 

@@ -26,6 +26,8 @@ struct StepPlan {
     int         nbackward;
     StateWrite *writes;          /* layer state written, each after `after` entries */
     int         nwrites;
+    RandomDraw *draws;           /* random tensors (dropout's masks), drawn again after `after` entries */
+    int         ndraws;
     Tensor    **grads;           /* gradients of the ops' outputs, zeroed before each backward */
     int         ngrads;
     Tensor    **params;          /* the model's parameters the step was recorded with */
@@ -63,10 +65,11 @@ static bool made_by_entry(const StepPlan *p, const Tensor *t) {
  * parameters outside the primitives, and would not follow them in a replay. */
 static void check_leaves(StepPlan *p, Model *m, const Arena *statement) {
     int nknown = model_tensors(m, NULL, true);
-    Tensor **known = arena_alloc(&p->arena, sizeof(Tensor *) * (size_t)(nknown + 2));
+    Tensor **known = arena_alloc(&p->arena, sizeof(Tensor *) * (size_t)(nknown + 2 + p->ndraws));
     model_tensors(m, known, true);
     known[nknown++] = p->x;
     known[nknown++] = p->y;
+    for (int d = 0; d < p->ndraws; d++) known[nknown++] = p->draws[d].out;
     for (int i = 0; i < p->n && !p->refusal; i++) {
         const TapeEntry *e = &p->entries[i];
         if (e->call.op == P_RESHAPE && e->call.in[1]->varies)
@@ -216,6 +219,8 @@ static Objective record(Interp *I, StepPlans *ps, const StepArgs *a) {
     p->n = I->tape.n;
     p->writes = rec.writes;
     p->nwrites = rec.nwrites;
+    p->draws = rec.draws;
+    p->ndraws = rec.ndraws;
     if (rec.refusal) refuse(p, rec.refusal_loc, rec.refusal);
     check_leaves(p, a->m, &I->pass);
     if (!p->refusal) build(p, a->m);
@@ -236,7 +241,11 @@ static bool plan_current(const StepPlan *p, Model *m) {
     return k == p->nparams;
 }
 
-static void write_state(const StateWrite *w) { tensor_copy_into(w->state, w->value); }
+/* what the evaluator did between ops, up to entry `upto`: state writes and random draws */
+static void between_ops(StepPlan *p, int *w, int *d, int upto) {
+    for (; *w < p->nwrites && p->writes[*w].after <= upto; (*w)++) tensor_copy_into(p->writes[*w].state, p->writes[*w].value);
+    for (; *d < p->ndraws && p->draws[*d].after <= upto; (*d)++) random_draw(&p->draws[*d]);
+}
 
 static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const Tensor *y, const int *order,
                         int from, SrcLoc loc) {
@@ -244,15 +253,15 @@ static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const
     tensor_gather_rows(p->x, x, order, from);
     tensor_gather_rows(p->y, y, order, from);
     tape_clear(&I->tape);        /* it held the last interpreted step's ops, whose memory has moved on */
-    int w = 0;
+    int w = 0, d = 0;
     for (int k = 0; k < p->nforward; k++) {
         int i = p->forward[k];
-        for (; w < p->nwrites && p->writes[w].after <= i; w++) write_state(&p->writes[w]);
+        between_ops(p, &w, &d, i);
         PrimCall *c = &p->entries[i].call;
         if (p->transposed[i]) matmul_bt_forward(c, p->transposed[i]);
         else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
     }
-    for (; w < p->nwrites; w++) write_state(&p->writes[w]);
+    between_ops(p, &w, &d, p->n);
     model_zero_grad(m);
     for (int k = 0; k < p->ngrads; k++) memset(p->grads[k]->data, 0, dtype_size(p->grads[k]->dtype) * (size_t)p->grads[k]->size);
     Tensor *loss = p->obj.total;
