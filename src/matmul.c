@@ -32,10 +32,21 @@ enum { SMALL_PRODUCT = 32 * 32 * 32 };
  * inner loop over j where B's row is contiguous (not transposed). */
 enum { STRIP = 256 };
 #define SMALL_GEMM(T)                                                              \
-    {                                                                              \
+    do {                                                                           \
         const T *a = A, *b = B; T *c = C;                                          \
         int lda = trans_a ? m : k, ldb = trans_b ? k : n;                          \
         T sum[STRIP];                                                              \
+        if (n < 8) {     /* a few columns (xor's nets): one sum at a time, no strip */ \
+            for (int i = 0; i < m; i++)                                            \
+                for (int j = 0; j < n; j++) {                                      \
+                    T s = 0;                                                       \
+                    for (int p = 0; p < k; p++)                                    \
+                        s += (trans_a ? a[p * lda + i] : a[i * lda + p]) *         \
+                             (trans_b ? b[j * ldb + p] : b[p * ldb + j]);          \
+                    c[i * n + j] = beta == 0 ? s : (T)(beta * c[i * n + j]) + s;   \
+                }                                                                  \
+            break;                                                                 \
+        }                                                                          \
         for (int i = 0; i < m; i++)                                                \
             for (int j0 = 0; j0 < n; j0 += STRIP) {                                \
                 int w = n - j0 < STRIP ? n - j0 : STRIP;                           \
@@ -54,14 +65,14 @@ enum { STRIP = 256 };
                 if (beta == 0) for (int j = 0; j < w; j++) cr[j] = sum[j];         \
                 else for (int j = 0; j < w; j++) cr[j] = (T)(beta * cr[j]) + sum[j]; \
             }                                                                      \
-    }
+    } while (0)
 
 VECTORIZE_BEGIN
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
     if ((long)m * n * k <= SMALL_PRODUCT) {
-        if (dt == DT_F64) SMALL_GEMM(double) else SMALL_GEMM(float)
+        if (dt == DT_F64) SMALL_GEMM(double); else SMALL_GEMM(float);
         return;
     }
     choose_threads((long)m * n * k);
