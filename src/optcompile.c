@@ -21,7 +21,7 @@
  * Must not: decide when an update runs or make it all or nothing (train.c's
  * optimizer_step), or compute any primitive for the evaluator (prims.c). */
 #include "optcompile.h"
-#include "prims.h"
+#include "kernels.h"
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -158,17 +158,6 @@ static Kind name_kind(Compiler *c, Env *e, const Node *at, const char *name) {
 
 /* ---- expressions --------------------------------------------------------- */
 
-static bool elementwise_prim(PrimOp op) {
-    switch (op) {
-    case P_ADD: case P_SUB: case P_MUL: case P_DIV: case P_POW: case P_MAXIMUM: case P_MINIMUM:
-    case P_GT: case P_GE: case P_LT: case P_LE: case P_EQ: case P_NE:
-    case P_NEG: case P_EXP: case P_LOG: case P_SQRT: case P_ABS: case P_TANH: case P_FLOOR:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* the primitive of a binary operator or compound assignment, P_COUNT for @ */
 static PrimOp operator_prim(int op) {
     static const struct { int op; PrimOp prim; } table[] = {
@@ -222,7 +211,7 @@ static Kind kind_of(Compiler *c, Env *e, const Node *n) {
             if (kind_of(c, e, arg->kind == N_KWARG ? arg->a : arg) == K_ELEMENTS) k = K_ELEMENTS;
         }
         if (k == K_ELEMENTS && prim != P_COUNT &&
-            (!elementwise_prim(prim) || keywords || n->kids.n != prims[prim].arity))
+            (!element_arity(prim) || keywords || n->kids.n != element_arity(prim)))
             refuse(c, n, "calls '%s' on w, g or state, which the loop does not compute", n->a->name);
         return k;
     }
@@ -511,20 +500,21 @@ static bool choose(Interp *I, OptProgram *p, Frame *numbers) {
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
-/* z[i] = EXPR for i < n, with x and y each an array or one number */
+/* z[i] = EXPR for i < n, with u and v each an array or one number */
 #define BINARY_LOOP(EXPR)                                                                  \
     do {                                                                                   \
-        if (xs && ys) for (int i = 0; i < n; i++) { T x = xs[i], y = ys[i]; z[i] = (EXPR); } \
-        else if (xs) for (int i = 0; i < n; i++) { T x = xs[i], y = yn; z[i] = (EXPR); }     \
-        else for (int i = 0; i < n; i++) { T x = xn, y = ys[i]; z[i] = (EXPR); }             \
+        if (xs && ys) for (int i = 0; i < n; i++) { T u = xs[i], v = ys[i]; z[i] = (EXPR); } \
+        else if (xs) for (int i = 0; i < n; i++) { T u = xs[i], v = yn; z[i] = (EXPR); }     \
+        else for (int i = 0; i < n; i++) { T u = xn, v = ys[i]; z[i] = (EXPR); }             \
     } while (0)
-#define UNARY_LOOP(EXPR) do { for (int i = 0; i < n; i++) { T x = xs[i]; z[i] = (EXPR); } } while (0)
+#define UNARY_LOOP(EXPR) do { for (int i = 0; i < n; i++) { T u = xs[i]; z[i] = (EXPR); } } while (0)
+#define BINARY_CASE(OP, EXPR) case OP: BINARY_LOOP(EXPR); break;
+#define UNARY_CASE(OP, EXPR) case OP: UNARY_LOOP(EXPR); break;
 
 /* The chosen instructions over elements [from, from + n) of one parameter
- * (mem: w, g and its states), then the new w and state stored.  Each case
- * rounds as the primitive does: float32 + - * / and comparisons are exact in
- * float (the double result rounded to float is the same number), the
- * functions are computed in double and rounded. */
+ * (mem: w, g and its states), then the new w and state stored.  Each op is
+ * its primitive's expression in kernels.h, so it rounds as the evaluator's
+ * kernels do. */
 static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         T *buf = p->buffers;
@@ -541,34 +531,19 @@ static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) 
             const T *xs = arr[0], *ys = arr[1];
             T xn = num[0], yn = num[1];
             T *z = buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
+            /* float32 u^2: pow's u·u is exact in double, so it rounds as u·u in float, and is much faster */
+            if (in->op == P_POW && sizeof(T) == sizeof(float) && !ys && yn == 2) {
+                UNARY_LOOP(u * u);
+                continue;
+            }
             switch (in->op) {
             case OP_COPY:
                 if (xs) memmove(z, xs, sizeof(T) * (size_t)n);
                 else for (int i = 0; i < n; i++) z[i] = xn;
                 break;
-            case P_ADD: BINARY_LOOP(x + y); break;
-            case P_SUB: BINARY_LOOP(x - y); break;
-            case P_MUL: BINARY_LOOP(x * y); break;
-            case P_DIV: BINARY_LOOP(x / y); break;
-            case P_POW:   /* float32 x^2: pow's x·x is exact in double, so rounds as x·x in float */
-                if (sizeof(T) == sizeof(float) && !ys && yn == 2) UNARY_LOOP(x * x);
-                else BINARY_LOOP((T)pow(x, y));
-                break;
-            case P_MAXIMUM: BINARY_LOOP(x > y ? x : y); break;
-            case P_MINIMUM: BINARY_LOOP(x < y ? x : y); break;
-            case P_GT: BINARY_LOOP((T)(x > y)); break;
-            case P_GE: BINARY_LOOP((T)(x >= y)); break;
-            case P_LT: BINARY_LOOP((T)(x < y)); break;
-            case P_LE: BINARY_LOOP((T)(x <= y)); break;
-            case P_EQ: BINARY_LOOP((T)(x == y)); break;
-            case P_NE: BINARY_LOOP((T)(x != y)); break;
-            case P_NEG: UNARY_LOOP(-x); break;
-            case P_EXP: UNARY_LOOP((T)exp(x)); break;
-            case P_LOG: UNARY_LOOP((T)log(x)); break;
-            case P_SQRT: UNARY_LOOP((T)sqrt(x)); break;
-            case P_ABS: UNARY_LOOP((T)fabs(x)); break;
-            case P_TANH: UNARY_LOOP((T)tanh(x)); break;
-            default: UNARY_LOOP((T)floor(x)); break;      /* P_FLOOR */
+            BINARY_ELEMENT_OPS(BINARY_CASE)
+            UNARY_ELEMENT_OPS(UNARY_CASE)
+            default: break;      /* the compiler emits no other op */
             }
         }
         for (int v = 0; v < p->nvars && v < VAR_STATES + p->nstates; v++)
@@ -577,6 +552,8 @@ static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) 
     });
 }
 
+#undef BINARY_CASE
+#undef UNARY_CASE
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
