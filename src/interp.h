@@ -188,7 +188,9 @@ struct Interp {
     Breakpoint breaks[16];
     int      nbreaks;
     struct OptProgram *optimizers; /* optimizer bodies compiled to fused loops (optcompile.h) */
-    bool     interpret_optimizer;  /* every update through the evaluator, none fused (tests compare) */
+    struct BoundSettings *optimizer_settings;  /* the optimizer setting's bound settings, kept between updates (train.c) */
+    bool     interpret_optimizer;  /* every update through the evaluator, none fused, its settings
+                                      bound every time (tests compare) */
     long     updates_fused, updates_interpreted;   /* how optimizer_step ran, for tests */
     int     *order;             /* train's row order, reused by every train statement */
     int      order_cap;

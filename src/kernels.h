@@ -13,8 +13,8 @@
  * of u (and v) in T, the precision of its tensors: float32 + - * / and the
  * comparisons in float arithmetic, the functions computed in double and
  * rounded.  The one definition that prims.c's broadcast walk and unary
- * loop, binary_fast below and the optimizer's fused loop (optcompile.c) all
- * expand, so that they cannot compute differently.
+ * loop, binary_fast below and the optimizer's compiled loops (optcompile.c,
+ * optnumbers.c) all expand, so that they cannot compute differently.
  * X(op, expression). */
 #define BINARY_ELEMENT_OPS(X)          \
     X(P_ADD, u + v)                    \
