@@ -210,7 +210,9 @@ struct Interp {
     Breakpoint breaks[16];
     int      nbreaks;
     struct OptProgram *optimizers; /* optimizer bodies compiled to fused loops (optcompile.h) */
-    bool     interpret_optimizer;  /* every update through the evaluator, none fused (tests compare) */
+    struct BoundSettings *optimizer_settings;  /* the optimizer setting's bound settings, kept between updates (train.c) */
+    bool     interpret_optimizer;  /* every update through the evaluator, none fused, its settings
+                                      bound every time (tests compare) */
     bool     interpret_steps;      /* every training step through the evaluator, none replayed (replay.h) */
     long     steps_replayed, steps_interpreted;   /* how train's steps ran, for tests */
     long     updates_fused, updates_interpreted;   /* how optimizer_step ran, for tests */

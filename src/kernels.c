@@ -47,27 +47,17 @@ bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
         else { T u = xr[0], v = yr[0]; for (int c = 0; c < n; c++) { BODY } }            \
     }
 
+#define FAST_CASE(OP, EXPR) case OP: EACH_PAIR(T, zr[c] = (EXPR);) return true;
 bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
     FOR_DTYPE(out, T, {
         switch (op) {
-        case P_ADD: EACH_PAIR(T, zr[c] = u + v;) return true;
-        case P_SUB: EACH_PAIR(T, zr[c] = u - v;) return true;
-        case P_MUL: EACH_PAIR(T, zr[c] = u * v;) return true;
-        case P_DIV: EACH_PAIR(T, zr[c] = u / v;) return true;
-        case P_POW: EACH_PAIR(T, zr[c] = (T)pow(u, v);) return true;
-        case P_MAXIMUM: EACH_PAIR(T, zr[c] = u > v ? u : v;) return true;
-        case P_MINIMUM: EACH_PAIR(T, zr[c] = u < v ? u : v;) return true;
-        case P_GT: EACH_PAIR(T, zr[c] = u > v;) return true;
-        case P_GE: EACH_PAIR(T, zr[c] = u >= v;) return true;
-        case P_LT: EACH_PAIR(T, zr[c] = u < v;) return true;
-        case P_LE: EACH_PAIR(T, zr[c] = u <= v;) return true;
-        case P_EQ: EACH_PAIR(T, zr[c] = u == v;) return true;
-        case P_NE: EACH_PAIR(T, zr[c] = u != v;) return true;
+        BINARY_ELEMENT_OPS(FAST_CASE)
         default: return false;
         }
     });
     return false;
 }
+#undef FAST_CASE
 
 /* BODY computes dx and dy from u, v and gi for element (r, c); they are added
  * into gx and gy at the inputs' positions, in the order of the general walk. */

@@ -1,11 +1,65 @@
-/* Fast loops for the elementwise primitives in the broadcasts that training
- * meets all the time: the same shape, a single number, a row repeated down a
- * matrix (a bias) or a column repeated across it.  prims.c uses them when
- * pattern_of() recognises the shapes and its general broadcast walk
- * otherwise; both give bit-identical results. */
+/* What each elementwise primitive computes on one element (the one
+ * definition every loop over elements expands), and fast loops for them in
+ * the broadcasts that training meets all the time: the same shape, a single
+ * number, a row repeated down a matrix (a bias) or a column repeated across
+ * it.  prims.c uses them when pattern_of() recognises the shapes and its
+ * general broadcast walk otherwise; both give bit-identical results. */
 #ifndef NNL_KERNELS_H
 #define NNL_KERNELS_H
 #include "prims.h"
+#include <math.h>
+
+/* The value of each elementwise primitive on one element, as an expression
+ * of u (and v) in T, the precision of its tensors: float32 + - * / and the
+ * comparisons in float arithmetic, the functions computed in double and
+ * rounded.  The one definition that prims.c's broadcast walk and unary
+ * loop, binary_fast below and the optimizer's compiled loops (optcompile.c,
+ * optnumbers.c) all expand, so that they cannot compute differently.
+ * X(op, expression). */
+#define BINARY_ELEMENT_OPS(X)          \
+    X(P_ADD, u + v)                    \
+    X(P_SUB, u - v)                    \
+    X(P_MUL, u * v)                    \
+    X(P_DIV, u / v)                    \
+    X(P_POW, (T)pow(u, v))             \
+    X(P_MAXIMUM, u > v ? u : v)        \
+    X(P_MINIMUM, u < v ? u : v)        \
+    X(P_GT, (T)(u > v))                \
+    X(P_GE, (T)(u >= v))               \
+    X(P_LT, (T)(u < v))                \
+    X(P_LE, (T)(u <= v))               \
+    X(P_EQ, (T)(u == v))               \
+    X(P_NE, (T)(u != v))
+#define UNARY_ELEMENT_OPS(X)           \
+    X(P_NEG, (T)-(double)u)            \
+    X(P_EXP, (T)exp(u))                \
+    X(P_LOG, (T)log(u))                \
+    X(P_SQRT, (T)sqrt(u))              \
+    X(P_ABS, (T)fabs(u))               \
+    X(P_TANH, (T)tanh(u))              \
+    X(P_SIGMOID, (T)sigmoid_of(u))     \
+    X(P_FLOOR, (T)floor(u))            \
+    X(P_STEP, (T)(u > 0))
+
+/* 2 or 1 for a primitive defined above (its operands), 0 for the others */
+#define ELEMENT_ARITY_2(OP, EXPR) case OP: return 2;
+#define ELEMENT_ARITY_1(OP, EXPR) case OP: return 1;
+static inline int element_arity(PrimOp op) {
+    switch (op) {
+    BINARY_ELEMENT_OPS(ELEMENT_ARITY_2)
+    UNARY_ELEMENT_OPS(ELEMENT_ARITY_1)
+    default: return 0;
+    }
+}
+#undef ELEMENT_ARITY_2
+#undef ELEMENT_ARITY_1
+
+/* 1 / (1 + e^-x) without overflowing e^-x for very negative x */
+static inline double sigmoid_of(double x) {
+    if (x >= 0) return 1 / (1 + exp(-x));
+    double e = exp(x);
+    return e / (1 + e);
+}
 
 /* The output is [rows, cols] (cols: its last size); element (r, c) of input
  * k is at r * row[k] + c * col[k]. */

@@ -4,7 +4,10 @@
  *     computed from them (lr_t = lr / (1 + decay * t)), every `require`, the
  *     condition of every `if`, and each largest piece of an elementwise
  *     expression made of numbers only ((1 - beta_1) in (1 - beta_1) * g).
- *     It runs once per update, with the evaluator itself, so its values and
+ *     It runs once per update, as a scalar program (optnumbers.c) that
+ *     allocates nothing and computes the evaluator's values bit for bit;
+ *     when that program gives up (a require fails, a setting is a tensor, it
+ *     could not be compiled), with the evaluator itself, so its values and
  *     errors are the interpreter's;
  *   - the elementwise part: the assignments that involve w, g or state, as a
  *     flat list of instructions (z = x op y) over buffers of CHUNK elements.
@@ -21,7 +24,8 @@
  * Must not: decide when an update runs or make it all or nothing (train.c's
  * optimizer_step), or compute any primitive for the evaluator (prims.c). */
 #include "optcompile.h"
-#include "prims.h"
+#include "kernels.h"
+#include "optnumbers.h"
 #include "vectorize.h"
 #include <math.h>
 #include <stdarg.h>
@@ -66,7 +70,9 @@ typedef enum {
     ELEMENTWISE,     /* instr */
 } StepKind;
 
-typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr instr; } Step;
+/* A number step (RUN_STATEMENT, EVAL_NUMBER, BRANCH) is also the code
+ * [code_from, code_to) of the number program, its value in register reg. */
+typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr instr; int code_from, code_to, reg; } Step;
 
 /* a function the body calls, as it was when the body was compiled */
 typedef struct Callee { const char *name; const Callable *fn; } Callee;
@@ -86,6 +92,7 @@ struct OptProgram {
     const char *var_names[MAX_BUFFERS];
     Callee      callees[MAX_CALLEES];
     int         ncallees;
+    NumberProgram *number_program;   /* the number part without the evaluator (optnumbers.h) */
     /* one update's: the numbers, the instructions of the branches taken with
      * their operands resolved, which variables end in their buffer */
     double     *numbers;
@@ -124,6 +131,9 @@ static Name *env_find(Env *e, const char *name) {
     return NULL;
 }
 
+/* the number program's view of the names: bound in the frame, or a global */
+static bool env_binds(const void *e, const char *name) { return env_find((Env *)e, name) != NULL; }
+
 static void env_set(Compiler *c, Env *e, const Node *at, const char *name, Kind kind, int var) {
     Name *b = env_find(e, name);
     if (!b && e->n == MAX_NAMES) { refuse(c, at, "binds more than %d names", MAX_NAMES); return; }
@@ -158,27 +168,6 @@ static Kind name_kind(Compiler *c, Env *e, const Node *at, const char *name) {
 }
 
 /* ---- expressions --------------------------------------------------------- */
-
-static bool elementwise_prim(PrimOp op) {
-    switch (op) {
-    case P_ADD: case P_SUB: case P_MUL: case P_DIV: case P_POW: case P_MAXIMUM: case P_MINIMUM:
-    case P_GT: case P_GE: case P_LT: case P_LE: case P_EQ: case P_NE:
-    case P_NEG: case P_EXP: case P_LOG: case P_SQRT: case P_ABS: case P_TANH: case P_FLOOR:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* the primitive of a binary operator or compound assignment, P_COUNT for @ */
-static PrimOp operator_prim(int op) {
-    static const struct { int op; PrimOp prim; } table[] = {
-        { '+', P_ADD }, { '-', P_SUB }, { '*', P_MUL }, { '/', P_DIV }, { '^', P_POW },
-        { '<', P_LT }, { '>', P_GT }, { 'L', P_LE }, { 'G', P_GE }, { 'E', P_EQ }, { 'N', P_NE },
-    };
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) if (table[i].op == op) return table[i].prim;
-    return P_COUNT;
-}
 
 /* The primitive a call calls.  Only primitives: they neither print nor draw
  * random numbers, so the number part may run once for all parameters.  The
@@ -223,7 +212,7 @@ static Kind kind_of(Compiler *c, Env *e, const Node *n) {
             if (kind_of(c, e, arg->kind == N_KWARG ? arg->a : arg) == K_ELEMENTS) k = K_ELEMENTS;
         }
         if (k == K_ELEMENTS && prim != P_COUNT &&
-            (!elementwise_prim(prim) || keywords || n->kids.n != prims[prim].arity))
+            (!element_arity(prim) || keywords || n->kids.n != element_arity(prim)))
             refuse(c, n, "calls '%s' on w, g or state, which the loop does not compute", n->a->name);
         return k;
     }
@@ -244,8 +233,19 @@ static int add_step(Compiler *c, Step s) {
     return p->nsteps++;
 }
 
-static Input number_input(Compiler *c, const Node *n) {
-    add_step(c, (Step){ .kind = EVAL_NUMBER, .node = n, .slot = c->p->nnumbers });
+/* a step of the number part: `node` for the evaluator and, compiled from
+ * `code` (the expression or statement), the number program's code */
+static int number_step(Compiler *c, Env *e, Step s, const Node *code) {
+    NumberProgram *np = c->p->number_program;
+    s.code_from = numbers_here(np);
+    if (s.kind == RUN_STATEMENT) numbers_statement(np, c->I, code, env_binds, e);
+    else s.reg = numbers_expr(np, c->I, code, env_binds, e);
+    s.code_to = numbers_here(np);
+    return add_step(c, s);
+}
+
+static Input number_input(Compiler *c, Env *e, const Node *n) {
+    number_step(c, e, (Step){ .kind = EVAL_NUMBER, .node = n, .slot = c->p->nnumbers }, n);
     return (Input){ IN_NUMBER, c->p->nnumbers++ };
 }
 
@@ -265,7 +265,7 @@ static Input instr(Compiler *c, int op, Input a, Input b, int var) {
  * one writes variable var when var >= 0.  A largest piece made of numbers
  * only is one number, computed by the number part. */
 static Input emit(Compiler *c, Env *e, const Node *n, int var) {
-    if (kind_of(c, e, n) == K_NUMBER) return number_input(c, n);
+    if (kind_of(c, e, n) == K_NUMBER) return number_input(c, e, n);
     Input none = { IN_NONE, 0 };
     switch (n->kind) {
     case N_NAME: return (Input){ IN_VAR, env_find(e, n->name)->var };
@@ -286,10 +286,10 @@ static Input emit(Compiler *c, Env *e, const Node *n, int var) {
 
 static void block(Compiler *c, Env *e, const Node *b);
 
-static void run_statement(Compiler *c, const Node *s) {
+static void run_statement(Compiler *c, Env *e, const Node *s) {
     Node *one = node_new(&c->I->perm, N_BLOCK, s->loc);
     list_push(&c->I->perm, &one->kids, (Node *)s);
-    add_step(c, (Step){ .kind = RUN_STATEMENT, .node = one });
+    number_step(c, e, (Step){ .kind = RUN_STATEMENT, .node = one }, s);
 }
 
 static void assign(Compiler *c, Env *e, const Node *s) {
@@ -298,7 +298,7 @@ static void assign(Compiler *c, Env *e, const Node *s) {
     if (s->op != '=') target = persistent ? K_ELEMENTS : name_kind(c, e, s, s->name);
     if (refused(c)) return;
     if (!persistent && k == K_NUMBER && target == K_NUMBER) {
-        run_statement(c, s);
+        run_statement(c, e, s);
         env_set(c, e, s, s->name, K_NUMBER, -1);
         return;
     }
@@ -321,7 +321,7 @@ static void assign(Compiler *c, Env *e, const Node *s) {
         } else {
             Node *read = node_new(&c->I->perm, N_NAME, s->loc);
             read->name = s->name;
-            a = number_input(c, read);
+            a = number_input(c, e, read);
         }
         instr(c, operator_prim(s->op), a, b, var);
     }
@@ -349,7 +349,7 @@ static void if_statement(Compiler *c, Env *e, const Node *s) {
     if (kind_of(c, e, s->a) == K_ELEMENTS) refuse(c, s->a, "has an if on a tensor");
     if (++c->nesting > MAX_NESTING) refuse(c, s, "has ifs nested more than %d deep", MAX_NESTING);
     if (refused(c)) return;
-    int branch = add_step(c, (Step){ .kind = BRANCH, .node = s->a });
+    int branch = number_step(c, e, (Step){ .kind = BRANCH, .node = s->a }, s->a);
     Env then = *e, other = *e;
     block(c, &then, s->b);
     if (s->c) {
@@ -373,7 +373,7 @@ static void statement(Compiler *c, Env *e, const Node *s) {
     case N_EXPR_STMT:
         if (kind_of(c, e, s->a) == K_ELEMENTS) refuse(c, s, "has a %s on w, g or state",
                                                      s->kind == N_REQUIRE ? "require" : "statement");
-        run_statement(c, s);
+        run_statement(c, e, s);
         break;
     case N_STATE:
         if (c->nesting) refuse(c, s, "declares state inside an if");
@@ -406,9 +406,11 @@ static void compile(Compiler *c) {
     env_set(c, &e, body, intern("t"), K_NUMBER, -1);
     for (int i = 0; i < p->nstates; i++) env_set(c, &e, body, p->states[i], K_ELEMENTS, VAR_STATES + i);
     p->nvars = VAR_STATES + p->nstates;
+    Arena *perm = &c->I->perm;
+    p->number_program = numbers_new(perm, def);
     block(c, &e, body);
     if (refused(c)) return;
-    Arena *perm = &c->I->perm;
+    numbers_done(p->number_program, perm);
     p->numbers = arena_alloc(perm, sizeof(double) * (size_t)(p->nnumbers + 1));
     p->chosen = arena_alloc(perm, sizeof(Instr) * (size_t)(p->nelementwise + 1));
     p->buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
@@ -422,10 +424,16 @@ OptProgram *opt_program(Interp *I, const Callable *def) {
     compile(&c);
     p->next = I->optimizers;
     I->optimizers = p;
+    SrcLoc at;
+    const char *slow = opt_program_numbers_refusal(p, &at);
     if (I->timing && p->refusal) {       /* --time says why an optimizer is slower than it could be */
         fflush(stdout);
         fprintf(stderr, "time: optimizer '%s' runs interpreted, not as a fused loop: its body %s (%s:%d)\n",
                 def->name, p->refusal, p->refusal_loc.file, p->refusal_loc.line);
+    } else if (I->timing && slow) {
+        fflush(stdout);
+        fprintf(stderr, "time: optimizer '%s' computes its numbers with the evaluator on every update: its body %s (%s:%d)\n",
+                def->name, slow, at.file, at.line);
     }
     return p;
 }
@@ -433,6 +441,10 @@ OptProgram *opt_program(Interp *I, const Callable *def) {
 const char *opt_program_refusal(const OptProgram *p, SrcLoc *where) {
     if (where) *where = p->refusal_loc;
     return p->refusal;
+}
+
+const char *opt_program_numbers_refusal(const OptProgram *p, SrcLoc *where) {
+    return p->refusal ? NULL : numbers_refusal(p->number_program, where);
 }
 
 /* ---- one update ---------------------------------------------------------- */
@@ -469,26 +481,47 @@ static Input resolve(const OptProgram *p, Input in) {
     return in;
 }
 
+typedef enum {
+    CHOSEN,          /* the numbers are computed and the instructions chosen */
+    INTERPRET,       /* a number the loop needs is not a single number: interpret the update */
+    USE_EVALUATOR,   /* the number program gave up: run the number part with the evaluator */
+} Choice;
+
 /* The number part: runs the steps, taking the branches the conditions say,
- * and lists the instructions to run.  False when a number the loop needs is
- * not a single number of the parameters' precision. */
-static bool choose(Interp *I, OptProgram *p, Frame *numbers) {
+ * and lists the instructions to run.  With `evaluator` NULL the number
+ * program computes the numbers, and gives up (USE_EVALUATOR) where the
+ * evaluator would do anything but compute a number; otherwise the evaluator
+ * does, in that frame (opt_bind_numbers), with its errors. */
+static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
+    NumberProgram *np = p->number_program;
     p->nchosen = 0;
     memset(p->in_buffer, 0, sizeof p->in_buffer);
     for (int pc = 0; pc < p->nsteps;) {
         const Step *s = &p->steps[pc];
+        if (!evaluator && (s->kind == RUN_STATEMENT || s->kind == EVAL_NUMBER || s->kind == BRANCH) &&
+            !numbers_run(np, I, s->code_from, s->code_to))
+            return USE_EVALUATOR;
         switch (s->kind) {
-        case RUN_STATEMENT: exec_block(I, numbers, s->node); pc++; break;
-        case EVAL_NUMBER: {
-            Value v = eval_expr(I, numbers, s->node);
-            if (v.kind != V_TENSOR || v.t->ndim != 0 || v.t->dtype != I->dtype) return false;
-            p->numbers[s->slot] = tensor_get(v.t, 0);
+        case RUN_STATEMENT:
+            if (evaluator) exec_block(I, evaluator, s->node);
             pc++;
             break;
-        }
-        case BRANCH:
-            pc = expect_number(I, eval_expr(I, numbers, s->node), s->node->loc, "a condition") != 0 ? pc + 1 : s->target;
+        case EVAL_NUMBER:
+            if (evaluator) {
+                Value v = eval_expr(I, evaluator, s->node);
+                if (v.kind != V_TENSOR || v.t->ndim != 0 || v.t->dtype != I->dtype) return INTERPRET;
+                p->numbers[s->slot] = tensor_get(v.t, 0);
+            } else {
+                p->numbers[s->slot] = numbers_value(np, s->reg);
+            }
+            pc++;
             break;
+        case BRANCH: {
+            bool taken = evaluator ? expect_number(I, eval_expr(I, evaluator, s->node), s->node->loc, "a condition") != 0
+                                   : numbers_value(np, s->reg) != 0;
+            pc = taken ? pc + 1 : s->target;
+            break;
+        }
         case JUMP: pc = s->target; break;
         case ELEMENTWISE: {
             Instr in = s->instr;
@@ -501,27 +534,29 @@ static bool choose(Interp *I, OptProgram *p, Frame *numbers) {
         }
         }
     }
-    return true;
+    if (!evaluator && !numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
+    return CHOSEN;
 }
 
 /* these loops are most of the update of a large parameter: vectorised, they
  * take a third of the time (z and x may overlap: x = x * g) */
 VECTORIZE_BEGIN
 
-/* z[i] = EXPR for i < n, with x and y each an array or one number */
+/* z[i] = EXPR for i < n, with u and v each an array or one number */
 #define BINARY_LOOP(EXPR)                                                                  \
     do {                                                                                   \
-        if (xs && ys) for (int i = 0; i < n; i++) { T x = xs[i], y = ys[i]; z[i] = (EXPR); } \
-        else if (xs) for (int i = 0; i < n; i++) { T x = xs[i], y = yn; z[i] = (EXPR); }     \
-        else for (int i = 0; i < n; i++) { T x = xn, y = ys[i]; z[i] = (EXPR); }             \
+        if (xs && ys) for (int i = 0; i < n; i++) { T u = xs[i], v = ys[i]; z[i] = (EXPR); } \
+        else if (xs) for (int i = 0; i < n; i++) { T u = xs[i], v = yn; z[i] = (EXPR); }     \
+        else for (int i = 0; i < n; i++) { T u = xn, v = ys[i]; z[i] = (EXPR); }             \
     } while (0)
-#define UNARY_LOOP(EXPR) do { for (int i = 0; i < n; i++) { T x = xs[i]; z[i] = (EXPR); } } while (0)
+#define UNARY_LOOP(EXPR) do { for (int i = 0; i < n; i++) { T u = xs[i]; z[i] = (EXPR); } } while (0)
+#define BINARY_CASE(OP, EXPR) case OP: BINARY_LOOP(EXPR); break;
+#define UNARY_CASE(OP, EXPR) case OP: UNARY_LOOP(EXPR); break;
 
 /* The chosen instructions over elements [from, from + n) of one parameter
- * (mem: w, g and its states), then the new w and state stored.  Each case
- * rounds as the primitive does: float32 + - * / and comparisons are exact in
- * float (the double result rounded to float is the same number), the
- * functions are computed in double and rounded. */
+ * (mem: w, g and its states), then the new w and state stored.  Each op is
+ * its primitive's expression in kernels.h, so it rounds as the evaluator's
+ * kernels do. */
 static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         T *buf = p->buffers;
@@ -538,34 +573,19 @@ static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) 
             const T *xs = arr[0], *ys = arr[1];
             T xn = num[0], yn = num[1];
             T *z = buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
+            /* float32 u^2: pow's u·u is exact in double, so it rounds as u·u in float, and is much faster */
+            if (in->op == P_POW && sizeof(T) == sizeof(float) && !ys && yn == 2) {
+                UNARY_LOOP(u * u);
+                continue;
+            }
             switch (in->op) {
             case OP_COPY:
                 if (xs) memmove(z, xs, sizeof(T) * (size_t)n);
                 else for (int i = 0; i < n; i++) z[i] = xn;
                 break;
-            case P_ADD: BINARY_LOOP(x + y); break;
-            case P_SUB: BINARY_LOOP(x - y); break;
-            case P_MUL: BINARY_LOOP(x * y); break;
-            case P_DIV: BINARY_LOOP(x / y); break;
-            case P_POW:   /* float32 x^2: pow's x·x is exact in double, so rounds as x·x in float */
-                if (sizeof(T) == sizeof(float) && !ys && yn == 2) UNARY_LOOP(x * x);
-                else BINARY_LOOP((T)pow(x, y));
-                break;
-            case P_MAXIMUM: BINARY_LOOP(x > y ? x : y); break;
-            case P_MINIMUM: BINARY_LOOP(x < y ? x : y); break;
-            case P_GT: BINARY_LOOP((T)(x > y)); break;
-            case P_GE: BINARY_LOOP((T)(x >= y)); break;
-            case P_LT: BINARY_LOOP((T)(x < y)); break;
-            case P_LE: BINARY_LOOP((T)(x <= y)); break;
-            case P_EQ: BINARY_LOOP((T)(x == y)); break;
-            case P_NE: BINARY_LOOP((T)(x != y)); break;
-            case P_NEG: UNARY_LOOP(-x); break;
-            case P_EXP: UNARY_LOOP((T)exp(x)); break;
-            case P_LOG: UNARY_LOOP((T)log(x)); break;
-            case P_SQRT: UNARY_LOOP((T)sqrt(x)); break;
-            case P_ABS: UNARY_LOOP((T)fabs(x)); break;
-            case P_TANH: UNARY_LOOP((T)tanh(x)); break;
-            default: UNARY_LOOP((T)floor(x)); break;      /* P_FLOOR */
+            BINARY_ELEMENT_OPS(BINARY_CASE)
+            UNARY_ELEMENT_OPS(UNARY_CASE)
+            default: break;      /* the compiler emits no other op */
             }
         }
         for (int v = 0; v < p->nvars && v < VAR_STATES + p->nstates; v++)
@@ -574,20 +594,46 @@ static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) 
     });
 }
 
+#undef BINARY_CASE
+#undef UNARY_CASE
 VECTORIZE_END
 
-bool opt_fused_update(Interp *I, OptProgram *p, Frame *numbers, Param *const *params, int np) {
-    if (p->refusal || I->mode.watch || np == 0 || !callees_unchanged(I, p)) return false;
-    for (int j = 0; j < np; j++) if (!fits(I, p, params[j])) return false;
-    if (!choose(I, p, numbers)) return false;
-    Tensor *mem[MAX_BUFFERS];
-    for (int j = 0; j < np; j++) {
-        Tensor *w = params[j]->value;
-        mem[VAR_W] = w;
-        mem[VAR_G] = w->grad;
-        for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(params[j], p->states[i]);
-        for (int from = 0; from < w->size; from += CHUNK)
-            run_chunk(p, mem, from, w->size - from < CHUNK ? w->size - from : CHUNK);
+void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t) {
+    for (int h = 0; h < def->nparams; h++) frame_set(f, def->param_names[h], settings[h]);
+    frame_set(f, intern("t"), tensor_value(t));
+}
+
+/* w, g and the state of one parameter, as run_chunk reads them */
+static void parameter_memory(const OptProgram *p, const Param *param, Tensor **mem) {
+    mem[VAR_W] = param->value;
+    mem[VAR_G] = param->value->grad;
+    for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(param, p->states[i]);
+}
+
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m) {
+    if (p->refusal || I->mode.watch || !callees_unchanged(I, p)) return false;
+    int np = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++, np++)
+            if (!fits(I, p, &m->layers[l].params[k])) return false;
+    if (np == 0) return false;
+    Choice chose = USE_EVALUATOR;
+    if (!numbers_refusal(p->number_program, NULL) && numbers_start(p->number_program, I, settings, t))
+        chose = choose(I, p, NULL);
+    if (chose == USE_EVALUATOR) {
+        Frame numbers = { .arena = &I->pass };
+        opt_bind_numbers(&numbers, p->def, settings, new_scalar(I, (double)t));
+        chose = choose(I, p, &numbers);
     }
+    if (chose == INTERPRET) return false;
+    Tensor *mem[MAX_BUFFERS];
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) {
+            const Param *param = &m->layers[l].params[k];
+            parameter_memory(p, param, mem);
+            int size = param->value->size;
+            for (int from = 0; from < size; from += CHUNK)
+                run_chunk(p, mem, from, size - from < CHUNK ? size - from : CHUNK);
+        }
     return true;
 }

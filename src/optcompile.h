@@ -16,17 +16,31 @@ OptProgram *opt_program(Interp *I, const Callable *def);
  * ("calls 'clip', which is not a primitive") and where in the body. */
 const char *opt_program_refusal(const OptProgram *p, SrcLoc *where);
 
-/* One update of params[0..np) by the compiled body.  `numbers` binds the
- * settings and t (what the body sees besides w, g and the state).  The
- * parts of the body that involve only numbers run first, once, with the
- * evaluator (a failing `require` unwinds from there, before anything has
- * changed: the caller has the diagnostic context of the first parameter in
- * place, as for an interpreted update); then one loop per parameter writes
- * its new w and state in place.  Returns false, having changed nothing, when
- * this update must be interpreted: the body did not compile, the REPL's
- * `update` watches its lines, a parameter has no state yet (the first
- * update creates it), a setting is not a single number, a function it calls
- * was redefined. */
-bool opt_fused_update(Interp *I, OptProgram *p, Frame *numbers, Param *const *params, int np);
+/* NULL when the number part compiled into a scalar program, which computes
+ * it without the evaluator and without allocating; otherwise what it does
+ * not compute ("calls 'sum', which is not elementwise") and where.  A body
+ * that did not compile has no number program (NULL). */
+const char *opt_program_numbers_refusal(const OptProgram *p, SrcLoc *where);
+
+/* What the body sees besides w, g and the state, bound in f: def's settings
+ * for this update (settings[0..def->nparams)), then t (the updates made
+ * before this one).  The interpreted update binds them so in each
+ * parameter's frame, the fused one in the frame of its number part when the
+ * evaluator runs it; compile() expects this order. */
+void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t);
+
+/* One update of every parameter of m by the compiled body, with the
+ * settings for this update and t.  The number part (the parts of the body
+ * that involve only numbers) runs first, once: as a scalar program that
+ * allocates nothing, or with the evaluator where that program gives up (a
+ * failing `require` then unwinds from there, before anything has changed:
+ * the caller has the diagnostic context of the first parameter in place, as
+ * for an interpreted update).  Then one loop per parameter writes its new w
+ * and state in place.  Returns false, having changed nothing, when this
+ * update must be interpreted: the body did not compile, the REPL's `update`
+ * watches its lines, a parameter has no state yet (the first update creates
+ * it), a setting is not a single number, a function it calls was
+ * redefined. */
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m);
 
 #endif

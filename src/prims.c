@@ -74,25 +74,14 @@ static inline void bcast_next(Bcast *b) {
 
 /* ---- elementwise binary ------------------------------------------------ */
 
-static double binary_value(PrimOp op, double x, double y) {
-    switch (op) {
-    case P_ADD: return x + y;
-    case P_SUB: return x - y;
-    case P_MUL: return x * y;
-    case P_DIV: return x / y;
-    case P_POW: return pow(x, y);
-    case P_MAXIMUM: return x > y ? x : y;
-    case P_MINIMUM: return x < y ? x : y;
-    case P_GT: return x > y;
-    case P_GE: return x >= y;
-    case P_LT: return x < y;
-    case P_LE: return x <= y;
-    case P_EQ: return x == y;
-    case P_NE: return x != y;
-    default: return NAN;
-    }
-}
-
+/* a case of binary_forward's broadcast walk: z = op(x, y) at the walk's offsets */
+#define WALK_CASE(OP, EXPR)                                                       \
+    case OP:                                                                      \
+        for (int i = 0; i < b.size; i++, bcast_next(&b)) {                        \
+            T u = x[b.off[0]], v = y[b.off[1]];                                   \
+            z[i] = (EXPR);                                                        \
+        }                                                                         \
+        break;
 static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Pattern p;
     if (pattern_of(c->in, 2, &p)) {
@@ -102,22 +91,17 @@ static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Bcast b;
     bcast_setup(&b, c->in, 2, loc);
     Tensor *out = output(a, c, c->in[0]->dtype, b.ndim, b.shape, true);
-    PrimOp op = c->op;
     FOR_DTYPE(out, T, {
         const T *x = c->in[0]->data, *y = c->in[1]->data;
         T *z = out->data;
-        if (tensor_same_shape(c->in[0], c->in[1])) {
-            switch (op) {   /* the common cases without the broadcast walk */
-            case P_ADD: for (int i = 0; i < b.size; i++) z[i] = x[i] + y[i]; return;
-            case P_SUB: for (int i = 0; i < b.size; i++) z[i] = x[i] - y[i]; return;
-            case P_MUL: for (int i = 0; i < b.size; i++) z[i] = x[i] * y[i]; return;
-            default: break;
-            }
+        switch (c->op) {
+        BINARY_ELEMENT_OPS(WALK_CASE)
+        default: for (int i = 0; i < b.size; i++) z[i] = (T)NAN;
         }
-        for (int i = 0; i < b.size; i++, bcast_next(&b))
-            z[i] = (T)binary_value(op, x[b.off[0]], y[b.off[1]]);
     });
 }
+
+#undef WALK_CASE
 
 static void binary_backward(Arena *a, PrimCall *c) {
     Tensor *x = c->in[0], *y = c->in[1], *out = c->out;
@@ -164,33 +148,22 @@ static void binary_backward(Arena *a, PrimCall *c) {
 
 /* ---- elementwise unary ------------------------------------------------- */
 
-static double sigmoid(double x) {
-    if (x >= 0) return 1 / (1 + exp(-x));
-    double e = exp(x);
-    return e / (1 + e);
-}
-
+#define UNARY_CASE(OP, EXPR) case OP: for (int i = 0; i < n; i++) { T u = xv[i]; z[i] = (EXPR); } break;
 static void unary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     (void)loc;
     Tensor *x = c->in[0], *out = output(a, c, x->dtype, x->ndim, x->shape, false);
     int n = x->size;
-    FOR_DTYPE(out, T, {     /* each in double, as the rule is written; the op chosen once */
+    FOR_DTYPE(out, T, {     /* the op chosen once, not per element */
         const T *xv = x->data;
         T *z = out->data;
         switch (c->op) {
-        case P_NEG: for (int i = 0; i < n; i++) z[i] = (T)-(double)xv[i]; break;
-        case P_EXP: for (int i = 0; i < n; i++) z[i] = (T)exp(xv[i]); break;
-        case P_LOG: for (int i = 0; i < n; i++) z[i] = (T)log(xv[i]); break;
-        case P_SQRT: for (int i = 0; i < n; i++) z[i] = (T)sqrt(xv[i]); break;
-        case P_ABS: for (int i = 0; i < n; i++) z[i] = (T)fabs(xv[i]); break;
-        case P_TANH: for (int i = 0; i < n; i++) z[i] = (T)tanh(xv[i]); break;
-        case P_SIGMOID: for (int i = 0; i < n; i++) z[i] = (T)sigmoid(xv[i]); break;
-        case P_FLOOR: for (int i = 0; i < n; i++) z[i] = (T)floor(xv[i]); break;
-        case P_STEP: for (int i = 0; i < n; i++) z[i] = xv[i] > 0; break;
+        UNARY_ELEMENT_OPS(UNARY_CASE)
         default: for (int i = 0; i < n; i++) z[i] = (T)NAN;
         }
     });
 }
+
+#undef UNARY_CASE
 
 static void unary_backward(Arena *a, PrimCall *c) {
     Tensor *x = c->in[0], *out = c->out;

@@ -317,12 +317,6 @@ static void describe_setting(FILE *out, const void *arg) {
 /* A parameter and its layer, for the diagnostic context of its update. */
 typedef struct Updated { Param *p; Layer *l; } Updated;
 
-/* What the body sees besides w, g and the state: the settings and t. */
-static void bind_numbers(Frame *f, const Callable *def, const Value *hyper, Tensor *t) {
-    for (int h = 0; h < def->nparams; h++) frame_set(f, def->param_names[h], hyper[h]);
-    frame_set(f, intern("t"), tensor_value(t));
-}
-
 /* an error in the optimizer's code is the setting's: shown at the `optimizer` line */
 static void enter_update(Interp *I, DiagContext ctx[2], StepContext *sc, const Callable *def, SrcLoc loc) {
     ctx[0] = (DiagContext){ loc, describe_step, sc, diag_context };
@@ -348,7 +342,7 @@ static void interpreted_update(Interp *I, Model *m, const Callable *def, const V
     for (int j = 0; j < np; j++) {
         Param *p = params[j].p;
         Frame f = { .arena = &I->pass, .persistent = opt_persistent, .on_state = opt_state, .ctx = p };
-        bind_numbers(&f, def, hyper, t);
+        opt_bind_numbers(&f, def, hyper, t);
         value[j] = tensor_copy(&I->pass, p->value);
         frame_set(&f, intern("w"), tensor_value(value[j]));
         frame_set(&f, intern("g"), tensor_value(p->value->grad));
@@ -375,19 +369,65 @@ static void interpreted_update(Interp *I, Model *m, const Callable *def, const V
 /* The body as a fused loop (optcompile.h), its number part run in the
  * context of the first parameter's update, where the interpreter would fail
  * first.  Nothing to undo on failure: the number part runs before any write. */
-static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, Tensor *t,
-                         const Updated *params, int np, SrcLoc loc) {
-    if (I->interpret_optimizer || np == 0) return false;
-    Param **ps = arena_alloc(&I->pass, sizeof(Param *) * (size_t)np);
-    for (int j = 0; j < np; j++) ps[j] = params[j].p;
-    Frame numbers = { .arena = &I->pass };
-    bind_numbers(&numbers, def, hyper, t);
-    StepContext sc = { m, params[0].l, params[0].p };
+static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, SrcLoc loc) {
+    if (I->interpret_optimizer) return false;
+    int first = 0;
+    while (first < m->nlayers && m->layers[first].nparams == 0) first++;
+    if (first == m->nlayers) return false;
+    StepContext sc = { m, &m->layers[first], &m->layers[first].params[0] };
     DiagContext ctx[2];
     enter_update(I, ctx, &sc, def, loc);
-    bool done = opt_fused_update(I, opt_program(I, def), &numbers, ps, np);
+    bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m);
     diag_context = ctx[0].prev;
     return done;
+}
+
+/* The settings of an optimizer setting: bound (bind_all) on its first update
+ * and kept in perm for the updates after, so that an update binds nothing.
+ * Each `optimizer` statement makes a new setting (setting_function), which
+ * is bound afresh.  A setting with a default that is not a constant (it may
+ * read a global, which may change between updates) is bound on every
+ * update, in the pass arena, and so is every setting when the tests ask for
+ * interpreted updates: those are what the fused ones are compared with.
+ * `now` is one update's values: the bound ones with every schedule called. */
+typedef struct BoundSettings { const Callable *opt; Value *bound, *now; } BoundSettings;
+
+static bool constant_expr(const Node *n) {
+    switch (n->kind) {
+    case N_NUM: case N_BOOL: case N_STR: return true;
+    case N_NEG: return constant_expr(n->a);
+    case N_BINARY: return constant_expr(n->a) && constant_expr(n->b);
+    default: return false;
+    }
+}
+
+/* whether every default bind_all evaluates for the parameters opt leaves unset is a constant */
+static bool defaults_constant(const Callable *opt, const Callable *def) {
+    for (int h = 0; h < def->nparams; h++) {
+        bool given = false;
+        for (int k = 0; opt->kind == C_PARTIAL && k < opt->nbound; k++) given |= opt->bound[k].name == def->param_names[h];
+        const Node *d = def->param_defaults[h];
+        if (!given && d && d != &optional_param && !constant_expr(d)) return false;
+    }
+    return true;
+}
+
+static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Callable *def) {
+    BoundSettings *s = I->optimizer_settings;
+    if (s && s->opt == opt && !I->interpret_optimizer) return s;
+    Value *bound = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
+                            opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);
+    bool keep = !I->interpret_optimizer && defaults_constant(opt, def);
+    Arena *a = keep ? &I->perm : &I->pass;
+    s = arena_alloc(a, sizeof *s);
+    s->bound = arena_alloc(a, sizeof(Value) * (size_t)(def->nparams + 1));
+    s->now = arena_alloc(a, sizeof(Value) * (size_t)(def->nparams + 1));
+    for (int h = 0; h < def->nparams; h++) s->bound[h] = keep ? persist_value(I, bound[h]) : bound[h];
+    if (keep) {
+        s->opt = opt;
+        I->optimizer_settings = s;
+    }
+    return s;
 }
 
 void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
@@ -399,22 +439,24 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         m->state_owner = opt;
         m->steps = m->epochs = 0;
     }
-    Value *hyper = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
-                            opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);
+    BoundSettings *settings = bound_settings(I, opt, def);
     EvalMode saved = I->mode;
     I->mode.tape.recording = false;
-    for (int h = 0; h < def->nparams; h++)
-        if (hyper[h].kind == V_FUNC) hyper[h] = schedule_value(I, m, hyper[h], def->param_names[h]);
-    Tensor *t = new_scalar(I, (double)m->steps);
-    int np = 0;
-    for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
-    Updated *params = arena_alloc(&I->pass, sizeof(Updated) * (size_t)(np + 1));
-    np = 0;
-    for (int i = 0; i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++) params[np++] = (Updated){ &m->layers[i].params[k], &m->layers[i] };
-    if (fused_update(I, m, def, hyper, t, params, np, loc)) {
+    Value *hyper = settings->now;
+    for (int h = 0; h < def->nparams; h++) {
+        Value v = settings->bound[h];
+        hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
+    }
+    if (fused_update(I, m, def, hyper, loc)) {
         I->updates_fused++;
     } else {
+        Tensor *t = new_scalar(I, (double)m->steps);
+        int np = 0;
+        for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
+        Updated *params = arena_alloc(&I->pass, sizeof(Updated) * (size_t)(np + 1));
+        np = 0;
+        for (int i = 0; i < m->nlayers; i++)
+            for (int k = 0; k < m->layers[i].nparams; k++) params[np++] = (Updated){ &m->layers[i].params[k], &m->layers[i] };
         interpreted_update(I, m, def, hyper, t, params, np, loc);
         I->updates_interpreted++;
     }

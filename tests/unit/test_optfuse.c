@@ -6,10 +6,17 @@
  * optimizer using every construct the loop compiles.  Also: what the loop
  * cannot do falls back to the interpreter with the same numbers; a failing
  * `require` on a fused update gives the interpreter's message and changes
- * nothing; the REPL's `update` is interpreted so that `explain` has its lines. */
+ * nothing; the REPL's `update` is interpreted so that `explain` has its lines.
+ * The number part runs as a scalar program: in the steady state a fused
+ * update allocates nothing in either arena, still bit-identical to the
+ * interpreter over 32 updates (t-dependent decay and bias correction); the
+ * settings kept between updates are bound again for a new `optimizer`
+ * statement, a redefinition, a default that reads a global; a number part
+ * the scalar program cannot compute runs with the evaluator. */
 #include "../../src/optcompile.h"
 #include "../../src/trace.h"
 #include "check.h"
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +48,11 @@ static const char *user_optimizer =
     "optimizer inline(lr = 0.1) {\n"
     "  w -= lr * (g / 2)\n"
     "}\n"
-    "def falling(t) = 0.1 - 0.04 * t\n";
+    "def falling(t) = 0.1 - 0.04 * t\n"
+    "optimizer summed(lr = 0.1) {\n"
+    "  lr_t = sum(lr) * (1 + 0 * t)\n"
+    "  w -= lr_t * g\n"
+    "}\n";
 
 /* with the updates each run fuses: all but the first, which creates the
  * state, and all of them for an optimizer without state */
@@ -217,11 +228,147 @@ static void watched_update(void) {
     run_free(&r);
 }
 
+/* ---- the number part without the evaluator ---------------------------- */
+
+/* n more updates of net, as train makes them after a batch (with the
+ * gradients of the last one), the allocations of each in pass and perm in
+ * allocs[]; false if one failed */
+static bool more_updates(Run *r, int n, size_t *allocs) {
+    Model *m = net_of(r);
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) return false;
+    for (int i = 0; i < n; i++) {
+        size_t before = r->I.pass.allocs + r->I.perm.allocs;
+        optimizer_step(&r->I, m, m->loc);
+        allocs[i] = r->I.pass.allocs + r->I.perm.allocs - before;
+    }
+    diag_pop(&h);
+    return true;
+}
+
+/* After train (12 updates: the settings bound, the state made), 20 more
+ * fused updates allocate nothing, in pass or perm, and end bit-identical to
+ * 20 more interpreted ones: 32 updates in all, t from 0 to 31 in sgd's
+ * decay and Adam's bias correction. */
+static void steady_state(const char *precision) {
+    static const char *const settings[] = {
+        "sgd(lr=0.1)",
+        "sgd(lr=0.1, momentum=0.9)",
+        "sgd(lr=0.1, momentum=0.9, nesterov=true)",
+        "sgd(lr=0.2, momentum=0.5, decay=0.01)",
+        "adagrad(lr=0.05, decay=0.01)",
+        "rmsprop(lr=0.01, decay=0.001)",
+        "adam(lr=0.01)",
+        "adam(lr=0.02, beta_1=0.8, decay=0.01)",
+        "clipped(lr=0.1)",
+    };
+    enum { MORE = 20 };
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        Run fused, interpreted;
+        run_script(&fused, precision, settings[i], false, "");
+        run_script(&interpreted, precision, settings[i], true, "");
+        size_t allocs[MORE], ignored[MORE];
+        bool ok = fused.ok && interpreted.ok && more_updates(&fused, MORE, allocs) &&
+                  more_updates(&interpreted, MORE, ignored);
+        CHECK(ok, "%s %s: 20 more updates", precision, settings[i]);
+        size_t most = 0;
+        for (int k = 0; ok && k < MORE; k++) if (allocs[k] > most) most = allocs[k];
+        CHECK(ok && most == 0, "%s %s: a steady-state fused update allocates nothing (at most %zu allocations)",
+              precision, settings[i], most);
+        CHECK(fused.I.updates_fused == 11 + MORE, "%s %s: all %d fused (%ld)", precision, settings[i], MORE,
+              fused.I.updates_fused);
+        int differ = ok ? differences(&fused, &interpreted) : -1;
+        CHECK(differ == 0, "%s %s: after 32 updates, weights and state bit-identical to the interpreter's (%d differ)",
+              precision, settings[i], differ);
+        OptProgram *p = opt_program(&fused.I, (fused.I.optimizer.fn->kind == C_PARTIAL ? fused.I.optimizer.fn->base
+                                                                                      : fused.I.optimizer.fn));
+        const char *why = opt_program_numbers_refusal(p, NULL);
+        CHECK(!why, "%s %s: its number part is a scalar program (%s)", precision, settings[i], why ? why : "yes");
+        run_free(&fused);
+        run_free(&interpreted);
+    }
+}
+
+/* Scripts that change what the kept settings and the number program read,
+ * between or during train statements: fused and interpreted end with the
+ * same weights, state and output (and the fused run fuses). */
+static void kept_settings_follow_changes(void) {
+    static const struct { const char *what, *optimizer, *after; } cases[] = {
+        { "a new optimizer statement binds its own settings", "sgd(lr=0.1)",
+          "optimizer sgd(lr=0.3, momentum=0.5)\ntrain net on d epochs 2 batch 16 log every 0\n"
+          "optimizer sgd(lr=0.05, momentum=0.5, decay=0.1)\ntrain net on d epochs 2 batch 16 log every 0\n" },
+        { "the same setting again goes on with its t", "adam(lr=0.01, decay=0.01)",
+          "train net on d epochs 2 batch 16 log every 0\n" },
+        { "a redefined optimizer runs its new body", "adam(lr=0.01)",
+          "optimizer adam(lr = 0.001, beta_1 = 0.9) {\n  state m = 0\n  m = beta_1 * m + g\n  w -= lr * 2 * m\n}\n"
+          "optimizer adam(lr=0.02)\ntrain net on d epochs 2 batch 16 log every 0\n" },
+        { "a default that reads a global is bound on every update", "sgd",
+          "base = 0.2\noptimizer based(lr = base, k = 2 * base) {\n  w -= lr * k * g\n}\noptimizer based\n"
+          "train net on d epochs 1 batch 16 log every 0\nbase = 0.05\ntrain net on d epochs 1 batch 16 log every 0\n" },
+        { "a global the number part reads is read on every update", "sgd",
+          "factor = 0.5\noptimizer scaled(lr = 0.1) {\n  require factor > 0, \"factor must be above 0\"\n"
+          "  w -= lr * factor * g\n}\noptimizer scaled\ntrain net on d epochs 1 batch 16 log every 0\n"
+          "factor = 2\ntrain net on d epochs 1 batch 16 log every 0\n" },
+        { "a global that becomes a tensor sends the update to the interpreter", "sgd",
+          "factor = 0.5\noptimizer scaled(lr = 0.1) {\n  w -= lr * factor * g\n}\noptimizer scaled\n"
+          "train net on d epochs 1 batch 16 log every 0\nfactor = [2]\ntrain net on d epochs 1 batch 16 log every 0\n" },
+        { "a require on a global that fails says so as the interpreter does", "sgd",
+          "factor = 0.5\noptimizer scaled(lr = 0.1) {\n  require factor > 0, \"factor must be above 0\"\n"
+          "  w -= lr * factor * g\n}\noptimizer scaled\ntrain net on d epochs 1 batch 16 log every 0\n"
+          "factor = -1\ntrain net on d epochs 1 batch 16 log every 0\n" },
+        { "another model with the same setting starts afresh", "adam(lr=0.01)",
+          "model other {\n  input 2\n  dense 3 tanh\n  dense 2 softmax\n}\n"
+          "train other on d epochs 2 batch 16 log every 0\ntrain net on d epochs 1 batch 16 log every 0\n" },
+        { "a number part the scalar program does not compute runs with the evaluator", "summed(lr=0.05)", "" },
+        { "sigmoid and step in the loop and on numbers", "sgd",
+          "optimizer squashed(lr = 0.1) {\n  w -= lr * (sigmoid(g) - 0.5) * step(abs(g)) + sigmoid(-lr) * step(lr) * 0.01 * g\n}\n"
+          "optimizer squashed\ntrain net on d epochs 1 batch 16 log every 0\n" },
+        { "a literal is a number of the precision (1e-50 is 0 in float32)", "sgd",
+          "optimizer tiny(lr = 0.1) {\n  if 1e-50 {\n    w -= 10 * g\n  }\n  w -= lr * g\n}\noptimizer tiny\n"
+          "train net on d epochs 1 batch 16 log every 0\n" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (int dp = 0; dp < 2; dp++) {
+            const char *precision = dp ? "double" : "float";
+            Run fused, interpreted;
+            run_script(&fused, precision, cases[i].optimizer, false, cases[i].after);
+            run_script(&interpreted, precision, cases[i].optimizer, true, cases[i].after);
+            CHECK(fused.ok == interpreted.ok && fused.I.updates_fused > 0, "%s %s: fused (%ld of %ld)", precision,
+                  cases[i].what, fused.I.updates_fused, fused.I.updates_fused + fused.I.updates_interpreted);
+            CHECK(strcmp(fused.log, interpreted.log) == 0, "%s %s: the interpreter's output", precision, cases[i].what);
+            int differ = differences(&fused, &interpreted);
+            CHECK(differ == 0, "%s %s: the interpreter's weights and state (%d differ)", precision, cases[i].what, differ);
+            run_free(&fused);
+            run_free(&interpreted);
+        }
+    }
+    /* the failing require stopped the run; the tensor global was interpreted */
+    Run r;
+    run_script(&r, "float", "sgd", false, cases[6].after);
+    CHECK(!r.ok && strstr(r.log, "error: factor must be above 0"), "the failing require stops the run with its message");
+    run_free(&r);
+    run_script(&r, "float", "sgd", false, cases[5].after);
+    CHECK(r.ok && r.I.updates_fused == 11 + 4 && r.I.updates_interpreted == 1 + 4,
+          "the updates with a tensor global are interpreted (fused %ld, interpreted %ld)", r.I.updates_fused,
+          r.I.updates_interpreted);
+    run_free(&r);
+    run_script(&r, "float", "summed(lr=0.05)", false, "");
+    SrcLoc at;
+    const char *why = opt_program_numbers_refusal(opt_program(&r.I, global_find(&r.I, intern("summed"))->fn), &at);
+    CHECK(why && strcmp(why, "calls 'sum', which is not elementwise") == 0 && at.line == 28,
+          "sum on numbers is not in the scalar program (%s, line %d)", why ? why : "compiled", at.line);
+    run_free(&r);
+}
+
 int main(void) {
     compare_all("float");
     compare_all("double");
     fallbacks();
     failing_require();
     watched_update();
+    steady_state("float");
+    steady_state("double");
+    kept_settings_follow_changes();
     CHECK_DONE();
 }
