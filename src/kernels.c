@@ -86,6 +86,10 @@ bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Te
         case P_SUB: EACH_GRAD(T, dx = gi; dy = -gi;) return true;
         case P_MUL: EACH_GRAD(T, dx = gi * v; dy = gi * u;) return true;
         case P_DIV: EACH_GRAD(T, dx = gi / v; dy = -gi * u / (v * v);) return true;
+        case P_POW:     /* x ^ c (mse's square): prims.c's rule, with pow(u, 1) = u exactly */
+            if (gy) return false;
+            EACH_GRAD(T, dx = v == 0 ? 0 : (T)(gi * v * (v == 2 ? (double)u : pow(u, v - 1))); dy = 0;)
+            return true;
         case P_MAXIMUM: case P_MINIMUM: {
             bool max = op == P_MAXIMUM;
             /* ties split the gradient, as PyTorch does */

@@ -12,7 +12,8 @@
 /* The value of each elementwise primitive on one element, as an expression
  * of u (and v) in T, the precision of its tensors: float32 + - * / and the
  * comparisons in float arithmetic, the functions computed in double and
- * rounded.  The one definition that prims.c's broadcast walk and unary
+ * rounded (float32 u ^ 2 as u·u: pow's u·u is exact in double, so it
+ * rounds as u·u does in float).  The one definition that prims.c's broadcast walk and unary
  * loop, binary_fast below and the optimizer's compiled loops (optcompile.c,
  * optnumbers.c) all expand, so that they cannot compute differently.
  * X(op, expression). */
@@ -21,7 +22,7 @@
     X(P_SUB, u - v)                    \
     X(P_MUL, u * v)                    \
     X(P_DIV, u / v)                    \
-    X(P_POW, (T)pow(u, v))             \
+    X(P_POW, (sizeof(T) == sizeof(float) && v == 2 ? u * u : (T)pow(u, v))) \
     X(P_MAXIMUM, u > v ? u : v)        \
     X(P_MINIMUM, u < v ? u : v)        \
     X(P_GT, (T)(u > v))                \
