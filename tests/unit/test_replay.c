@@ -243,10 +243,47 @@ static void no_allocation(const char *precision, int net) {
     run_free(&r);
 }
 
+/* The whole of `train`: more epochs cost no more allocations (every step
+ * replayed, every update fused, nothing per epoch either).  Not with a
+ * schedule: its function of t is called through the evaluator each update. */
+static void train_allocates_nothing_per_step(int net) {
+    size_t made[2];
+    for (int run = 0; run < 2; run++) {
+        char body[2048];
+        snprintf(body, sizeof body,
+                 "data d = generate(\"moons\", n=64, noise=0.1, seed=2, onehot=true)\n"
+                 "model net {\n input 2\n %s\n}\n%sinit xavier\nloss %s\nseed 5\noptimizer %s\n"
+                 "train net on d epochs 1 batch 16 log every 0\n"
+                 "train net on d epochs %d batch 16 log every 0\n",
+                 nets[net].layers, nets[net].extra, nets[net].loss, nets[net].optimizer, run ? 60 : 20);
+        Run r;
+        memset(&r, 0, sizeof r);
+        interp_init(&r.I, false);
+        r.I.out = open_memstream(&r.log, &r.log_size);
+        diag_set_stream(r.I.out);
+        interp_load_stdlib(&r.I);
+        snprintf(r.src, sizeof r.src, "%s%s", user_layer, body);
+        Node *root = parse_source(&r.ast, "replay.nnl", r.src);
+        /* the statements one by one, counting around the last */
+        int n = root ? root->kids.n : 0;
+        bool ok = n > 0;
+        for (int i = 0; ok && i < n - 1; i++) ok = interp_run_statement(&r.I, root->kids.items[i]);
+        size_t before = arena_allocations();
+        ok = ok && interp_run_statement(&r.I, root->kids.items[n - 1]);
+        made[run] = arena_allocations() - before;
+        CHECK(ok, "%s: trains", nets[net].name);
+        run_free(&r);
+    }
+    CHECK(made[0] == made[1], "%s: train for 60 epochs (240 steps) allocates what it does for 20 (%zu and %zu)",
+          nets[net].name, made[0], made[1]);
+}
+
 int main(void) {
     compare_all("float");
     compare_all("double");
     refusals();
     for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) no_allocation(i % 2 ? "double" : "float", (int)i);
+    for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
+        if (!strstr(nets[i].optimizer, "decay(")) train_allocates_nothing_per_step((int)i);
     CHECK_DONE();
 }
