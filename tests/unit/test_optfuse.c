@@ -16,6 +16,7 @@
 #include "../../src/optcompile.h"
 #include "../../src/trace.h"
 #include "check.h"
+#include "script_run.h"
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,22 +71,9 @@ static const struct { const char *setting; long fused; } optimizers[] = {
     { "inline", 12 },
 };
 
-typedef struct Run {
-    Interp I;
-    Arena  ast;
-    char  *log;
-    size_t log_size;
-    bool   ok;
-    char   src[4096];      /* the script: error messages show its lines */
-} Run;
-
 /* layer 1 has a [300, 2] W: 600 elements, two full chunks of the loop and a part */
 static void run_script(Run *r, const char *precision, const char *optimizer, bool interpret, const char *after) {
-    memset(r, 0, sizeof *r);
-    interp_init(&r->I, false);
-    r->I.out = open_memstream(&r->log, &r->log_size);
-    diag_set_stream(r->I.out);
-    interp_load_stdlib(&r->I);
+    run_begin(r);
     r->I.interpret_optimizer = interpret;
     snprintf(r->src, sizeof r->src,
              "precision %s\n%s"
@@ -95,36 +83,7 @@ static void run_script(Run *r, const char *precision, const char *optimizer, boo
              "optimizer %s\n"
              "train net on d epochs 3 batch 16 log every 0\n%s",
              precision, user_optimizer, optimizer, after);
-    Node *root = parse_source(&r->ast, "optfuse.nnl", r->src);
-    r->ok = root && interp_run(&r->I, root);
-    fflush(r->I.out);
-}
-
-static void run_free(Run *r) {
-    diag_set_stream(stderr);
-    fclose(r->I.out);
-    free(r->log);
-    interp_free(&r->I);
-    arena_free(&r->ast);
-}
-
-static Model *net_of(Run *r) { return global_find(&r->I, intern("net"))->model; }
-
-static bool same_tensor(const Tensor *a, const Tensor *b) {
-    return a->dtype == b->dtype && a->size == b->size && memcmp(a->data, b->data, dtype_size(a->dtype) * (size_t)a->size) == 0;
-}
-
-/* every parameter and every state tensor bit for bit; how many differ */
-static int differences(Run *a, Run *b) {
-    Model *ma = net_of(a), *mb = net_of(b);
-    int differ = 0;
-    for (int l = 0; l < ma->nlayers; l++)
-        for (int k = 0; k < ma->layers[l].nparams; k++) {
-            const Param *pa = &ma->layers[l].params[k], *pb = &mb->layers[l].params[k];
-            differ += !same_tensor(pa->value, pb->value) || pa->nstate != pb->nstate;
-            for (int s = 0; s < pa->nstate && s < pb->nstate; s++) differ += !same_tensor(pa->state[s].v.t, pb->state[s].v.t);
-        }
-    return differ;
+    run_source(r, "optfuse.nnl");
 }
 
 static void compare_all(const char *precision) {

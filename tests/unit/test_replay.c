@@ -10,6 +10,7 @@
  * says why.  A replayed step allocates nothing. */
 #include "../../src/replay.h"
 #include "check.h"
+#include "script_run.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,27 +56,12 @@ static const char *user_layer =
     "  }\n"
     "}\n";
 
-typedef struct Run {
-    Interp I;
-    Arena  ast;
-    char  *log;
-    size_t log_size;
-    bool   ok;
-    char   src[4096];      /* the script: error messages show its lines */
-} Run;
-
 /* 50 rows in batches of 16: three full batches and one of 2, for 3 epochs */
 static void run_script(Run *r, const char *precision, const char *body, bool interpret) {
-    memset(r, 0, sizeof *r);
-    interp_init(&r->I, false);
-    r->I.out = open_memstream(&r->log, &r->log_size);
-    diag_set_stream(r->I.out);
-    interp_load_stdlib(&r->I);
+    run_begin(r);
     r->I.interpret_steps = interpret;
     snprintf(r->src, sizeof r->src, "precision %s\n%s%s", precision, user_layer, body);
-    Node *root = parse_source(&r->ast, "replay.nnl", r->src);
-    r->ok = root && interp_run(&r->I, root);
-    fflush(r->I.out);
+    run_source(r, "replay.nnl");
 }
 
 static void run_net(Run *r, const char *precision, int i, bool interpret) {
@@ -87,40 +73,6 @@ static void run_net(Run *r, const char *precision, int i, bool interpret) {
              "train net on d epochs 3 batch 16\nevaluate net on d\n",
              nets[i].layers, nets[i].extra, nets[i].loss, nets[i].optimizer);
     run_script(r, precision, body, interpret);
-}
-
-static void run_free(Run *r) {
-    diag_set_stream(stderr);
-    fclose(r->I.out);
-    free(r->log);
-    interp_free(&r->I);
-    arena_free(&r->ast);
-}
-
-static Model *net_of(Run *r) {
-    Value *v = global_find(&r->I, intern("net"));
-    return v && v->kind == V_MODEL ? v->model : NULL;
-}
-
-static bool same_tensor(const Tensor *a, const Tensor *b) {
-    return a->dtype == b->dtype && a->size == b->size && memcmp(a->data, b->data, dtype_size(a->dtype) * (size_t)a->size) == 0;
-}
-
-/* parameters, their optimizer state and the layers' state, bit for bit: how many differ */
-static int differences(Run *a, Run *b) {
-    Model *ma = net_of(a), *mb = net_of(b);
-    if (!ma || !mb) return -1;
-    int differ = 0;
-    for (int l = 0; l < ma->nlayers; l++) {
-        for (int k = 0; k < ma->layers[l].nparams; k++) {
-            const Param *pa = &ma->layers[l].params[k], *pb = &mb->layers[l].params[k];
-            differ += !same_tensor(pa->value, pb->value) || pa->nstate != pb->nstate;
-            for (int s = 0; s < pa->nstate && s < pb->nstate; s++) differ += !same_tensor(pa->state[s].v.t, pb->state[s].v.t);
-        }
-        for (int k = 0; k < ma->layers[l].nstates; k++)
-            differ += !same_tensor(ma->layers[l].states[k].value, mb->layers[l].states[k].value);
-    }
-    return differ;
 }
 
 static void compare_all(const char *precision) {
@@ -257,11 +209,7 @@ static void train_allocates_nothing_per_step(int net) {
                  "train net on d epochs %d batch 16 log every 0\n",
                  nets[net].layers, nets[net].extra, nets[net].loss, nets[net].optimizer, run ? 60 : 20);
         Run r;
-        memset(&r, 0, sizeof r);
-        interp_init(&r.I, false);
-        r.I.out = open_memstream(&r.log, &r.log_size);
-        diag_set_stream(r.I.out);
-        interp_load_stdlib(&r.I);
+        run_begin(&r);
         snprintf(r.src, sizeof r.src, "%s%s", user_layer, body);
         Node *root = parse_source(&r.ast, "replay.nnl", r.src);
         /* the statements one by one, counting around the last */
