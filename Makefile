@@ -29,7 +29,8 @@ endif
 CFLAGS  ?= $(OPT) -g
 WARN     = -Wall -Wextra -Werror
 ALLFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)
-LDLIBS   = -lopenblas -lreadline -lz -lm
+# OpenBLAS is not linked: src/blas.c loads it at the first large product
+LDLIBS   = -lreadline -lz -lm -ldl
 
 SRCS     = $(wildcard src/*.c)
 OBJS     = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o

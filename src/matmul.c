@@ -1,32 +1,30 @@
 /* matmul.c — the one place matrix products are computed.
  * Must not: know about shapes of nnl values (prims.c checks them). */
 #include "matmul.h"
+#include "blas.h"
 #include "vectorize.h"
-#include <cblas.h>
 #include <stdlib.h>
-
-/* OpenBLAS's own (its cblas.h may be the reference one that lacks them) */
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
 
 /* Threads only pay for large products: below this many multiply-adds one
  * thread is faster, and a second one would only spin.  OPENBLAS_NUM_THREADS,
  * when set, is left to decide. */
 enum { THREADED_PRODUCT = 1 << 20 };
 
-static void choose_threads(long macs) {
+static void choose_threads(const Blas *blas, long macs) {
     static int all = -1, now = -1;
-    if (all < 0) all = getenv("OPENBLAS_NUM_THREADS") ? 0 : openblas_get_num_threads();
+    if (!blas->set_threads) return;
+    if (all < 0) all = getenv("OPENBLAS_NUM_THREADS") ? 0 : blas->get_threads();
     if (all <= 1) return;
     int want = macs >= THREADED_PRODUCT ? all : 1;
-    if (want != now) { openblas_set_num_threads(want); now = want; }
+    if (want != now) { blas->set_threads(want); now = want; }
 }
 
 /* Below this many multiply-adds the loop beats BLAS's call overhead, and the
  * result does not depend on which CPU kernel OpenBLAS picks. */
 enum { SMALL_PRODUCT = 32 * 32 * 32 };
 
-/* Each C[i][j] is Σ_p A[i][p] B[p][j] summed in the order p = 0, 1, ...
+/* The products BLAS does not get (small ones, or all when no BLAS library
+ * is there).  Each C[i][j] is Σ_p A[i][p] B[p][j] summed in the order p = 0, 1, ...
  * from 0 (the result tests and goldens were made with), but the loops run
  * p outside j over a strip of a row's sums, so the compiler vectorises the
  * inner loop over j where B's row is contiguous (not transposed). */
@@ -71,17 +69,19 @@ VECTORIZE_BEGIN
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
-    if ((long)m * n * k <= SMALL_PRODUCT) {
+    long macs = (long)m * n * k;
+    const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
+    if (!blas) {
         if (dt == DT_F64) SMALL_GEMM(double); else SMALL_GEMM(float);
         return;
     }
-    choose_threads((long)m * n * k);
+    choose_threads(blas, macs);
     enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
     enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
     int lda = trans_a ? m : k, ldb = trans_b ? k : n;
     if (dt == DT_F64)
-        cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, A, lda, B, ldb, beta, C, n);
+        blas->dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, A, lda, B, ldb, beta, C, n);
     else
-        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, lda, B, ldb, (float)beta, C, n);
+        blas->sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, lda, B, ldb, (float)beta, C, n);
 }
 VECTORIZE_END

@@ -1,6 +1,6 @@
 /* C = alpha * op(A) @ op(B) + beta * C, row-major, for float or double.
  * Small products use plain loops (deterministic, no call overhead); large
- * ones go to CBLAS (OpenBLAS). */
+ * ones go to CBLAS (OpenBLAS, loaded on first use: blas.h). */
 #ifndef NNL_MATMUL_H
 #define NNL_MATMUL_H
 #include "tensor.h"

@@ -1,0 +1,32 @@
+/* The CBLAS library that multiplies large matrices, loaded at the first
+ * product that needs it (dlopen), so a run without one never pays for
+ * loading OpenBLAS (a few milliseconds of relocations and thread start-up:
+ * half of what `nnl examples/xor.nnl` would take).
+ * Must not: decide which products go to BLAS (matmul.c does). */
+#ifndef NNL_BLAS_H
+#define NNL_BLAS_H
+#include <cblas.h>
+
+typedef void SgemmFn(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE,
+                     int m, int n, int k, float alpha, const float *A, int lda,
+                     const float *B, int ldb, float beta, float *C, int ldc);
+typedef void DgemmFn(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE,
+                     int m, int n, int k, double alpha, const double *A, int lda,
+                     const double *B, int ldb, double beta, double *C, int ldc);
+
+typedef struct Blas {
+    SgemmFn *sgemm;
+    DgemmFn *dgemm;
+    /* OpenBLAS's own; NULL in a CBLAS that has no thread control */
+    void (*set_threads)(int);
+    int (*get_threads)(void);
+    const char *name;           /* the library that was loaded */
+} Blas;
+
+/* The library, loaded on the first call: $NNL_BLAS when set (a file name or
+ * path), else OpenBLAS, else the system's libblas.so.3.  NULL when none could
+ * be loaded; the first such call warns once (at the running statement) that
+ * large products fall back to nnl's own loops. */
+const Blas *blas_library(void);
+
+#endif
