@@ -115,7 +115,10 @@ void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Ten
             int cc = p->col[0], xc = p->col[1], yc = p->col[2];
             if (cc && xc && !yc) {      /* relu's where(x > 0, x, 0): a loop that vectorises */
                 T y0 = yr[0];
-                for (int c = 0; c < p->cols; c++) zr[c] = cr[c] != 0 ? xr[c] : y0;
+                for (int c = 0, n = p->cols; c < n; c++) {
+                    T xv = xr[c];   /* loaded either way: GCC selects only between loaded values */
+                    zr[c] = cr[c] != 0 ? xv : y0;
+                }
                 continue;
             }
             for (int c = 0; c < p->cols; c++) zr[c] = cr[c * cc] != 0 ? xr[c * xc] : yr[c * yc];
@@ -133,8 +136,8 @@ void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, 
             int cc = p->col[0], xc = p->col[1], yc = p->col[2];
             if (cc && xc && gxr && !gyr) {      /* relu's: every element stored, as a select */
                 for (int c = 0; c < p->cols; c++) {
-                    T had = gxr[c];
-                    gxr[c] = cr[c] != 0 ? had + gr[c] : had;
+                    T had = gxr[c], sum = had + gr[c];
+                    gxr[c] = cr[c] != 0 ? sum : had;
                 }
                 continue;
             }

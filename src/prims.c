@@ -218,6 +218,18 @@ static void matmul_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     gemm(x->dtype, false, false, m, n, k, x->data, y->data, 0, c->out->data);
 }
 
+static void transpose_data(DType dt, const void *src, int r, int cl, void *dst, bool accumulate);
+
+/* ∂C/∂Y = Xᵀ G for a Y that is transpose(W), as the transpose of Gᵀ X
+ * (into scratch, n×k): the sums of ∂C/∂W = Gᵀ X itself, which a replay
+ * (replay.c) adds straight into W's gradient without writing Y's out.  BLAS
+ * kernels round Xᵀ G and Gᵀ X differently on some CPUs, so both ways must
+ * compute the one product. */
+static void transposed_operand_grad(const Tensor *x, const Tensor *g, int m, int k, int n, void *scratch, Tensor *y) {
+    gemm(x->dtype, true, false, n, k, m, g->data, x->data, 0, scratch);
+    transpose_data(x->dtype, scratch, n, k, y->grad->data, true);
+}
+
 static void matmul_backward(Arena *a, PrimCall *c) {
     Tensor *x = c->in[0], *y = c->in[1], *g = c->out->grad;
     int m, k, n;
@@ -228,7 +240,10 @@ static void matmul_backward(Arena *a, PrimCall *c) {
     }
     if (wants_grad(y)) {   /* ∂C/∂Y = Xᵀ G */
         ensure_grad(a, y);
-        gemm(x->dtype, true, false, k, n, m, x->data, g->data, 1, y->grad->data);
+        if (y->transposed)
+            transposed_operand_grad(x, g, m, k, n, arena_alloc_raw(a, dtype_size(x->dtype) * (size_t)n * (size_t)k), y);
+        else
+            gemm(x->dtype, true, false, k, n, m, x->data, g->data, 1, y->grad->data);
     }
 }
 
@@ -243,7 +258,7 @@ void matmul_bt_forward(PrimCall *c, const Tensor *w) {
     gemm(x->dtype, false, true, m, n, k, x->data, w->data, 0, c->out->data);
 }
 
-void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w) {
+void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w, void *scratch) {
     Tensor *x = c->in[0], *y = c->in[1], *g = c->out->grad;
     int m, k, n;
     matmul_dims(x, y, &m, &k, &n, (SrcLoc){0});
@@ -251,19 +266,22 @@ void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w) {
         ensure_grad(a, x);
         gemm(x->dtype, false, false, m, k, n, g->data, w->data, 1, x->grad->data);
     }
-    if (wants_grad(y)) {   /* ∂C/∂Y = Xᵀ G, which transpose's rule hands on to W */
+    if (grad_into_w)       /* ∂C/∂W = Gᵀ X, onto a gradient nothing else adds to */
+        gemm(x->dtype, true, false, n, k, m, g->data, x->data, 1, w->grad->data);
+    else if (wants_grad(y)) {
         ensure_grad(a, y);
-        gemm(x->dtype, true, false, k, n, m, x->data, g->data, 1, y->grad->data);
+        transposed_operand_grad(x, g, m, k, n, scratch, y);
     }
 }
 
-/* in tiles, so that both the rows read and the rows written stay in cache */
-static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
+/* dst = (or +=) the r×cl matrix src transposed, in tiles, so that both the
+ * rows read and the rows written stay in cache */
+static void transpose_data(DType dt, const void *src, int r, int cl, void *dst, bool accumulate) {
     enum { TILE = 32 };
-    int r = src->shape[0], cl = src->shape[1];
-    FOR_DTYPE(src, T, {
-        const T *s = src->data;
-        T *d = dst->data;
+    Tensor type = { .dtype = dt };
+    FOR_DTYPE(&type, T, {
+        const T *s = src;
+        T *d = dst;
         for (int i0 = 0; i0 < r; i0 += TILE)
             for (int j0 = 0; j0 < cl; j0 += TILE) {
                 int i1 = i0 + TILE < r ? i0 + TILE : r, j1 = j0 + TILE < cl ? j0 + TILE : cl;
@@ -278,12 +296,17 @@ static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
     });
 }
 
+static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
+    transpose_data(src->dtype, src->data, src->shape[0], src->shape[1], dst->data, accumulate);
+}
+
 static void transpose_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Tensor *x = c->in[0];
     if (x->ndim > 2) fail_at(loc, "transpose needs a 1-D or 2-D tensor, got %s", shape_str(x));
     if (x->ndim < 2) { tensor_copy_into(output(a, c, x->dtype, x->ndim, x->shape, false), x); return; }
     int shape[2] = { x->shape[1], x->shape[0] };
     transpose_into(x, output(a, c, x->dtype, 2, shape, false), false);
+    c->out->transposed = true;
 }
 
 static void transpose_backward(Arena *a, PrimCall *c) {

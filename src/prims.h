@@ -51,9 +51,11 @@ extern const Prim prims[P_COUNT];
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
 void ensure_grad(Arena *a, Tensor *t);
 /* matmul's forward and backward rule for a call X @ Y whose Y is transpose(w),
- * reading w instead of Y (a replayed step, replay.c, leaves Y unwritten) */
+ * reading w instead of Y (a replayed step, replay.c, leaves Y unwritten);
+ * grad_into_w: add ∂C/∂W = Gᵀ X to w's gradient instead of ∂C/∂Y to Y's;
+ * scratch: room for an n×k matrix, where Y's gradient is made otherwise */
 void matmul_bt_forward(PrimCall *c, const Tensor *w);
-void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w);
+void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w, void *scratch);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

@@ -22,6 +22,10 @@ struct StepPlan {
     int         nforward;
     const Tensor **transposed;   /* transposed[i]: entry i is X @ transpose(W) and reads W itself, or NULL */
     bool       *unwritten;       /* unwritten[i]: entry i is such a transpose(W), not rerun */
+    bool       *grad_into_w;     /* grad_into_w[i]: entry i (an X @ W' as above) adds Gᵀ X to W's gradient
+                                    itself, since only the transpose reads W: W' gets no gradient, and
+                                    the transpose's rule does not run */
+    void       *scratch;         /* room for the largest W of those that are not: see matmul_bt_backward */
     int        *backward;        /* the entries a gradient reached, last first */
     int         nbackward;
     StateWrite *writes;          /* layer state written, each after `after` entries */
@@ -90,6 +94,13 @@ static void check_leaves(StepPlan *p, Model *m, const Arena *statement) {
     }
 }
 
+static int readers(const StepPlan *p, const Tensor *t) {
+    int n = 0;
+    for (int j = 0; j < p->n; j++)
+        for (int k = 0; k < p->entries[j].call.nin; k++) n += p->entries[j].call.in[k] == t;
+    return n;
+}
+
 /* X @ W' where nothing else reads W': the product reads W with a transpose
  * flag (matmul_bt_forward), and W' itself is not written out every step.
  * Its gradient still is: transpose's rule hands it on to W. */
@@ -97,7 +108,9 @@ static void fuse_transposes(StepPlan *p, const StateWrite *writes, int nwrites) 
     Arena *a = &p->arena;
     p->transposed = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + 1));
     p->unwritten = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));
+    p->grad_into_w = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));
     bool *read_otherwise = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));
+    int scratch = 1;
     const Tensor *results[3] = { p->obj.loss, p->obj.penalty, p->obj.total };
     for (int r = 0; r < 3; r++) if (results[r] && made_by_entry(p, results[r])) read_otherwise[results[r]->producer] = true;
     for (int w = 0; w < nwrites; w++) if (made_by_entry(p, writes[w].value)) read_otherwise[writes[w].value->producer] = true;
@@ -113,9 +126,14 @@ static void fuse_transposes(StepPlan *p, const StateWrite *writes, int nwrites) 
         int t = c->in[1]->producer;
         const PrimCall *tc = &p->entries[t].call;
         if (tc->op != P_TRANSPOSE || tc->in[0]->ndim != 2 || read_otherwise[t]) continue;
-        p->transposed[j] = tc->in[0];
+        const Tensor *w = tc->in[0];
+        p->transposed[j] = w;
         p->unwritten[t] = true;
+        /* W's gradient is then 0 + (W'’s)ᵀ, the very sums Gᵀ X adds up */
+        p->grad_into_w[j] = w->requires_grad && w->grad && c->in[1]->grad && readers(p, w) == 1;
+        if (!p->grad_into_w[j]) scratch = scratch > w->size ? scratch : w->size;
     }
+    p->scratch = arena_alloc_raw(a, sizeof(double) * (size_t)scratch);
 }
 
 /* The lists a replay walks, from the recorded entries. */
@@ -125,15 +143,17 @@ static void build(StepPlan *p, Model *m) {
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + 1));
+    bool *no_grad = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the transposes of grad_into_w */
+    for (int i = 0; i < p->n; i++) if (p->grad_into_w[i]) no_grad[p->entries[i].call.in[1]->producer] = true;
     for (int i = 0; i < p->n; i++) {
         const PrimCall *c = &p->entries[i].call;
         p->work += tape_op_work(c);
         if (c->out->varies && !p->unwritten[i]) p->forward[p->nforward++] = i;
-        if (c->out->grad) p->grads[p->ngrads++] = c->out->grad;
+        if (c->out->grad && !no_grad[i]) p->grads[p->ngrads++] = c->out->grad;
     }
     for (int i = p->n - 1; i >= 0; i--) {
         const PrimCall *c = &p->entries[i].call;
-        if (c->out->requires_grad && c->out->grad) p->backward[p->nbackward++] = i;
+        if (c->out->requires_grad && c->out->grad && !no_grad[i]) p->backward[p->nbackward++] = i;
     }
     p->nparams = model_tensors(m, NULL, false);
     p->params = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->nparams + 1));
@@ -270,7 +290,7 @@ static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const
         for (int k = 0; k < p->nbackward; k++) {
             int i = p->backward[k];
             TapeEntry *e = &p->entries[i];
-            if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i]);
+            if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i], p->grad_into_w[i], p->scratch);
             else prims[e->call.op].backward(&p->arena, &e->call);
         }
     }
@@ -303,6 +323,13 @@ void replay_expose(Interp *I, StepPlans *ps) {
     for (int i = 0; i < p->n; i++) {
         PrimCall *c = &p->entries[i].call;
         if (p->unwritten[i]) prims[c->op].forward(&p->arena, c, p->entries[i].loc);   /* as the interpreter has it */
+        if (p->grad_into_w[i]) {     /* W'’s gradient, which the replay added to W's instead */
+            const Tensor *w = p->transposed[i];
+            Tensor *gy = c->in[1]->grad;
+            for (int r = 0; r < w->shape[0]; r++)
+                for (int k = 0; k < w->shape[1]; k++)
+                    tensor_set(gy, k * w->shape[0] + r, tensor_get(w->grad, r * w->shape[1] + k));
+        }
         tape_push(&I->tape, &p->entries[i]);
     }
 }

@@ -2,7 +2,9 @@
  * Must not: know about the tape or gradients' meaning (see tape.c, prims.c). */
 #include "tensor.h"
 #include "budget.h"
+#include "vectorize.h"
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
@@ -32,15 +34,24 @@ static Tensor *make(Arena *a, DType dt, int ndim, const int *shape, bool zero) {
 Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape) { return make(a, dt, ndim, shape, true); }
 Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape) { return make(a, dt, ndim, shape, false); }
 
+/* A value is NaN or infinite exactly when its exponent bits are all ones:
+ * with the sign cleared, its bits as an integer are then above the largest
+ * finite number's.  Integer compares OR-ed together vectorise, where a sum
+ * of x·0 would wait on each addition in turn. */
+VECTORIZE_BEGIN
 bool tensor_all_finite(const Tensor *t) {
-    FOR_DTYPE(t, T, {
-        const T *d = t->data;
-        T acc = 0;
-        for (int i = 0; i < t->size; i++) acc += d[i] * 0;     /* NaN or Inf anywhere makes it NaN */
-        return acc == 0;
-    });
-    return true;
+    if (t->dtype == DT_F64) {
+        const uint64_t *d = t->data;
+        uint64_t bad = 0;
+        for (int i = 0, n = t->size; i < n; i++) bad |= (d[i] & 0x7fffffffffffffffu) > 0x7fefffffffffffffu;
+        return !bad;
+    }
+    const uint32_t *d = t->data;
+    uint32_t bad = 0;
+    for (int i = 0, n = t->size; i < n; i++) bad |= (d[i] & 0x7fffffffu) > 0x7f7fffffu;
+    return !bad;
 }
+VECTORIZE_END
 
 Tensor *tensor_scalar(Arena *a, DType dt, double v) {
     Tensor *t = tensor_new(a, dt, 0, NULL);
@@ -85,7 +96,8 @@ void tensor_set(Tensor *t, int i, double v) {
 }
 
 void tensor_fill(Tensor *t, double v) {
-    FOR_DTYPE(t, T, { T *d = t->data; for (int i = 0; i < t->size; i++) d[i] = (T)v; });
+    if (v == 0 && !signbit(v)) { memset(t->data, 0, dtype_size(t->dtype) * (size_t)t->size); return; }  /* +0.0 is all zero bits */
+    FOR_DTYPE(t, T, { T *d = t->data; for (int i = 0, n = t->size; i < n; i++) d[i] = (T)v; });
 }
 
 void tensor_copy_into(Tensor *dst, const Tensor *src) {

@@ -22,6 +22,9 @@ struct Tensor {
      * parameter, a layer's state, a gradient, or computed from them.  A step
      * recorded to be replayed (replay.h) must not decide anything by it. */
     bool    varies;
+    /* Made by transposing a 2-D tensor: a matrix product reading it computes
+     * its gradient as (Gᵀ X)ᵀ (prims.c's matmul rules say why). */
+    bool    transposed;
     /* The last nnl function call that returned this tensor, and its first
      * argument: lets a loss see "softmax(a)" and fuse with it. */
     const void *made_by;

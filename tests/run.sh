@@ -41,6 +41,12 @@ for t in "$BUILD"/tests/*; do
     if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then fail "$name exited with $rc" "$tmp/unit.out"; fi
 done
 
+# a replayed step is bit-identical to the interpreted one with whatever
+# kernels OpenBLAS picks for this CPU, not only the pinned generic ones
+env -u OPENBLAS_CORETYPE "$BUILD/tests/test_replay" > "$tmp/unit.out" 2>&1
+if [ $? -eq 0 ] && ! grep -q '^FAIL ' "$tmp/unit.out"; then ok "test_replay with this CPU's OpenBLAS kernels"
+else fail "test_replay with this CPU's OpenBLAS kernels" "$tmp/unit.out"; fi
+
 # 2. golden tests: each example (and each tests/golden/*.nnl) against its expected output
 for src in examples/*.nnl tests/golden/*.nnl; do
     [ -f "$src" ] || continue

@@ -22,6 +22,9 @@ static const struct { const char *name, *layers, *loss, *optimizer, *extra; } ne
     /* products big enough for BLAS (16 x 128 x 128), where X @ W' reads W with a transpose flag */
     { "wide relu momentum (BLAS)", "dense 128 relu\n dense 128 relu\n dense 2 softmax", "cross_entropy",
       "sgd(lr=0.05, momentum=0.9)", "" },
+    /* the same, with W read by its penalty too: W'’s gradient made as (Gᵀ X)ᵀ, then handed on */
+    { "wide l2 (BLAS)", "dense 128 relu regularize l2(0.001)\n dense 128 relu\n dense 2 softmax", "cross_entropy",
+      "sgd(lr=0.05)", "" },
     { "tanh leaky elu softplus rmsprop", "dense 8 tanh\n dense 8 leaky_relu\n dense 8 elu\n dense 8 softplus\n dense 2 softmax",
       "cross_entropy", "rmsprop(lr=0.01)", "" },
     /* a new mask every step: drawn again by the replay from the same stream */
