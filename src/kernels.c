@@ -126,6 +126,19 @@ void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Ten
     });
 }
 
+/* gx[i] += g[i] where cond[i] != 0, for relu's gradient, as a loop that
+ * vectorises: every element gets an addition, of -0.0 where cond is 0, which
+ * leaves every value as it was (-0.0 + -0.0 included) */
+#define SELECT_ADD(NAME, T)                                                     \
+    static void NAME(T *gx, const T *cond, const T *g, int n) {                \
+        for (int i = 0; i < n; i++) {                                           \
+            T gi = g[i];                                                        \
+            gx[i] += cond[i] != 0 ? gi : (T)-0.0;                               \
+        }                                                                       \
+    }
+SELECT_ADD(select_add_f, float)
+SELECT_ADD(select_add_d, double)
+
 void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, Tensor *gx, Tensor *gy) {
     FOR_DTYPE(g, T, {
         for (int r = 0; r < p->rows; r++) {
@@ -135,10 +148,8 @@ void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, 
             T *gyr = gy ? (T *)gy->data + (size_t)r * (size_t)p->row[2] : NULL;
             int cc = p->col[0], xc = p->col[1], yc = p->col[2];
             if (cc && xc && gxr && !gyr) {      /* relu's: every element stored, as a select */
-                for (int c = 0; c < p->cols; c++) {
-                    T had = gxr[c], sum = had + gr[c];
-                    gxr[c] = cr[c] != 0 ? sum : had;
-                }
+                if (sizeof(T) == sizeof(float)) select_add_f((float *)gxr, (const float *)cr, (const float *)gr, p->cols);
+                else select_add_d((double *)gxr, (const double *)cr, (const double *)gr, p->cols);
                 continue;
             }
             for (int c = 0; c < p->cols; c++) {

@@ -3,13 +3,16 @@
  * two arrays do not overlap, which leaves out almost every elementwise loop
  * over a tensor of any size; the dynamic cost model lets it weigh those.
  * Vectorising changes no result: each element gets the same IEEE operations
- * in the same order (no reassociation is allowed).  Clang vectorises at -O2
+ * in the same order (no reassociation is allowed).  It may also assume that
+ * no floating-point operation traps (nnl never enables FP exceptions, and
+ * this changes no value), so that a select after a comparison vectorises
+ * (relu's gradient).  Clang vectorises at -O2
  * without being asked.  Wrap the functions whose loops matter:
  *     VECTORIZE_BEGIN ... VECTORIZE_END */
 #ifndef NNL_VECTORIZE_H
 #define NNL_VECTORIZE_H
 #if defined(__GNUC__) && !defined(__clang__)
-#define VECTORIZE_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"vect-cost-model=dynamic\")")
+#define VECTORIZE_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"vect-cost-model=dynamic\", \"no-trapping-math\")")
 #define VECTORIZE_END _Pragma("GCC pop_options")
 #else
 #define VECTORIZE_BEGIN
