@@ -335,7 +335,8 @@ const Callable *fused_loss(Interp *I, const Tensor *y);
  * plus the penalty of m's regularizers (NULL without one), on the tape. */
 typedef struct Objective { Tensor *loss, *penalty, *total; } Objective;
 Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc);
-void optimizer_step(Interp *I, Model *m, SrcLoc loc);
+/* true: every new weight is known to be finite (the fused loop checked them) */
+bool optimizer_step(Interp *I, Model *m, SrcLoc loc);
 void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
 
 /* Ctrl-C: set by the SIGINT handler (repl.c); `train` stops after the

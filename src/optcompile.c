@@ -557,7 +557,7 @@ VECTORIZE_BEGIN
  * (mem: w, g and its states), then the new w and state stored.  Each op is
  * its primitive's expression in kernels.h, so it rounds as the evaluator's
  * kernels do. */
-static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
+static bool run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         T *buf = p->buffers;
         for (int k = 0; k < p->nchosen; k++) {
@@ -591,7 +591,10 @@ static void run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) 
         for (int v = 0; v < p->nvars && v < VAR_STATES + p->nstates; v++)
             if (v != VAR_G && p->in_buffer[v])
                 memcpy((T *)mem[v]->data + from, buf + (size_t)v * CHUNK, sizeof(T) * (size_t)n);
+        /* checked here while the chunk is in cache, not by another pass over w */
+        return p->in_buffer[VAR_W] && values_all_finite(mem[VAR_W]->dtype, buf + (size_t)VAR_W * CHUNK, n);
     });
+    return false;
 }
 
 #undef BINARY_CASE
@@ -610,7 +613,8 @@ static void parameter_memory(const OptProgram *p, const Param *param, Tensor **m
     for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(param, p->states[i]);
 }
 
-bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m) {
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, bool *weights_finite) {
+    *weights_finite = false;
     if (p->refusal || I->mode.watch || !callees_unchanged(I, p)) return false;
     int np = 0;
     for (int l = 0; l < m->nlayers; l++)
@@ -627,13 +631,15 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     }
     if (chose == INTERPRET) return false;
     Tensor *mem[MAX_BUFFERS];
+    bool finite = true;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) {
             const Param *param = &m->layers[l].params[k];
             parameter_memory(p, param, mem);
             int size = param->value->size;
             for (int from = 0; from < size; from += CHUNK)
-                run_chunk(p, mem, from, size - from < CHUNK ? size - from : CHUNK);
+                finite &= run_chunk(p, mem, from, size - from < CHUNK ? size - from : CHUNK);
         }
+    *weights_finite = finite;
     return true;
 }

@@ -40,7 +40,8 @@ void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tens
  * update must be interpreted: the body did not compile, the REPL's `update`
  * watches its lines, a parameter has no state yet (the first update creates
  * it), a setting is not a single number, a function it calls was
- * redefined. */
-bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m);
+ * redefined.  *weights_finite: every new w was seen to be finite (the
+ * loop checks each chunk it writes), so training need not check again. */
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, bool *weights_finite);
 
 #endif

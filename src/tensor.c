@@ -39,18 +39,20 @@ Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape) { return 
  * finite number's.  Integer compares OR-ed together vectorise, where a sum
  * of x·0 would wait on each addition in turn. */
 VECTORIZE_BEGIN
-bool tensor_all_finite(const Tensor *t) {
-    if (t->dtype == DT_F64) {
-        const uint64_t *d = t->data;
+bool values_all_finite(DType dt, const void *data, int n) {
+    if (dt == DT_F64) {
+        const uint64_t *d = data;
         uint64_t bad = 0;
-        for (int i = 0, n = t->size; i < n; i++) bad |= (d[i] & 0x7fffffffffffffffu) > 0x7fefffffffffffffu;
+        for (int i = 0; i < n; i++) bad |= (d[i] & 0x7fffffffffffffffu) > 0x7fefffffffffffffu;
         return !bad;
     }
-    const uint32_t *d = t->data;
+    const uint32_t *d = data;
     uint32_t bad = 0;
-    for (int i = 0, n = t->size; i < n; i++) bad |= (d[i] & 0x7fffffffu) > 0x7f7fffffu;
+    for (int i = 0; i < n; i++) bad |= (d[i] & 0x7fffffffu) > 0x7f7fffffu;
     return !bad;
 }
+
+bool tensor_all_finite(const Tensor *t) { return values_all_finite(t->dtype, t->data, t->size); }
 VECTORIZE_END
 
 Tensor *tensor_scalar(Arena *a, DType dt, double v) {

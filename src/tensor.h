@@ -45,6 +45,7 @@ bool    dims_fit(int ndim, const int *shape);
 Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape);   /* zeroed */
 Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape);   /* for outputs written whole */
 bool    tensor_all_finite(const Tensor *t);                            /* no NaN, no Inf */
+bool    values_all_finite(DType dt, const void *data, int n);
 Tensor *tensor_scalar(Arena *a, DType dt, double v);
 Tensor *tensor_like(Arena *a, const Tensor *t);                        /* zeroed */
 Tensor *tensor_copy(Arena *a, const Tensor *t);                        /* data only */

@@ -369,7 +369,9 @@ static void interpreted_update(Interp *I, Model *m, const Callable *def, const V
 /* The body as a fused loop (optcompile.h), its number part run in the
  * context of the first parameter's update, where the interpreter would fail
  * first.  Nothing to undo on failure: the number part runs before any write. */
-static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, SrcLoc loc) {
+static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, SrcLoc loc,
+                         bool *weights_finite) {
+    *weights_finite = false;
     if (I->interpret_optimizer) return false;
     int first = 0;
     while (first < m->nlayers && m->layers[first].nparams == 0) first++;
@@ -377,7 +379,7 @@ static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *
     StepContext sc = { m, &m->layers[first], &m->layers[first].params[0] };
     DiagContext ctx[2];
     enter_update(I, ctx, &sc, def, loc);
-    bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m);
+    bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m, weights_finite);
     diag_context = ctx[0].prev;
     return done;
 }
@@ -430,7 +432,7 @@ static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Calla
     return s;
 }
 
-void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
+bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
     if (m->state_owner != opt) {        /* each `optimizer` statement starts afresh: state and t */
@@ -447,7 +449,8 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         Value v = settings->bound[h];
         hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
     }
-    if (fused_update(I, m, def, hyper, loc)) {
+    bool weights_finite;
+    if (fused_update(I, m, def, hyper, loc, &weights_finite)) {
         I->updates_fused++;
     } else {
         Tensor *t = new_scalar(I, (double)m->steps);
@@ -462,6 +465,7 @@ void optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     }
     I->mode = saved;
     m->steps++;
+    return weights_finite;
 }
 
 volatile sig_atomic_t nnl_interrupt, nnl_training;
@@ -676,9 +680,9 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
             check_finite(I, m, plans, total, false, e, batch_no, first, n->loc);
-            optimizer_step(I, m, n->loc);
+            bool weights_finite = optimizer_step(I, m, n->loc);
             if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
-            check_finite(I, m, plans, total, true, e, batch_no, first, n->loc);
+            check_finite(I, m, plans, total, !weights_finite, e, batch_no, first, n->loc);
             stats.loss += loss * count / rows;
             if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
             /* the check pass: the first step shows every shape and name works,
