@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* OpenBLAS's run-time package first (libopenblas0 on Debian has only the
  * .so.0), then its development link, then whatever the system's BLAS
@@ -30,10 +31,25 @@ static bool load(const char *name, Blas *blas, char *why, size_t why_size) {
         return false;
     }
     blas->set_threads = (void (*)(int))dlsym(lib, "openblas_set_num_threads");
-    blas->get_threads = (int (*)(void))dlsym(lib, "openblas_get_num_threads");
-    if (!blas->set_threads || !blas->get_threads) blas->set_threads = NULL, blas->get_threads = NULL;
     blas->name = name;
     return true;
+}
+
+static bool threads_chosen_by_user(void) {
+    static const char *const vars[] = { "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS" };
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) if (getenv(vars[i])) return true;
+    return false;
+}
+
+/* OpenBLAS reads its thread count from the environment when it is loaded */
+static bool load_one_thread(const char *name, Blas *blas, char *why, size_t why_size) {
+    bool user = threads_chosen_by_user();
+    if (!user) setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    bool ok = load(name, blas, why, why_size);
+    if (!user) unsetenv("OPENBLAS_NUM_THREADS");
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    blas->max_threads = user || !blas->set_threads ? 0 : cpus > 64 ? 64 : cpus < 1 ? 1 : (int)cpus;
+    return ok;
 }
 
 const Blas *blas_library(void) {
@@ -44,13 +60,13 @@ const Blas *blas_library(void) {
     char why[512] = "";
     const char *chosen = getenv("NNL_BLAS");
     if (chosen && *chosen) {
-        if (load(chosen, &blas, why, sizeof why)) state = LOADED;
+        if (load_one_thread(chosen, &blas, why, sizeof why)) state = LOADED;
         else diag_warning(diag_statement, "NNL_BLAS=%s cannot be used (%s): large matrix products "
                           "run on nnl's own loops, which are slower", chosen, why);
         return state == LOADED ? &blas : NULL;
     }
     for (size_t i = 0; i < sizeof default_names / sizeof *default_names; i++)
-        if (load(default_names[i], &blas, why, sizeof why)) {
+        if (load_one_thread(default_names[i], &blas, why, sizeof why)) {
             state = LOADED;
             return &blas;
         }

@@ -19,12 +19,18 @@ typedef struct Blas {
     DgemmFn *dgemm;
     /* OpenBLAS's own; NULL in a CBLAS that has no thread control */
     void (*set_threads)(int);
-    int (*get_threads)(void);
+    /* the threads large products may use; 0: the user chose
+     * (OPENBLAS_NUM_THREADS and the like), and nnl leaves them be */
+    int max_threads;
     const char *name;           /* the library that was loaded */
 } Blas;
 
 /* The library, loaded on the first call: $NNL_BLAS when set (a file name or
- * path), else OpenBLAS, else the system's libblas.so.3.  NULL when none could
+ * path), else OpenBLAS, else the system's libblas.so.3.  Unless the user set
+ * its thread count, OpenBLAS starts with one thread (matmul.c adds the
+ * others for large products): the threads it would start at once spin,
+ * waiting for work, long after a small product (digits: a core busy in
+ * sched_yield for most of the run).  NULL when none could
  * be loaded; the first such call warns once (at the running statement) that
  * large products fall back to nnl's own loops. */
 const Blas *blas_library(void);

@@ -7,15 +7,13 @@
 
 /* Threads only pay for large products: below this many multiply-adds one
  * thread is faster, and a second one would only spin.  OPENBLAS_NUM_THREADS,
- * when set, is left to decide. */
+ * when set, is left to decide (max_threads is 0 then). */
 enum { THREADED_PRODUCT = 1 << 20 };
 
 static void choose_threads(const Blas *blas, long macs) {
-    static int all = -1, now = -1;
-    if (!blas->set_threads) return;
-    if (all < 0) all = getenv("OPENBLAS_NUM_THREADS") ? 0 : blas->get_threads();
-    if (all <= 1) return;
-    int want = macs >= THREADED_PRODUCT ? all : 1;
+    static int now = 1;          /* blas.c loads OpenBLAS with one */
+    if (blas->max_threads <= 1) return;
+    int want = macs >= THREADED_PRODUCT ? blas->max_threads : 1;
     if (want != now) { blas->set_threads(want); now = want; }
 }
 
