@@ -63,6 +63,27 @@ enum { STRIP = 256 };
             }                                                                      \
     } while (0)
 
+/* B transposed into a buffer kept for the next product (grown, never
+ * shrunk: a training step's products need the same sizes every time), or
+ * NULL if there is no memory for it. */
+static const void *transposed_copy(DType dt, const void *B, int rows, int cols) {
+    static void *buffer;
+    static size_t have;
+    size_t size = dt == DT_F64 ? sizeof(double) : sizeof(float), need = size * (size_t)rows * (size_t)cols;
+    if (need > have) {
+        void *grown = realloc(buffer, need);
+        if (!grown) return NULL;
+        buffer = grown;
+        have = need;
+    }
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            if (dt == DT_F64) ((double *)buffer)[(size_t)c * rows + r] = ((const double *)B)[(size_t)r * cols + c];
+            else ((float *)buffer)[(size_t)c * rows + r] = ((const float *)B)[(size_t)r * cols + c];
+        }
+    return buffer;
+}
+
 VECTORIZE_BEGIN
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
@@ -70,6 +91,11 @@ void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
     long macs = (long)m * n * k;
     const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
     if (!blas) {
+        /* a transposed B (a replayed X @ W') read down its columns would keep
+         * the strips from vectorising: they read a copy the right way round,
+         * which costs 1/m of the product */
+        const void *bt;
+        if (trans_b && n >= 8 && m >= 4 && (bt = transposed_copy(dt, B, n, k))) B = bt, trans_b = false;
         if (dt == DT_F64) SMALL_GEMM(double); else SMALL_GEMM(float);
         return;
     }
