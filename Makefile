@@ -135,7 +135,7 @@ data:
 # bench/setup installs FANN if it is missing (not .ci/install-deps: CI does
 # not benchmark); bench/run.sh builds its small tools into $(BUILD)/bench/;
 # synth_idx makes MNIST-shaped data when MNIST is not there.
-bench: $(BUILD)/nnl $(BUILD)/tools/synth_idx
+bench: $(BUILD)/nnl $(BUILD)/tools/synth_idx $(BUILD)/tests/test_replay
 	bench/setup
 	BUILD=$(BUILD) CC=$(CC) bench/run.sh
 

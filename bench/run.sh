@@ -203,6 +203,12 @@ fact "xor_example_s $(median11 1 "$NNL" examples/xor.nnl)"
 fact "xor_example_train_s $(median11 train "$NNL" --time examples/xor.nnl)"
 fact "empty_script_s $(median11 1 "$NNL" /dev/null)"
 fact "blas_start_s $(median11 1 "$OUT/gemm" --start-only)"
+# steady-state allocation: tests/unit/test_replay.c counts arena allocations
+# per replayed step and per whole train statement (60 epochs against 20)
+if [ -x "$BUILD/tests/test_replay" ]; then
+    NNL="$NNL" "$BUILD/tests/test_replay" > "$OUT/test_replay.out" 2>&1
+    fact "alloc_checks $(grep -c '^PASS .*allocate' "$OUT/test_replay.out") $(grep -c '^FAIL .*allocate' "$OUT/test_replay.out")"
+fi
 fact "load_after $(cut -d' ' -f1-3 /proc/loadavg)"
 
 awk -f bench/report.awk "$FACTS" "$OUT/runs.tsv" | tee "$OUT/report.txt"
