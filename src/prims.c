@@ -266,8 +266,8 @@ void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w
         ensure_grad(a, x);
         gemm(x->dtype, false, false, m, k, n, g->data, w->data, 1, x->grad->data);
     }
-    if (grad_into_w)       /* ∂C/∂W = Gᵀ X, onto a gradient nothing else adds to */
-        gemm(x->dtype, true, false, n, k, m, g->data, x->data, 1, w->grad->data);
+    if (grad_into_w)       /* ∂C/∂W = Gᵀ X, the one term of W's gradient: written whole */
+        gemm(x->dtype, true, false, n, k, m, g->data, x->data, 0, w->grad->data);
     else if (wants_grad(y)) {
         ensure_grad(a, y);
         transposed_operand_grad(x, g, m, k, n, scratch, y);

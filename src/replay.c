@@ -142,7 +142,7 @@ static void build(StepPlan *p, Model *m) {
     fuse_transposes(p, p->writes, p->nwrites);
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
-    p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + 1));
+    p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + model_tensors(m, NULL, false) + 1));
     bool *no_grad = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the transposes of grad_into_w */
     for (int i = 0; i < p->n; i++) if (p->grad_into_w[i]) no_grad[p->entries[i].call.in[1]->producer] = true;
     for (int i = 0; i < p->n; i++) {
@@ -158,6 +158,14 @@ static void build(StepPlan *p, Model *m) {
     p->nparams = model_tensors(m, NULL, false);
     p->params = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->nparams + 1));
     model_tensors(m, p->params, false);
+    /* the parameters' gradients are zeroed with the ops', but for those a
+     * grad_into_w product writes whole (beta 0: the sums onto zero, as
+     * zeroing first and adding would give) */
+    for (int k = 0; k < p->nparams; k++) {
+        bool written_whole = false;
+        for (int i = 0; i < p->n; i++) written_whole |= p->grad_into_w[i] && p->transposed[i] == p->params[k];
+        if (!written_whole && p->params[k]->grad) p->grads[p->ngrads++] = p->params[k]->grad;
+    }
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -267,7 +275,7 @@ static void between_ops(StepPlan *p, int *w, int *d, int upto) {
     for (; *d < p->ndraws && p->draws[*d].after <= upto; (*d)++) random_draw(&p->draws[*d]);
 }
 
-static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const Tensor *y, const int *order,
+static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y, const int *order,
                         int from, SrcLoc loc) {
     budget_charge(p->work, loc);
     tensor_gather_rows(p->x, x, order, from);
@@ -282,7 +290,6 @@ static Objective replay(Interp *I, StepPlan *p, Model *m, const Tensor *x, const
         else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
     }
     between_ops(p, &w, &d, p->n);
-    model_zero_grad(m);
     for (int k = 0; k < p->ngrads; k++) memset(p->grads[k]->data, 0, dtype_size(p->grads[k]->dtype) * (size_t)p->grads[k]->size);
     Tensor *loss = p->obj.total;
     if (loss->requires_grad) {
@@ -305,7 +312,7 @@ Objective replay_step(Interp *I, StepPlans *ps, Model *m, const Tensor *x, const
     if (p && !p->refusal && plan_current(p, m)) {
         ps->last = p;
         I->steps_replayed++;
-        return replay(I, p, m, x, y, order, from, loc);
+        return replay(I, p, x, y, order, from, loc);
     }
     I->steps_interpreted++;
     bool may_record = !p && ps->n < 2 && !I->dry_run && !I->interpret_steps;
