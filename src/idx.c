@@ -122,7 +122,12 @@ static bool read_values(ByteSource *s, const IdxType *type, long items, long row
         long long whole = got / type->size;
         FOR_DTYPE(t, T, {
             T *d = (T *)t->data + done;
-            for (long long i = 0; i < whole; i++) d[i] = (T)(value_at(type, buf + i * type->size) * scale);
+            if (type->code == 0x08) {   /* bytes (MNIST's pixels): 256 values, each converted once */
+                T of_byte[256];
+                for (int v = 0; v < 256; v++) of_byte[v] = (T)((double)v * scale);
+                for (long long i = 0; i < whole; i++) d[i] = of_byte[buf[i]];
+            } else
+                for (long long i = 0; i < whole; i++) d[i] = (T)(value_at(type, buf + i * type->size) * scale);
         });
         offset += (size_t)got;
         done += whole;
