@@ -33,12 +33,14 @@ enum { STRIP = 256 };
         int lda = trans_a ? m : k, ldb = trans_b ? k : n;                          \
         T sum[STRIP];                                                              \
         if (n < 8) {     /* a few columns (xor's nets): one sum at a time, no strip */ \
+            /* where A[i][p] and B[p][j] are, as strides */                         \
+            size_t ai = trans_a ? 1 : (size_t)lda, ap = trans_a ? (size_t)lda : 1;  \
+            size_t bp = trans_b ? 1 : (size_t)ldb, bj = trans_b ? (size_t)ldb : 1;  \
             for (int i = 0; i < m; i++)                                            \
                 for (int j = 0; j < n; j++) {                                      \
+                    const T *ar = a + i * ai, *bc = b + j * bj;                    \
                     T s = 0;                                                       \
-                    for (int p = 0; p < k; p++)                                    \
-                        s += (trans_a ? a[p * lda + i] : a[i * lda + p]) *         \
-                             (trans_b ? b[j * ldb + p] : b[p * ldb + j]);          \
+                    for (int p = 0; p < k; p++) s += ar[p * ap] * bc[p * bp];      \
                     c[i * n + j] = beta == 0 ? s : (T)(beta * c[i * n + j]) + s;   \
                 }                                                                  \
             break;                                                                 \
