@@ -9,6 +9,7 @@
 #include "diag.h"
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct Cell { const char *p; int len; bool quoted; } Cell;
@@ -83,7 +84,31 @@ static int split_cells(Csv *c, const Line *l, Cell *cells, int max) {
 }
 
 /* A number: digits with an optional sign, point and exponent; nothing else. */
+/* A plain decimal of at most 15 digits ([+-]digits[.digits], the usual
+ * cell) as mantissa / 10^k: both are exact doubles, so one division rounds
+ * the decimal's exact value correctly, as strtod does, at a fraction of its
+ * cost.  false for anything else, which strtod reads. */
+static bool plain_decimal(const char *p, int len, double *v) {
+    static const double exact_power[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                          1e11, 1e12, 1e13, 1e14, 1e15 };
+    int i = 0, digits = 0, fraction = -1;
+    bool negative = false;
+    if (i < len && (p[i] == '+' || p[i] == '-')) negative = p[i++] == '-';
+    int64_t mantissa = 0;
+    for (; i < len; i++) {
+        if (p[i] == '.' && fraction < 0) { fraction = 0; continue; }
+        if (p[i] < '0' || p[i] > '9' || ++digits > 15) return false;
+        mantissa = mantissa * 10 + (p[i] - '0');
+        if (fraction >= 0) fraction++;
+    }
+    if (digits == 0) return false;
+    double x = (double)mantissa / exact_power[fraction > 0 ? fraction : 0];
+    *v = negative ? -x : x;
+    return true;
+}
+
 static bool cell_number(const Cell *cell, double *v) {
+    if (cell->len > 0 && plain_decimal(cell->p, cell->len, v)) return true;
     char buf[64];
     if (cell->len == 0 || cell->len >= (int)sizeof buf) return false;
     bool digit = false;

@@ -96,6 +96,55 @@ static void test_csv_linear(void) {
     CHECK(allocs[0] == allocs[1], "the number of allocations does not grow with the rows (%zu, %zu)", allocs[0], allocs[1]);
 }
 
+/* Every number a CSV cell holds reads as strtod reads it (bit for bit, in
+ * double), whether it takes the plain-decimal fast path or not. */
+static void test_csv_numbers(void) {
+    static const char *fixed[] = { "0", "-0", "+0", "1", "-1", "+1.5", "1.", ".5", "-.25", "007", "0.1", "0.3",
+                                   "123456789012345", "-999999999999999", "1234567890123456", "0.000000000000001",
+                                   "3.14159265358979", "2.718281828459045", "1e5", "-2.5E-3", "1e-320", "9007199254740993",
+                                   "0.1000000000000000055511151231257827", "00000000000000000001" };
+    enum { NRANDOM = 4000 };
+    int n = (int)(sizeof fixed / sizeof *fixed) + NRANDOM;
+    char (*cells)[40] = malloc(sizeof *cells * (size_t)n);
+    unsigned long long s = 12345;
+    for (int i = 0; i < n; i++) {
+        if (i < (int)(sizeof fixed / sizeof *fixed)) { snprintf(cells[i], sizeof cells[i], "%s", fixed[i]); continue; }
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        int digits = 1 + (int)((s >> 33) % 17), point = (int)((s >> 20) % (unsigned)(digits + 2)), k = 0;
+        if ((s >> 10) & 1) cells[i][k++] = '-';
+        for (int d = 0; d < digits; d++) {
+            if (d == point) cells[i][k++] = '.';
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            cells[i][k++] = (char)('0' + (s >> 40) % 10);
+        }
+        cells[i][k] = 0;
+    }
+    size_t cap = (size_t)n * 48 + 16, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text, cap, "a,y\n");
+    for (int i = 0; i < n; i++) len += (size_t)snprintf(text + len, cap - len, "%s,0\n", cells[i]);
+    CsvOptions o = { .target = "y", .nfeature_index = -1, .delimiter = ',', .header = true, .classify = 0,
+                     .dtype = DT_F64 };
+    Arena ar = { 0 };
+    Table t;
+    DataError err;
+    bool ok = csv_parse("numbers.csv", text, len, &o, &ar, &t, &err);
+    CHECK(ok, "%d numbers load", n);
+    if (ok) {
+        int differ = 0;
+        for (int i = 0; i < n; i++) {
+            double want = strtod(cells[i], NULL), got = tensor_get(t.x, i);
+            if (memcmp(&want, &got, sizeof want) != 0) {
+                if (differ++ < 5) printf("  '%s': strtod %.17g, csv %.17g\n", cells[i], want, got);
+            }
+        }
+        CHECK(differ == 0, "each of %d numbers reads as strtod reads it, bit for bit (%d differ)", n, differ);
+    } else printf("  %s\n", err.msg);
+    arena_free(&ar);
+    free(text);
+    free(cells);
+}
+
 static void test_csv_errors(void) {
     CsvOptions o = { .target = "y", .nfeature_index = -1, .delimiter = ',', .header = true, .classify = -1 };
     Arena ar = { 0 };
@@ -354,6 +403,7 @@ static void test_inline_table(void) {
 int main(void) {
     test_arena();
     test_csv_linear();
+    test_csv_numbers();
     test_csv_errors();
     test_idx();
     test_generators();
