@@ -45,7 +45,34 @@ enum { STRIP = 256 };
                 }                                                                  \
             break;                                                                 \
         }                                                                          \
-        for (int i = 0; i < m; i++)                                                \
+        int i = 0;                                                                 \
+        /* four rows at a time share each load of B's row (each row's sums    \
+         * still in the order p = 0, 1, ...) */                                \
+        for (; !trans_b && i + 4 <= m; i += 4)                                     \
+            for (int j0 = 0; j0 < n; j0 += STRIP) {                                \
+                int w = n - j0 < STRIP ? n - j0 : STRIP;                           \
+                T s0[STRIP], s1[STRIP], s2[STRIP], s3[STRIP];                      \
+                for (int j = 0; j < w; j++) s0[j] = s1[j] = s2[j] = s3[j] = 0;     \
+                for (int p = 0; p < k; p++) {                                      \
+                    T a0 = trans_a ? a[p * lda + i] : a[i * lda + p];              \
+                    T a1 = trans_a ? a[p * lda + i + 1] : a[(i + 1) * lda + p];    \
+                    T a2 = trans_a ? a[p * lda + i + 2] : a[(i + 2) * lda + p];    \
+                    T a3 = trans_a ? a[p * lda + i + 3] : a[(i + 3) * lda + p];    \
+                    const T *bp = b + (size_t)p * ldb + j0;                        \
+                    for (int j = 0; j < w; j++) {                                  \
+                        T bj = bp[j];                                              \
+                        s0[j] += a0 * bj; s1[j] += a1 * bj;                        \
+                        s2[j] += a2 * bj; s3[j] += a3 * bj;                        \
+                    }                                                              \
+                }                                                                  \
+                T *rows_sums[4] = { s0, s1, s2, s3 };                              \
+                for (int r = 0; r < 4; r++) {                                      \
+                    T *cr = c + (size_t)(i + r) * n + j0, *sr = rows_sums[r];      \
+                    if (beta == 0) for (int j = 0; j < w; j++) cr[j] = sr[j];      \
+                    else for (int j = 0; j < w; j++) cr[j] = (T)(beta * cr[j]) + sr[j]; \
+                }                                                                  \
+            }                                                                      \
+        for (; i < m; i++)                                                         \
             for (int j0 = 0; j0 < n; j0 += STRIP) {                                \
                 int w = n - j0 < STRIP ? n - j0 : STRIP;                           \
                 for (int j = 0; j < w; j++) sum[j] = 0;                            \
