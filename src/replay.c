@@ -26,6 +26,8 @@ struct StepPlan {
                                     itself, since only the transpose reads W: W' gets no gradient, and
                                     the transpose's rule does not run */
     void       *scratch;         /* room for the largest W of those that are not: see matmul_bt_backward */
+    bool       *live;            /* live[i]: entry i's output reaches the loss or a state write; the others
+                                    (the model's softmax when the loss reads its logits) are not rerun */
     int        *backward;        /* the entries a gradient reached, last first */
     int         nbackward;
     StateWrite *writes;          /* layer state written, each after `after` entries */
@@ -136,10 +138,26 @@ static void fuse_transposes(StepPlan *p, const StateWrite *writes, int nwrites) 
     p->scratch = arena_alloc_raw(a, sizeof(double) * (size_t)scratch);
 }
 
+/* An entry is live when the loss, the penalty or a state write reads its
+ * output, or a live entry does. */
+static void mark_live(StepPlan *p) {
+    p->live = arena_alloc(&p->arena, sizeof(bool) * (size_t)(p->n + 1));
+    const Tensor *results[3] = { p->obj.loss, p->obj.penalty, p->obj.total };
+    for (int r = 0; r < 3; r++) if (results[r] && made_by_entry(p, results[r])) p->live[results[r]->producer] = true;
+    for (int w = 0; w < p->nwrites; w++)
+        if (made_by_entry(p, p->writes[w].value)) p->live[p->writes[w].value->producer] = true;
+    for (int i = p->n - 1; i >= 0; i--) {
+        if (!p->live[i]) continue;
+        const PrimCall *c = &p->entries[i].call;
+        for (int k = 0; k < c->nin; k++) if (made_by_entry(p, c->in[k])) p->live[c->in[k]->producer] = true;
+    }
+}
+
 /* The lists a replay walks, from the recorded entries. */
 static void build(StepPlan *p, Model *m) {
     Arena *a = &p->arena;
     fuse_transposes(p, p->writes, p->nwrites);
+    mark_live(p);
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + model_tensors(m, NULL, false) + 1));
@@ -148,12 +166,12 @@ static void build(StepPlan *p, Model *m) {
     for (int i = 0; i < p->n; i++) {
         const PrimCall *c = &p->entries[i].call;
         p->work += tape_op_work(c);
-        if (c->out->varies && !p->unwritten[i]) p->forward[p->nforward++] = i;
-        if (c->out->grad && !no_grad[i]) p->grads[p->ngrads++] = c->out->grad;
+        if (c->out->varies && !p->unwritten[i] && p->live[i]) p->forward[p->nforward++] = i;
+        if (c->out->grad && !no_grad[i] && p->live[i]) p->grads[p->ngrads++] = c->out->grad;
     }
     for (int i = p->n - 1; i >= 0; i--) {
         const PrimCall *c = &p->entries[i].call;
-        if (c->out->requires_grad && c->out->grad && !no_grad[i]) p->backward[p->nbackward++] = i;
+        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i]) p->backward[p->nbackward++] = i;
     }
     p->nparams = model_tensors(m, NULL, false);
     p->params = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->nparams + 1));
@@ -329,7 +347,8 @@ void replay_expose(Interp *I, StepPlans *ps) {
     tape_clear(&I->tape);
     for (int i = 0; i < p->n; i++) {
         PrimCall *c = &p->entries[i].call;
-        if (p->unwritten[i]) prims[c->op].forward(&p->arena, c, p->entries[i].loc);   /* as the interpreter has it */
+        if (p->unwritten[i] || !p->live[i])     /* as the interpreter has it */
+            prims[c->op].forward(&p->arena, c, p->entries[i].loc);
         if (p->grad_into_w[i]) {     /* W'’s gradient, which the replay added to W's instead */
             const Tensor *w = p->transposed[i];
             Tensor *gy = c->in[1]->grad;
