@@ -513,11 +513,15 @@ static void xent_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     Tensor *x = c->in[0], *t = c->in[1];
     int n = last_dim(x), rows = n ? x->size / n : 0;
     output(a, c, x->dtype, 0, NULL, true);
+    if (!c->kept || c->kept[0] != rows) c->kept = arena_alloc_raw(a, sizeof(double) * (size_t)(2 * rows + 1));
+    c->kept[0] = rows;
     double total = 0;
     FOR_DTYPE(x, T, {
         for (int r = 0; r < rows; r++) {
             const T *src = (const T *)x->data + r * n, *tv = (const T *)t->data + r * n;
             ROW_LOGSUMEXP(T, src, n, mx, lse)
+            c->kept[1 + 2 * r] = mx;
+            c->kept[2 + 2 * r] = lse;
             for (int j = 0; j < n; j++) if (tv[j] != 0) total -= (double)tv[j] * LOG_SOFTMAX(T, src, j, mx, lse);
         }
     });
@@ -533,7 +537,16 @@ static void xent_backward(Arena *a, PrimCall *c) {
     FOR_DTYPE(x, T, {
         for (int r = 0; r < rows; r++) {
             const T *src = (const T *)x->data + r * n, *tv = (const T *)t->data + r * n;
-            ROW_LOGSUMEXP(T, src, n, mx, lse)
+            T mx;
+            double lse;
+            if (c->kept && c->kept[0] == rows) {    /* the forward's, bit for bit */
+                mx = (T)c->kept[1 + 2 * r];
+                lse = c->kept[2 + 2 * r];
+            } else {
+                ROW_LOGSUMEXP(T, src, n, mx_again, lse_again)
+                mx = mx_again;
+                lse = lse_again;
+            }
             double tsum = 0;
             for (int j = 0; j < n; j++) tsum += tv[j];
             for (int j = 0; j < n; j++) {   /* ∂x = (softmax(x) Σt − t) / B */
