@@ -48,7 +48,7 @@ bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
     }
 
 #define FAST_CASE(OP, EXPR) case OP: EACH_PAIR(T, zr[c] = (EXPR);) return true;
-bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
+SIMD_CLONES bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
     FOR_DTYPE(out, T, {
         switch (op) {
         BINARY_ELEMENT_OPS(FAST_CASE)
@@ -78,7 +78,7 @@ bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, 
         }                                                                                   \
     }
 
-bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
+SIMD_CLONES bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
                           Tensor *gx, Tensor *gy) {
     FOR_DTYPE(g, T, {
         switch (op) {
@@ -105,7 +105,7 @@ bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Te
     return false;
 }
 
-void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Tensor *y, Tensor *out) {
+SIMD_CLONES void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Tensor *y, Tensor *out) {
     FOR_DTYPE(out, T, {
         for (int r = 0; r < p->rows; r++) {
             const T *cr = (const T *)cond->data + (size_t)r * (size_t)p->row[0];
@@ -139,7 +139,7 @@ void where_fast(const Pattern *p, const Tensor *cond, const Tensor *x, const Ten
 SELECT_ADD(select_add_f, float)
 SELECT_ADD(select_add_d, double)
 
-void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, Tensor *gx, Tensor *gy) {
+SIMD_CLONES void where_backward_fast(const Pattern *p, const Tensor *cond, const Tensor *g, Tensor *gx, Tensor *gy) {
     FOR_DTYPE(g, T, {
         for (int r = 0; r < p->rows; r++) {
             const T *cr = (const T *)cond->data + (size_t)r * (size_t)p->row[0];

@@ -114,7 +114,7 @@ static const void *transposed_copy(DType dt, const void *B, int rows, int cols) 
 }
 
 VECTORIZE_BEGIN
-void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+SIMD_CLONES void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
     long macs = (long)m * n * k;

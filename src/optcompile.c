@@ -557,7 +557,7 @@ VECTORIZE_BEGIN
  * (mem: w, g and its states), then the new w and state stored.  Each op is
  * its primitive's expression in kernels.h, so it rounds as the evaluator's
  * kernels do. */
-static bool run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
+SIMD_CLONES static bool run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         T *buf = p->buffers;
         for (int k = 0; k < p->nchosen; k++) {

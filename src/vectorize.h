@@ -11,6 +11,16 @@
  *     VECTORIZE_BEGIN ... VECTORIZE_END */
 #ifndef NNL_VECTORIZE_H
 #define NNL_VECTORIZE_H
+/* SIMD_CLONES before a hot kernel compiles it twice, for AVX2 and for the
+ * x86-64 baseline, and the loader picks the one this CPU runs (an ifunc):
+ * twice as wide where the CPU has it, never an illegal instruction where it
+ * does not.  The same IEEE operations in the same order either way: C11
+ * mode does not contract a * b + c into one fused multiply-add. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SIMD_CLONES
+#endif
 #if defined(__GNUC__) && !defined(__clang__)
 #define VECTORIZE_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"vect-cost-model=dynamic\", \"no-trapping-math\")")
 #define VECTORIZE_END _Pragma("GCC pop_options")
