@@ -100,6 +100,7 @@ struct OptProgram {
     int         nchosen;
     bool        in_buffer[MAX_BUFFERS];
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
+    void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */
 };
 
 typedef struct Compiler {
@@ -414,6 +415,7 @@ static void compile(Compiler *c) {
     p->numbers = arena_alloc(perm, sizeof(double) * (size_t)(p->nnumbers + 1));
     p->chosen = arena_alloc(perm, sizeof(Instr) * (size_t)(p->nelementwise + 1));
     p->buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
+    p->staging = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(VAR_STATES + p->nstates));
 }
 
 OptProgram *opt_program(Interp *I, const Callable *def) {
@@ -613,6 +615,53 @@ static void parameter_memory(const OptProgram *p, const Param *param, Tensor **m
     for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(param, p->states[i]);
 }
 
+/* Parameters smaller than a chunk are copied side by side into one chunk
+ * (p->staging) and updated by one run_chunk: the body's per-chunk cost is
+ * paid once for all of a model's biases, not once per bias.  Each element
+ * gets the same operations as it would alone. */
+typedef struct Staged {
+    const Param *param[CHUNK];
+    int          at[CHUNK];
+    int          n, rows;            /* parameters staged, elements used */
+} Staged;
+
+static void staging_memory(const OptProgram *p, DType dt, Tensor *fake, Tensor **mem) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        fake[v] = (Tensor){ .ndim = 1, .shape = { CHUNK }, .size = CHUNK, .dtype = dt,
+                            .data = (char *)p->staging + dtype_size(dt) * CHUNK * (size_t)v };
+        mem[v] = &fake[v];
+    }
+}
+
+static void stage(const OptProgram *p, Staged *st, const Param *param) {
+    Tensor *mem[MAX_BUFFERS];
+    parameter_memory(p, param, mem);
+    size_t es = dtype_size(param->value->dtype);
+    for (int v = 0; v < VAR_STATES + p->nstates; v++)
+        memcpy((char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->rows), mem[v]->data, es * (size_t)param->value->size);
+    st->param[st->n] = param;
+    st->at[st->n++] = st->rows;
+    st->rows += param->value->size;
+}
+
+/* the staged parameters' update, and their new w and state copied back */
+static bool run_staged(const OptProgram *p, Staged *st) {
+    DType dt = st->param[0]->value->dtype;
+    Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS], *mem[MAX_BUFFERS];
+    staging_memory(p, dt, fake, smem);
+    bool finite = run_chunk(p, smem, 0, st->rows);
+    size_t es = dtype_size(dt);
+    for (int i = 0; i < st->n; i++) {
+        parameter_memory(p, st->param[i], mem);
+        for (int v = 0; v < VAR_STATES + p->nstates; v++)
+            if (v != VAR_G && p->in_buffer[v])
+                memcpy(mem[v]->data, (char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->at[i]),
+                       es * (size_t)st->param[i]->value->size);
+    }
+    st->n = st->rows = 0;
+    return finite;
+}
+
 bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, bool *weights_finite) {
     *weights_finite = false;
     if (p->refusal || I->mode.watch || !callees_unchanged(I, p)) return false;
@@ -631,15 +680,24 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     }
     if (chose == INTERPRET) return false;
     Tensor *mem[MAX_BUFFERS];
+    Staged st;               /* not zero-initialised: 3 KB, and only n and rows are read before written */
+    st.n = st.rows = 0;
     bool finite = true;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) {
             const Param *param = &m->layers[l].params[k];
-            parameter_memory(p, param, mem);
             int size = param->value->size;
+            if (size < CHUNK) {      /* a bias, xor's weights: run together with other small ones */
+                if (st.n && (st.rows + size > CHUNK || st.param[0]->value->dtype != param->value->dtype))
+                    finite &= run_staged(p, &st);
+                stage(p, &st, param);
+                continue;
+            }
+            parameter_memory(p, param, mem);
             for (int from = 0; from < size; from += CHUNK)
                 finite &= run_chunk(p, mem, from, size - from < CHUNK ? size - from : CHUNK);
         }
+    if (st.n) finite &= run_staged(p, &st);
     *weights_finite = finite;
     return true;
 }

@@ -114,12 +114,6 @@ void tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from
                (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);
 }
 
-bool tensor_same_shape(const Tensor *a, const Tensor *b) {
-    if (a->ndim != b->ndim) return false;
-    for (int i = 0; i < a->ndim; i++) if (a->shape[i] != b->shape[i]) return false;
-    return true;
-}
-
 int tensor_rows(const Tensor *t) { return t->ndim ? t->shape[0] : 1; }
 
 const char *dims_str(int ndim, const int *shape) {

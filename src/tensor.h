@@ -60,7 +60,12 @@ void    tensor_copy_into(Tensor *dst, const Tensor *src);   /* same size */
 /* rows from, from + 1, ... of dst's count taken from src: row idx[from + r]
  * (or from + r without idx) of the 2-D src becomes row r of dst */
 void    tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from);
-bool    tensor_same_shape(const Tensor *a, const Tensor *b);
+/* inline: every elementwise op asks it of each input, on every call */
+static inline bool tensor_same_shape(const Tensor *a, const Tensor *b) {
+    if (a->ndim != b->ndim) return false;
+    for (int i = 0; i < a->ndim; i++) if (a->shape[i] != b->shape[i]) return false;
+    return true;
+}
 int     tensor_rows(const Tensor *t);                       /* shape[0], or 1 for scalars */
 /* "[2, 3]"; returns a static buffer, rotating among a few so two fit in one message */
 const char *shape_str(const Tensor *t);
