@@ -218,28 +218,22 @@ static void gemm_reference(const GemmCase *g, const void *A, const void *B, cons
 /* nnl's own loops (products up to 32³) sum each entry in the order p = 0, 1,
  * ... in the tensors' own precision, however they block and vectorise: the
  * goldens and the replay's bit-identity rest on it */
-static bool gemm_sequential_exact(const GemmCase *g, const void *A, const void *B, const void *C0, const void *C) {
-    for (int i = 0; i < g->m; i++)
-        for (int j = 0; j < g->n; j++) {
-            int ci = i * g->n + j;
-            if (g->dt == DT_F64) {
-                double s = 0;
-                for (int p = 0; p < g->k; p++)
-                    s += ((const double *)A)[g->ta ? p * g->m + i : i * g->k + p] *
-                         ((const double *)B)[g->tb ? j * g->k + p : p * g->n + j];
-                double want = g->beta == 0 ? s : (double)(g->beta * ((const double *)C0)[ci]) + s;
-                if (memcmp(&want, (const double *)C + ci, sizeof want) != 0) return false;
-            } else {
-                float s = 0;
-                for (int p = 0; p < g->k; p++)
-                    s += ((const float *)A)[g->ta ? p * g->m + i : i * g->k + p] *
-                         ((const float *)B)[g->tb ? j * g->k + p : p * g->n + j];
-                float want = g->beta == 0 ? s : (float)(g->beta * ((const float *)C0)[ci]) + s;
-                if (memcmp(&want, (const float *)C + ci, sizeof want) != 0) return false;
-            }
+#define SEQUENTIAL_EXACT(T)                                                              \
+    for (int i = 0; i < g->m; i++)                                                       \
+        for (int j = 0; j < g->n; j++) {                                                 \
+            int ci = i * g->n + j;                                                       \
+            T s = 0;                                                                     \
+            for (int p = 0; p < g->k; p++)                                               \
+                s += ((const T *)A)[g->ta ? p * g->m + i : i * g->k + p] *               \
+                     ((const T *)B)[g->tb ? j * g->k + p : p * g->n + j];                \
+            T want = g->beta == 0 ? s : (T)(g->beta * ((const T *)C0)[ci]) + s;         \
+            if (memcmp(&want, (const T *)C + ci, sizeof want) != 0) return false;        \
         }
+static bool gemm_sequential_exact(const GemmCase *g, const void *A, const void *B, const void *C0, const void *C) {
+    if (g->dt == DT_F64) { SEQUENTIAL_EXACT(double) } else { SEQUENTIAL_EXACT(float) }
     return true;
 }
+#undef SEQUENTIAL_EXACT
 
 static void check_gemm(const GemmCase *g) {
     Arena a = { 0 };
