@@ -68,14 +68,39 @@ SIMD_CLONES bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const
         const T *gr = (const T *)g->data + (size_t)r * (size_t)p->cols;                     \
         T *gxr = gx ? (T *)gx->data + (size_t)r * (size_t)p->row[0] : NULL;                 \
         T *gyr = gy ? (T *)gy->data + (size_t)r * (size_t)p->row[1] : NULL;                 \
-        int xc = p->col[0], yc = p->col[1];                                                 \
-        for (int c = 0; c < p->cols; c++) {                                                 \
-            T u = xr[c * xc], v = yr[c * yc], gi = gr[c], dx, dy;                           \
-            (void)u; (void)v;                                                               \
-            BODY                                                                            \
-            if (gxr) gxr[c * xc] += dx;                                                     \
-            if (gyr) gyr[c * yc] += dy;                                                     \
-        }                                                                                   \
+        int xc = p->col[0], yc = p->col[1], n = p->cols;                                    \
+        /* the usual strides get loops of their own, which vectorise */                    \
+        if (xc && yc && gxr && gyr)       /* a bias: x + b */                               \
+            for (int c = 0; c < n; c++) {                                                   \
+                T u = xr[c], v = yr[c], gi = gr[c], dx, dy;                                 \
+                (void)u; (void)v;                                                           \
+                BODY                                                                        \
+                gxr[c] += dx;                                                               \
+                gyr[c] += dy;                                                               \
+            }                                                                               \
+        else if (xc && yc && gxr)         /* the other operand a constant */               \
+            for (int c = 0; c < n; c++) {                                                   \
+                T u = xr[c], v = yr[c], gi = gr[c], dx, dy;                                 \
+                (void)u; (void)v; (void)dy;                                                 \
+                BODY                                                                        \
+                gxr[c] += dx;                                                               \
+            }                                                                               \
+        else if (xc && gxr && !gyr) {     /* times or minus a constant number */          \
+            T v = yr[0];                                                                    \
+            for (int c = 0; c < n; c++) {                                                   \
+                T u = xr[c], gi = gr[c], dx, dy;                                            \
+                (void)u; (void)v; (void)dy;                                                 \
+                BODY                                                                        \
+                gxr[c] += dx;                                                               \
+            }                                                                               \
+        } else                                                                              \
+            for (int c = 0; c < n; c++) {                                                   \
+                T u = xr[c * xc], v = yr[c * yc], gi = gr[c], dx, dy;                       \
+                (void)u; (void)v;                                                           \
+                BODY                                                                        \
+                if (gxr) gxr[c * xc] += dx;                                                 \
+                if (gyr) gyr[c * yc] += dy;                                                 \
+            }                                                                               \
     }
 
 SIMD_CLONES bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
