@@ -60,6 +60,13 @@ void ensure_grad(Arena *a, Tensor *t);
  * scratch: room for an n×k matrix, where Y's gradient is made otherwise */
 void matmul_bt_forward(PrimCall *c, const Tensor *w);
 void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w, void *scratch);
+/* For a replayed step (replay.c): add computes A = M + b (b a row of M's
+ * width), act computes Z = act(A) with a unary primitive, and nothing else
+ * reads A.  Then the two run as one pass forward and one backward, with the
+ * same operations on every element (A's gradient is not written). */
+bool bias_activation_fusable(const PrimCall *add, const PrimCall *act);
+void bias_activation_forward(PrimCall *add, PrimCall *act);
+void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

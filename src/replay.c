@@ -26,6 +26,8 @@ struct StepPlan {
                                     itself, since only the transpose reads W: W' gets no gradient, and
                                     the transpose's rule does not run */
     void       *scratch;         /* room for the largest W of those that are not: see matmul_bt_backward */
+    bool       *with_activation; /* with_activation[i]: entry i adds a bias and entry i + 1 is the unary
+                                    activation of that sum alone: both run as one (bias_activation_*) */
     bool       *live;            /* live[i]: entry i's output reaches the loss or a state write; the others
                                     (the model's softmax when the loss reads its logits) are not rerun */
     int        *backward;        /* the entries a gradient reached, last first */
@@ -153,25 +155,46 @@ static void mark_live(StepPlan *p) {
     }
 }
 
+static bool read_by_result_or_write(const StepPlan *p, const Tensor *t) {
+    if (t == p->obj.loss || t == p->obj.penalty || t == p->obj.total) return true;
+    for (int w = 0; w < p->nwrites; w++) if (p->writes[w].value == t) return true;
+    return false;
+}
+
+/* x @ W' + b then an activation: the sum and the activation in one pass */
+static void fuse_bias_activations(StepPlan *p) {
+    p->with_activation = arena_alloc(&p->arena, sizeof(bool) * (size_t)(p->n + 1));
+    for (int j = 0; j + 1 < p->n; j++) {
+        const PrimCall *add = &p->entries[j].call, *act = &p->entries[j + 1].call;
+        p->with_activation[j] = p->live[j] && p->live[j + 1] && add->out->varies && bias_activation_fusable(add, act) &&
+                                readers(p, add->out) == 1 && !read_by_result_or_write(p, add->out);
+        if (p->with_activation[j]) j++;
+    }
+}
+
 /* The lists a replay walks, from the recorded entries. */
 static void build(StepPlan *p, Model *m) {
     Arena *a = &p->arena;
     fuse_transposes(p, p->writes, p->nwrites);
     mark_live(p);
+    fuse_bias_activations(p);
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + model_tensors(m, NULL, false) + 1));
     bool *no_grad = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the transposes of grad_into_w */
     for (int i = 0; i < p->n; i++) if (p->grad_into_w[i]) no_grad[p->entries[i].call.in[1]->producer] = true;
+    bool *in_pair = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the activations of with_activation */
+    for (int i = 0; i + 1 < p->n; i++) if (p->with_activation[i]) in_pair[i + 1] = true;
     for (int i = 0; i < p->n; i++) {
         const PrimCall *c = &p->entries[i].call;
         p->work += tape_op_work(c);
-        if (c->out->varies && !p->unwritten[i] && p->live[i]) p->forward[p->nforward++] = i;
-        if (c->out->grad && !no_grad[i] && p->live[i]) p->grads[p->ngrads++] = c->out->grad;
+        if (c->out->varies && !p->unwritten[i] && p->live[i] && !in_pair[i]) p->forward[p->nforward++] = i;
+        if (c->out->grad && !no_grad[i] && p->live[i] && !p->with_activation[i]) p->grads[p->ngrads++] = c->out->grad;
     }
     for (int i = p->n - 1; i >= 0; i--) {
         const PrimCall *c = &p->entries[i].call;
-        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i]) p->backward[p->nbackward++] = i;
+        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i] && !p->with_activation[i])
+            p->backward[p->nbackward++] = i;
     }
     p->nparams = model_tensors(m, NULL, false);
     p->params = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->nparams + 1));
@@ -305,6 +328,7 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
         between_ops(p, &w, &d, i);
         PrimCall *c = &p->entries[i].call;
         if (p->transposed[i]) matmul_bt_forward(c, p->transposed[i]);
+        else if (p->with_activation[i]) bias_activation_forward(c, &p->entries[i + 1].call);
         else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
     }
     between_ops(p, &w, &d, p->n);
@@ -316,6 +340,7 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
             int i = p->backward[k];
             TapeEntry *e = &p->entries[i];
             if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i], p->grad_into_w[i], p->scratch);
+            else if (i > 0 && p->with_activation[i - 1]) bias_activation_backward(&p->arena, &p->entries[i - 1].call, &e->call);
             else prims[e->call.op].backward(&p->arena, &e->call);
         }
     }
@@ -349,6 +374,10 @@ void replay_expose(Interp *I, StepPlans *ps) {
         PrimCall *c = &p->entries[i].call;
         if (p->unwritten[i] || !p->live[i])     /* as the interpreter has it */
             prims[c->op].forward(&p->arena, c, p->entries[i].loc);
+        if (p->with_activation[i] && c->out->grad && p->entries[i + 1].call.out->grad) {   /* the sum's gradient, not kept */
+            tensor_fill(c->out->grad, 0);
+            prims[p->entries[i + 1].call.op].backward(&p->arena, &p->entries[i + 1].call);
+        }
         if (p->grad_into_w[i]) {     /* W'’s gradient, which the replay added to W's instead */
             const Tensor *w = p->transposed[i];
             Tensor *gy = c->in[1]->grad;
