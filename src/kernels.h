@@ -42,6 +42,17 @@
     X(P_FLOOR, (T)floor(u))            \
     X(P_STEP, (T)(u > 0))
 
+/* ∂op(u)/∂u for the unary ops above that have one, from u and y = op(u),
+ * in T: prims.c's rules and fused.c's fused ones (floor's is 0) */
+#define UNARY_DERIVATIVES(X)           \
+    X(P_NEG, -1)                       \
+    X(P_EXP, y)                        \
+    X(P_LOG, 1 / u)                    \
+    X(P_SQRT, 1 / (2 * y))             \
+    X(P_ABS, (T)((u > 0) - (u < 0)))   \
+    X(P_TANH, 1 - y * y)               \
+    X(P_SIGMOID, y * (1 - y))
+
 /* 2 or 1 for a primitive defined above (its operands), 0 for the others */
 #define ELEMENT_ARITY_2(OP, EXPR) case OP: return 2;
 #define ELEMENT_ARITY_1(OP, EXPR) case OP: return 1;

@@ -165,90 +165,24 @@ static void unary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
 
 #undef UNARY_CASE
 
-/* d = ∂op(x)/∂x at x = X, where Y = op(X), in T */
-#define UNARY_DERIVATIVE(op, X, Y, d)                                              \
-    switch (op) {                                                                  \
-    case P_NEG: d = -1; break;                                                     \
-    case P_EXP: d = (Y); break;                                                    \
-    case P_LOG: d = 1 / (X); break;                                                \
-    case P_SQRT: d = 1 / (2 * (Y)); break;                                         \
-    case P_ABS: d = (T)(((X) > 0) - ((X) < 0)); break;                             \
-    case P_TANH: d = 1 - (Y) * (Y); break;                                         \
-    case P_SIGMOID: d = (Y) * (1 - (Y)); break;                                    \
-    default: d = 0;     /* floor: 0 almost everywhere, as PyTorch has it */       \
-    }
-
+#define DERIVATIVE_CASE(OP, EXPR) case OP: d = (EXPR); break;
 static void unary_backward(Arena *a, PrimCall *c) {
     Tensor *x = c->in[0], *out = c->out;
     if (!wants_grad(x)) return;
     ensure_grad(a, x);
     PrimOp op = c->op;
     FOR_DTYPE(out, T, {
-        const T *xv = x->data, *y = out->data, *g = out->grad->data;
+        const T *xv = x->data, *yv = out->data, *g = out->grad->data;
         T *gx = x->grad->data;
         for (int i = 0; i < x->size; i++) {
-            T d;
-            UNARY_DERIVATIVE(op, xv[i], y[i], d)
+            T u = xv[i], y = yv[i], d;
+            (void)u; (void)y;
+            switch (op) {
+            UNARY_DERIVATIVES(DERIVATIVE_CASE)
+            default: d = 0;     /* floor: 0 almost everywhere, as PyTorch has it */
+            }
             gx[i] += g[i] * d;
         }
-    });
-}
-
-/* ---- a bias and an activation in one pass (replayed steps) -------------- */
-
-bool bias_activation_fusable(const PrimCall *add, const PrimCall *act) {
-    const Tensor *m = add->in[0], *b = add->in[1];
-    return add->op == P_ADD && m->ndim == 2 && b->ndim == 1 && b->size == m->shape[1] && m->dtype == b->dtype &&
-           act->nin == 1 && act->in[0] == add->out && act->op >= P_NEG && act->op <= P_SIGMOID &&
-           add->out && act->out && add->out->dtype == m->dtype && act->out->dtype == m->dtype;
-}
-
-/* A = M + b and Z = act(A), element by element with the expressions of the
- * two calls (kernels.h), into the tensors they wrote when recorded */
-#define UNARY_AT(OP, EXPR) case OP: { T u = a; z = (EXPR); break; }
-void bias_activation_forward(PrimCall *add, PrimCall *act) {
-    const Tensor *m = add->in[0], *b = add->in[1];
-    int rows = m->shape[0], n = m->shape[1];
-    PrimOp op = act->op;
-    FOR_DTYPE(m, T, {
-        const T *mv = m->data, *bv = b->data;
-        T *av = add->out->data, *zv = act->out->data;
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < n; c++) {
-                T u = mv[(size_t)r * n + c], v = bv[c], a = u + v, z;
-                switch (op) {
-                UNARY_ELEMENT_OPS(UNARY_AT)
-                default: z = (T)NAN;
-                }
-                av[(size_t)r * n + c] = a;
-                zv[(size_t)r * n + c] = z;
-            }
-    });
-}
-#undef UNARY_AT
-
-/* act's rule then add's: ∂A = 0 + ∂Z·act'(A) (A's gradient is not kept:
- * only act reads A), then ∂M += ∂A and ∂b += ∂A, row by row as add's rule
- * adds them */
-void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act) {
-    Tensor *m = add->in[0], *b = add->in[1];
-    int rows = m->shape[0], n = m->shape[1];
-    bool gm_on = wants_grad(m), gb_on = wants_grad(b);
-    if (gm_on) ensure_grad(a, m);
-    if (gb_on) ensure_grad(a, b);
-    PrimOp op = act->op;
-    FOR_DTYPE(m, T, {
-        const T *xv = add->out->data, *y = act->out->data, *g = act->out->grad->data;
-        T *gm = gm_on ? m->grad->data : NULL, *gb = gb_on ? b->grad->data : NULL;
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < n; c++) {
-                size_t i = (size_t)r * n + c;
-                T d, ga = 0;
-                UNARY_DERIVATIVE(op, xv[i], y[i], d)
-                ga += g[i] * d;
-                if (gm) gm[i] += ga;
-                if (gb) gb[c] += ga;
-            }
     });
 }
 

@@ -67,6 +67,11 @@ void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w
 bool bias_activation_fusable(const PrimCall *add, const PrimCall *act);
 void bias_activation_forward(PrimCall *add, PrimCall *act);
 void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act);
+/* the same for relu as the stdlib writes it: gt computes C = A > k, sel
+ * where(C, A, y0), k and y0 single numbers, only gt and sel reading A */
+bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *sel);
+void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel);
+void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

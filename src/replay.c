@@ -2,7 +2,8 @@
  * (replay.h).  Owns: deciding from a recorded tape whether a replay computes
  * what the evaluator would, and the replay itself.  Must not: interpret nnl
  * (eval.c notes what would make a replay differ), compute an op other than
- * through prims[] (so a replay is bit-identical to the interpreter), or run
+ * through prims[] or prims.h's fused forms of them (fused.c: so a replay is
+ * bit-identical to the interpreter), or run
  * the optimizer (train.c). */
 #include "replay.h"
 #include "budget.h"
@@ -26,8 +27,9 @@ struct StepPlan {
                                     itself, since only the transpose reads W: W' gets no gradient, and
                                     the transpose's rule does not run */
     void       *scratch;         /* room for the largest W of those that are not: see matmul_bt_backward */
-    bool       *with_activation; /* with_activation[i]: entry i adds a bias and entry i + 1 is the unary
-                                    activation of that sum alone: both run as one (bias_activation_*) */
+    int        *with_activation; /* with_activation[i]: entry i adds a bias, and the next 1 (a unary
+                                    activation of that sum alone) or 2 (relu's > and where) entries run
+                                    with it as one (bias_activation_*, bias_relu_*); else 0 */
     bool       *live;            /* live[i]: entry i's output reaches the loss or a state write; the others
                                     (the model's softmax when the loss reads its logits) are not rerun */
     int        *backward;        /* the entries a gradient reached, last first */
@@ -163,13 +165,23 @@ static bool read_by_result_or_write(const StepPlan *p, const Tensor *t) {
 
 /* x @ W' + b then an activation: the sum and the activation in one pass */
 static void fuse_bias_activations(StepPlan *p) {
-    p->with_activation = arena_alloc(&p->arena, sizeof(bool) * (size_t)(p->n + 1));
+    p->with_activation = arena_alloc(&p->arena, sizeof(int) * (size_t)(p->n + 1));
     for (int j = 0; j + 1 < p->n; j++) {
-        const PrimCall *add = &p->entries[j].call, *act = &p->entries[j + 1].call;
-        p->with_activation[j] = p->live[j] && p->live[j + 1] && add->out->varies && bias_activation_fusable(add, act) &&
-                                readers(p, add->out) == 1 && !read_by_result_or_write(p, add->out);
-        if (p->with_activation[j]) j++;
+        const PrimCall *add = &p->entries[j].call, *next = &p->entries[j + 1].call;
+        if (!p->live[j] || !p->live[j + 1] || !add->out->varies || read_by_result_or_write(p, add->out)) continue;
+        if (bias_activation_fusable(add, next) && readers(p, add->out) == 1)
+            p->with_activation[j] = 1;
+        else if (j + 2 < p->n && p->live[j + 2] && bias_relu_fusable(add, next, &p->entries[j + 2].call) &&
+                 readers(p, add->out) == 2 && readers(p, next->out) == 1 && !read_by_result_or_write(p, next->out))
+            p->with_activation[j] = 2;
+        j += p->with_activation[j];
     }
+}
+
+/* the group's last entry, whose backward runs the group's, or -1 */
+static int group_start(const StepPlan *p, int last) {
+    for (int k = 1; k <= 2; k++) if (last - k >= 0 && p->with_activation[last - k] == k) return last - k;
+    return -1;
 }
 
 /* The lists a replay walks, from the recorded entries. */
@@ -184,16 +196,19 @@ static void build(StepPlan *p, Model *m) {
     bool *no_grad = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the transposes of grad_into_w */
     for (int i = 0; i < p->n; i++) if (p->grad_into_w[i]) no_grad[p->entries[i].call.in[1]->producer] = true;
     bool *in_pair = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the activations of with_activation */
-    for (int i = 0; i + 1 < p->n; i++) if (p->with_activation[i]) in_pair[i + 1] = true;
+    for (int i = 0; i < p->n; i++)
+        for (int k = 1; k <= p->with_activation[i]; k++) in_pair[i + k] = true;
     for (int i = 0; i < p->n; i++) {
         const PrimCall *c = &p->entries[i].call;
         p->work += tape_op_work(c);
         if (c->out->varies && !p->unwritten[i] && p->live[i] && !in_pair[i]) p->forward[p->nforward++] = i;
-        if (c->out->grad && !no_grad[i] && p->live[i] && !p->with_activation[i]) p->grads[p->ngrads++] = c->out->grad;
+        bool unkept = p->with_activation[i] || (in_pair[i] && group_start(p, i) < 0);   /* the sum's, relu's mask's */
+        if (c->out->grad && !no_grad[i] && p->live[i] && !unkept) p->grads[p->ngrads++] = c->out->grad;
     }
     for (int i = p->n - 1; i >= 0; i--) {
         const PrimCall *c = &p->entries[i].call;
-        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i] && !p->with_activation[i])
+        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i] && (!in_pair[i] || group_start(p, i) >= 0) &&
+            !p->with_activation[i])
             p->backward[p->nbackward++] = i;
     }
     p->nparams = model_tensors(m, NULL, false);
@@ -328,7 +343,8 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
         between_ops(p, &w, &d, i);
         PrimCall *c = &p->entries[i].call;
         if (p->transposed[i]) matmul_bt_forward(c, p->transposed[i]);
-        else if (p->with_activation[i]) bias_activation_forward(c, &p->entries[i + 1].call);
+        else if (p->with_activation[i] == 1) bias_activation_forward(c, &p->entries[i + 1].call);
+        else if (p->with_activation[i] == 2) bias_relu_forward(c, &p->entries[i + 1].call, &p->entries[i + 2].call);
         else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
     }
     between_ops(p, &w, &d, p->n);
@@ -340,7 +356,11 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
             int i = p->backward[k];
             TapeEntry *e = &p->entries[i];
             if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i], p->grad_into_w[i], p->scratch);
-            else if (i > 0 && p->with_activation[i - 1]) bias_activation_backward(&p->arena, &p->entries[i - 1].call, &e->call);
+            else if (group_start(p, i) >= 0) {
+                int j = group_start(p, i);
+                if (p->with_activation[j] == 1) bias_activation_backward(&p->arena, &p->entries[j].call, &e->call);
+                else bias_relu_backward(&p->arena, &p->entries[j].call, &p->entries[j + 1].call, &e->call);
+            }
             else prims[e->call.op].backward(&p->arena, &e->call);
         }
     }
@@ -374,9 +394,10 @@ void replay_expose(Interp *I, StepPlans *ps) {
         PrimCall *c = &p->entries[i].call;
         if (p->unwritten[i] || !p->live[i])     /* as the interpreter has it */
             prims[c->op].forward(&p->arena, c, p->entries[i].loc);
-        if (p->with_activation[i] && c->out->grad && p->entries[i + 1].call.out->grad) {   /* the sum's gradient, not kept */
+        if (p->with_activation[i] && c->out->grad) {   /* the sum's gradient, not kept */
+            PrimCall *last = &p->entries[i + p->with_activation[i]].call;
             tensor_fill(c->out->grad, 0);
-            prims[p->entries[i + 1].call.op].backward(&p->arena, &p->entries[i + 1].call);
+            if (last->out->grad) prims[last->op].backward(&p->arena, last);
         }
         if (p->grad_into_w[i]) {     /* W'’s gradient, which the replay added to W's instead */
             const Tensor *w = p->transposed[i];
