@@ -27,24 +27,27 @@ enum { SMALL_PRODUCT = 32 * 32 * 32 };
  * p outside j over a strip of a row's sums, so the compiler vectorises the
  * inner loop over j where B's row is contiguous (not transposed). */
 enum { STRIP = 256 };
+/* a few columns (xor's nets): one sum at a time, no strip */
+#define FEW_COLUMNS_GEMM(T)                                                        \
+    do {                                                                           \
+        const T *a = A, *b = B; T *c = C;                                          \
+        int lda = trans_a ? m : k, ldb = trans_b ? k : n;                          \
+        /* where A[i][p] and B[p][j] are, as strides */                             \
+        size_t ai = trans_a ? 1 : (size_t)lda, ap = trans_a ? (size_t)lda : 1;      \
+        size_t bp = trans_b ? 1 : (size_t)ldb, bj = trans_b ? (size_t)ldb : 1;      \
+        for (int i = 0; i < m; i++)                                                \
+            for (int j = 0; j < n; j++) {                                          \
+                const T *ar = a + i * ai, *bc = b + j * bj;                        \
+                T s = 0;                                                           \
+                for (int p = 0; p < k; p++) s += ar[p * ap] * bc[p * bp];          \
+                c[i * n + j] = beta == 0 ? s : (T)(beta * c[i * n + j]) + s;       \
+            }                                                                      \
+    } while (0)
 #define SMALL_GEMM(T)                                                              \
     do {                                                                           \
         const T *a = A, *b = B; T *c = C;                                          \
         int lda = trans_a ? m : k, ldb = trans_b ? k : n;                          \
         T sum[STRIP];                                                              \
-        if (n < 8) {     /* a few columns (xor's nets): one sum at a time, no strip */ \
-            /* where A[i][p] and B[p][j] are, as strides */                         \
-            size_t ai = trans_a ? 1 : (size_t)lda, ap = trans_a ? (size_t)lda : 1;  \
-            size_t bp = trans_b ? 1 : (size_t)ldb, bj = trans_b ? (size_t)ldb : 1;  \
-            for (int i = 0; i < m; i++)                                            \
-                for (int j = 0; j < n; j++) {                                      \
-                    const T *ar = a + i * ai, *bc = b + j * bj;                    \
-                    T s = 0;                                                       \
-                    for (int p = 0; p < k; p++) s += ar[p * ap] * bc[p * bp];      \
-                    c[i * n + j] = beta == 0 ? s : (T)(beta * c[i * n + j]) + s;   \
-                }                                                                  \
-            break;                                                                 \
-        }                                                                          \
         int i = 0;                                                                 \
         /* four rows at a time share each load of B's row (each row's sums    \
          * still in the order p = 0, 1, ...) */                                \
@@ -113,19 +116,33 @@ static const void *transposed_copy(DType dt, const void *B, int rows, int cols) 
     return buffer;
 }
 
+/* its own function: the strips' sums (10 KB of stack) are not set up for
+ * the tiny products of a tiny net */
+static void few_columns_gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+                             const void *A, const void *B, double beta, void *C) {
+    if (dt == DT_F64) FEW_COLUMNS_GEMM(double); else FEW_COLUMNS_GEMM(float);
+}
+
 VECTORIZE_BEGIN
-SIMD_CLONES void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+SIMD_CLONES static void strip_gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+                                   const void *A, const void *B, double beta, void *C) {
+    /* a transposed B (a replayed X @ W') read down its columns would keep
+     * the strips from vectorising: they read a copy the right way round,
+     * which costs 1/m of the product */
+    const void *bt;
+    if (trans_b && m >= 4 && (bt = transposed_copy(dt, B, n, k))) B = bt, trans_b = false;
+    if (dt == DT_F64) SMALL_GEMM(double); else SMALL_GEMM(float);
+}
+VECTORIZE_END
+
+void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
     long macs = (long)m * n * k;
     const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
     if (!blas) {
-        /* a transposed B (a replayed X @ W') read down its columns would keep
-         * the strips from vectorising: they read a copy the right way round,
-         * which costs 1/m of the product */
-        const void *bt;
-        if (trans_b && n >= 8 && m >= 4 && (bt = transposed_copy(dt, B, n, k))) B = bt, trans_b = false;
-        if (dt == DT_F64) SMALL_GEMM(double); else SMALL_GEMM(float);
+        if (n < 8) few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
+        else strip_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
         return;
     }
     choose_threads(blas, macs);
@@ -137,4 +154,3 @@ SIMD_CLONES void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
     else
         blas->sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, lda, B, ldb, (float)beta, C, n);
 }
-VECTORIZE_END
