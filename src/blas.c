@@ -31,7 +31,6 @@ static bool load(const char *name, Blas *blas, char *why, size_t why_size) {
         return false;
     }
     blas->set_threads = (void (*)(int))dlsym(lib, "openblas_set_num_threads");
-    blas->name = name;
     return true;
 }
 

@@ -22,7 +22,6 @@ typedef struct Blas {
     /* the threads large products may use; 0: the user chose
      * (OPENBLAS_NUM_THREADS and the like), and nnl leaves them be */
     int max_threads;
-    const char *name;           /* the library that was loaded */
 } Blas;
 
 /* The library, loaded on the first call: $NNL_BLAS when set (a file name or

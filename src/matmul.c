@@ -95,24 +95,42 @@ enum { STRIP = 256 };
             }                                                                      \
     } while (0)
 
+/* dst = (or +=) the r×cl matrix src transposed, in tiles, so that both the
+ * rows read and the rows written stay in cache */
+void transpose_matrix(DType dt, const void *src, int r, int cl, void *dst, bool accumulate) {
+    enum { TILE = 32 };
+    Tensor type = { .dtype = dt };
+    FOR_DTYPE(&type, T, {
+        const T *s = src;
+        T *d = dst;
+        for (int i0 = 0; i0 < r; i0 += TILE)
+            for (int j0 = 0; j0 < cl; j0 += TILE) {
+                int i1 = i0 + TILE < r ? i0 + TILE : r, j1 = j0 + TILE < cl ? j0 + TILE : cl;
+                if (accumulate) {
+                    for (int i = i0; i < i1; i++)
+                        for (int j = j0; j < j1; j++) d[(size_t)j * r + i] += s[(size_t)i * cl + j];
+                } else {
+                    for (int i = i0; i < i1; i++)
+                        for (int j = j0; j < j1; j++) d[(size_t)j * r + i] = s[(size_t)i * cl + j];
+                }
+            }
+    });
+}
+
 /* B transposed into a buffer kept for the next product (grown, never
  * shrunk: a training step's products need the same sizes every time), or
  * NULL if there is no memory for it. */
 static const void *transposed_copy(DType dt, const void *B, int rows, int cols) {
     static void *buffer;
     static size_t have;
-    size_t size = dt == DT_F64 ? sizeof(double) : sizeof(float), need = size * (size_t)rows * (size_t)cols;
+    size_t need = (dt == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)rows * (size_t)cols;
     if (need > have) {
         void *grown = realloc(buffer, need);
         if (!grown) return NULL;
         buffer = grown;
         have = need;
     }
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++) {
-            if (dt == DT_F64) ((double *)buffer)[(size_t)c * rows + r] = ((const double *)B)[(size_t)r * cols + c];
-            else ((float *)buffer)[(size_t)c * rows + r] = ((const float *)B)[(size_t)r * cols + c];
-        }
+    transpose_matrix(dt, B, rows, cols, buffer, false);
     return buffer;
 }
 

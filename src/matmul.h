@@ -6,4 +6,6 @@
 #include "tensor.h"
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C);
+/* dst = (or, accumulating, +=) the rows×cols row-major matrix src transposed */
+void transpose_matrix(DType dt, const void *src, int rows, int cols, void *dst, bool accumulate);
 #endif

@@ -214,8 +214,6 @@ static void matmul_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     gemm(x->dtype, false, false, m, n, k, x->data, y->data, 0, c->out->data);
 }
 
-static void transpose_data(DType dt, const void *src, int r, int cl, void *dst, bool accumulate);
-
 /* ∂C/∂Y = Xᵀ G for a Y that is transpose(W), as the transpose of Gᵀ X
  * (into scratch, n×k): the sums of ∂C/∂W = Gᵀ X itself, which a replay
  * (replay.c) adds straight into W's gradient without writing Y's out.  BLAS
@@ -223,7 +221,7 @@ static void transpose_data(DType dt, const void *src, int r, int cl, void *dst, 
  * compute the one product. */
 static void transposed_operand_grad(const Tensor *x, const Tensor *g, int m, int k, int n, void *scratch, Tensor *y) {
     gemm(x->dtype, true, false, n, k, m, g->data, x->data, 0, scratch);
-    transpose_data(x->dtype, scratch, n, k, y->grad->data, true);
+    transpose_matrix(x->dtype, scratch, n, k, y->grad->data, true);
 }
 
 static void matmul_backward(Arena *a, PrimCall *c) {
@@ -270,30 +268,8 @@ void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w
     }
 }
 
-/* dst = (or +=) the r×cl matrix src transposed, in tiles, so that both the
- * rows read and the rows written stay in cache */
-static void transpose_data(DType dt, const void *src, int r, int cl, void *dst, bool accumulate) {
-    enum { TILE = 32 };
-    Tensor type = { .dtype = dt };
-    FOR_DTYPE(&type, T, {
-        const T *s = src;
-        T *d = dst;
-        for (int i0 = 0; i0 < r; i0 += TILE)
-            for (int j0 = 0; j0 < cl; j0 += TILE) {
-                int i1 = i0 + TILE < r ? i0 + TILE : r, j1 = j0 + TILE < cl ? j0 + TILE : cl;
-                if (accumulate) {
-                    for (int i = i0; i < i1; i++)
-                        for (int j = j0; j < j1; j++) d[(size_t)j * r + i] += s[(size_t)i * cl + j];
-                } else {
-                    for (int i = i0; i < i1; i++)
-                        for (int j = j0; j < j1; j++) d[(size_t)j * r + i] = s[(size_t)i * cl + j];
-                }
-            }
-    });
-}
-
 static void transpose_into(const Tensor *src, Tensor *dst, bool accumulate) {
-    transpose_data(src->dtype, src->data, src->shape[0], src->shape[1], dst->data, accumulate);
+    transpose_matrix(src->dtype, src->data, src->shape[0], src->shape[1], dst->data, accumulate);
 }
 
 static void transpose_forward(Arena *a, PrimCall *c, SrcLoc loc) {

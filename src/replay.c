@@ -7,6 +7,7 @@
  * the optimizer (train.c). */
 #include "replay.h"
 #include "budget.h"
+#include "matmul.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ struct StepPlan {
     int        *with_activation; /* with_activation[i]: entry i adds a bias, and the next 1 (a unary
                                     activation of that sum alone) or 2 (relu's > and where) entries run
                                     with it as one (bias_activation_*, bias_relu_*); else 0 */
+    int        *group_last;      /* group_last[i]: for the last entry of such a group, the group's first
+                                    (whose with_activation it is); -1 for every other entry */
     bool       *live;            /* live[i]: entry i's output reaches the loss or a state write; the others
                                     (the model's softmax when the loss reads its logits) are not rerun */
     int        *backward;        /* the entries a gradient reached, last first */
@@ -176,12 +179,15 @@ static void fuse_bias_activations(StepPlan *p) {
             p->with_activation[j] = 2;
         j += p->with_activation[j];
     }
+    p->group_last = arena_alloc_raw(&p->arena, sizeof(int) * (size_t)(p->n + 1));
+    for (int i = 0; i < p->n; i++) p->group_last[i] = -1;
+    for (int j = 0; j < p->n; j++) if (p->with_activation[j]) p->group_last[j + p->with_activation[j]] = j;
 }
 
-/* the group's last entry, whose backward runs the group's, or -1 */
-static int group_start(const StepPlan *p, int last) {
-    for (int k = 1; k <= 2; k++) if (last - k >= 0 && p->with_activation[last - k] == k) return last - k;
-    return -1;
+/* whether entry i's gradient is its own: in a fused group only the last
+ * entry's is (not the sum's, nor relu's mask's) */
+static bool group_keeps(const StepPlan *p, const bool *in_group, int i) {
+    return !p->with_activation[i] && (!in_group[i] || p->group_last[i] >= 0);
 }
 
 /* The lists a replay walks, from the recorded entries. */
@@ -195,20 +201,18 @@ static void build(StepPlan *p, Model *m) {
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + model_tensors(m, NULL, false) + 1));
     bool *no_grad = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the transposes of grad_into_w */
     for (int i = 0; i < p->n; i++) if (p->grad_into_w[i]) no_grad[p->entries[i].call.in[1]->producer] = true;
-    bool *in_pair = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* the activations of with_activation */
+    bool *in_group = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));   /* with_activation's, the first aside */
     for (int i = 0; i < p->n; i++)
-        for (int k = 1; k <= p->with_activation[i]; k++) in_pair[i + k] = true;
+        for (int k = 1; k <= p->with_activation[i]; k++) in_group[i + k] = true;
     for (int i = 0; i < p->n; i++) {
         const PrimCall *c = &p->entries[i].call;
         p->work += tape_op_work(c);
-        if (c->out->varies && !p->unwritten[i] && p->live[i] && !in_pair[i]) p->forward[p->nforward++] = i;
-        bool unkept = p->with_activation[i] || (in_pair[i] && group_start(p, i) < 0);   /* the sum's, relu's mask's */
-        if (c->out->grad && !no_grad[i] && p->live[i] && !unkept) p->grads[p->ngrads++] = c->out->grad;
+        if (c->out->varies && !p->unwritten[i] && p->live[i] && !in_group[i]) p->forward[p->nforward++] = i;
+        if (c->out->grad && !no_grad[i] && p->live[i] && group_keeps(p, in_group, i)) p->grads[p->ngrads++] = c->out->grad;
     }
     for (int i = p->n - 1; i >= 0; i--) {
         const PrimCall *c = &p->entries[i].call;
-        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i] && (!in_pair[i] || group_start(p, i) >= 0) &&
-            !p->with_activation[i])
+        if (c->out->requires_grad && c->out->grad && !no_grad[i] && p->live[i] && group_keeps(p, in_group, i))
             p->backward[p->nbackward++] = i;
     }
     p->nparams = model_tensors(m, NULL, false);
@@ -356,8 +360,8 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
             int i = p->backward[k];
             TapeEntry *e = &p->entries[i];
             if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i], p->grad_into_w[i], p->scratch);
-            else if (group_start(p, i) >= 0) {
-                int j = group_start(p, i);
+            else if (p->group_last[i] >= 0) {
+                int j = p->group_last[i];
                 if (p->with_activation[j] == 1) bias_activation_backward(&p->arena, &p->entries[j].call, &e->call);
                 else bias_relu_backward(&p->arena, &p->entries[j].call, &p->entries[j + 1].call, &e->call);
             }
@@ -401,10 +405,7 @@ void replay_expose(Interp *I, StepPlans *ps) {
         }
         if (p->grad_into_w[i]) {     /* W'’s gradient, which the replay added to W's instead */
             const Tensor *w = p->transposed[i];
-            Tensor *gy = c->in[1]->grad;
-            for (int r = 0; r < w->shape[0]; r++)
-                for (int k = 0; k < w->shape[1]; k++)
-                    tensor_set(gy, k * w->shape[0] + r, tensor_get(w->grad, r * w->shape[1] + k));
+            transpose_matrix(w->dtype, w->grad->data, w->shape[0], w->shape[1], c->in[1]->grad->data, false);
         }
         tape_push(&I->tape, &p->entries[i]);
     }
