@@ -6,6 +6,7 @@
  * diagnostic statement.  Passes are recorded by trace.c (the single source
  * of truth for a pass); training steps are train.c's.
  * Must not: differentiate (tape.c, prims.c) or judge loss curves (curve.c). */
+#include "snapshot.h"
 #include "commands.h"
 #include "curve.h"
 #include "diagnose.h"
@@ -287,45 +288,6 @@ static void exec_activations(Interp *I, const Node *cmd) {
     activations_verdict(I, m, st);
 }
 
-/* ---- the loss before training ---------------------------------------------------------- */
-
-/* the number of classes a cross-entropy over d's targets spreads over, or 0 */
-static int cross_entropy_classes(Interp *I, const Dataset *d) {
-    const Callable *loss = I->loss.fn;
-    if (!loss || !strstr((loss->kind == C_PARTIAL ? loss->base : loss)->name, "cross_entropy")) return 0;
-    int rows = d->y->shape[0], w = d->y->shape[1];
-    for (int r = 0; r < rows; r++) {
-        int ones = 0;
-        for (int j = 0; j < w; j++) {
-            double v = tensor_get(d->y, r * w + j);
-            if (v != 0 && v != 1) return 0;
-            ones += v == 1;
-        }
-        if (w > 1 && ones != 1) return 0;
-    }
-    return w == 1 ? 2 : w;
-}
-
-static void compare_initial_loss(Interp *I, const Model *m, int n, double loss, bool show, SrcLoc loc) {
-    double expected = log(n);
-    if (show && !I->dry_run)
-        fprintf(I->out, "initial loss %.6g; log(%d) = %.6g is what a net that has learnt nothing gives (all %d "
-                "classes equally likely)\n", loss, n, expected, n);
-    if (loss > 1.5 * expected)
-        diag_warning(loc, "the initial loss %.4g of '%s' is far above log(%d) = %.4g: before training it is "
-                     "confidently wrong.  Likely the initial weights are too large (try init xavier, or a smaller "
-                     "std) or the inputs are far from 0 (normalize them)", loss, m->name, n, expected);
-    else if (loss < 0.5 * expected)
-        diag_warning(loc, "the initial loss %.4g of '%s' is far below log(%d) = %.4g: it is right, and sure of "
-                     "it, before any training.  Easy data with inputs far from 0 can do that to a random net; "
-                     "otherwise, were the weights trained or set before, or do the inputs give the targets away?",
-                     loss, m->name, n, expected);
-}
-
-void initial_loss_check(Interp *I, Model *m, const Dataset *d, double loss, SrcLoc loc) {
-    int n = cross_entropy_classes(I, d);
-    if (n >= 2 && isfinite(loss)) compare_initial_loss(I, m, n, loss, !I->quiet, loc);
-}
 
 static void exec_sanity_loss(Interp *I, const Node *cmd) {
     static const char *const options[] = { "rows", NULL };

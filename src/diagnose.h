@@ -1,21 +1,12 @@
 /* Teaching diagnostics: the statements gradcheck, gradients, activations,
- * sanity and history (diagnose.c, gradcheck.c, curve.c), the initial loss
- * check at the start of `train` (diagnose.c) and the lints (lint.c). */
+ * sanity and history (diagnose.c, gradcheck.c; history's table is curve.c's). */
 #ifndef NNL_DIAGNOSE_H
 #define NNL_DIAGNOSE_H
 #include "interp.h"
+#include "lint.h"
 
 /* Runs cmd if it is one of the diagnostic statements; false if it is not. */
 bool exec_diagnostic(Interp *I, const Node *cmd);
-
-/* The first batch's loss of a model's first training, next to the log(n) a
- * net that has learnt nothing gives for n classes; warns when far off. */
-void initial_loss_check(Interp *I, Model *m, const Dataset *d, double loss, SrcLoc loc);
-
-/* Warnings about an output layer that cannot reach the targets (lint.c). */
-void lint_targets(Interp *I, const Model *m, const Dataset *d);
-/* Warnings about data, models and layer definitions a script never uses. */
-void lint_unused(const Node *program);
 
 /* `NET on DATA` and `NAME N` options of a diagnostic statement, from its words
  * starting at `from`; options: names (NULL-terminated), values: defaults in,

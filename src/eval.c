@@ -624,3 +624,31 @@ Value exec_block(Interp *I, Frame *f, const Node *block) {
     }
     return last;
 }
+/* ---- printing ------------------------------------------------------------ */
+
+void print_value(Interp *I, FILE *f, Value v) {
+    switch (v.kind) {
+    case V_NONE: fputs("nothing", f); break;
+    case V_TENSOR: tensor_print_digits(f, v.t, I->digits ? I->digits : 9); break;
+    case V_STRING: fputs(v.s, f); break;
+    case V_FUNC: fprintf(f, "<%s %s>", v.fn->kind == C_LAYER ? "layer" : v.fn->kind == C_OPTIMIZER ? "optimizer"
+                                        : "function", v.fn->name); break;
+    case V_MODEL: {
+        Model *m = v.model;
+        fprintf(f, "<model %s: %d", m->name, m->in_dim);
+        for (int i = 0; i < m->nlayers; i++) fprintf(f, " -> %d", m->layers[i].out_dim);
+        fputc('>', f);
+        break;
+    }
+    case V_LAYER: fprintf(f, "<layer %d of %s: %s>", v.layer->index, v.layer->model->name, v.layer->def->name); break;
+    case V_DATA: data_print(f, v.data); break;
+    }
+}
+
+/* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write. */
+const char *fusion_name(const char *outer, const char *inner) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s(%s(...))", outer, inner);
+    return intern(buf);
+}
+

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include "rng.h"
 #include "tape.h"
+#include "interrupt.h"
+#include "text.h"
 
 typedef struct Callable Callable;
 typedef struct Model Model;
@@ -295,11 +297,6 @@ const char *script_path(Interp *I, const char *path, SrcLoc loc);
 
 /* reports (report.c) */
 void exec_summary(Interp *I, const Node *n);
-/* tables with ‖, δ or ∂ in them: widths in columns, not bytes */
-int  text_width(const char *s);
-void print_padded(FILE *f, const char *s, int width);
-/* text after `lead`, wrapped at 80 columns; later lines indented by two */
-void print_paragraph(FILE *f, const char *lead, const char *text);
 /* the name of a layer's `activation` argument ("sigmoid"), or NULL */
 const char *layer_activation(const Layer *l);
 /* the fraction of rows classified right, or -1 if the targets are not classes
@@ -339,9 +336,6 @@ Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc);
 bool optimizer_step(Interp *I, Model *m, SrcLoc loc);
 void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
 
-/* Ctrl-C: set by the SIGINT handler (repl.c); `train` stops after the
- * current batch when it sees it. */
-extern volatile sig_atomic_t nnl_interrupt, nnl_training;
 
 /* commands that step and inspect a pass (commands.c) */
 void exec_command(Interp *I, const Node *n);

@@ -468,3 +468,14 @@ int model_param_count(const Model *m) {
         for (int k = 0; k < m->layers[i].nparams; k++) n += m->layers[i].params[k].value->size;
     return n;
 }
+
+/* the name of a layer's `activation` argument ("sigmoid"), or NULL */
+const char *layer_activation(const Layer *l) {
+    for (int i = 0; i < l->nargs; i++)
+        if (l->args[i].name == intern("activation") && l->args[i].v.kind == V_FUNC) {
+            const Callable *fn = l->args[i].v.fn;
+            return fn->kind == C_PARTIAL ? fn->base->name : fn->name;
+        }
+    return NULL;
+}
+

@@ -11,6 +11,7 @@
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
+#include "snapshot.h"
 #include "persist.h"
 #include "trace.h"
 #include <errno.h>

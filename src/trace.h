@@ -79,15 +79,9 @@ void trace_explain(Interp *I, SrcLoc loc);
 void exec_update(Interp *I, SrcLoc loc);
 void exec_undo(Interp *I, SrcLoc loc);
 void exec_reset(Interp *I, Model *m, SrcLoc loc);
-/* keeps m's weights and optimizer state for `undo` before `what` changes them */
-void undo_remember(Interp *I, Model *m, const char *what);
-void undo_free_all(Interp *I);
-/* a copy of m's weights, layer state, optimizer state and counts, to put
- * back later: all of it, or only the weights and layer state (early
- * stopping's best epoch) */
-struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
-void snapshot_restore(struct Snapshot *s);
-void snapshot_restore_weights(struct Snapshot *s);
-void snapshot_free(struct Snapshot *s);
+
+/* pass.c: the statements that record a pass */
+void exec_backward(Interp *I, const Node *n);
+void exec_forward_pass(Interp *I, const Node *n);
 
 #endif

@@ -1,108 +1,13 @@
 /* update.c — `update` (one optimizer step on the pass's gradients, and the
  * layer state its forward computed; all or nothing), `undo` (back to the
  * weights, layer state and optimizer state of before the last update,
- * reset or load, several levels), `reset NET`, and the snapshots they (and early
- * stopping) keep.
- * Must not: run the optimizer's body itself (train.c's optimizer_step does). */
+ * reset or load, several levels) and `reset NET`, keeping the pass in step.
+ * Must not: run the optimizer's body itself (train.c's optimizer_step does),
+ * or keep snapshots itself (snapshot.c). */
 #include "trace.h"
+#include "snapshot.h"
 #include <stdlib.h>
 #include <string.h>
-
-enum { MAX_UNDO = 32 };
-
-typedef struct SavedParam {
-    Param   *param;            /* a parameter, or a layer's state (which has no optimizer state) */
-    Tensor  *value;            /* a copy of the value */
-    Binding *state;            /* the state array and count as they were ... */
-    int      nstate;
-    Tensor **state_values;     /* ... and copies of the state tensors */
-} SavedParam;
-
-struct Snapshot {
-    struct Snapshot *older;
-    Arena       arena;
-    const char *what;          /* "update" or "reset" */
-    Model      *model;
-    long        steps, epochs;
-    const Callable *state_owner;
-    bool        initialised;
-    SavedParam *params;
-    int         nparams;
-    int         trace_serial;  /* the pass an update applied, 0 for none */
-};
-
-static void save(struct Snapshot *s, SavedParam *sp, Param *p) {
-    sp->param = p;
-    sp->value = tensor_copy(&s->arena, p->value);
-    sp->state = p->state;
-    sp->nstate = p->nstate;
-    sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
-    for (int i = 0; i < p->nstate; i++) sp->state_values[i] = tensor_copy(&s->arena, p->state[i].v.t);
-}
-
-struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
-    (void)I;
-    struct Snapshot *s = calloc(1, sizeof *s);
-    if (!s) abort();
-    s->what = what;
-    s->model = m;
-    s->steps = m->steps;
-    s->epochs = m->epochs;
-    s->state_owner = m->state_owner;
-    s->initialised = m->initialised;
-    for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams + m->layers[l].nstates;
-    s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
-    int k = 0;
-    for (int l = 0; l < m->nlayers; l++) {
-        for (int j = 0; j < m->layers[l].nparams; j++) save(s, &s->params[k++], &m->layers[l].params[j]);
-        for (int j = 0; j < m->layers[l].nstates; j++) save(s, &s->params[k++], &m->layers[l].states[j]);
-    }
-    return s;
-}
-
-static void restore(struct Snapshot *s, bool weights_only) {
-    Model *m = s->model;
-    for (int k = 0; k < s->nparams; k++) tensor_copy_into(s->params[k].param->value, s->params[k].value);
-    if (weights_only) return;
-    m->steps = s->steps;
-    m->epochs = s->epochs;
-    m->state_owner = s->state_owner;
-    m->initialised = s->initialised;
-    for (int k = 0; k < s->nparams; k++) {
-        SavedParam *sp = &s->params[k];
-        sp->param->state = sp->state;
-        sp->param->nstate = sp->nstate;
-        for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state[i].v.t, sp->state_values[i]);
-    }
-}
-
-void snapshot_restore(struct Snapshot *s) { restore(s, false); }
-void snapshot_restore_weights(struct Snapshot *s) { restore(s, true); }
-
-void snapshot_free(struct Snapshot *s) {
-    arena_free(&s->arena);
-    free(s);
-}
-
-static void push(Interp *I, struct Snapshot *s) {
-    s->older = I->undo;
-    I->undo = s;
-    if (++I->nundo <= MAX_UNDO) return;
-    struct Snapshot *keep = I->undo;             /* drop the oldest */
-    for (int i = 1; i < MAX_UNDO; i++) keep = keep->older;
-    snapshot_free(keep->older);
-    keep->older = NULL;
-    I->nundo = MAX_UNDO;
-}
-
-void undo_free_all(Interp *I) {
-    while (I->undo) {
-        struct Snapshot *s = I->undo;
-        I->undo = s->older;
-        snapshot_free(s);
-    }
-    I->nundo = 0;
-}
 
 /* the watch `update` sets: each line the optimizer runs, with its value */
 static void record_line(Interp *I, const Node *stmt, Value v, void *ctx) {
@@ -159,7 +64,7 @@ void exec_update(Interp *I, SrcLoc loc) {
     diag_pop(&h);
     I->mode = saved;
     s->trace_serial = t->serial;
-    push(I, s);
+    undo_push(I, s);
     t->applied = true;
     t->last = STEP_UPDATE;
     if (I->dry_run) return;
@@ -193,10 +98,8 @@ void exec_update(Interp *I, SrcLoc loc) {
 }
 
 void exec_undo(Interp *I, SrcLoc loc) {
-    struct Snapshot *s = I->undo;
+    struct Snapshot *s = undo_pop(I);
     if (!s) fail_at(loc, "nothing to undo: 'undo' takes back an 'update', a 'reset' or a 'load'");
-    I->undo = s->older;
-    I->nundo--;
     snapshot_restore(s);
     Trace *t = I->trace;
     if (t && t->model == s->model) {
@@ -208,8 +111,6 @@ void exec_undo(Interp *I, SrcLoc loc) {
                 s->what, s->model->name, s->model->steps, s->model->steps == 1 ? "" : "s");
     snapshot_free(s);
 }
-
-void undo_remember(Interp *I, Model *m, const char *what) { push(I, snapshot_take(I, m, what)); }
 
 void exec_reset(Interp *I, Model *m, SrcLoc loc) {
     struct Snapshot *s = snapshot_take(I, m, "reset");
@@ -235,7 +136,7 @@ void exec_reset(Interp *I, Model *m, SrcLoc loc) {
     model_ensure_initialised(I, m);
     model_zero_grad(m);
     diag_pop(&h);
-    push(I, s);
+    undo_push(I, s);
     if (I->trace && I->trace->model == m) I->trace->stale = true;
     (void)loc;
     if (!I->dry_run)

@@ -1,0 +1,15 @@
+/* Text for a terminal: tables and paragraphs with ‖, δ or ∂ in them are
+ * measured in columns, not bytes. */
+#ifndef NNL_TEXT_H
+#define NNL_TEXT_H
+#include <stdio.h>
+
+int  text_width(const char *s);
+void print_padded(FILE *f, const char *s, int width);
+/* text after `lead`, wrapped at 80 columns; later lines indented by two */
+void print_paragraph(FILE *f, const char *lead, const char *text);
+
+/* 11935 -> "11,935" (a rotating buffer of four: at most four in one printf) */
+const char *thousands(long n);
+
+#endif
