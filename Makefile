@@ -31,12 +31,17 @@ WARN     = -Wall -Wextra -Werror
 # -fno-math-errno: nnl never reads errno after a math function, and without
 # it sqrt (Adam's √v) cannot be vectorised; no value changes
 ALLFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fno-math-errno $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)
-# OpenBLAS is not linked: src/blas.c loads it at the first large product
+# OpenBLAS is not linked: src/tensor/blas.c loads it at the first large product
 LDLIBS   = -lreadline -lz -lm -ldl
 
-SRCS     = $(wildcard src/*.c)
-OBJS     = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o
-LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
+# src/STAGE/*.c, one folder a stage (docs/architecture.md; the order of the
+# stages is src/LAYERS, which make test checks).  Objects mirror the folders;
+# the generated parser, lexer and embedded stdlib go to their stage's folder.
+SRCS     = $(wildcard src/*/*.c)
+HDRS     = $(wildcard src/*/*.h)
+GENOBJS  = $(BUILD)/front/parser.o $(BUILD)/front/lexer.o $(BUILD)/lang/stdlib_embed.o
+OBJS     = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(GENOBJS)
+LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 STDLIB   = $(sort $(wildcard stdlib/*.nnl))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -48,27 +53,31 @@ all: $(BUILD)/nnl $(TOOL_BINS)
 $(BUILD)/nnl: $(OBJS)
 	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/parser.c $(BUILD)/parser.h: grammar/nnl.y | $(BUILD)
-	bison -Wall -Werror --defines=$(BUILD)/parser.h -o $(BUILD)/parser.c $<
+$(BUILD)/front/parser.c $(BUILD)/front/parser.h &: grammar/nnl.y
+	@mkdir -p $(BUILD)/front
+	bison -Wall -Werror --defines=$(BUILD)/front/parser.h -o $(BUILD)/front/parser.c $<
 
-$(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/nnl.l | $(BUILD)
-	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c $<
+$(BUILD)/front/lexer.c $(BUILD)/front/lexer.h &: grammar/nnl.l
+	@mkdir -p $(BUILD)/front
+	flex --header-file=$(BUILD)/front/lexer.h -o $(BUILD)/front/lexer.c $<
 
 # The stdlib is compiled into the binary so nnl runs from anywhere.
-$(BUILD)/stdlib_embed.c: $(STDLIB) src/embed_stdlib.awk | $(BUILD)
-	awk -f src/embed_stdlib.awk $(STDLIB) > $@
+$(BUILD)/lang/stdlib_embed.c: $(STDLIB) src/lang/embed_stdlib.awk
+	@mkdir -p $(BUILD)/lang
+	awk -f src/lang/embed_stdlib.awk $(STDLIB) > $@
 
-$(BUILD)/parser.o: $(BUILD)/parser.c $(BUILD)/lexer.h
+$(BUILD)/front/parser.o: $(BUILD)/front/parser.c $(BUILD)/front/lexer.h
 	$(CC) $(ALLFLAGS) -c -o $@ $<
-$(BUILD)/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
+$(BUILD)/front/lexer.o: $(BUILD)/front/lexer.c $(BUILD)/front/parser.h
 	$(CC) $(ALLFLAGS) -Wno-unused-function -c -o $@ $<
-$(BUILD)/stdlib_embed.o: $(BUILD)/stdlib_embed.c
+$(BUILD)/lang/stdlib_embed.o: $(BUILD)/lang/stdlib_embed.c
 	$(CC) $(ALLFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)
+$(BUILD)/%.o: src/%.c $(HDRS) $(BUILD)/front/parser.h $(BUILD)/front/lexer.h
+	@mkdir -p $(dir $@)
 	$(CC) $(ALLFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(HDRS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(ALLFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
@@ -87,8 +96,8 @@ FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
 FUZZFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -fno-omit-frame-pointer \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -I$(BUILD)
-FUZZ_SRCS   = $(filter-out src/main.c,$(SRCS)) $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c
-FUZZ_OBJS   = $(patsubst %.c,$(BUILD)/fuzz/%.o,$(notdir $(FUZZ_SRCS)))
+FUZZ_OBJS   = $(patsubst src/%.c,$(BUILD)/fuzz/%.o,$(filter-out src/cli/main.c,$(SRCS))) \
+              $(patsubst $(BUILD)/%,$(BUILD)/fuzz/%,$(GENOBJS))
 FUZZ_NAMES  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS   = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 ifneq ($(filter test,$(MAKECMDGOALS)),)
@@ -96,19 +105,19 @@ FUZZ_OK    := $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned
                 | $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1 && echo yes)
 endif
 
-$(BUILD)/fuzz/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/parser.h $(BUILD)/lexer.h
-	@mkdir -p $(BUILD)/fuzz
+$(BUILD)/fuzz/front/parser.o: $(BUILD)/front/parser.c $(BUILD)/front/lexer.h
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
-$(BUILD)/fuzz/parser.o: $(BUILD)/parser.c $(BUILD)/lexer.h
-	@mkdir -p $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
-$(BUILD)/fuzz/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
-	@mkdir -p $(BUILD)/fuzz
+$(BUILD)/fuzz/front/lexer.o: $(BUILD)/front/lexer.c $(BUILD)/front/parser.h
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZFLAGS) -Wno-unused-function -c -o $@ $<
-$(BUILD)/fuzz/stdlib_embed.o: $(BUILD)/stdlib_embed.c
-	@mkdir -p $(BUILD)/fuzz
+$(BUILD)/fuzz/lang/stdlib_embed.o: $(BUILD)/lang/stdlib_embed.c
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard src/*.h) $(BUILD)/parser.h
+$(BUILD)/fuzz/%.o: src/%.c $(HDRS) $(BUILD)/front/parser.h $(BUILD)/front/lexer.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HDRS) $(BUILD)/front/parser.h
 	$(FUZZ_CC) $(FUZZFLAGS) -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 # libFuzzer writes new inputs to its first corpus directory, so that is

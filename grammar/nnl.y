@@ -1,4 +1,4 @@
-/* nnl.y — the grammar.  Builds the AST (src/ast.h); checks nothing beyond
+/* nnl.y — the grammar.  Builds the AST (src/front/ast.h); checks nothing beyond
  * syntax: names, arity and shapes are the resolver's and evaluator's job. */
 %define api.pure full
 %define parse.error detailed
@@ -8,13 +8,13 @@
 %parse-param {struct ParseCtx *ctx}
 
 %code requires {
-#include "ast.h"
+#include "front/ast.h"
 typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed;
                           SrcLoc too_deep; Node *spare; } ParseCtx;
 }
 
 %code {
-#include "lexer.h"
+#include "front/lexer.h"
 #define LOC(l) ((SrcLoc){ ctx->file, (l).first_line, (l).first_column })
 #define NEW(kind, l) new_node(ctx, kind, LOC(l))
 static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg);

@@ -1,9 +1,9 @@
-/* fuzz_csv.c — libFuzzer target for the CSV loader (src/csv.c): any bytes as
+/* fuzz_csv.c — libFuzzer target for the CSV loader (src/data/csv.c): any bytes as
  * a CSV file, read with options taken from the first byte (header or not,
  * delimiter, target by name or number, classify), must load or fail with a
  * message, never crash or leak.  Built by `make fuzz` / `make test` into
  * $(BUILD)/fuzz/fuzz_csv. */
-#include "dataload.h"
+#include "data/dataload.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -1,9 +1,9 @@
-/* fuzz_idx.c — libFuzzer target for the IDX loader (src/idx.c): any bytes as
+/* fuzz_idx.c — libFuzzer target for the IDX loader (src/data/idx.c): any bytes as
  * an IDX file, read from memory with a limit taken from the first byte, then
  * as labels made one-hot.  Must load or fail with a message that names the
  * file, never crash or leak.  Built by `make fuzz` / `make test` into
  * $(BUILD)/fuzz/fuzz_idx. */
-#include "dataload.h"
+#include "data/dataload.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* fuzz_load.c — libFuzzer target for `load` (src/persist.c): any bytes as a
+/* fuzz_load.c — libFuzzer target for `load` (src/io/persist.c): any bytes as a
  * model file, loaded into one of the models of tests/fuzz/load_models.nnl
  * (read from the working directory: run from the top of the tree), in
  * float32 or double.  The first byte chooses: bit 0 the precision, bits 1-2
@@ -7,7 +7,7 @@
  * the model trains one epoch, or fail with a message that names the file
  * and leaves the model as it was; never crash or leak.  Built by
  * `make fuzz` / `make test` into $(BUILD)/fuzz/fuzz_load. */
-#include "persist.h"
+#include "io/persist.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

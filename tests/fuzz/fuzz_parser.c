@@ -2,7 +2,7 @@
  * bison parser (grammar/nnl.l, grammar/nnl.y) via parse_source(), including
  * their error paths and diagnostics.  Nothing is resolved or evaluated.
  * Built by `make fuzz` / `make test` into $(BUILD)/fuzz/fuzz_parser. */
-#include "ast.h"
+#include "front/ast.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

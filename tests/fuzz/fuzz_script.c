@@ -1,14 +1,14 @@
 /* fuzz_script.c — libFuzzer target for the whole interpreter: any text as a
  * script, parsed, checked (the dry run and the static name check) and, if
- * that passes, run, as `nnl FILE` does.  A work budget (src/budget.h) stops
+ * that passes, run, as `nnl FILE` does.  A work budget (src/base/budget.h) stops
  * any input that would train, recurse or allocate for long; files may only
  * be named inside the script's folder, a scratch folder holding a small CSV.
  * Must end with a reported error or normally, never crash, leak or trip a
  * sanitizer.  Built by `make fuzz` / `make test` into $(BUILD)/fuzz/fuzz_script;
  * its seeds are every script of the tree (tests/fuzz/seeds.sh). */
-#include "budget.h"
-#include "interp.h"
-#include "resolve.h"
+#include "base/budget.h"
+#include "lang/interp.h"
+#include "lang/resolve.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

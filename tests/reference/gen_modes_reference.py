@@ -11,9 +11,9 @@ Writes tests/reference/NAME.nnl, NAME.expected (and NAME.tol for cases in
                     unbiased variance), the output in evaluation mode
   layer_dropout*    a dropout layer: the mask comes from nnl's seeded
                     generator, which Rng below reproduces (xoshiro256**
-                    seeded through splitmix64, as src/rng.c); the script
+                    seeded through splitmix64, as src/tensor/rng.c); the script
                     prints the mask itself first, so a generator that
-                    drifted from src/rng.c fails visibly
+                    drifted from src/tensor/rng.c fails visibly
   reg_*             l1, l2 and elastic penalties: loss, penalty and the
                     gradients of loss + penalty, a layer's own regularizer
                     overriding the model's, evaluate, and training steps
@@ -39,7 +39,7 @@ def rotl(x, k):
 
 
 class Rng:
-    """src/rng.c: xoshiro256**, seeded through splitmix64."""
+    """src/tensor/rng.c: xoshiro256**, seeded through splitmix64."""
 
     def __init__(self, seed):
         self.s = []
@@ -325,7 +325,7 @@ def train_valid_case(name, double=True, epochs=4):
         for start in range(0, 6, 3):
             loss = F.cross_entropy(logits(x[start:start + 3]), t[start:start + 3])
             loss.backward()
-            if e == 1 and start == 0:     # train's first batch, next to log(n) (src/diagnose.c)
+            if e == 1 and start == 0:     # train's first batch, next to log(n) (src/teach/diagnose.c)
                 c.out.append("initial loss %s; log(3) = %s is what a net that has learnt nothing gives "
                              "(all 3 classes equally likely)" % (num(loss.item()), num(math.log(3))))
             total += loss.item() * 3

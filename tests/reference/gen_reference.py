@@ -297,7 +297,7 @@ class Case:
         else:
             n, truth, pred = t.shape[1], t.argmax(dim=1), y.argmax(dim=1)
         self.out.append("accuracy = %.6g" % (truth == pred).double().mean().item())
-        # the confusion matrix as src/report.c lays it out: rows true, columns predicted
+        # the confusion matrix as src/train/evaluation.c lays it out: rows true, columns predicted
         counts = torch.zeros(n, n, dtype=torch.long)
         for i, j in zip(truth.tolist(), pred.tolist()):
             counts[i, j] += 1

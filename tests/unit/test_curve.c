@@ -1,9 +1,9 @@
-/* The loss-curve rules (src/curve.c) on made-up histories: each rule fires
+/* The loss-curve rules (src/train/curve.c) on made-up histories: each rule fires
  * on its own case and on no other, healthy curves (smooth, noisy, converged,
  * cyclic learning rates) raise none, and too short a run is not judged.  Also
  * how often `train` prints its progress. */
 #include "check.h"
-#include "curve.h"
+#include "train/curve.h"
 #include <string.h>
 
 enum { N = 40 };

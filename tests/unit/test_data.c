@@ -5,8 +5,8 @@
  * statistics, the confusion matrix of a fixed prediction, summary's counts
  * (a 784-15-10 net has 11,935) and the file cache shared by two
  * interpreters (the check pass and the run). */
-#include "../../src/dataload.h"
-#include "../../src/interp.h"
+#include "data/dataload.h"
+#include "lang/interp.h"
 #include "check.h"
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Gradient checks of the primitives (src/prims.c) through the tape (src/tape.c):
+/* Gradient checks of the primitives (src/autodiff/prims.c) through the tape (src/autodiff/tape.c):
  * every differentiable primitive's backward rule is compared, in float64,
  * with central finite differences of a randomly weighted scalar loss, on
  * plain and broadcasting shapes.  Also: the comparisons are not
@@ -7,8 +7,8 @@
  * backward pass that reaches it an error, and shape errors unwind through
  * diag with both shapes in the message. */
 #include "check.h"
-#include "prims.h"
-#include "tape.h"
+#include "autodiff/prims.h"
+#include "autodiff/tape.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Tests the optimizer's fused loop (src/optcompile.c) against the
+/* Tests the optimizer's fused loop (src/train/optcompile.c) against the
  * interpreter: the same script trained once with every update interpreted
  * and once fused must end with bit-identical weights and optimizer state, in
  * float32 and in double, for every stdlib optimizer (sgd plain, momentum,
@@ -13,8 +13,8 @@
  * settings kept between updates are bound again for a new `optimizer`
  * statement, a redefinition, a default that reads a global; a number part
  * the scalar program cannot compute runs with the evaluator. */
-#include "../../src/optcompile.h"
-#include "../../src/trace.h"
+#include "train/optcompile.h"
+#include "teach/trace.h"
 #include "check.h"
 #include "script_run.h"
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Tests of save and load (src/persist.c): every layer type of the stdlib
+/* Tests of save and load (src/io/persist.c): every layer type of the stdlib
  * (dense, batchnorm with its running averages, dropout, prelu, maxout, and a
  * user layer with a 4-D parameter) saved after training with Adam and
  * loaded into a model with other weights comes back bit for bit — values,
@@ -9,7 +9,7 @@
  * reader; a model of another shape gets a message naming the layer, the
  * parameter and both shapes; a process killed after writing the temporary
  * file and before the rename leaves the old file intact. */
-#include "../../src/persist.h"
+#include "io/persist.h"
 #include "check.h"
 #include <stdlib.h>
 #include <string.h>

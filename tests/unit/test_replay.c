@@ -1,4 +1,4 @@
-/* Tests replayed training steps (src/replay.c) against the interpreter: the
+/* Tests replayed training steps (src/train/replay.c) against the interpreter: the
  * same script trained once with every step interpreted and once replayed
  * must end with bit-identical weights, layer state and optimizer state, and
  * print the same, for nets of every stdlib layer, loss and regularizer, in
@@ -8,7 +8,7 @@
  * batch, a print, a value taken out of the batch by a builtin or a tensor
  * literal, another model's parameters) runs interpreted every time, and
  * says why.  A replayed step allocates nothing. */
-#include "../../src/replay.h"
+#include "train/replay.h"
 #include "check.h"
 #include "script_run.h"
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * through the whole backward half visits every entry once, in reverse order,
  * and ends with the same gradients as the whole backward; the forward values
  * are those `print net(X)` gives. */
-#include "../../src/trace.h"
+#include "teach/trace.h"
 #include "check.h"
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-/* Unit tests of the tensor engine's storage layer: tensors (src/tensor.c:
+/* Unit tests of the tensor engine's storage layer: tensors (src/tensor/tensor.c:
  * creation, copying, get/set, shapes, the printed literal format), arenas
- * (src/arena.c: alignment, zeroing, reuse after arena_reset) and gemm
- * (src/matmul.c: small loop and large CBLAS paths, transposes, beta = 1)
+ * (src/base/arena.c: alignment, zeroing, reuse after arena_reset) and gemm
+ * (src/tensor/matmul.c: small loop and large CBLAS paths, transposes, beta = 1)
  * against a naive double-precision reference. */
 #include "check.h"
-#include "matmul.h"
-#include "tensor.h"
+#include "tensor/matmul.h"
+#include "tensor/tensor.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,124 @@
+/* fused.c — a layer's bias and its activation as one pass forward and one
+ * backward, for replayed training steps (replay.c chooses where).
+ * Must not: compute anything differently from the primitives it stands in
+ * for: each element gets the expressions of kernels.h and the additions of
+ * prims.c's rules, in the same order, so a replay stays bit-identical to the
+ * interpreter. */
+#include "autodiff/prims.h"
+#include "tensor/kernels.h"
+#include "tensor/vectorize.h"
+
+/* A = M + b with M 2-D and b a row of its width, all of one dtype */
+static bool bias_add(const PrimCall *add) {
+    const Tensor *m = add->in[0], *b = add->in[1];
+    return add->op == P_ADD && m->ndim == 2 && b->ndim == 1 && b->size == m->shape[1] && m->dtype == b->dtype &&
+           add->out && add->out->dtype == m->dtype;
+}
+
+bool bias_activation_fusable(const PrimCall *add, const PrimCall *act) {
+    return bias_add(add) && act->nin == 1 && act->in[0] == add->out && act->op >= P_NEG && act->op <= P_SIGMOID &&
+           act->out && act->out->dtype == add->out->dtype;
+}
+
+bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *sel) {
+    DType dt = add->out ? add->out->dtype : DT_F32;
+    return bias_add(add) && gt->op == P_GT && gt->in[0] == add->out && gt->in[1]->size == 1 &&
+           gt->in[1]->dtype == dt && gt->out && !gt->out->requires_grad && gt->out->dtype == dt &&
+           sel->op == P_WHERE && sel->in[0] == gt->out && sel->in[1] == add->out && sel->in[2]->size == 1 &&
+           !sel->in[2]->requires_grad && sel->in[2]->dtype == dt && sel->out && sel->out->dtype == dt;
+}
+
+/* ∂M += ∂A and ∂b += ∂A, row by row as add's rule adds them, with ∂A for
+ * element i made by the statements given (ga = 0, then they add to it, as the
+ * activation's rule adds into a zeroed gradient) */
+#define ADD_GRADS(T, ...)                                                             \
+    for (int r = 0; r < rows; r++) {                                                  \
+        size_t at = (size_t)r * (size_t)n;                                            \
+        T *gmr = gm ? gm + at : NULL;                                                 \
+        if (gmr && gb)                                                                \
+            for (int c = 0; c < n; c++) { size_t i = at + c; T ga = 0; __VA_ARGS__ gmr[c] += ga; gb[c] += ga; } \
+        else if (gmr)                                                                 \
+            for (int c = 0; c < n; c++) { size_t i = at + c; T ga = 0; __VA_ARGS__ gmr[c] += ga; } \
+        else if (gb)                                                                  \
+            for (int c = 0; c < n; c++) { size_t i = at + c; T ga = 0; __VA_ARGS__ gb[c] += ga; } \
+    }
+
+#define UNARY_AT(OP, EXPR) case OP: for (int c = 0; c < n; c++) { T u = mr[c] + bv[c]; ar[c] = u; zr[c] = (EXPR); } break;
+
+VECTORIZE_BEGIN
+
+/* A = M + b and Z = act(A) (A is written too: act's rule may read it) */
+SIMD_CLONES void bias_activation_forward(PrimCall *add, PrimCall *act) {
+    const Tensor *m = add->in[0], *b = add->in[1];
+    int rows = m->shape[0], n = m->shape[1];
+    FOR_DTYPE(m, T, {
+        const T *bv = b->data;
+        for (int r = 0; r < rows; r++) {
+            size_t at = (size_t)r * (size_t)n;
+            const T *mr = (const T *)m->data + at;
+            T *ar = (T *)add->out->data + at, *zr = (T *)act->out->data + at;
+            switch (act->op) {
+            UNARY_ELEMENT_OPS(UNARY_AT)
+            default: break;      /* bias_activation_fusable admits no other op */
+            }
+        }
+    });
+}
+
+#define DERIVATIVE_CASE(OP, EXPR)                                                     \
+    case OP: ADD_GRADS(T, { T u = xv[i], y = yv[i], d = (EXPR); (void)u; (void)y; ga += g[i] * d; }) break;
+
+/* act's rule, ∂A = 0 + ∂Z·act'(A) (A's gradient is not kept: only act
+ * reads A), then add's */
+SIMD_CLONES void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act) {
+    Tensor *m = add->in[0], *b = add->in[1];
+    int rows = m->shape[0], n = m->shape[1];
+    if (m->requires_grad) ensure_grad(a, m);
+    if (b->requires_grad) ensure_grad(a, b);
+    PrimOp op = act->op;
+    FOR_DTYPE(m, T, {
+        const T *xv = add->out->data, *yv = act->out->data, *g = act->out->grad->data;
+        T *gm = m->requires_grad ? m->grad->data : NULL, *gb = b->requires_grad ? b->grad->data : NULL;
+        switch (op) {      /* the op outside the loops, so that each vectorises */
+        UNARY_DERIVATIVES(DERIVATIVE_CASE)
+        default: break;      /* bias_activation_fusable admits no other op */
+        }
+    });
+}
+
+/* A = M + b, C = A > k, Z = where(C, A, y0) */
+SIMD_CLONES void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    const Tensor *m = add->in[0], *b = add->in[1];
+    int rows = m->shape[0], n = m->shape[1];
+    FOR_DTYPE(m, T, {
+        const T *bv = b->data;
+        T k = *(const T *)gt->in[1]->data, y0 = *(const T *)sel->in[2]->data;
+        for (int r = 0; r < rows; r++) {
+            size_t at = (size_t)r * (size_t)n;
+            const T *mr = (const T *)m->data + at;
+            T *ar = (T *)add->out->data + at, *cr = (T *)gt->out->data + at, *zr = (T *)sel->out->data + at;
+            for (int c = 0; c < n; c++) {
+                T u = mr[c] + bv[c], cond = (T)(u > k);
+                ar[c] = u;
+                cr[c] = cond;
+                zr[c] = cond != 0 ? u : y0;
+            }
+        }
+    });
+}
+
+/* where's rule, ∂A = 0 + (C ? ∂Z : -0.0) as where_backward_fast adds it,
+ * then add's */
+SIMD_CLONES void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    Tensor *m = add->in[0], *b = add->in[1];
+    int rows = m->shape[0], n = m->shape[1];
+    if (m->requires_grad) ensure_grad(a, m);
+    if (b->requires_grad) ensure_grad(a, b);
+    FOR_DTYPE(m, T, {
+        const T *cv = gt->out->data, *g = sel->out->grad->data;
+        T *gm = m->requires_grad ? m->grad->data : NULL, *gb = b->requires_grad ? b->grad->data : NULL;
+        ADD_GRADS(T, { T gi = g[i]; ga += cv[i] != 0 ? gi : (T)-0.0; })
+    });
+}
+
+VECTORIZE_END

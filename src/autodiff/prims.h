@@ -1,0 +1,78 @@
+/* The differentiable primitives: one table pairing each forward with its
+ * backward rule.  Printing, gradient checking, the evaluator and (later) the
+ * REPL all read names, arity and rules from here. */
+#ifndef NNL_PRIMS_H
+#define NNL_PRIMS_H
+#include "base/diag.h"
+#include "tensor/tensor.h"
+
+typedef enum {
+    P_ADD, P_SUB, P_MUL, P_DIV, P_POW, P_MAXIMUM, P_MINIMUM,
+    P_GT, P_GE, P_LT, P_LE, P_EQ, P_NE,
+    P_NEG, P_EXP, P_LOG, P_SQRT, P_ABS, P_TANH, P_SIGMOID, P_FLOOR, P_STEP,
+    P_MATMUL, P_TRANSPOSE, P_SUM, P_MEAN, P_MAX, P_RESHAPE, P_SOFTMAX, P_SOFTMAX_CROSS_ENTROPY, P_WHERE,
+    P_COUNT
+} PrimOp;
+
+enum { AXIS_ALL = 1000, MAX_PRIM_INPUTS = 3 };
+
+typedef struct PrimCall {
+    PrimOp  op;
+    int     nin;
+    Tensor *in[MAX_PRIM_INPUTS];
+    int     axis;          /* sum/mean: an axis, or AXIS_ALL */
+    Tensor *out;
+    /* What a forward keeps for its backward, or NULL (softmax_cross_entropy:
+     * the row count, then each row's max and log-sum-exp, so that the
+     * backward need not compute them again: a third of its exp calls) */
+    double *kept;
+} PrimCall;
+
+typedef struct Prim {
+    const char *name;        /* the name nnl code calls it by */
+    int         arity;       /* tensor inputs */
+    bool        takes_axis;  /* sum(x, axis) */
+    bool        differentiable;
+    const char *forward_math;
+    const char *backward_math;
+    /* Checks shapes (fail_at(loc) naming both on mismatch), allocates
+     * c->out in `a` and computes it. */
+    void (*forward)(Arena *a, PrimCall *c, SrcLoc loc);
+    /* Adds ∂C/∂in[i] into in[i]->grad for every input that requires_grad,
+     * given c->out->grad.  Allocates missing grads in `a`. */
+    void (*backward)(Arena *a, PrimCall *c);
+    /* The names its inputs are called by in nnl (NULL: x, y, z). */
+    const char *operands[MAX_PRIM_INPUTS];
+    /* Has no derivative but is recorded like a differentiable primitive, so
+     * that a backward pass reaching it is an error (tape.c), not a gradient
+     * that silently stops: `step`.  Its backward is NULL. */
+    bool        forward_only;
+} Prim;
+
+extern const Prim prims[P_COUNT];
+
+/* Run a primitive without recording it (the tape wraps this). */
+Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
+void ensure_grad(Arena *a, Tensor *t);
+/* matmul's forward and backward rule for a call X @ Y whose Y is transpose(w),
+ * reading w instead of Y (a replayed step, replay.c, leaves Y unwritten);
+ * grad_into_w: add ∂C/∂W = Gᵀ X to w's gradient instead of ∂C/∂Y to Y's;
+ * scratch: room for an n×k matrix, where Y's gradient is made otherwise */
+void matmul_bt_forward(PrimCall *c, const Tensor *w);
+void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w, void *scratch);
+/* For a replayed step (replay.c): add computes A = M + b (b a row of M's
+ * width), act computes Z = act(A) with a unary primitive, and nothing else
+ * reads A.  Then the two run as one pass forward and one backward, with the
+ * same operations on every element (A's gradient is not written). */
+bool bias_activation_fusable(const PrimCall *add, const PrimCall *act);
+void bias_activation_forward(PrimCall *add, PrimCall *act);
+void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act);
+/* the same for relu as the stdlib writes it: gt computes C = A > k, sel
+ * where(C, A, y0), k and y0 single numbers, only gt and sel reading A */
+bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *sel);
+void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel);
+void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel);
+/* What nnl calls input k of op: its operands entry, or x, y, z. */
+const char *prim_operand(PrimOp op, int k);
+
+#endif

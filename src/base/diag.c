@@ -1,0 +1,233 @@
+/* diag.c — error, warning and note messages with the source line and a caret,
+ * and the longjmp-based unwinding that lets a failed statement leave the
+ * interpreter usable.  Must not: decide what is an error (callers do). */
+#include "base/diag.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Source { const char *file; const char *text; bool library; struct Source *next; } Source;
+static Source *sources;
+typedef struct Warned { SrcLoc loc; char *msg; struct Warned *next; } Warned;
+static Warned *warned;             /* every warning shown so far */
+static FILE *out;
+static int errors;
+static DiagHandler *top;
+DiagContext *diag_context;
+SrcLoc diag_statement;
+
+_Noreturn void diag_out_of_memory(size_t bytes) {
+    fail_at(diag_statement, "out of memory: %.1f MiB more could not be allocated (this statement needs more "
+            "memory than the machine, or NNL_MEMORY_LIMIT, allows)", (double)bytes / (1 << 20));
+}
+
+void diag_add_source(const char *file, const char *text) {
+    for (Source *s = sources; s; s = s->next)
+        if (strcmp(s->file, file) == 0) { s->text = text; return; }
+    Source *s = malloc(sizeof *s);
+    if (!s) abort();
+    *s = (Source){ .file = file, .text = text, .next = sources };
+    sources = s;
+}
+
+void diag_set_library(const char *file) {
+    for (Source *s = sources; s; s = s->next)
+        if (strcmp(s->file, file) == 0) s->library = true;
+}
+
+static bool in_library(SrcLoc loc) {
+    for (Source *s = sources; s && loc.file; s = s->next)
+        if (strcmp(s->file, loc.file) == 0) return s->library;
+    return false;
+}
+
+void diag_set_stream(FILE *f) { out = f; }
+int diag_error_count(void) { return errors; }
+
+static const char *find_line(SrcLoc loc, int *len) {
+    for (Source *s = sources; s; s = s->next) {
+        if (!loc.file || strcmp(s->file, loc.file) != 0) continue;
+        const char *p = s->text;
+        for (int l = 1; l < loc.line && p; l++) {
+            p = strchr(p, '\n');
+            if (p) p++;
+        }
+        if (!p || !*p) return NULL;
+        const char *e = strchr(p, '\n');
+        *len = e ? (int)(e - p) : (int)strlen(p);
+        return p;
+    }
+    return NULL;
+}
+
+bool diag_source_line(SrcLoc loc, char *buf, size_t size) {
+    int len;
+    const char *p = find_line(loc, &len);
+    if (!p || size == 0) return false;
+    while (len > 0 && (*p == ' ' || *p == '\t')) { p++; len--; }
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\r')) len--;
+    snprintf(buf, size, "%.*s", len, p);
+    return true;
+}
+
+/* byte offset of the character at column col (1-based) of a line */
+static int column_offset(const char *p, int len, int col) {
+    int i = 0;
+    for (int c = 1; i < len && c < col; c++) {
+        i++;
+        while (i < len && (((unsigned char)p[i]) & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
+static void show_line(SrcLoc loc) {
+    enum { WIDTH = 120 };        /* a longer line is shown as a window around the caret */
+    int len;
+    const char *p = find_line(loc, &len);
+    if (!p) return;
+    int at = column_offset(p, len, loc.col), from = 0, to = len;
+    if (len > WIDTH) {
+        from = at > WIDTH / 2 ? at - WIDTH / 2 : 0;
+        while (from > 0 && (((unsigned char)p[from]) & 0xC0) == 0x80) from--;
+        to = from + WIDTH < len ? from + WIDTH : len;
+        while (to < len && (((unsigned char)p[to]) & 0xC0) == 0x80) to++;
+    }
+    const char *lead = from > 0 ? "..." : "";
+    fprintf(out, "  %s%.*s%s\n  %s", lead, to - from, p + from, to < len ? "..." : "", from > 0 ? "   " : "");
+    /* one pad per character, keeping tabs */
+    for (int i = from; i < at && i < len; i++) {
+        if (((unsigned char)p[i] & 0xC0) == 0x80) continue;
+        fputc(p[i] == '\t' ? '\t' : ' ', out);
+    }
+    fputs("^\n", out);
+}
+
+static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {
+    if (!out) out = stderr;
+    fflush(stdout);
+    if (loc.file) fprintf(out, "%s:%d:%d: %s: ", loc.file, loc.line, loc.col, kind);
+    else fprintf(out, "nnl: %s: ", kind);
+    vfprintf(out, fmt, ap);
+    fputc('\n', out);
+    if (loc.file) show_line(loc);
+}
+
+static void report(SrcLoc loc, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(SrcLoc loc, const char *kind, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, kind, fmt, ap);
+    va_end(ap);
+}
+
+static bool same_line(SrcLoc a, SrcLoc b) {
+    return a.file && b.file && a.line == b.line && strcmp(a.file, b.file) == 0;
+}
+
+/* a note on the error's own line says what was running, without repeating the line */
+static void show_context(const DiagContext *c, SrcLoc at) {
+    if (same_line(c->loc, at)) fputs("note: ", out);
+    else fprintf(out, "%s:%d:%d: note: ", c->loc.file, c->loc.line, c->loc.col);
+    c->describe(out, c->arg);
+    fputc('\n', out);
+    if (!same_line(c->loc, at)) show_line(c->loc);
+}
+
+/* The innermost notes say where it happened, the outermost which line of the
+ * user's started it; in between (deep recursion) is summarised. */
+static void report_context(SrcLoc at, bool promoted) {
+    enum { INNER = 3 };
+    if (!out) out = stderr;
+    /* a note about the very line the error shows adds nothing, unless the
+     * error moved there from the library: then it says what was running */
+    const DiagContext *first = diag_context;
+    while (!promoted && first && same_line(first->loc, at)) first = first->prev;
+    int n = 0;
+    const DiagContext *outermost = NULL;
+    for (const DiagContext *c = first; c; c = c->prev) { n++; outermost = c; }
+    int i = 0;
+    for (const DiagContext *c = first; c; c = c->prev, i++) {
+        if (i < INNER || n <= INNER + 1) show_context(c, at);
+        else if (c == outermost) show_context(c, at);
+        else if (i == INNER && n - INNER - 1 > 1000) fputs("note: ... over 1000 more nested calls ...\n", out);
+        else if (i == INNER) fprintf(out, "note: ... %d more nested calls ...\n", n - INNER - 1);
+    }
+}
+
+/* An error found in the standard library's code is the user's: it is shown
+ * at the innermost line of the user's that led there (a layer's line, the
+ * optimizer setting, a call), with the library's line as a note. */
+static void verror(SrcLoc loc, const char *fmt, va_list ap) {
+    SrcLoc at = loc;
+    if (in_library(loc))
+        for (const DiagContext *c = diag_context; c; c = c->prev)
+            if (c->loc.file && !in_library(c->loc)) { at = c->loc; break; }
+    vreport(at, "error", fmt, ap);
+    bool promoted = !same_line(at, loc);
+    if (promoted) report(loc, "note", "where the standard library's code found it");
+    report_context(at, promoted);
+    errors++;
+}
+
+void diag_error(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    verror(loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(SrcLoc loc, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap; va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    for (const Warned *w = warned; w; w = w->next)
+        if (w->loc.line == loc.line && w->loc.col == loc.col && strcmp(w->msg, msg) == 0 &&
+            (w->loc.file == loc.file || (w->loc.file && loc.file && strcmp(w->loc.file, loc.file) == 0)))
+            return;
+    Warned *w = malloc(sizeof *w);
+    char *copy = malloc(strlen(msg) + 1);
+    if (!w || !copy) abort();
+    strcpy(copy, msg);
+    *w = (Warned){ loc, copy, warned };
+    warned = w;
+    report(loc, "warning", "%s", msg);
+}
+
+void diag_note(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vreport(loc, "note", fmt, ap);
+    va_end(ap);
+}
+
+void diag_push(DiagHandler *h) { h->prev = top; top = h; }
+void diag_pop(DiagHandler *h) { top = h->prev; }
+
+_Noreturn void diag_throw(void) {
+    DiagHandler *h = top;
+    if (!h) exit(1);
+    top = h->prev;
+    diag_context = NULL;
+    longjmp(h->env, 1);
+}
+
+_Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    verror(loc, fmt, ap);
+    va_end(ap);
+    diag_throw();
+}
+
+int levenshtein(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return 99;
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}

@@ -1,0 +1,131 @@
+/* main.c — the command line: `nnl FILE`, `nnl --check FILE`, `nnl --ir FILE`,
+ * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
+ * `nnl --time FILE` (wall time of each phase and statement, for bench/).
+ * Must not: know the language beyond calling the stages in order. */
+#include "teach/diagnose.h"
+#include "lang/interp.h"
+#include "lang/irprint.h"
+#include "cli/repl.h"
+#include "lang/resolve.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: nnl [--check | --ir | -i] [--quiet] [--time] [--interpret] [FILE]\n"
+    "  nnl FILE          run a script\n"
+    "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
+    "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
+    "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
+    "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n"
+    "  nnl --time FILE   run it and print the wall time of the check pass and of each statement to stderr\n"
+    "  --quiet           train prints no progress (warnings and diagnoses still show)\n"
+    "  --interpret       run every training step and update through the interpreter: no replayed steps,\n"
+    "                    no fused optimizer (slower; the results are the same, bit for bit)\n";
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { fprintf(stderr, "nnl: cannot open '%s': %s\n", path, strerror(errno)); return NULL; }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) { cap *= 2; buf = realloc(buf, cap); }
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (!buf) { fprintf(stderr, "nnl: out of memory reading '%s'\n", path); exit(70); }
+    if (failed) {
+        fprintf(stderr, "nnl: cannot read '%s': %s\n", path, strerror(errno));
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    if (strlen(buf) != n) {
+        size_t at = strlen(buf);
+        int line = 1, col = 1;
+        for (size_t i = 0; i < at; i++) {
+            if (buf[i] == '\n') { line++; col = 1; }
+            else if (((unsigned char)buf[i] & 0xC0) != 0x80) col++;
+        }
+        fprintf(stderr, "%s:%d:%d: error: the file contains a NUL byte (offset %zu); nnl scripts are text\n", path,
+                line, col, at);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int main(int argc, char **argv) {
+    enum { RUN, CHECK, IR } mode = RUN;
+    bool then_repl = false, quiet = false, timing = false, interpret = false;
+    double start = wall_seconds();
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0) mode = CHECK;
+        else if (strcmp(argv[i], "--ir") == 0) mode = IR;
+        else if (strcmp(argv[i], "-i") == 0) then_repl = true;
+        else if (strcmp(argv[i], "--quiet") == 0) quiet = true;
+        else if (strcmp(argv[i], "--time") == 0) timing = true;
+        else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
+        else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
+        else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }
+        else path = argv[i];
+    }
+    if (!path && (mode != RUN || then_repl)) { fputs(usage, stderr); return 2; }
+    if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
+    if (timing && (mode != RUN || !path)) { fprintf(stderr, "nnl: --time goes with running a script\n%s", usage); return 2; }
+    signals_install();
+    const char *memory = getenv("NNL_MEMORY_LIMIT");    /* MiB: out of memory is then an error, testably */
+    if (memory && atof(memory) > 0) arena_set_limit((size_t)(atof(memory) * (1 << 20)));
+    Interp I;
+    if (!path) {
+        interp_init(&I, false);
+        I.quiet = quiet;
+        I.interpret_steps = I.interpret_optimizer = interpret;
+        interp_load_stdlib(&I);
+        int status = repl_run(&I);
+        interp_free(&I);
+        return status;
+    }
+    char *text = read_file(path);
+    if (!text) return 1;
+    Arena ast = { 0 };
+    int status = 1;
+    Node *program = parse_source(&ast, path, text);
+    if (program) {
+        /* The check pass runs the whole program once without output, so
+         * every name and shape is verified before anything really runs. */
+        Interp check;
+        double phase = wall_seconds();
+        interp_init(&check, true);
+        interp_load_stdlib(&check);
+        if (timing) report_time("stdlib", phase);
+        phase = wall_seconds();
+        bool ok = interp_run(&check, program) && resolve_definitions(&check, program);
+        if (ok) lint_unused(program);
+        if (timing) report_time("check", phase);
+        if (ok && mode == IR) ir_print(stdout, &check, program);
+        interp_free(&check);
+        if (ok && mode == RUN) {
+            phase = wall_seconds();
+            interp_init(&I, false);
+            I.quiet = quiet;
+        I.interpret_steps = I.interpret_optimizer = interpret;
+            interp_load_stdlib(&I);
+            if (timing) report_time("stdlib", phase);
+            I.timing = timing;              /* statements of the script, not of the stdlib */
+            ok = interp_run(&I, program);
+            if (I.interrupted) status = 130;
+            else if (then_repl) status = repl_run(&I);   /* goes on with what the script defined */
+            interp_free(&I);
+        }
+        if (status != 130 && !(then_repl && ok && mode == RUN)) status = ok ? 0 : 1;
+    }
+    arena_free(&ast);
+    free(text);
+    if (timing) report_time("total", start);
+    return status;
+}

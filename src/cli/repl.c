@@ -1,0 +1,311 @@
+/* repl.c — `nnl` with no script: statements from standard input.  On a
+ * terminal an interactive REPL with GNU readline (prompts, a continuation
+ * prompt for open blocks, history in ~/.nnl_history, tab completion, Ctrl-C);
+ * otherwise plain reading with no prompts.  Each complete statement is
+ * parsed and run at once; an error is reported and the session goes on with
+ * its state intact.  Also the SIGINT handling for scripts.
+ * Must not: interpret statements itself (toplevel.c does). */
+#include "cli/repl.h"
+#include "teach/commands.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+
+/* ---- Ctrl-C -------------------------------------------------------------- */
+
+static volatile sig_atomic_t in_repl;
+
+static void on_sigint(int sig) {
+    (void)sig;
+    if (nnl_training || in_repl) { nnl_interrupt = 1; return; }
+    signal(SIGINT, SIG_DFL);          /* a script not training: stop as usual */
+    raise(SIGINT);
+}
+
+void signals_install(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;        /* no SA_RESTART: select() at the prompt wakes up */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* ---- statements from lines ----------------------------------------------- */
+
+typedef struct Session {
+    Interp     *I;
+    Arena       ast;            /* every statement's tree: definitions live on */
+    const char *file;           /* "<stdin>" or "<repl>" */
+    char       *text;           /* everything read so far, for error lines */
+    size_t      len, cap;
+    size_t      chunk;          /* where the statement being collected starts */
+    int         line;           /* lines read */
+    int         chunk_line;     /* the first line of that statement */
+    bool        failed;
+} Session;
+
+static void append(Session *s, const char *line) {
+    size_t n = strlen(line);
+    if (s->len + n + 2 > s->cap) {
+        s->cap = (s->len + n + 2) * 2;
+        s->text = realloc(s->text, s->cap);
+        if (!s->text) { fputs("nnl: out of memory\n", stderr); exit(70); }
+    }
+    memcpy(s->text + s->len, line, n);
+    s->len += n;
+    s->text[s->len++] = '\n';
+    s->text[s->len] = 0;
+    s->line++;
+    diag_add_source(s->file, s->text);
+}
+
+/* A statement is complete when its brackets are closed and its last line
+ * does not end in a backslash. */
+static bool complete(const char *text) {
+    int depth = 0;
+    bool in_string = false;
+    const char *last = text;
+    for (const char *p = text; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == '"' || *p == '\n') in_string = false;
+            continue;
+        }
+        if (*p == '#') { while (p[1] && p[1] != '\n') p++; continue; }
+        if (*p == '"') in_string = true;
+        else if (*p == '(' || *p == '[' || *p == '{') depth++;
+        else if (*p == ')' || *p == ']' || *p == '}') depth--;
+        if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') last = p;
+    }
+    return depth <= 0 && *last != '\\';
+}
+
+static void run_chunk(Session *s) {
+    const char *src = s->text + s->chunk;
+    bool blank = true;
+    for (const char *p = src; *p && blank; p++) blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+    if (!blank) {
+        Node *prog = parse_chunk(&s->ast, s->file, src, s->chunk_line);
+        if (!prog) s->failed = true;
+        else
+            for (int i = 0; i < prog->kids.n; i++)
+                if (!interp_run_statement(s->I, prog->kids.items[i])) s->failed = true;
+        fflush(s->I->out);
+    }
+    s->chunk = s->len;
+    s->chunk_line = s->line + 1;
+}
+
+/* one line of input; true when it ended a statement */
+static bool feed(Session *s, const char *line) {
+    append(s, line);
+    if (!complete(s->text + s->chunk)) return false;
+    run_chunk(s);
+    return true;
+}
+
+static void session_init(Session *s, Interp *I, const char *file) {
+    memset(s, 0, sizeof *s);
+    s->I = I;
+    s->file = file;
+    s->chunk_line = 1;
+    s->cap = 4096;
+    s->text = malloc(s->cap);
+    if (!s->text) { fputs("nnl: out of memory\n", stderr); exit(70); }
+    s->text[0] = 0;
+}
+
+static int session_end(Session *s) {
+    if (s->chunk < s->len) run_chunk(s);     /* an unclosed block at the end: its error */
+    int status = s->failed ? 1 : 0;
+    diag_add_source(s->file, "");
+    free(s->text);
+    arena_free(&s->ast);
+    return status;
+}
+
+static int read_plain(Interp *I) {
+    Session s;
+    session_init(&s, I, "<stdin>");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        if (n > 0 && line[n - 1] == '\n') line[n - 1] = 0;
+        feed(&s, line);
+    }
+    free(line);
+    return session_end(&s);
+}
+
+/* ---- the terminal ----------------------------------------------------------- */
+
+static Session *tty;
+static bool tty_done;
+static const char *const PROMPT = "nnl> ", *const MORE = "...> ";
+
+static void on_line(char *line) {
+    if (!line) { tty_done = true; fputc('\n', stdout); rl_callback_handler_remove(); return; }
+    feed(tty, line);
+    if (*line) add_history(line);
+    free(line);
+    tty->I->interrupted = false;
+    rl_set_prompt(tty->chunk < tty->len ? MORE : PROMPT);
+}
+
+/* completion: statements and commands, then every name defined so far, and
+ * for `net.` the layers and `net.1.` the parameters */
+static char **candidates;
+static int ncandidates;
+
+static void add_candidate(const char *prefix, const char *text, const char *word) {
+    if (strncmp(word, text, strlen(text)) != 0 && strncmp(prefix, "", 1) == 0) return;
+    char *c = malloc(strlen(prefix) + strlen(word) + 1);
+    if (!c) return;
+    strcpy(c, prefix);
+    strcat(c, word);
+    if (strncmp(c, text, strlen(text)) != 0) { free(c); return; }
+    candidates = realloc(candidates, sizeof *candidates * (size_t)(ncandidates + 1));
+    candidates[ncandidates++] = c;
+}
+
+static void collect_candidates(const char *text) {
+    static const char *const words[] = {
+        "data", "model", "input", "init", "loss", "optimizer", "seed", "precision", "train", "backward",
+        "forward", "evaluate", "summary", "predict", "on", "print", "grad", "def", "layer", "param", "state", "with", "epochs", "batch",
+        "shuffle", "valid", "early_stop", "patience", "regularize", "training", "save", "load",
+    };
+    Interp *I = tty->I;
+    const char *dot = strrchr(text, '.');
+    if (dot) {
+        /* net.  or  net.1. : look the part before the last dot up */
+        char head[128];
+        size_t n = (size_t)(dot - text);
+        if (n >= sizeof head) return;
+        memcpy(head, text, n);
+        head[n] = 0;
+        char *inner = strchr(head, '.');
+        const char *model_name = head;
+        if (inner) *inner = 0;
+        Value *v = global_find(I, intern(model_name));
+        if (!v || v->kind != V_MODEL) return;
+        Model *m = v->model;
+        char prefix[160];
+        snprintf(prefix, sizeof prefix, "%.*s.", (int)n, text);
+        if (!inner) {
+            for (int l = 0; l < m->nlayers; l++) {
+                char num[16];
+                snprintf(num, sizeof num, "%d", l + 1);
+                add_candidate(prefix, text, num);
+                if (m->layers[l].label) add_candidate(prefix, text, m->layers[l].label);
+            }
+            return;
+        }
+        const char *which = inner + 1;
+        for (int l = 0; l < m->nlayers; l++) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", l + 1);
+            if (strcmp(which, num) != 0 && !(m->layers[l].label && strcmp(which, m->layers[l].label) == 0)) continue;
+            for (int k = 0; k < m->layers[l].nparams; k++) add_candidate(prefix, text, m->layers[l].params[k].name);
+            for (int k = 0; k < m->layers[l].nstates; k++) add_candidate(prefix, text, m->layers[l].states[k].name);
+        }
+        return;
+    }
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) add_candidate("", text, words[i]);
+    for (int i = 0; command_name(i); i++) add_candidate("", text, command_name(i));
+    for (int i = 0; i < I->nglobals; i++)
+        if (!strchr(I->globals[i].name, '(')) add_candidate("", text, I->globals[i].name);
+}
+
+static char *next_candidate(const char *text, int state) {
+    static int at;
+    if (state == 0) {
+        for (int i = 0; i < ncandidates; i++) free(candidates[i]);
+        ncandidates = 0;
+        collect_candidates(text);
+        at = 0;
+    }
+    while (at < ncandidates) {
+        char *c = candidates[at++];
+        bool duplicate = false;
+        for (int j = 0; j < at - 1; j++) duplicate |= strcmp(candidates[j], c) == 0;
+        if (!duplicate) return strdup(c);
+    }
+    return NULL;
+}
+
+static char **complete_word(const char *text, int start, int end) {
+    (void)start; (void)end;
+    rl_attempted_completion_over = 1;     /* names, not file names */
+    const char *dot = strchr(text, '.');
+    rl_completion_append_character = dot && !strchr(dot + 1, '.') ? '.' : ' ';   /* net.1 then its params */
+    return rl_completion_matches(text, next_candidate);
+}
+
+static char *history_path(void) {
+    const char *home = getenv("HOME");
+    if (!home || !*home) return NULL;
+    size_t n = strlen(home) + 20;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/.nnl_history", home);
+    return p;
+}
+
+static int read_terminal(Interp *I) {
+    Session s;
+    session_init(&s, I, "<repl>");
+    tty = &s;
+    tty_done = false;
+    char *hist = history_path();
+    if (hist) read_history(hist);
+    rl_catch_signals = 0;
+    rl_readline_name = "nnl";
+    rl_attempted_completion_function = complete_word;
+    rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/^";
+    printf("nnl — a language for neural networks.  'help' lists the commands; Ctrl-D quits.\n");
+    rl_callback_handler_install(PROMPT, on_line);
+    in_repl = 1;
+    while (!tty_done) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(fileno(rl_instream), &fds);
+        int r = select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL);
+        if (r < 0 && errno == EINTR) {
+            if (nnl_interrupt) {              /* Ctrl-C at the prompt: clear the line */
+                nnl_interrupt = 0;
+                fputs("^C\n", stdout);
+                rl_free_line_state();
+                rl_callback_sigcleanup();
+                rl_replace_line("", 0);
+                s.len = s.chunk;              /* and any statement half typed */
+                s.text[s.len] = 0;
+                s.line = s.chunk_line - 1;
+                rl_set_prompt(PROMPT);
+                rl_on_new_line();
+                rl_redisplay();
+            }
+            continue;
+        }
+        if (r < 0) break;
+        rl_callback_read_char();
+    }
+    in_repl = 0;
+    if (!tty_done) rl_callback_handler_remove();
+    if (hist) { write_history(hist); history_truncate_file(hist, 1000); free(hist); }
+    for (int i = 0; i < ncandidates; i++) free(candidates[i]);
+    free(candidates);
+    candidates = NULL;
+    ncandidates = 0;
+    session_end(&s);
+    return 0;                        /* at a terminal, errors were seen: the session ends well */
+}
+
+int repl_run(Interp *I) {
+    I->interactive = true;
+    if (isatty(fileno(stdin)) && isatty(fileno(stdout))) return read_terminal(I);
+    return read_plain(I);
+}

@@ -1,0 +1,365 @@
+/* csv.c — CSV text into a table: an optional header row, numeric feature
+ * columns, and a target column of numbers (regression) or class labels
+ * (names or whole numbers, made one-hot, the names kept).
+ * Owns: lines, cells, quoting, the number syntax, choosing the columns and
+ * the classes.  Two linear passes over the text (count rows, then read them)
+ * and a sort of the target labels; no allocation per cell.
+ * Must not: open files (gzfile.c) or know the interpreter (loaders.c). */
+#include "data/dataload.h"
+#include "base/diag.h"
+#include <math.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct Cell { const char *p; int len; bool quoted; } Cell;
+typedef struct Line { const char *p, *end; int no; } Line;
+
+typedef struct Csv {
+    const char *file, *text, *end;
+    const CsvOptions *o;
+    DataError *err;
+    Arena scratch;              /* freed on every return */
+    Cell *cells;                /* one row's cells */
+    int ncols;
+    const char **names;         /* header names, or "1".."n" */
+} Csv;
+
+static bool is_blank_char(char c, char delim) { return (c == ' ' || c == '\t' || c == '\r') && c != delim; }
+
+/* the next line that is not blank; false at the end of the text */
+static bool next_line(Csv *c, const char **pos, int *lineno, Line *l) {
+    while (*pos < c->end) {
+        const char *p = *pos, *e = memchr(p, '\n', (size_t)(c->end - p));
+        if (!e) e = c->end;
+        *pos = e < c->end ? e + 1 : c->end;
+        (*lineno)++;
+        const char *t = e;
+        if (t > p && t[-1] == '\r') t--;
+        const char *q = p;
+        while (q < t && is_blank_char(*q, c->o->delimiter)) q++;
+        if (q == t) continue;
+        *l = (Line){ p, t, *lineno };
+        return true;
+    }
+    return false;
+}
+
+/* Splits a line into cells, keeping at most max of them; returns how many
+ * there are, or -1 after setting the error. */
+static int split_cells(Csv *c, const Line *l, Cell *cells, int max) {
+    char delim = c->o->delimiter;
+    const char *p = l->p;
+    int n = 0;
+    for (;;) {
+        while (p < l->end && is_blank_char(*p, delim)) p++;
+        Cell cell = { p, 0, false };
+        const char *e;
+        if (p < l->end && *p == '"') {
+            const char *q = p + 1;
+            while (q < l->end && !(*q == '"' && !(q + 1 < l->end && q[1] == '"'))) q += *q == '"' ? 2 : 1;
+            if (q >= l->end) {
+                data_error(c->err, "%s:%d: a quoted cell is not closed (cell %d)", c->file, l->no, n + 1);
+                return -1;
+            }
+            cell = (Cell){ p + 1, (int)(q - p - 1), true };
+            e = q + 1;
+            while (e < l->end && is_blank_char(*e, delim)) e++;
+            if (e < l->end && *e != delim) {
+                data_error(c->err, "%s:%d: text after the closing quote of cell %d", c->file, l->no, n + 1);
+                return -1;
+            }
+        } else {
+            e = p;
+            while (e < l->end && *e != delim) e++;
+            const char *t = e;
+            while (t > p && is_blank_char(t[-1], delim)) t--;
+            cell.len = (int)(t - p);
+        }
+        if (n < max) cells[n] = cell;
+        n++;
+        if (e >= l->end) return n;
+        p = e + 1;
+    }
+}
+
+/* A number: digits with an optional sign, point and exponent; nothing else. */
+/* A plain decimal of at most 15 digits ([+-]digits[.digits], the usual
+ * cell) as mantissa / 10^k: both are exact doubles, so one division rounds
+ * the decimal's exact value correctly, as strtod does, at a fraction of its
+ * cost.  false for anything else, which strtod reads. */
+static bool plain_decimal(const char *p, int len, double *v) {
+    static const double exact_power[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                          1e11, 1e12, 1e13, 1e14, 1e15 };
+    int i = 0, digits = 0, fraction = -1;
+    bool negative = false;
+    if (i < len && (p[i] == '+' || p[i] == '-')) negative = p[i++] == '-';
+    int64_t mantissa = 0;
+    for (; i < len; i++) {
+        if (p[i] == '.' && fraction < 0) { fraction = 0; continue; }
+        if (p[i] < '0' || p[i] > '9' || ++digits > 15) return false;
+        mantissa = mantissa * 10 + (p[i] - '0');
+        if (fraction >= 0) fraction++;
+    }
+    if (digits == 0) return false;
+    double x = (double)mantissa / exact_power[fraction > 0 ? fraction : 0];
+    *v = negative ? -x : x;
+    return true;
+}
+
+static bool cell_number(const Cell *cell, double *v) {
+    if (cell->len > 0 && plain_decimal(cell->p, cell->len, v)) return true;
+    char buf[64];
+    if (cell->len == 0 || cell->len >= (int)sizeof buf) return false;
+    bool digit = false;
+    for (int i = 0; i < cell->len; i++) {
+        char ch = cell->p[i];
+        if (ch >= '0' && ch <= '9') digit = true;
+        else if (!strchr("+-.eE", ch) || ch == 0) return false;
+    }
+    if (!digit) return false;
+    memcpy(buf, cell->p, (size_t)cell->len);
+    buf[cell->len] = 0;
+    char *end;
+    *v = strtod(buf, &end);
+    return end == buf + cell->len && isfinite(*v);
+}
+
+/* the cell's text, quotes undone, in the arena */
+static char *cell_text(Arena *ar, const Cell *cell) {
+    char *s = arena_alloc(ar, (size_t)cell->len + 1);
+    int k = 0;
+    for (int i = 0; i < cell->len; i++) {
+        s[k++] = cell->p[i];
+        if (cell->quoted && cell->p[i] == '"') i++;     /* "" is one quote */
+    }
+    s[k] = 0;
+    return s;
+}
+
+static const char *column_list(Csv *c) {
+    static char buf[300];
+    if (c->ncols > 12) { snprintf(buf, sizeof buf, "the header has %d columns", c->ncols); return buf; }
+    int n = snprintf(buf, sizeof buf, "the columns are ");
+    for (int i = 0; i < c->ncols && n < (int)sizeof buf; i++)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", i ? ", " : "", c->names[i]);
+    return buf;
+}
+
+/* A column by name (the header is needed) or by number; -1 after an error. */
+static int find_column(Csv *c, const char *name, int index, const char *what, const char *example) {
+    if (!name) {
+        if (index < -c->ncols || index >= c->ncols) {
+            data_error(c->err, "%s: the %s column %d does not exist: there are %d columns (0 to %d, or -1 for the last)",
+                       c->file, what, index, c->ncols, c->ncols - 1);
+            return -1;
+        }
+        return index < 0 ? c->ncols + index : index;
+    }
+    if (!c->o->header) {
+        data_error(c->err, "%s: the file has no header (header=false), so give the %s column by number, like %s",
+                   c->file, what, example);
+        return -1;
+    }
+    int found = -1;
+    for (int i = 0; i < c->ncols; i++) {
+        if (strcmp(c->names[i], name) != 0) continue;
+        if (found >= 0) {
+            data_error(c->err, "%s: column '%s' appears twice in the header (columns %d and %d)", c->file, name, found, i);
+            return -1;
+        }
+        found = i;
+    }
+    if (found >= 0) return found;
+    const char *best = NULL;
+    int best_d = 3;
+    for (int i = 0; i < c->ncols; i++) {
+        int d = levenshtein(name, c->names[i]);
+        if (d < best_d) { best = c->names[i]; best_d = d; }
+    }
+    if (best) data_error(c->err, "%s: no %s column '%s' in the header; did you mean '%s'?", c->file, what, name, best);
+    else data_error(c->err, "%s: no %s column '%s' in the header; %s", c->file, what, name, column_list(c));
+    return -1;
+}
+
+/* The feature columns: as listed, or every column but the target.  Returns
+ * their count, or -1 after an error. */
+static int feature_columns(Csv *c, int target, int *cols) {
+    const CsvOptions *o = c->o;
+    int n = 0;
+    if (o->features) {
+        const char *p = o->features;
+        while (*p) {
+            const char *e = strchr(p, ',');
+            if (!e) e = p + strlen(p);
+            const char *s = p, *t = e;
+            while (s < t && *s == ' ') s++;
+            while (t > s && t[-1] == ' ') t--;
+            char *name = arena_alloc(&c->scratch, (size_t)(t - s) + 1);
+            memcpy(name, s, (size_t)(t - s));
+            if (n >= c->ncols) return data_error(c->err, "%s: more features are listed than there are columns", c->file), -1;
+            if ((cols[n++] = find_column(c, name, 0, "feature", "features=[0, 1]")) < 0) return -1;
+            p = *e ? e + 1 : e;
+        }
+    } else if (o->nfeature_index >= 0) {
+        for (int i = 0; i < o->nfeature_index; i++) {
+            if (n >= c->ncols) return data_error(c->err, "%s: more features are listed than there are columns", c->file), -1;
+            if ((cols[n++] = find_column(c, NULL, o->feature_index[i], "feature", "")) < 0) return -1;
+        }
+    } else {
+        for (int i = 0; i < c->ncols; i++) if (i != target) cols[n++] = i;
+    }
+    for (int i = 0; i < n; i++) {
+        if (cols[i] == target)
+            return data_error(c->err, "%s: column '%s' is the target; it cannot also be a feature", c->file,
+                              c->names[target]), -1;
+        for (int j = 0; j < i; j++)
+            if (cols[j] == cols[i])
+                return data_error(c->err, "%s: column '%s' is listed twice as a feature", c->file, c->names[cols[i]]), -1;
+    }
+    if (n == 0) return data_error(c->err, "%s: there are no feature columns besides the target", c->file), -1;
+    return n;
+}
+
+/* one target cell: its text and, if it is one, its number */
+typedef struct Label { Cell cell; double num; bool numeric; int row, line; } Label;
+
+static int by_number(const void *a, const void *b) {
+    double x = ((const Label *)a)->num, y = ((const Label *)b)->num;
+    return x < y ? -1 : x > y;
+}
+
+static int by_text(const void *a, const void *b) {
+    const Cell *x = &((const Label *)a)->cell, *y = &((const Label *)b)->cell;
+    int n = x->len < y->len ? x->len : y->len, d = memcmp(x->p, y->p, (size_t)n);
+    return d ? d : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Class labels sorted (numbers by value, names alphabetically) become
+ * one-hot targets; regression targets a single column. */
+static bool make_targets(Csv *c, Label *labels, int rows, Arena *ar, Table *out) {
+    const CsvOptions *o = c->o;
+    int first_text = -1;
+    bool whole = true;
+    for (int r = 0; r < rows; r++) {
+        if (!labels[r].numeric && first_text < 0) first_text = r;
+        if (labels[r].numeric && labels[r].num != floor(labels[r].num)) whole = false;
+    }
+    bool classes = o->classify == 1 || (o->classify < 0 && (first_text >= 0 || whole));
+    if (!classes) {
+        if (first_text >= 0)
+            return data_error(c->err, "%s:%d: the target '%s' is not a number (with classify=false targets are numbers)",
+                              c->file, labels[first_text].line, cell_text(&c->scratch, &labels[first_text].cell));
+        int shape[2] = { rows, 1 };
+        out->y = tensor_new(ar, o->dtype, 2, shape);
+        for (int r = 0; r < rows; r++) tensor_set(out->y, r, labels[r].num);
+        return true;
+    }
+    bool numeric = first_text < 0;
+    qsort(labels, (size_t)rows, sizeof *labels, numeric ? by_number : by_text);
+    int *ids = arena_alloc(&c->scratch, sizeof(int) * (size_t)rows);
+    const char **names = arena_alloc(ar, sizeof(char *) * MAX_CLASSES);
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+        bool same = r > 0 && (numeric ? by_number : by_text)(&labels[r - 1], &labels[r]) == 0;
+        if (!same) {
+            if (n == MAX_CLASSES)
+                return data_error(c->err, "%s: the target column has more than %d different values; "
+                                          "if it is a number to predict, say classify=false", c->file, MAX_CLASSES);
+            names[n++] = numeric ? arena_printf(ar, "%.9g", labels[r].num) : cell_text(ar, &labels[r].cell);
+        }
+        ids[labels[r].row] = n - 1;
+    }
+    out->y = one_hot(ar, o->dtype, ids, rows, n);
+    out->classes = names;
+    out->nclasses = n;
+    return true;
+}
+
+static bool parse(Csv *c, Arena *ar, Table *out) {
+    const CsvOptions *o = c->o;
+    const char *pos = c->text;
+    int lineno = 0;
+    Line first;
+    if (!next_line(c, &pos, &lineno, &first)) return data_error(c->err, "%s: the file is empty", c->file);
+    const char *nul = memchr(c->text, 0, (size_t)(c->end - c->text));
+    if (nul) {
+        int line = 1;
+        for (const char *q = c->text; q < nul; q++) line += *q == '\n';
+        return data_error(c->err, "%s:%d: the file contains a NUL byte; a CSV file is text", c->file, line);
+    }
+    int ncols = split_cells(c, &first, NULL, 0);
+    if (ncols < 0) return false;
+    if (ncols > MAX_ELEMENTS) return data_error(c->err, "%s:%d: too many cells", c->file, first.no);
+    c->ncols = ncols;
+    c->cells = arena_alloc(&c->scratch, sizeof(Cell) * (size_t)ncols);
+    c->names = arena_alloc(&c->scratch, sizeof(char *) * (size_t)ncols);
+    split_cells(c, &first, c->cells, ncols);
+    for (int i = 0; i < ncols; i++)
+        c->names[i] = o->header ? cell_text(&c->scratch, &c->cells[i]) : arena_printf(&c->scratch, "%d", i);
+    int target = find_column(c, o->target, o->target_index, "target", "target=-1");
+    if (target < 0) return false;
+    int *cols = arena_alloc(&c->scratch, sizeof(int) * (size_t)ncols);
+    int nfeat = feature_columns(c, target, cols);
+    if (nfeat < 0) return false;
+
+    /* pass 1: count the rows */
+    const char *data_start = o->header ? pos : first.p;
+    int data_line0 = o->header ? lineno : first.no - 1;
+    long rows = 0;
+    Line l;
+    const char *p = data_start;
+    int no = data_line0;
+    while (next_line(c, &p, &no, &l)) rows++;
+    if (rows == 0) return data_error(c->err, "%s: no data rows after the header", c->file);
+    int xs[2] = { (int)(rows < MAX_ELEMENTS ? rows : MAX_ELEMENTS), nfeat };
+    if (rows > MAX_ELEMENTS || !dims_fit(2, xs))
+        return data_error(c->err, "%s: %ld rows of %d features is more than %d numbers", c->file, rows, nfeat, MAX_ELEMENTS);
+
+    /* pass 2: read them */
+    out->x = tensor_new(ar, o->dtype, 2, xs);
+    Label *labels = arena_alloc(&c->scratch, sizeof(Label) * (size_t)rows);
+    p = data_start;
+    no = data_line0;
+    for (int r = 0; next_line(c, &p, &no, &l); r++) {
+        int n = split_cells(c, &l, c->cells, ncols);
+        if (n < 0) return false;
+        if (n != ncols)
+            return data_error(c->err, "%s:%d: this row has %d cell%s but the %s has %d", c->file, l.no, n,
+                              n == 1 ? "" : "s", o->header ? "header" : "first row", ncols);
+        for (int j = 0; j < nfeat; j++) {
+            const Cell *cell = &c->cells[cols[j]];
+            double v;
+            if (!cell_number(cell, &v)) {
+                if (cell->len == 0)
+                    return data_error(c->err, "%s:%d: the cell in column '%s' is empty", c->file, l.no, c->names[cols[j]]);
+                return data_error(c->err, "%s:%d: '%.40s' in column '%s' is not a number", c->file, l.no,
+                                  cell_text(&c->scratch, cell), c->names[cols[j]]);
+            }
+            tensor_set(out->x, r * nfeat + j, v);
+        }
+        Label *lb = &labels[r];
+        lb->cell = c->cells[target];
+        if (lb->cell.quoted) {      /* compared and named by its text, quotes undone */
+            const char *t = cell_text(&c->scratch, &lb->cell);
+            lb->cell = (Cell){ t, (int)strlen(t), false };
+        }
+        lb->row = r;
+        lb->line = l.no;
+        lb->numeric = cell_number(&lb->cell, &lb->num);
+        if (lb->cell.len == 0)
+            return data_error(c->err, "%s:%d: the target cell (column '%s') is empty", c->file, l.no, c->names[target]);
+    }
+    return make_targets(c, labels, (int)rows, ar, out);
+}
+
+bool csv_parse(const char *file, const char *text, size_t len, const CsvOptions *o, Arena *ar,
+               Table *out, DataError *err) {
+    Csv c = { .file = file, .text = text, .end = text + len, .o = o, .err = err };
+    *out = (Table){ 0 };
+    if (strchr("\"\n\r0123456789.+-eE", o->delimiter) || o->delimiter == 0)
+        return data_error(err, "%s: the delimiter cannot be '%c'", file, o->delimiter);
+    bool ok = parse(&c, ar, out);
+    arena_free(&c.scratch);
+    return ok;
+}

@@ -1,6 +1,0 @@
-/* Printing the checked program: `nnl --ir`. */
-#ifndef NNL_IRPRINT_H
-#define NNL_IRPRINT_H
-#include "interp.h"
-void ir_print(FILE *f, Interp *I, const Node *program);
-#endif

@@ -1,0 +1,98 @@
+/* data.c — data sets: inline tables `data NAME { ROW -> ROW ... }`, the
+ * statement `data a, b = EXPR` that names what a loader, split or normalize
+ * gave, and how a data set prints.
+ * Owns: turning rows into [rows, features] and [rows, targets] tensors.
+ * Must not: know about models or training, or read files (loaders.c). */
+#include "lang/interp.h"
+
+/* One side of a row as numbers.  A list of number literals (the parser keeps
+ * those as a flat array) or a single literal is read as it is; anything else
+ * is evaluated.  Either way no per-number node or tensor is made for it. */
+typedef struct RowSide { const double *vals; const Tensor *t; int n; double one; } RowSide;
+
+static RowSide row_side(Interp *I, const Node *e, const char *what) {
+    RowSide r = { 0 };
+    if (e->kind == N_LIST && e->nvals) { r.vals = e->vals; r.n = e->nvals; return r; }
+    if (e->kind == N_NUM) { r.one = e->num; r.n = 1; return r; }
+    Tensor *t = expect_tensor(eval_expr(I, NULL, e), e->loc, what);
+    if (t->ndim > 1) fail_at(e->loc, "%s must be a number or a flat list, got shape %s", what, shape_str(t));
+    r.t = t;
+    r.n = t->size;
+    return r;
+}
+
+static void fill_row(Tensor *dst, int row, const RowSide *src) {
+    for (int j = 0; j < src->n; j++)
+        tensor_set(dst, row * src->n + j, src->t ? tensor_get(src->t, j) : src->vals ? src->vals[j] : src->one);
+}
+
+Dataset *data_build(Interp *I, const Node *n) {
+    int rows = n->kids.n;
+    if (rows == 0) fail_at(n->loc, "data '%s' has no rows", n->name);
+    Dataset *d = arena_alloc(&I->perm, sizeof *d);
+    d->name = n->name;
+    d->loc = n->loc;
+    for (int r = 0; r < rows; r++) {
+        const Node *row = n->kids.items[r];
+        RowSide x = row_side(I, row->a, "a row's input"), y = row_side(I, row->b, "a row's target");
+        if (r == 0) {
+            int xs[2] = { rows, x.n }, ys[2] = { rows, y.n };
+            if (!dims_fit(2, xs) || !dims_fit(2, ys))
+                fail_at(n->loc, "data '%s' would have more than %d numbers", n->name, MAX_ELEMENTS);
+            d->x = tensor_new(&I->perm, I->dtype, 2, xs);
+            d->y = tensor_new(&I->perm, I->dtype, 2, ys);
+        } else if (x.n != d->x->shape[1]) {
+            fail_at(row->a->loc, "this row has %d input%s but the first row has %d", x.n,
+                    x.n == 1 ? "" : "s", d->x->shape[1]);
+        } else if (y.n != d->y->shape[1]) {
+            fail_at(row->b->loc, "this row has %d target%s but the first row has %d", y.n,
+                    y.n == 1 ? "" : "s", d->y->shape[1]);
+        }
+        fill_row(d->x, r, &x);
+        fill_row(d->y, r, &y);
+    }
+    return d;
+}
+
+Dataset *data_one(Dataset *d, SrcLoc loc) {
+    if (d->nparts)
+        fail_at(loc, "this is %d data sets, not one; name each: data %s = ...", d->nparts,
+                d->nparts == 2 ? "training, validation" : "training, validation, test");
+    return d;
+}
+
+void data_assign(Interp *I, const Node *n) {
+    Value v = eval_expr(I, NULL, n->a);
+    if (v.kind != V_DATA)
+        fail_at(n->a->loc, "'data %s = ...' needs a data set (from csv, idx, generate, split or normalize), not %s",
+                n->name, value_kind_name(v));
+    Dataset *d = v.data;
+    int have = d->nparts ? d->nparts : 1, want = n->kids.n;
+    if (have != want)
+        fail_at(n->kids.items[0]->loc, "this gives %d data set%s but %d name%s given", have, have == 1 ? "" : "s",
+                want, want == 1 ? " is" : "s are");
+    for (int i = 0; i < want; i++) {
+        Dataset *named = arena_alloc(&I->perm, sizeof *named);
+        *named = d->nparts ? *d->parts[i] : *d;
+        named->name = n->kids.items[i]->name;
+        named->loc = n->loc;
+        Value nv = { .kind = V_DATA, .data = named };
+        global_set(I, named->name, nv);
+    }
+}
+
+void data_print(FILE *f, const Dataset *d) {
+    if (d->nparts) {
+        fprintf(f, "<%d data sets:", d->nparts);
+        for (int i = 0; i < d->nparts; i++) fprintf(f, "%s %d rows", i ? "," : "", d->parts[i]->x->shape[0]);
+        fputc('>', f);
+        return;
+    }
+    fprintf(f, "<data %s: %d rows, %d -> %d", d->name, d->x->shape[0], d->x->shape[1], d->y->shape[1]);
+    if (d->classes) {
+        fprintf(f, " classes (");
+        for (int i = 0; i < d->nclasses && i < 10; i++) fprintf(f, "%s%s", i ? ", " : "", d->classes[i]);
+        fprintf(f, "%s)", d->nclasses > 10 ? ", ..." : "");
+    }
+    fputc('>', f);
+}

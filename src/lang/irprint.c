@@ -1,0 +1,93 @@
+/* irprint.c — `nnl --ir`: the program as the checker understood it, statement
+ * by statement: data sets with their shapes, each model expanded into layers
+ * (arguments with defaults filled in, shapes, parameters, the forward code),
+ * settings resolved to the function they name.  Must not: change state. */
+#include "lang/irprint.h"
+
+static void print_callable(FILE *f, Interp *I, const Callable *fn) {
+    if (fn->kind != C_PARTIAL) { fputs(fn->name, f); return; }
+    fprintf(f, "%s(", fn->base->name);
+    for (int i = 0; i < fn->nbound; i++) {
+        fprintf(f, "%s%s=", i ? ", " : "", fn->bound[i].name);
+        print_value(I, f, fn->bound[i].v);
+    }
+    fputc(')', f);
+}
+
+static void print_model(FILE *f, Interp *I, Model *m) {
+    fprintf(f, "model %s: input [%d] -> output [%d], %d parameters\n", m->name, m->in_dim, m->out_dim,
+            model_param_count(m));
+    for (int i = 0; i < m->nlayers; i++) {
+        Layer *l = &m->layers[i];
+        fprintf(f, "  layer %d%s%s: %s(", l->index, l->label ? " " : "", l->label ? l->label : "", l->def->name);
+        for (int a = 0; a < l->nargs; a++) {
+            fprintf(f, "%s%s=", a ? ", " : "", l->args[a].name);
+            Value v = l->args[a].v;
+            if (v.kind == V_FUNC) print_callable(f, I, v.fn);
+            else print_value(I, f, v);
+        }
+        fprintf(f, ")  [%d] -> [%d]\n", l->in_dim, l->out_dim);
+        for (int k = 0; k < l->nparams + l->nstates; k++) {
+            bool state = k >= l->nparams;
+            Param *p = state ? &l->states[k - l->nparams] : &l->params[k];
+            fprintf(f, "    %s %s %s  init ", state ? "state" : "param", p->name, shape_str(p->value));
+            if (p->hand_set) { fputs("given ", f); ast_print_expr(f, p->given); }
+            else if (p->init) ast_print_expr(f, p->init);
+            else if (state) fputs("0", f);
+            else if (p->init_used) print_callable(f, I, p->init_used);
+            else if (l->init) print_callable(f, I, l->init);
+            else if (I->init.set) print_callable(f, I, I->init.fn);
+            else fputs("xavier", f);
+            if (!state && p->value->ndim >= 2 && (l->regularizer || m->regularizer)) {
+                fputs("  regularize ", f);
+                print_callable(f, I, l->regularizer ? l->regularizer : m->regularizer);
+            }
+            fputc('\n', f);
+        }
+        const Node *body = l->def->node->a;
+        for (int s = 0; s < body->kids.n; s++) {
+            const Node *fwd = body->kids.items[s];
+            if (fwd->kind != N_FORWARD) continue;
+            fprintf(f, "    forward(%s)\n", fwd->name);
+            for (int j = 0; j < fwd->a->kids.n; j++) ast_print_stmt(f, fwd->a->kids.items[j], 6);
+        }
+    }
+}
+
+void ir_print(FILE *f, Interp *I, const Node *program) {
+    for (int i = 0; i < program->kids.n; i++) {
+        const Node *s = program->kids.items[i];
+        fprintf(f, "%s:%d: ", s->loc.file, s->loc.line);
+        Value *v = s->name ? global_find(I, s->name) : NULL;
+        switch (s->kind) {
+        case N_DATA:
+            if (v && v->kind == V_DATA)
+                fprintf(f, "data %s: inputs %s, targets %s\n", s->name, shape_str(v->data->x), shape_str(v->data->y));
+            break;
+        case N_MODEL:
+            for (int b = 0; b < I->nbuilt; b++)
+                if (I->built[b].node == s) print_model(f, I, I->built[b].model);
+            break;
+        case N_DEF: case N_LAYER_DEF: case N_OPTIMIZER_DEF:
+            fprintf(f, "%s %s(", s->kind == N_DEF ? "def" : s->kind == N_LAYER_DEF ? "layer" : "optimizer", s->name);
+            for (int k = 0; k < s->kids.n; k++) { if (k) fputs(", ", f); ast_print_expr(f, s->kids.items[k]); }
+            fputs(")\n", f);
+            break;
+        case N_SETTING:
+            if (s->op == SETTING_REGULARIZE) fprintf(f, "regularize %s ", s->name);
+            else fprintf(f, "%s ", s->op == SETTING_INIT ? "init" : s->op == SETTING_LOSS ? "loss" : "optimizer");
+            ast_print_expr(f, s->a);
+            fputc('\n', f);
+            break;
+        case N_TRAIN: case N_PREDICT:
+            fprintf(f, "%s %s on %s", s->kind == N_TRAIN ? "train" : "predict", s->name, s->label);
+            for (int k = 0; k < s->kids.n; k++) { fputc(' ', f); ast_print_expr(f, s->kids.items[k]); }
+            fputc('\n', f);
+            break;
+        case N_EVALUATE: fprintf(f, "evaluate %s on %s\n", s->name, s->label); break;
+        case N_SEED: fputs("seed ", f); ast_print_expr(f, s->a); fputc('\n', f); break;
+        case N_PRECISION: fprintf(f, "precision %s\n", s->name); break;
+        default: ast_print_stmt(f, s, 0); break;
+        }
+    }
+}

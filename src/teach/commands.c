@@ -1,0 +1,211 @@
+/* commands.c — the words that step and inspect a pass (`step`, `show`,
+ * `update`, …), the session settings (`set precision`, `break`) and `help`.
+ * One table names every command with its usage, what it does and an example;
+ * `help` and tab completion read it.  Must not: move the cursor or compute
+ * anything itself (trace.c, explain.c, update.c do). */
+#include "teach/commands.h"
+#include "teach/diagnose.h"
+#include "teach/trace.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Command {
+    const char *name, *usage, *what, *example;
+} Command;
+
+/* Statements are listed too, so `help train` works. */
+static const Command commands[] = {
+    { "backward", "backward NET X -> Y  |  backward NET on DATA",
+      "Runs one forward pass, the loss and the backward pass, fills every gradient, prints the loss\n"
+      "and keeps the pass for stepping, positioned at its start.  X and Y are one sample (vectors)\n"
+      "or a batch (rows).  Layers run in training mode (dropout drops, batchnorm uses the batch).",
+      "backward net [1, 0] -> [1]" },
+    { "forward", "forward NET X  |  forward NET on DATA",
+      "Runs the model forward only, in evaluation mode, prints its output and keeps the pass for stepping.",
+      "forward net [[0, 1], [1, 1]]" },
+    { "step", "step",
+      "Runs one primitive op of the pass.  Forward: the op, its inputs and its output.  Backward:\n"
+      "the gradient g reaching the op and what flows on into each of its inputs.",
+      "step" },
+    { "next", "next",
+      "Runs one layer (or the loss).  Forward: a(l) and z(l).  Backward: δ(l) = ∂C/∂a(l), ∂C/∂W(l),\n"
+      "∂C/∂b(l) and ∂C/∂z(l-1) passed on.",
+      "next" },
+    { "continue", "continue",
+      "Runs to the end of the pass (forward, then backward), or to the next breakpoint.",
+      "continue" },
+    { "finish", "finish",
+      "Runs to the end of the current direction: the end of the forward pass, or of the backward pass.",
+      "finish" },
+    { "break", "break LAYER | break loss | break OP | break | break clear",
+      "Sets a breakpoint where `continue` stops: before a layer's first op (in either direction),\n"
+      "before the loss, or before every op of a primitive (matmul, sigmoid, ...).  `break` alone\n"
+      "lists them; `break clear` removes them all.",
+      "break 2" },
+    { "where", "where", "Says where the pass is: forward or backward, and the next op with its source line.", "where" },
+    { "tape", "tape",
+      "Lists every op of the pass with its inputs' and output's names and shapes; => marks the next\n"
+      "op forward, <= the next op backward.",
+      "tape" },
+    { "show", "show a L | show z L | show delta L | show grad NET.L.P | show NET.L.P | show loss | show output | show x | show target",
+      "Shows a value of the pass: pre-activation a(l), activation z(l) (z(0) is the input), the delta\n"
+      "δ(l) = ∂C/∂a(l), a parameter's gradient, a parameter, the loss C, the output ŷ.  A value the\n"
+      "pass has not reached yet says so.",
+      "show delta 1" },
+    { "explain", "explain",
+      "Prints the formula of the step just taken with its numbers substituted: a(l) = W(l) z(l-1) + b(l),\n"
+      "z(l) = h(a(l)), the loss, δ(L), δ(l-1) = h'(a(l-1)) ⊙ (W(l)ᵀ δ(l)), ∂C/∂W(l) = δ(l) z(l-1)ᵀ,\n"
+      "∂C/∂b(l) = δ(l), an op's rule, or each line of the optimizer after `update`.",
+      "explain" },
+    { "update", "update",
+      "Applies one step of the current optimizer to the pass's gradients and shows each parameter\n"
+      "before, the change and after.  If it fails, nothing changes.",
+      "update" },
+    { "undo", "undo", "Restores the weights and optimizer state of before the last `update`, `reset` or `load` (several levels).", "undo" },
+    { "reset", "reset NET", "Initialises NET's parameters afresh (as its first use did) and forgets its optimizer state.", "reset net" },
+    { "set", "set precision N", "Prints N significant digits (1 to 17) in `print` and in the pass views.", "set precision 4" },
+    { "help", "help | help COMMAND", "Lists the commands, or tells about one, with an example.", "help step" },
+    { "train", "train NET on DATA [epochs N] [batch B] [shuffle S] [log every N] [valid DATA] [early_stop patience=K]",
+      "Trains NET, its layers in training mode: progress every N epochs (default: a tenth of them; 0: none),\n"
+      "then a diagnosis of the loss curve if it looks wrong.  valid DATA reports the loss (and accuracy)\n"
+      "on DATA after every epoch; early_stop patience=K stops when that loss has not improved for K\n"
+      "epochs and restores the best epoch's weights.  Ctrl-C at the prompt stops it after the current batch.",
+      "train net on training valid validation epochs 100 early_stop patience=10" },
+    { "regularize", "regularize NET l1(λ) | l2(λ) | elastic(l1=λ1, l2=λ2)",
+      "Adds a penalty on every weight matrix of NET to the loss that train and backward minimise;\n"
+      "a layer takes its own with `dense 10 relu regularize l2(0.01)`.",
+      "regularize net l2(0.001)" },
+    { "print", "print EXPR", "Prints a value; an expression on its own line at the prompt does the same.", "print grad net.1.W" },
+    { "gradcheck", "gradcheck NET on DATA [rows N]",
+      "Checks backpropagation against central finite differences, in float64, for every parameter of\n"
+      "every layer: the worst relative error per parameter, ok or FAIL.  Uses the first 100 rows\n"
+      "(rows N: another number) and at most 30 elements of each parameter.",
+      "gradcheck net on xor" },
+    { "gradients", "gradients NET on DATA [rows N]",
+      "One backward pass over the rows: the norm and mean |.| of each layer's δ(l) and parameter\n"
+      "gradients, from the output layer down -- the vanishing (or exploding) gradient picture.\n"
+      "Keeps the pass for stepping, like backward.",
+      "gradients net on xor" },
+    { "activations", "activations NET on DATA [rows N]",
+      "One forward pass: each layer's z(l) as mean, std, the share of saturated (or dead relu) units\n"
+      "and a histogram.",
+      "activations net on xor" },
+    { "sanity", "sanity overfit NET on DATA [rows N] [epochs E]  |  sanity loss NET on DATA",
+      "overfit: trains a copy of the weights on the first 20 rows (rows N) for up to 500 epochs\n"
+      "(epochs E) and says whether it reaches 100 % accuracy; the weights are put back afterwards.\n"
+      "loss: the loss before training next to log(n) for n classes.",
+      "sanity overfit net on xor rows 4" },
+    { "history", "history NET [all]",
+      "The loss of every epoch NET was trained (20 of them, or all), with a picture of the curve.",
+      "history net" },
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+const char *command_name(int i) { return i >= 0 && i < NCOMMANDS ? commands[i].name : NULL; }
+
+const char *command_usage(const char *name) {
+    for (int i = 0; i < NCOMMANDS; i++) if (strcmp(commands[i].name, name) == 0) return commands[i].usage;
+    return name;
+}
+
+static void help(Interp *I, const Node *n) {
+    if (I->dry_run) return;
+    if (n->kids.n == 0) {
+        fputs("Build a net line by line (data, model, loss, optimizer, ...), then look at one pass:\n", I->out);
+        for (int i = 0; i < NCOMMANDS; i++) fprintf(I->out, "  %-11s %s\n", commands[i].name, commands[i].usage);
+        fputs("help COMMAND tells more.  docs/repl.md walks through a whole pass.\n", I->out);
+        return;
+    }
+    const Node *w = n->kids.items[0];
+    const char *name = w->kind == N_NAME || w->kind == N_STR ? w->name : "";
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) {
+            fprintf(I->out, "%s\n%s\nexample: %s\n", commands[i].usage, commands[i].what, commands[i].example);
+            return;
+        }
+    fail_at(w->loc, "no help on '%s'; 'help' lists the commands", name);
+}
+
+static void set(Interp *I, const Node *n) {
+    const Node *what = n->kids.n ? n->kids.items[0] : NULL;
+    if (!what || what->kind != N_NAME || strcmp(what->name, "precision") != 0 || n->kids.n != 2 ||
+        n->kids.items[1]->kind != N_NUM)
+        fail_at(n->loc, "usage: set precision N (the number of significant digits printed)");
+    double d = n->kids.items[1]->num;
+    if (d != (int)d || d < 1 || d > 17)
+        fail_at(n->kids.items[1]->loc, "precision must be a whole number of digits from 1 to 17, got %g", d);
+    I->digits = (int)d;
+}
+
+static void list_breaks(Interp *I) {
+    if (I->dry_run) return;
+    if (I->nbreaks == 0) { fputs("no breakpoints\n", I->out); return; }
+    for (int b = 0; b < I->nbreaks; b++) {
+        const Breakpoint *bp = &I->breaks[b];
+        if (bp->op >= 0) fprintf(I->out, "breakpoint %d: before every %s op\n", b + 1, prims[bp->op].name);
+        else if (bp->layer < 0) fprintf(I->out, "breakpoint %d: before the loss\n", b + 1);
+        else fprintf(I->out, "breakpoint %d: before layer %d\n", b + 1, bp->layer);
+    }
+}
+
+static void set_break(Interp *I, const Node *n) {
+    if (n->kids.n == 0) { list_breaks(I); return; }
+    const Node *w = n->kids.items[0];
+    if (n->kids.n > 1) fail_at(n->kids.items[1]->loc, "'break' takes one layer, 'loss' or a primitive's name");
+    if (w->kind == N_NAME && strcmp(w->name, "clear") == 0) { I->nbreaks = 0; return; }
+    Breakpoint bp = { .layer = 0, .op = -1 };
+    if (w->kind == N_NUM) {
+        if (w->num != (int)w->num || w->num < 1 || w->num > 1e6)
+            fail_at(w->loc, "a layer number is a whole number from 1, got %g", w->num);
+        bp.layer = (int)w->num;
+    } else if (w->kind == N_NAME && strcmp(w->name, "loss") == 0) {
+        bp.layer = -1;
+    } else if (w->kind == N_NAME) {
+        for (int p = 0; p < P_COUNT; p++) if (strcmp(prims[p].name, w->name) == 0) bp.op = p;
+        if (bp.op < 0) {
+            const char *best = NULL;
+            for (int p = 0; p < P_COUNT; p++) if (levenshtein(w->name, prims[p].name) <= 2) best = prims[p].name;
+            if (best) fail_at(w->loc, "no primitive '%s' to break at; did you mean '%s'?", w->name, best);
+            fail_at(w->loc, "'break' takes a layer number, 'loss' or a primitive's name (matmul, add, sigmoid, ...), not '%s'", w->name);
+        }
+    } else {
+        fail_at(w->loc, "'break' takes a layer number, 'loss' or a primitive's name");
+    }
+    if (I->nbreaks == (int)(sizeof I->breaks / sizeof I->breaks[0])) fail_at(w->loc, "too many breakpoints ('break clear' removes them)");
+    I->breaks[I->nbreaks++] = bp;
+    if (!I->dry_run) {
+        fprintf(I->out, "breakpoint %d: ", I->nbreaks);
+        if (bp.op >= 0) fprintf(I->out, "before every %s op\n", prims[bp.op].name);
+        else if (bp.layer < 0) fputs("before the loss\n", I->out);
+        else fprintf(I->out, "before layer %d\n", bp.layer);
+    }
+}
+
+static void no_words(const Node *n) {
+    if (n->kids.n) fail_at(n->kids.items[0]->loc, "'%s' takes nothing more (help %s)", n->name, n->name);
+}
+
+void exec_command(Interp *I, const Node *n) {
+    const char *c = n->name;
+    if (exec_diagnostic(I, n)) return;
+    if (strcmp(c, "show") == 0) { trace_show(I, n); return; }
+    if (strcmp(c, "help") == 0) { help(I, n); return; }
+    if (strcmp(c, "set") == 0) { set(I, n); return; }
+    if (strcmp(c, "break") == 0) { set_break(I, n); return; }
+    if (strcmp(c, "reset") == 0) {
+        if (n->kids.n != 1 || n->kids.items[0]->kind != N_NAME) fail_at(n->loc, "usage: reset NET");
+        exec_reset(I, find_model(I, n->kids.items[0]->name, n->kids.items[0]->loc), n->loc);
+        return;
+    }
+    no_words(n);
+    if (strcmp(c, "step") == 0) trace_step(I, n->loc);
+    else if (strcmp(c, "next") == 0) trace_next(I, n->loc);
+    else if (strcmp(c, "continue") == 0) trace_continue(I, false, n->loc);
+    else if (strcmp(c, "finish") == 0) trace_continue(I, true, n->loc);
+    else if (strcmp(c, "where") == 0) trace_where(I, n->loc);
+    else if (strcmp(c, "tape") == 0) trace_list(I, n->loc);
+    else if (strcmp(c, "explain") == 0) trace_explain(I, n->loc);
+    else if (strcmp(c, "update") == 0) exec_update(I, n->loc);
+    else if (strcmp(c, "undo") == 0) exec_undo(I, n->loc);
+    else fail_at(n->loc, "unknown command '%s'", c);
+}

@@ -1,0 +1,49 @@
+/* pass.c — the statements that record a pass for the REPL to step:
+ * `backward NET X -> Y`, `backward NET on DATA` and `forward NET X`.
+ * Must not: step or explain the pass (trace.c, explain.c), or train. */
+#include "teach/trace.h"
+
+/* `backward NET X -> Y` / `forward NET X`: X (and Y) one sample or a batch */
+static void pass_operands(Interp *I, const Node *n, Model *m, Tensor **x, Tensor **y) {
+    *x = expect_tensor(eval_expr(I, NULL, n->a), n->a->loc, "the input");
+    if (!n->b) return;
+    *y = expect_tensor(eval_expr(I, NULL, n->b), n->b->loc, "the target");
+    bool single = (*x)->ndim <= 1;
+    bool fits = single ? (*y)->ndim <= 1 && (*y)->size == m->out_dim
+                       : (*y)->ndim == 2 && (*y)->shape[1] == m->out_dim && (*y)->shape[0] == tensor_rows(*x);
+    if (!fits && single)
+        fail_at(n->b->loc, "shape mismatch: the target has shape %s but model '%s' gives outputs of shape [%d]",
+                shape_str(*y), m->name, m->out_dim);
+    if (!fits)
+        fail_at(n->b->loc, "shape mismatch: targets of shape %s for inputs of shape %s; model '%s' gives [%d, %d]",
+                shape_str(*y), shape_str(*x), m->name, tensor_rows(*x), m->out_dim);
+}
+
+/* backward and forward record a trace (trace.h) that the REPL can step */
+static void record_pass(Interp *I, const Node *n, bool backward) {
+    const char *stmt = backward ? "backward" : "forward";
+    Model *m;
+    Tensor *x, *y = NULL;
+    if (n->label) {
+        Dataset *d;
+        model_on_data(I, n, stmt, &m, &d);
+        x = d->x;
+        y = backward ? d->y : NULL;
+    } else {
+        m = find_model(I, n->name, n->loc);
+        if (backward) need_setting(&I->loss, stmt, "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+        pass_operands(I, n, m, &x, &y);
+    }
+    Trace *t = trace_record(I, m, x, y, n->loc);
+    if (I->dry_run) return;
+    if (backward) fprintf(I->out, "loss = %.9g\n", tensor_get(t->data_loss, 0));
+    if (backward && t->penalty)
+        fprintf(I->out, "penalty = %.9g (the gradients are those of loss + penalty = %.9g)\n",
+                tensor_get(t->penalty, 0), tensor_get(t->loss, 0));
+    if (!backward) { print_value(I, I->out, tensor_value(t->out)); fputc('\n', I->out); }
+    if (I->interactive) trace_announce(I, t);
+}
+
+void exec_backward(Interp *I, const Node *n) { record_pass(I, n, true); }
+void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
+

@@ -1,0 +1,145 @@
+/* update.c — `update` (one optimizer step on the pass's gradients, and the
+ * layer state its forward computed; all or nothing), `undo` (back to the
+ * weights, layer state and optimizer state of before the last update,
+ * reset or load, several levels) and `reset NET`, keeping the pass in step.
+ * Must not: run the optimizer's body itself (train.c's optimizer_step does),
+ * or keep snapshots itself (snapshot.c). */
+#include "teach/trace.h"
+#include "train/snapshot.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* the watch `update` sets: each line the optimizer runs, with its value */
+static void record_line(Interp *I, const Node *stmt, Value v, void *ctx) {
+    Trace *t = ctx;
+    if (!I->mode.updating || v.kind != V_TENSOR) return;
+    if (t->nlines == t->cap_lines) {
+        t->cap_lines = t->cap_lines ? 2 * t->cap_lines : 32;
+        t->lines = realloc(t->lines, sizeof *t->lines * (size_t)t->cap_lines);
+        if (!t->lines) abort();
+    }
+    t->lines[t->nlines++] = (UpdateLine){ I->mode.updating, I->mode.updating_layer, stmt,
+                                          tensor_copy(&t->arena, v.t) };
+}
+
+static void print_tensor(Interp *I, const Tensor *v) { tensor_print_digits(I->out, v, trace_digits(I)); }
+
+/* What the pass's forward left in each layer's state (a running average) is
+ * kept now, as a training step would have kept it. */
+static void commit_layer_state(const Trace *t) {
+    for (int i = 0; i < t->nlayers; i++) {
+        const TapeLayer *tl = &t->layers[i];
+        Layer *l = &t->model->layers[tl->layer - 1];
+        for (int k = 0; k < tl->nstate && k < l->nstates; k++)
+            if (tl->state[k] != l->states[k].value) tensor_copy_into(l->states[k].value, tl->state[k]);
+    }
+}
+
+void exec_update(Interp *I, SrcLoc loc) {
+    Trace *t = trace_need(I, loc);
+    Model *m = t->model;
+    if (!t->loss) fail_at(loc, "this pass has no loss, so no gradients: run 'backward NET X -> Y' first");
+    if (t->applied) fail_at(loc, "this pass's gradients are already applied; run 'backward' again for new ones");
+    if (t->stale) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' again", m->name);
+    if (t->pos > t->n && t->pos < trace_total(t))
+        fail_at(loc, "the backward pass is stepped only part way, so the gradients are partial; "
+                     "'finish' it first");
+    need_setting(&I->optimizer, "update", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", loc);
+    struct Snapshot *s = snapshot_take(I, m, "update");
+    t->nlines = 0;
+    EvalMode saved = I->mode;
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {      /* all or nothing: a failed step changes no weight and no state */
+        I->mode = saved;
+        snapshot_restore(s);
+        snapshot_free(s);
+        t->nlines = 0;
+        diag_throw();
+    }
+    I->mode.watch = record_line;
+    I->mode.watch_ctx = t;
+    optimizer_step(I, m, loc);
+    commit_layer_state(t);
+    diag_pop(&h);
+    I->mode = saved;
+    s->trace_serial = t->serial;
+    undo_push(I, s);
+    t->applied = true;
+    t->last = STEP_UPDATE;
+    if (I->dry_run) return;
+    const Callable *opt = I->optimizer.fn;
+    fprintf(I->out, "update %d of %s with %s: w + change = new w\n", (int)m->steps, m->name,
+            (opt->kind == C_PARTIAL ? opt->base : opt)->name);
+    for (int k = 0; k < s->nparams; k++) {
+        const SavedParam *sp = &s->params[k];
+        int layer = 0;
+        bool is_state = false;
+        for (int l = 0; l < m->nlayers; l++) {
+            const Layer *ly = &m->layers[l];
+            if (sp->param >= ly->params && sp->param < ly->params + ly->nparams) layer = l + 1;
+            if (sp->param >= ly->states && sp->param < ly->states + ly->nstates) { layer = l + 1; is_state = true; }
+        }
+        fprintf(I->out, "  %s%s.%d.%s  ", is_state ? "state " : "", m->name, layer, sp->param->name);
+        print_tensor(I, sp->value);
+        if (is_state) {    /* state is not stepped: it takes the value the pass's forward gave it */
+            fputs("  ->  ", I->out);
+        } else {
+            Tensor *change = tensor_copy(&I->pass, sp->param->value);
+            for (int i = 0; i < change->size; i++)
+                tensor_set(change, i, tensor_get(sp->param->value, i) - tensor_get(sp->value, i));
+            fputs("  +  ", I->out);
+            print_tensor(I, change);
+            fputs("  =  ", I->out);
+        }
+        print_tensor(I, sp->param->value);
+        fputc('\n', I->out);
+    }
+}
+
+void exec_undo(Interp *I, SrcLoc loc) {
+    struct Snapshot *s = undo_pop(I);
+    if (!s) fail_at(loc, "nothing to undo: 'undo' takes back an 'update', a 'reset' or a 'load'");
+    snapshot_restore(s);
+    Trace *t = I->trace;
+    if (t && t->model == s->model) {
+        if (s->trace_serial && s->trace_serial == t->serial) t->applied = false;   /* its weights are back */
+        else t->stale = true;
+    }
+    if (!I->dry_run)
+        fprintf(I->out, "undid %s of %s: parameters and optimizer state as before (%ld update%s made)\n",
+                s->what, s->model->name, s->model->steps, s->model->steps == 1 ? "" : "s");
+    snapshot_free(s);
+}
+
+void exec_reset(Interp *I, Model *m, SrcLoc loc) {
+    struct Snapshot *s = snapshot_take(I, m, "reset");
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {
+        snapshot_restore(s);
+        snapshot_free(s);
+        diag_throw();
+    }
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams + m->layers[l].nstates; k++) {
+            Layer *ly = &m->layers[l];
+            Param *p = k < ly->nparams ? &ly->params[k] : &ly->states[k - ly->nparams];
+            p->nstate = 0;
+            p->state = NULL;
+            if (p->hand_set)
+                tensor_copy_into(p->value, expect_tensor(eval_expr(I, NULL, p->given), p->given->loc, p->name));
+        }
+    m->initialised = false;
+    m->steps = m->epochs = 0;
+    m->state_owner = NULL;
+    model_ensure_initialised(I, m);
+    model_zero_grad(m);
+    diag_pop(&h);
+    undo_push(I, s);
+    if (I->trace && I->trace->model == m) I->trace->stale = true;
+    (void)loc;
+    if (!I->dry_run)
+        fprintf(I->out, "%s: parameters initialised afresh (seed %llu), optimizer state cleared\n", m->name,
+                (unsigned long long)I->seed);
+}

@@ -1,0 +1,11 @@
+/* C = alpha * op(A) @ op(B) + beta * C, row-major, for float or double.
+ * Small products use plain loops (deterministic, no call overhead); large
+ * ones go to CBLAS (OpenBLAS, loaded on first use: blas.h). */
+#ifndef NNL_MATMUL_H
+#define NNL_MATMUL_H
+#include "tensor/tensor.h"
+void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+          const void *A, const void *B, double beta, void *C);
+/* dst = (or, accumulating, +=) the rows×cols row-major matrix src transposed */
+void transpose_matrix(DType dt, const void *src, int rows, int cols, void *dst, bool accumulate);
+#endif

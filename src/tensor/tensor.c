@@ -1,0 +1,152 @@
+/* tensor.c — creating, copying and printing tensors.
+ * Must not: know about the tape or gradients' meaning (see tape.c, prims.c). */
+#include "tensor/tensor.h"
+#include "base/budget.h"
+#include "tensor/vectorize.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
+
+bool dims_fit(int ndim, const int *shape) {
+    long long n = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 0) return false;
+        n *= shape[i];
+        if (n > nnl_budget.max_elements) return false;
+    }
+    return true;
+}
+
+static Tensor *make(Arena *a, DType dt, int ndim, const int *shape, bool zero) {
+    Tensor *t = arena_alloc(a, sizeof *t);
+    t->ndim = ndim;
+    t->size = 1;
+    for (int i = 0; i < ndim; i++) { t->shape[i] = shape[i]; t->size *= shape[i]; }
+    t->dtype = dt;
+    size_t bytes = dtype_size(dt) * (size_t)t->size;
+    t->data = zero ? arena_alloc(a, bytes) : arena_alloc_raw(a, bytes);
+    t->producer = -1;
+    return t;
+}
+
+Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape) { return make(a, dt, ndim, shape, true); }
+Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape) { return make(a, dt, ndim, shape, false); }
+
+/* A value is NaN or infinite exactly when its exponent bits are all ones:
+ * with the sign cleared, its bits as an integer are then above the largest
+ * finite number's.  Integer compares OR-ed together vectorise, where a sum
+ * of x·0 would wait on each addition in turn. */
+VECTORIZE_BEGIN
+bool values_all_finite(DType dt, const void *data, int n) {
+    if (dt == DT_F64) {
+        const uint64_t *d = data;
+        uint64_t bad = 0;
+        for (int i = 0; i < n; i++) bad |= (d[i] & 0x7fffffffffffffffu) > 0x7fefffffffffffffu;
+        return !bad;
+    }
+    const uint32_t *d = data;
+    uint32_t bad = 0;
+    for (int i = 0; i < n; i++) bad |= (d[i] & 0x7fffffffu) > 0x7f7fffffu;
+    return !bad;
+}
+
+bool tensor_all_finite(const Tensor *t) { return values_all_finite(t->dtype, t->data, t->size); }
+VECTORIZE_END
+
+Tensor *tensor_scalar(Arena *a, DType dt, double v) {
+    Tensor *t = tensor_new(a, dt, 0, NULL);
+    tensor_set(t, 0, v);
+    return t;
+}
+
+Tensor *tensor_like(Arena *a, const Tensor *t) { return tensor_new(a, t->dtype, t->ndim, t->shape); }
+
+Tensor *tensor_copy(Arena *a, const Tensor *t) {
+    Tensor *c = tensor_new_raw(a, t->dtype, t->ndim, t->shape);
+    memcpy(c->data, t->data, dtype_size(t->dtype) * (size_t)t->size);
+    c->varies = t->varies;
+    return c;
+}
+
+Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt) {
+    if (t->dtype == dt) return tensor_copy(a, t);
+    Tensor *c = tensor_new(a, dt, t->ndim, t->shape);
+    for (int i = 0; i < t->size; i++) tensor_set(c, i, tensor_get(t, i));
+    c->varies = t->varies;
+    return c;
+}
+
+Tensor *tensor_first_rows(Arena *a, Tensor *t, int rows) {
+    if (rows >= t->shape[0]) return t;
+    Tensor *v = arena_alloc(a, sizeof *v);
+    *v = *t;
+    v->shape[0] = rows;
+    v->size = rows * t->shape[1];
+    v->grad = NULL;
+    return v;
+}
+
+double tensor_get(const Tensor *t, int i) {
+    return t->dtype == DT_F64 ? ((const double *)t->data)[i] : ((const float *)t->data)[i];
+}
+
+void tensor_set(Tensor *t, int i, double v) {
+    if (t->dtype == DT_F64) ((double *)t->data)[i] = v;
+    else ((float *)t->data)[i] = (float)v;
+}
+
+void tensor_fill(Tensor *t, double v) {
+    if (v == 0 && !signbit(v)) { memset(t->data, 0, dtype_size(t->dtype) * (size_t)t->size); return; }  /* +0.0 is all zero bits */
+    FOR_DTYPE(t, T, { T *d = t->data; for (int i = 0, n = t->size; i < n; i++) d[i] = (T)v; });
+}
+
+void tensor_copy_into(Tensor *dst, const Tensor *src) {
+    if (dst->dtype == src->dtype) memcpy(dst->data, src->data, dtype_size(src->dtype) * (size_t)src->size);
+    else for (int i = 0; i < src->size; i++) tensor_set(dst, i, tensor_get(src, i));
+}
+
+void tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from) {
+    size_t row_bytes = dtype_size(src->dtype) * (size_t)src->shape[1];
+    for (int r = 0; r < dst->shape[0]; r++)
+        memcpy((char *)dst->data + row_bytes * (size_t)r,
+               (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);
+}
+
+int tensor_rows(const Tensor *t) { return t->ndim ? t->shape[0] : 1; }
+
+const char *dims_str(int ndim, const int *shape) {
+    static char bufs[4][64];
+    static int next;
+    char *b = bufs[next++ & 3];
+    int n = snprintf(b, 64, "[");
+    for (int i = 0; i < ndim; i++) n += snprintf(b + n, (size_t)(64 - n), i ? ", %d" : "%d", shape[i]);
+    snprintf(b + n, (size_t)(64 - n), "]");
+    return b;
+}
+
+const char *shape_str(const Tensor *t) { return dims_str(t->ndim, t->shape); }
+
+void print_number(FILE *f, double v, int digits) {
+    if (v == 0) v = 0;          /* no "-0" */
+    if (isnan(v)) { fputs("nan", f); return; }   /* never "-nan" */
+    fprintf(f, "%.*g", digits, v);
+}
+
+static void print_rec(FILE *f, const Tensor *t, int dim, int *offset, int digits) {
+    if (dim == t->ndim) { print_number(f, tensor_get(t, (*offset)++), digits); return; }
+    fputc('[', f);
+    for (int i = 0; i < t->shape[dim]; i++) {
+        if (i) fputs(", ", f);
+        print_rec(f, t, dim + 1, offset, digits);
+    }
+    fputc(']', f);
+}
+
+void tensor_print_digits(FILE *f, const Tensor *t, int digits) {
+    int offset = 0;
+    print_rec(f, t, 0, &offset, digits);
+}
+
+void tensor_print(FILE *f, const Tensor *t) { tensor_print_digits(f, t, 9); }

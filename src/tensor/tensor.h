@@ -1,0 +1,79 @@
+/* Tensors: contiguous row-major float32 (or float64) arrays of up to 4 dims. */
+#ifndef NNL_TENSOR_H
+#define NNL_TENSOR_H
+#include "base/arena.h"
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { MAX_DIMS = 4 };
+typedef enum { DT_F32, DT_F64 } DType;
+
+typedef struct Tensor Tensor;
+struct Tensor {
+    int     ndim;
+    int     shape[MAX_DIMS];
+    int     size;
+    DType   dtype;
+    void   *data;
+    Tensor *grad;           /* ∂C/∂this; NULL until backward reaches it */
+    int     producer;       /* tape entry that computed it, -1 for a leaf */
+    bool    requires_grad;  /* a parameter, or computed from one */
+    /* Its value may differ from one training step to the next: the batch, a
+     * parameter, a layer's state, a gradient, or computed from them.  A step
+     * recorded to be replayed (replay.h) must not decide anything by it. */
+    bool    varies;
+    /* Made by transposing a 2-D tensor: a matrix product reading it computes
+     * its gradient as (Gᵀ X)ᵀ (prims.c's matmul rules say why). */
+    bool    transposed;
+    /* The last nnl function call that returned this tensor, and its first
+     * argument: lets a loss see "softmax(a)" and fuse with it. */
+    const void *made_by;
+    Tensor     *made_from;
+};
+
+/* Iterate a body once per dtype with T bound to float or double. */
+#define FOR_DTYPE(t, T, ...)                                                   \
+    do {                                                                       \
+        if ((t)->dtype == DT_F64) { typedef double T; __VA_ARGS__ }            \
+        else                      { typedef float T;  __VA_ARGS__ }            \
+    } while (0)
+
+/* The most elements one tensor may have (1 GiB of float32): shapes a user
+ * writes are checked against it with dims_fit before anything is allocated. */
+enum { MAX_ELEMENTS = 1 << 28 };
+bool    dims_fit(int ndim, const int *shape);
+Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape);   /* zeroed */
+Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape);   /* for outputs written whole */
+bool    tensor_all_finite(const Tensor *t);                            /* no NaN, no Inf */
+bool    values_all_finite(DType dt, const void *data, int n);
+Tensor *tensor_scalar(Arena *a, DType dt, double v);
+Tensor *tensor_like(Arena *a, const Tensor *t);                        /* zeroed */
+Tensor *tensor_copy(Arena *a, const Tensor *t);                        /* data only */
+Tensor *tensor_convert(Arena *a, const Tensor *t, DType dt);
+/* the first `rows` rows of a 2-D t, sharing its data (a view: t must not be
+ * written while it is used); t itself when it has no more rows */
+Tensor *tensor_first_rows(Arena *a, Tensor *t, int rows);
+double  tensor_get(const Tensor *t, int i);
+void    tensor_set(Tensor *t, int i, double v);
+void    tensor_fill(Tensor *t, double v);
+void    tensor_copy_into(Tensor *dst, const Tensor *src);   /* same size */
+/* rows from, from + 1, ... of dst's count taken from src: row idx[from + r]
+ * (or from + r without idx) of the 2-D src becomes row r of dst */
+void    tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from);
+/* inline: every elementwise op asks it of each input, on every call */
+static inline bool tensor_same_shape(const Tensor *a, const Tensor *b) {
+    if (a->ndim != b->ndim) return false;
+    for (int i = 0; i < a->ndim; i++) if (a->shape[i] != b->shape[i]) return false;
+    return true;
+}
+int     tensor_rows(const Tensor *t);                       /* shape[0], or 1 for scalars */
+/* "[2, 3]"; returns a static buffer, rotating among a few so two fit in one message */
+const char *shape_str(const Tensor *t);
+const char *dims_str(int ndim, const int *shape);
+/* A tensor as an nnl literal, 9 significant digits (round-trips float32). */
+void    tensor_print(FILE *f, const Tensor *t);
+void    tensor_print_digits(FILE *f, const Tensor *t, int digits);
+void    print_number(FILE *f, double v, int digits);   /* never "-0" or "-nan" */
+size_t  dtype_size(DType dt);
+
+#endif

@@ -1,0 +1,257 @@
+/* curve.c — a model's loss history (one entry per epoch, kept across `train`
+ * statements and after Ctrl-C), `history NET`, how often `train` prints its
+ * progress, and the rules that read a loss curve: NaN, rising, oscillating,
+ * flat, overfitting — each with a paragraph saying what it means.
+ * Must not: train or run a model (train.c calls in with the numbers). */
+#include "train/curve.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the rules -------------------------------------------------------------- */
+
+Diagnosis curve_diagnose(const double *train, const double *valid, int n) {
+    Diagnosis d = { .kind = CURVE_FINE };
+    for (int i = 0; i < n; i++)
+        if (!isfinite(train[i]) || (valid && !isnan(valid[i]) && !isfinite(valid[i]))) {
+            d.kind = CURVE_NONFINITE;
+            d.epoch = i + 1;
+            return d;
+        }
+    if (n < CURVE_MIN_EPOCHS) return d;
+    double first = train[0], last = train[n - 1];
+    if (last > first * CURVE_RISE_FACTOR) { d.kind = CURVE_RISING; return d; }
+    double lo = first, hi = first;
+    for (int i = 1; i < n; i++) { lo = fmin(lo, train[i]); hi = fmax(hi, train[i]); }
+    for (int i = 1; i < n; i++)
+        if (train[i] > train[i - 1] * CURVE_UP_STEP && train[i] - train[i - 1] > CURVE_UP_SPAN * (hi - lo)) {
+            d.ups++;
+            double rise = train[i] / train[i - 1] - 1;
+            if (rise > d.worst_rise) d.worst_rise = rise;
+        }
+    if (d.ups >= CURVE_UP_SHARE * (n - 1)) { d.kind = CURVE_OSCILLATING; return d; }
+    d.ups = 0;
+    d.worst_rise = 0;
+    if (first - last < CURVE_FLAT_DROP * first && first >= CURVE_FLAT_FLOOR) {
+        d.kind = CURVE_FLAT;
+        d.unchanged = true;
+        for (int i = 1; i < n; i++) d.unchanged &= train[i] == first;
+        return d;
+    }
+    if (!valid) return d;
+    int best = -1, measured = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(valid[i])) {
+            measured++;
+            if (best < 0 || valid[i] < valid[best]) best = i;
+        }
+    int end = n - 1;
+    while (end >= 0 && isnan(valid[end])) end--;
+    if (measured >= CURVE_MIN_EPOCHS && best < end && valid[end] > valid[best] * CURVE_OVERFIT_FACTOR &&
+        train[end] < train[best]) {
+        d.kind = CURVE_OVERFITTING;
+        d.epoch = best + 1;
+    }
+    return d;
+}
+
+/* ---- the history ------------------------------------------------------------ */
+
+static History *history_of(Interp *I, Model *m) {
+    if (!m->history) m->history = arena_alloc(&I->perm, sizeof *m->history);
+    return m->history;
+}
+
+/* arrays in the interpreter's arena, doubled when full: amortised O(1) */
+static void *grown(Interp *I, void *old, int n, int cap, size_t size) {
+    return arena_grow(&I->perm, old, size * (size_t)n, size * (size_t)cap);
+}
+
+int history_begin(Interp *I, Model *m) {
+    History *h = history_of(I, m);
+    if (!I->dry_run) {
+        h->starts = grown(I, h->starts, h->nstarts, h->nstarts + 1, sizeof *h->starts);
+        h->starts[h->nstarts++] = h->n;
+    }
+    return h->n;
+}
+
+void history_add(Interp *I, Model *m, double train, double valid) {
+    History *h = history_of(I, m);
+    if (h->n == h->cap) {
+        int cap = h->cap ? 2 * h->cap : 64;
+        h->train = grown(I, h->train, h->n, cap, sizeof *h->train);
+        h->valid = grown(I, h->valid, h->n, cap, sizeof *h->valid);
+        h->cap = cap;
+    }
+    h->train[h->n] = train;
+    h->valid[h->n++] = valid;
+}
+
+bool progress_due(const Interp *I, int e, int epochs, int every) {
+    if (I->quiet || every < 0) return false;
+    if (every == 0) every = epochs / 10 > 0 ? epochs / 10 : 1;
+    return e == 1 || e % every == 0 || e == epochs;
+}
+
+/* ---- paragraphs ------------------------------------------------------------- */
+
+static bool has_valid(const History *h, int first) {
+    for (int i = first; i < h->n; i++) if (!isnan(h->valid[i])) return true;
+    return false;
+}
+
+/* the root mean square of every parameter's gradient (of the last batch) */
+static double gradient_rms(const Model *m) {
+    double ss = 0;
+    long n = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) {
+            const Tensor *g = m->layers[l].params[k].value->grad;
+            for (int i = 0; i < g->size; i++) { double v = tensor_get(g, i); ss += v * v; }
+            n += g->size;
+        }
+    return n ? sqrt(ss / (double)n) : 0;
+}
+
+static char *describe(Interp *I, Model *m, const Diagnosis *d, const double *L, const double *V, int n) {
+    Arena *a = &I->pass;
+    switch (d->kind) {
+    case CURVE_RISING:
+        return arena_printf(a, "the loss rose from %.4g (epoch 1) to %.4g (epoch %d) instead of falling. "
+            "Likely the learning rate is too large: each step overshoots the minimum and lands higher up the "
+            "other side; try one 10 times smaller. If it climbs from the very first step even with a small "
+            "learning rate, the update may have the wrong sign (w += lr * g climbs the loss).",
+            L[0], L[n - 1], n);
+    case CURVE_OSCILLATING:
+        return arena_printf(a, "the loss went up and down: it rose in %d of %d epochs, by up to %.0f %%, and "
+            "ended at %.4g (from %.4g). Likely the learning rate is too large: the steps jump across the "
+            "minimum instead of into it; try a smaller one, or a schedule that decays it. (With small "
+            "batches some noise is normal; a larger batch smooths it.)",
+            d->ups, n - 1, 100 * d->worst_rise, L[n - 1], L[0]);
+    case CURVE_FLAT: {
+        double g = gradient_rms(m);
+        if (d->unchanged)
+            return arena_printf(a, "the loss did not change at all (%.6g in every epoch): no gradient reaches "
+                "the weights (the last batch's gradients have an rms of %.3g), or the learning rate is 0. "
+                "Look for dead relu units, a step activation, or weights that all start equal "
+                "(activations %s on DATA, gradients %s on DATA).", L[0], g, m->name, m->name);
+        return arena_printf(a, "the loss barely fell: %.6g at epoch 1, %.6g at epoch %d (%+.2g%%). The "
+            "last batch's gradients have an rms of %.3g. Likely the learning rate is too small: try one 10 "
+            "times larger. Or little gradient reaches the weights: dead relu units, saturated sigmoid or tanh "
+            "units, a deep sigmoid net (gradients %s on DATA shows each layer's gradient, activations %s on "
+            "DATA the dead and saturated units).",
+            L[0], L[n - 1], n, 100 * (L[n - 1] - L[0]) / L[0], g, m->name, m->name);
+    }
+    case CURVE_OVERFITTING: {
+        int e = d->epoch, last = n;
+        while (last > 0 && isnan(V[last - 1])) last--;
+        return arena_printf(a, "the validation loss was lowest at epoch %d (%.4g) and has risen since, to %.4g "
+            "at epoch %d, while the training loss kept falling (%.4g to %.4g): the net is overfitting from "
+            "epoch %d on, learning the training rows rather than what they have in common. Stop near epoch %d "
+            "(early stopping), add regularisation (L2, dropout), use more data or a smaller net.",
+            e, V[e - 1], V[last - 1], last, L[e - 1], L[last - 1], e, e);
+    }
+    case CURVE_NONFINITE: case CURVE_FINE: break;
+    }
+    return NULL;
+}
+
+void curve_report(Interp *I, Model *m, int first, bool stopped_early) {
+    History *h = m->history;
+    if (I->dry_run || !h || h->n - first <= 0) return;
+    int n = h->n - first;
+    const double *L = h->train + first, *V = has_valid(h, first) ? h->valid + first : NULL;
+    Diagnosis d = curve_diagnose(L, V, n);
+    if (stopped_early && d.kind == CURVE_OVERFITTING) return;    /* early stopping dealt with it */
+    char *text = describe(I, m, &d, L, V, n);
+    if (!text) return;
+    print_paragraph(I->out, "diagnosis:", text);
+}
+
+/* ---- NaN and infinity --------------------------------------------------------- */
+
+static bool all_finite(const Tensor *t) {
+    for (int i = 0; i < t->size; i++) if (!isfinite(tensor_get(t, i))) return false;
+    return true;
+}
+
+void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc) {
+    History *h = m->history;
+    int done = h ? h->n - first : 0;
+    if (done >= 1) {
+        const double *L = h->train + first;
+        int peak = 0;
+        for (int i = 1; i < done; i++) if (L[i] > L[peak]) peak = i;
+        diag_note(loc, "before epoch %d the loss went from %.4g (epoch 1) to %.4g (epoch %d)%s", epoch, L[0],
+                  L[done - 1], done, peak == done - 1 && done > 1 ? ", rising" : "");
+    }
+    /* the tape still holds the failing batch's ops: the first that made a non-finite value */
+    for (int i = 0; i < I->tape.n; i++) {
+        const TapeEntry *e = &I->tape.entries[i];
+        if (all_finite(e->call.out)) continue;
+        if (e->layer)
+            diag_note(e->loc, "the first non-finite value of that pass was made by '%s' in layer %d",
+                      prims[e->call.op].name, e->layer);
+        else
+            diag_note(e->loc, "the first non-finite value of that pass was made by '%s'", prims[e->call.op].name);
+        break;
+    }
+    double gmax = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) {
+            const Tensor *g = m->layers[l].params[k].value->grad;
+            for (int i = 0; i < g->size; i++) gmax = fmax(gmax, fabs(tensor_get(g, i)));
+        }
+    SrcLoc where = I->optimizer.set ? I->optimizer.loc : loc;
+    diag_note(where, "numbers overflowed (largest gradient entry %.3g): likely the learning rate is too large, so "
+              "each update overshoots and the weights grow until exp or a square overflows; try one 10 times "
+              "smaller.  Other causes: log of 0 in a hand-written loss (the fused cross_entropy avoids it), a "
+              "division by something that reaches 0, inputs far from 0 (normalize them)", gmax);
+}
+
+/* ---- history NET ---------------------------------------------------------------- */
+
+/* a one-line picture of the loss on a log scale: one character per bucket of epochs */
+static void sparkline(FILE *f, const double *L, int n) {
+    static const char *bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+    enum { COLS = 60 };
+    int cols = n < COLS ? n : COLS;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++)
+        if (isfinite(L[i]) && L[i] > 0) { lo = fmin(lo, log(L[i])); hi = fmax(hi, log(L[i])); }
+    if (!(lo <= hi)) return;
+    fputs("  ", f);
+    for (int c = 0; c < cols; c++) {
+        int from = (int)((long)c * n / cols), to = (int)((long)(c + 1) * n / cols);
+        double s = 0;
+        int k = 0;
+        for (int i = from; i < to; i++) if (isfinite(L[i]) && L[i] > 0) { s += log(L[i]); k++; }
+        if (!k) { fputc(' ', f); continue; }
+        int b = hi > lo ? (int)((s / k - lo) / (hi - lo) * 7.999) : 0;
+        fputs(bars[b], f);
+    }
+    fprintf(f, "  (loss, log scale: %.4g to %.4g)\n", exp(lo), exp(hi));
+}
+
+void exec_history(Interp *I, Model *m, bool all) {
+    if (I->dry_run) return;
+    History *h = m->history;
+    if (!h || h->n == 0) { fprintf(I->out, "%s has not been trained yet: no history\n", m->name); return; }
+    bool valid = has_valid(h, 0);
+    fprintf(I->out, "history of %s: %d epoch%s in %d train statement%s\n", m->name, h->n, h->n == 1 ? "" : "s",
+            h->nstarts, h->nstarts == 1 ? "" : "s");
+    int width = snprintf(NULL, 0, "%d", h->n);
+    if (width < 5) width = 5;
+    fprintf(I->out, valid ? "  %*s  %-12s  valid\n" : "  %*s  %s\n", width, "epoch", "loss");
+    enum { SHOWN = 20 };
+    int step = all || h->n <= SHOWN ? 1 : (h->n + SHOWN - 1) / SHOWN;
+    for (int i = 0; i < h->n; i++) {
+        bool start = false;
+        for (int s = 1; s < h->nstarts; s++) start |= h->starts[s] == i;
+        if (!(i == 0 || i == h->n - 1 || (i + 1) % step == 0 || start)) continue;
+        fprintf(I->out, valid ? "  %*d  %-12.6g" : "  %*d  %.6g", width, i + 1, h->train[i]);
+        if (valid && !isnan(h->valid[i])) fprintf(I->out, "  %.6g", h->valid[i]);
+        fputs(start ? "   (a new train statement)\n" : "\n", I->out);
+    }
+    if (h->n > 1) sparkline(I->out, h->train, h->n);
+}

@@ -1,0 +1,47 @@
+/* The optimizer's body compiled once into a fused elementwise loop
+ * (optcompile.c).  Only train.c's optimizer_step calls it; it decides when an
+ * update may run this way and keeps the interpreter for the rest. */
+#ifndef NNL_OPTCOMPILE_H
+#define NNL_OPTCOMPILE_H
+#include "lang/interp.h"
+
+typedef struct OptProgram OptProgram;
+
+/* The compiled form of the optimizer definition `def`, made on its first use
+ * and kept for the interpreter's lifetime.  Never NULL: a body the loop cannot
+ * run gives a program that says why (opt_program_refusal). */
+OptProgram *opt_program(Interp *I, const Callable *def);
+
+/* NULL when the body compiled; otherwise what the loop does not handle
+ * ("calls 'clip', which is not a primitive") and where in the body. */
+const char *opt_program_refusal(const OptProgram *p, SrcLoc *where);
+
+/* NULL when the number part compiled into a scalar program, which computes
+ * it without the evaluator and without allocating; otherwise what it does
+ * not compute ("calls 'sum', which is not elementwise") and where.  A body
+ * that did not compile has no number program (NULL). */
+const char *opt_program_numbers_refusal(const OptProgram *p, SrcLoc *where);
+
+/* What the body sees besides w, g and the state, bound in f: def's settings
+ * for this update (settings[0..def->nparams)), then t (the updates made
+ * before this one).  The interpreted update binds them so in each
+ * parameter's frame, the fused one in the frame of its number part when the
+ * evaluator runs it; compile() expects this order. */
+void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t);
+
+/* One update of every parameter of m by the compiled body, with the
+ * settings for this update and t.  The number part (the parts of the body
+ * that involve only numbers) runs first, once: as a scalar program that
+ * allocates nothing, or with the evaluator where that program gives up (a
+ * failing `require` then unwinds from there, before anything has changed:
+ * the caller has the diagnostic context of the first parameter in place, as
+ * for an interpreted update).  Then one loop per parameter writes its new w
+ * and state in place.  Returns false, having changed nothing, when this
+ * update must be interpreted: the body did not compile, the REPL's `update`
+ * watches its lines, a parameter has no state yet (the first update creates
+ * it), a setting is not a single number, a function it calls was
+ * redefined.  *weights_finite: every new w was seen to be finite (the
+ * loop checks each chunk it writes), so training need not check again. */
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, bool *weights_finite);
+
+#endif

@@ -1,0 +1,92 @@
+/* snapshot.c — copies of a model's weights, layer state and optimizer state
+ * to put back later (early stopping's best epoch, `update`, `reset`, `load`),
+ * and the undo stack of the last MAX_UNDO of them.
+ * Must not: know the pass (teach/) or what made the change (the callers say). */
+#include "train/snapshot.h"
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_UNDO = 32 };
+
+static void save(struct Snapshot *s, SavedParam *sp, Param *p) {
+    sp->param = p;
+    sp->value = tensor_copy(&s->arena, p->value);
+    sp->state = p->state;
+    sp->nstate = p->nstate;
+    sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
+    for (int i = 0; i < p->nstate; i++) sp->state_values[i] = tensor_copy(&s->arena, p->state[i].v.t);
+}
+
+struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
+    (void)I;
+    struct Snapshot *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->what = what;
+    s->model = m;
+    s->steps = m->steps;
+    s->epochs = m->epochs;
+    s->state_owner = m->state_owner;
+    s->initialised = m->initialised;
+    for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams + m->layers[l].nstates;
+    s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
+    int k = 0;
+    for (int l = 0; l < m->nlayers; l++) {
+        for (int j = 0; j < m->layers[l].nparams; j++) save(s, &s->params[k++], &m->layers[l].params[j]);
+        for (int j = 0; j < m->layers[l].nstates; j++) save(s, &s->params[k++], &m->layers[l].states[j]);
+    }
+    return s;
+}
+
+static void restore(struct Snapshot *s, bool weights_only) {
+    Model *m = s->model;
+    for (int k = 0; k < s->nparams; k++) tensor_copy_into(s->params[k].param->value, s->params[k].value);
+    if (weights_only) return;
+    m->steps = s->steps;
+    m->epochs = s->epochs;
+    m->state_owner = s->state_owner;
+    m->initialised = s->initialised;
+    for (int k = 0; k < s->nparams; k++) {
+        SavedParam *sp = &s->params[k];
+        sp->param->state = sp->state;
+        sp->param->nstate = sp->nstate;
+        for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state[i].v.t, sp->state_values[i]);
+    }
+}
+
+void snapshot_restore(struct Snapshot *s) { restore(s, false); }
+void snapshot_restore_weights(struct Snapshot *s) { restore(s, true); }
+
+void snapshot_free(struct Snapshot *s) {
+    arena_free(&s->arena);
+    free(s);
+}
+
+void undo_push(Interp *I, struct Snapshot *s) {
+    s->older = I->undo;
+    I->undo = s;
+    if (++I->nundo <= MAX_UNDO) return;
+    struct Snapshot *keep = I->undo;             /* drop the oldest */
+    for (int i = 1; i < MAX_UNDO; i++) keep = keep->older;
+    snapshot_free(keep->older);
+    keep->older = NULL;
+    I->nundo = MAX_UNDO;
+}
+
+void undo_free_all(Interp *I) {
+    while (I->undo) {
+        struct Snapshot *s = I->undo;
+        I->undo = s->older;
+        snapshot_free(s);
+    }
+    I->nundo = 0;
+}
+
+void undo_remember(Interp *I, Model *m, const char *what) { undo_push(I, snapshot_take(I, m, what)); }
+
+struct Snapshot *undo_pop(Interp *I) {
+    struct Snapshot *s = I->undo;
+    if (!s) return NULL;
+    I->undo = s->older;
+    I->nundo--;
+    return s;
+}

@@ -1,0 +1,43 @@
+/* Snapshots of a model (weights, layer state, optimizer state and counts)
+ * and the undo stack that `undo` takes them back from. */
+#ifndef NNL_SNAPSHOT_H
+#define NNL_SNAPSHOT_H
+#include "lang/interp.h"
+
+typedef struct SavedParam {
+    Param   *param;            /* a parameter, or a layer's state (which has no optimizer state) */
+    Tensor  *value;            /* a copy of the value */
+    Binding *state;            /* the state array and count as they were ... */
+    int      nstate;
+    Tensor **state_values;     /* ... and copies of the state tensors */
+} SavedParam;
+
+struct Snapshot {
+    struct Snapshot *older;
+    Arena       arena;
+    const char *what;          /* "update" or "reset" */
+    Model      *model;
+    long        steps, epochs;
+    const Callable *state_owner;
+    bool        initialised;
+    SavedParam *params;
+    int         nparams;
+    int         trace_serial;  /* the pass an update applied, 0 for none */
+};
+
+/* a copy of m's weights, layer state, optimizer state and counts, to put
+ * back later: all of it, or only the weights and layer state (early
+ * stopping's best epoch) */
+struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
+void snapshot_restore(struct Snapshot *s);
+void snapshot_restore_weights(struct Snapshot *s);
+void snapshot_free(struct Snapshot *s);
+
+/* the undo stack: newest first, the oldest dropped past its depth */
+void undo_push(Interp *I, struct Snapshot *s);
+struct Snapshot *undo_pop(Interp *I);              /* NULL when empty */
+/* keeps m's weights and optimizer state for `undo` before `what` changes them */
+void undo_remember(Interp *I, Model *m, const char *what);
+void undo_free_all(Interp *I);
+
+#endif

@@ -1,0 +1,651 @@
+/* train.c — settings (init, loss, optimizer, regularize), the loss with its
+ * fusion rule and the regularizers' penalty, the optimizer update, and the
+ * statements that run passes: train (with validation and early stopping),
+ * backward, evaluate — each in the mode it runs the layers in.  Must not:
+ * know how a layer computes (model.c) or how an op differentiates (prims.c). */
+#include "train/snapshot.h"
+#include "train/curve.h"
+#include "teach/diagnose.h"
+#include "train/optcompile.h"
+#include "train/replay.h"
+#include "teach/trace.h"
+#include "base/budget.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Shapes are checked before any pass runs, naming both sides. */
+void check_fit(Model *m, Dataset *d, SrcLoc loc) {
+    if (d->x->shape[1] != m->in_dim) {
+        diag_error(loc, "shape mismatch: data '%s' has rows of shape [%d] but model '%s' takes input [%d]",
+                   d->name, d->x->shape[1], m->name, m->in_dim);
+        diag_note(d->loc, "data '%s' is defined here", d->name);
+        diag_note(m->input_loc, "model '%s' declares its input here", m->name);
+        diag_throw();
+    }
+    if (d->y->shape[1] != m->out_dim) {
+        diag_error(loc, "shape mismatch: data '%s' has targets of shape [%d] but model '%s' gives outputs of shape [%d]",
+                   d->name, d->y->shape[1], m->name, m->out_dim);
+        diag_note(d->loc, "data '%s' is defined here", d->name);
+        diag_note(m->layers[m->nlayers - 1].loc, "the last layer of '%s' is here", m->name);
+        diag_throw();
+    }
+}
+
+/* The fused form `def loss(F(a), t)` that applies to outputs y, or NULL. */
+const Callable *fused_loss(Interp *I, const Tensor *y) {
+    const Callable *loss = I->loss.fn, *base = loss->kind == C_PARTIAL ? loss->base : loss;
+    const Callable *made_by = y->made_by;
+    if (!made_by || !y->made_from) return NULL;
+    Value *fused = global_find(I, fusion_name(base->name, made_by->name));
+    bool same = fused && fused->kind == V_FUNC && fused->fn->fuse_outer == base && fused->fn->fuse_inner == made_by;
+    return same ? fused->fn : NULL;
+}
+
+/* C for outputs y and targets t.  When y came out of a function F and the
+ * stdlib defines `def loss(F(a), t)`, that fused form is used on F's input —
+ * softmax followed by cross-entropy becomes one stable op. */
+Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc) {
+    const Callable *loss = I->loss.fn;
+    Value fn = { .kind = V_FUNC, .fn = loss };
+    Value args[2] = { tensor_value(y), tensor_value(t) };
+    const Binding *kw = NULL;
+    int nkw = 0;
+    const Callable *fused = fused_loss(I, y);
+    if (fused) {
+        fn = (Value){ .kind = V_FUNC, .fn = fused };
+        Tensor *inner = y->made_from;   /* one sample: y is a vector, softmax's input still a row */
+        if (!tensor_same_shape(inner, y) && inner->size == y->size) inner = reshaped(I, inner, y->ndim, y->shape, loc);
+        args[0] = tensor_value(inner);
+        if (loss->kind == C_PARTIAL) { kw = loss->bound; nkw = loss->nbound; }   /* loss bce(w=2) */
+    }
+    Tensor *c = expect_tensor(call_value(I, fn, args, 2, kw, nkw, loc), loc, "the loss");
+    if (c->size != 1) fail_at(loc, "the loss must be a single number, got shape %s", shape_str(c));
+    return c;
+}
+
+typedef struct PenaltyContext { const Layer *l; const Param *p; } PenaltyContext;
+
+static void describe_penalty(FILE *out, const void *arg) {
+    const PenaltyContext *c = arg;
+    fprintf(out, "in the penalty on %s.%d.%s", c->l->model->name, c->l->index, c->p->name);
+}
+
+/* The regularizers' penalty: for every layer with a regularizer (its own or
+ * the model's), the sum of it over the layer's weight matrices (parameters
+ * of two or more dimensions: W, not b), on the tape like the loss.  NULL if
+ * the model has no regularizer. */
+static Tensor *penalty(Interp *I, Model *m) {
+    Tensor *total = NULL;
+    for (int i = 0; i < m->nlayers; i++) {
+        const Layer *l = &m->layers[i];
+        const Callable *fn = l->regularizer ? l->regularizer : m->regularizer;
+        SrcLoc loc = l->regularizer ? l->regularizer_loc : m->regularizer_loc;
+        for (int k = 0; fn && k < l->nparams; k++) {
+            const Param *p = &l->params[k];
+            if (p->value->ndim < 2) continue;
+            PenaltyContext pc = { l, p };
+            DiagContext ctx = { loc, describe_penalty, &pc, diag_context };
+            diag_context = &ctx;
+            Binding w = { intern("w"), tensor_value(p->value) };
+            Tensor *c = expect_tensor(call_value(I, (Value){ .kind = V_FUNC, .fn = fn }, NULL, 0, &w, 1, loc), loc,
+                                      "a penalty");
+            if (c->size != 1) fail_at(loc, "a penalty must be a single number, got shape %s", shape_str(c));
+            diag_context = ctx.prev;
+            Tensor *sum[2] = { total, c };
+            total = total ? tape_apply(&I->tape, P_ADD, sum, 2, AXIS_ALL, loc) : c;
+        }
+    }
+    return total;
+}
+
+Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc) {
+    Objective o = { .loss = compute_loss(I, out, y, loc), .penalty = penalty(I, m) };
+    Tensor *sum[2] = { o.loss, o.penalty };
+    o.total = o.penalty ? tape_apply(&I->tape, P_ADD, sum, 2, AXIS_ALL, loc) : o.loss;
+    return o;
+}
+
+/* Forward, loss (with the regularizers' penalty) and, if `backward`, the
+ * backward pass of the objective on one batch, in the caller's mode. */
+static Objective pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, Tensor **out, SrcLoc loc) {
+    tape_clear(&I->tape);
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = backward;
+    if (backward) model_zero_grad(m);
+    Tensor *o = model_forward(I, m, x, loc);
+    Objective obj = objective(I, m, o, y, loc);
+    if (backward) tape_backward(&I->tape, obj.total);
+    I->mode = saved;
+    if (out) *out = o;
+    return obj;
+}
+
+/* a training step's pass, as replay.c records it */
+static Objective training_pass(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
+    return pass(I, m, x, y, true, NULL, loc);
+}
+
+/* forward + loss + backward on one batch; returns the loss (without the penalty) */
+double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc) {
+    return tensor_get(pass(I, m, x, y, backward, NULL, loc).loss, 0);
+}
+
+/* What evaluate, predict and train's validation run: the model on x in
+ * evaluation mode, nothing recorded for a backward pass, no layer state kept. */
+Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc) {
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
+    I->mode.training = false;
+    I->mode.write_state = false;
+    Tensor *out = model_forward(I, m, x, loc);
+    I->mode = saved;
+    return out;
+}
+
+/* the outputs on x in evaluation mode, and their loss and penalty against y */
+static Tensor *evaluation_pass(Interp *I, Model *m, Tensor *x, Objective *o, Tensor *y, SrcLoc loc) {
+    Tensor *out = model_outputs(I, m, x, loc);
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
+    *o = objective(I, m, out, y, loc);
+    I->mode = saved;
+    return out;
+}
+
+/* ---- the optimizer update --------------------------------------------------- */
+
+static bool opt_persistent(Frame *f, const char *name) {
+    Param *p = f->ctx;
+    if (name == intern("w")) return true;
+    for (int i = 0; i < p->nstate; i++) if (p->state[i].name == name) return true;
+    return false;
+}
+
+static void opt_state(Interp *I, Frame *f, const Node *s) {
+    Param *p = f->ctx;
+    for (int i = 0; i < s->kids.n; i++) {
+        const Node *kv = s->kids.items[i];
+        bool created = false;                           /* on an earlier step */
+        for (int k = 0; k < p->nstate; k++) created |= p->state[k].name == kv->name;
+        if (created) continue;
+        if (frame_find(f, kv->name))
+            fail_at(kv->loc, "state '%s' has the name of a setting or of w, g or t", kv->name);
+        Tensor *init = expect_tensor(eval_expr(I, f, kv->a), kv->a->loc, kv->name);
+        Tensor *st = tensor_like(&I->perm, p->value);
+        if (init->size == 1) tensor_fill(st, tensor_get(init, 0));
+        else if (tensor_same_shape(init, st)) tensor_copy_into(st, init);
+        else fail_at(kv->a->loc, "state '%s' starts with shape %s but the parameter has shape %s",
+                     kv->name, shape_str(init), shape_str(st));
+        p->state = arena_grow(&I->perm, p->state, sizeof(Binding) * (size_t)p->nstate,
+                              sizeof(Binding) * (size_t)(p->nstate + 1));
+        p->state[p->nstate++] = (Binding){ kv->name, tensor_value(st) };
+        frame_set(f, kv->name, tensor_value(st));
+    }
+}
+
+typedef struct StepContext { const Model *m; const Layer *l; const Param *p; } StepContext;
+
+static void describe_step(FILE *out, const void *arg) {
+    const StepContext *s = arg;
+    fprintf(out, "in the optimizer's update of %s.%d.%s", s->m->name, s->l->index, s->p->name);
+}
+
+/* A setting given as a function is a schedule: called with t and/or epoch
+ * (whichever it has parameters for), it gives the setting for this update. */
+static Value schedule_value(Interp *I, const Model *m, Value fn, const char *setting) {
+    const char *names[2] = { intern("t"), intern("epoch") };
+    double counts[2] = { (double)m->steps, (double)m->epochs };
+    Binding kw[2];
+    int nkw = 0;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < fn.fn->nparams; j++)
+            if (fn.fn->param_names[j] == names[i]) kw[nkw++] = (Binding){ names[i], tensor_value(new_scalar(I, counts[i])) };
+    SrcLoc loc = I->optimizer.loc;
+    Value v = call_value(I, fn, NULL, 0, kw, nkw, loc);
+    if (v.kind != V_TENSOR || v.t->size != 1)
+        fail_at(loc, "the schedule for '%s' must give a single number for each update, not %s", setting,
+                v.kind == V_TENSOR ? shape_str(v.t) : value_kind_name(v));
+    return v;
+}
+
+static void describe_setting(FILE *out, const void *arg) {
+    fprintf(out, "with the optimizer '%s' as set here", ((const Callable *)arg)->name);
+}
+
+/* A parameter and its layer, for the diagnostic context of its update. */
+typedef struct Updated { Param *p; Layer *l; } Updated;
+
+/* an error in the optimizer's code is the setting's: shown at the `optimizer` line */
+static void enter_update(Interp *I, DiagContext ctx[2], StepContext *sc, const Callable *def, SrcLoc loc) {
+    ctx[0] = (DiagContext){ loc, describe_step, sc, diag_context };
+    ctx[1] = (DiagContext){ I->optimizer.loc, describe_setting, def, &ctx[0] };
+    diag_context = &ctx[1];
+}
+
+/* The body interpreted once per parameter.  All or nothing: it updates copies
+ * of every parameter and its state; they are written back only when it
+ * succeeded for all. */
+static void interpreted_update(Interp *I, Model *m, const Callable *def, const Value *hyper, Tensor *t,
+                               Updated *params, int np, SrcLoc loc) {
+    Tensor **value = arena_alloc(&I->pass, sizeof(Tensor *) * (size_t)(np + 1));
+    Binding **state = arena_alloc(&I->pass, sizeof(Binding *) * (size_t)(np + 1));
+    int *nstate = arena_alloc(&I->pass, sizeof(int) * (size_t)(np + 1));
+    DiagHandler failed;
+    diag_push(&failed);
+    if (setjmp(failed.env) != 0) {
+        for (int j = 0; j < np; j++) params[j].p->nstate = nstate[j];   /* state made by this step is forgotten */
+        diag_throw();
+    }
+    for (int j = 0; j < np; j++) nstate[j] = params[j].p->nstate;
+    for (int j = 0; j < np; j++) {
+        Param *p = params[j].p;
+        Frame f = { .arena = &I->pass, .persistent = opt_persistent, .on_state = opt_state, .ctx = p };
+        opt_bind_numbers(&f, def, hyper, t);
+        value[j] = tensor_copy(&I->pass, p->value);
+        frame_set(&f, intern("w"), tensor_value(value[j]));
+        frame_set(&f, intern("g"), tensor_value(p->value->grad));
+        state[j] = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(p->nstate + 1));
+        for (int s = 0; s < p->nstate; s++) {
+            state[j][s] = (Binding){ p->state[s].name, tensor_value(tensor_copy(&I->pass, p->state[s].v.t)) };
+            frame_set(&f, p->state[s].name, state[j][s].v);
+        }
+        StepContext sc = { m, params[j].l, p };
+        I->mode.updating = p;
+        I->mode.updating_layer = params[j].l;
+        DiagContext ctx[2];
+        enter_update(I, ctx, &sc, def, loc);
+        exec_block(I, &f, def->node->a);
+        diag_context = ctx[0].prev;
+    }
+    diag_pop(&failed);
+    for (int j = 0; j < np; j++) {
+        tensor_copy_into(params[j].p->value, value[j]);
+        for (int s = 0; s < nstate[j]; s++) tensor_copy_into(params[j].p->state[s].v.t, state[j][s].v.t);
+    }
+}
+
+/* The body as a fused loop (optcompile.h), its number part run in the
+ * context of the first parameter's update, where the interpreter would fail
+ * first.  Nothing to undo on failure: the number part runs before any write. */
+static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, SrcLoc loc,
+                         bool *weights_finite) {
+    *weights_finite = false;
+    if (I->interpret_optimizer) return false;
+    int first = 0;
+    while (first < m->nlayers && m->layers[first].nparams == 0) first++;
+    if (first == m->nlayers) return false;
+    StepContext sc = { m, &m->layers[first], &m->layers[first].params[0] };
+    DiagContext ctx[2];
+    enter_update(I, ctx, &sc, def, loc);
+    bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m, weights_finite);
+    diag_context = ctx[0].prev;
+    return done;
+}
+
+/* The settings of an optimizer setting: bound (bind_all) on its first update
+ * and kept in perm for the updates after, so that an update binds nothing.
+ * Each `optimizer` statement makes a new setting (setting_function), which
+ * is bound afresh.  A setting with a default that is not a constant (it may
+ * read a global, which may change between updates) is bound on every
+ * update, in the pass arena, and so is every setting when the tests ask for
+ * interpreted updates: those are what the fused ones are compared with.
+ * `now` is one update's values: the bound ones with every schedule called. */
+typedef struct BoundSettings { const Callable *opt; Value *bound, *now; } BoundSettings;
+
+static bool constant_expr(const Node *n) {
+    switch (n->kind) {
+    case N_NUM: case N_BOOL: case N_STR: return true;
+    case N_NEG: return constant_expr(n->a);
+    case N_BINARY: return constant_expr(n->a) && constant_expr(n->b);
+    default: return false;
+    }
+}
+
+/* whether every default bind_all evaluates for the parameters opt leaves unset is a constant */
+static bool defaults_constant(const Callable *opt, const Callable *def) {
+    for (int h = 0; h < def->nparams; h++) {
+        bool given = false;
+        for (int k = 0; opt->kind == C_PARTIAL && k < opt->nbound; k++) given |= opt->bound[k].name == def->param_names[h];
+        const Node *d = def->param_defaults[h];
+        if (!given && d && d != &optional_param && !constant_expr(d)) return false;
+    }
+    return true;
+}
+
+static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Callable *def) {
+    BoundSettings *s = I->optimizer_settings;
+    if (s && s->opt == opt && !I->interpret_optimizer) return s;
+    Value *bound = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
+                            opt->kind == C_PARTIAL ? opt->nbound : 0, I->optimizer.loc);
+    bool keep = !I->interpret_optimizer && defaults_constant(opt, def);
+    Arena *a = keep ? &I->perm : &I->pass;
+    s = arena_alloc(a, sizeof *s);
+    s->bound = arena_alloc(a, sizeof(Value) * (size_t)(def->nparams + 1));
+    s->now = arena_alloc(a, sizeof(Value) * (size_t)(def->nparams + 1));
+    for (int h = 0; h < def->nparams; h++) s->bound[h] = keep ? persist_value(I, bound[h]) : bound[h];
+    if (keep) {
+        s->opt = opt;
+        I->optimizer_settings = s;
+    }
+    return s;
+}
+
+bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
+    const Callable *opt = I->optimizer.fn;
+    const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
+    if (m->state_owner != opt) {        /* each `optimizer` statement starts afresh: state and t */
+        for (int i = 0; i < m->nlayers; i++)
+            for (int k = 0; k < m->layers[i].nparams; k++) m->layers[i].params[k].nstate = 0;
+        m->state_owner = opt;
+        m->steps = m->epochs = 0;
+    }
+    BoundSettings *settings = bound_settings(I, opt, def);
+    EvalMode saved = I->mode;
+    I->mode.tape.recording = false;
+    Value *hyper = settings->now;
+    for (int h = 0; h < def->nparams; h++) {
+        Value v = settings->bound[h];
+        hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
+    }
+    bool weights_finite;
+    if (fused_update(I, m, def, hyper, loc, &weights_finite)) {
+        I->updates_fused++;
+    } else {
+        Tensor *t = new_scalar(I, (double)m->steps);
+        int np = 0;
+        for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
+        Updated *params = arena_alloc(&I->pass, sizeof(Updated) * (size_t)(np + 1));
+        np = 0;
+        for (int i = 0; i < m->nlayers; i++)
+            for (int k = 0; k < m->layers[i].nparams; k++) params[np++] = (Updated){ &m->layers[i].params[k], &m->layers[i] };
+        interpreted_update(I, m, def, hyper, t, params, np, loc);
+        I->updates_interpreted++;
+    }
+    I->mode = saved;
+    m->steps++;
+    return weights_finite;
+}
+
+
+
+/* ---- statements ------------------------------------------------------------ */
+
+/* A non-finite loss or parameter stops training; curve.c adds notes on where
+ * it first appeared and why (`first`: this statement's first history entry). */
+/* the loss, and with `weights` every parameter (once per step: after the update) */
+static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool weights, int epoch, int batch,
+                         int first, SrcLoc loc) {
+    if (!isfinite(loss)) {
+        diag_error(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
+                   isnan(loss) ? "NaN" : "infinite", epoch, batch);
+        replay_expose(I, ps);
+        curve_overflow_notes(I, m, first, epoch, loc);
+        diag_throw();
+    }
+    for (int i = 0; weights && i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) {
+            Tensor *w = m->layers[i].params[k].value;
+            if (tensor_all_finite(w)) continue;     /* the usual case: one vectorised pass */
+            for (int j = 0; j < w->size; j++)
+                if (!isfinite(tensor_get(w, j))) {
+                    diag_error(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
+                               m->name, i + 1, m->layers[i].params[k].name,
+                               isnan(tensor_get(w, j)) ? "NaN" : "infinite", epoch, batch);
+                    replay_expose(I, ps);
+                    curve_overflow_notes(I, m, first, epoch, loc);
+                    diag_throw();
+                }
+        }
+}
+
+typedef struct TrainOptions {
+    int      epochs, batch;
+    bool     shuffle;
+    int      every;            /* log every N: see progress_due */
+    Dataset *valid;            /* valid DATA: reported every epoch, or NULL */
+    int      patience;         /* early_stop patience=K, or 0 */
+} TrainOptions;
+
+/* `log every N`: progress every N epochs; 0 for none */
+static int log_every(Interp *I, const Node *kv, Value v) {
+    double every = expect_number(I, v, kv->a->loc, "log every");
+    if (kv->label != intern("every") || every != floor(every) || every < 0 || every > 1e9)
+        fail_at(kv->loc, "write 'log every N': progress every N epochs (a whole number; 0 for none)");
+    return every == 0 ? -1 : (int)every;
+}
+
+static const char *const train_option_names[] = { "epochs", "batch", "shuffle", "log", "valid", "early_stop" };
+enum { NTRAIN_OPTIONS = sizeof train_option_names / sizeof train_option_names[0] };
+
+_Noreturn static void unknown_train_option(const Node *kv) {
+    for (int k = 0; k < NTRAIN_OPTIONS; k++)
+        if (levenshtein(kv->name, train_option_names[k]) <= 2)
+            fail_at(kv->loc, "unknown training option '%s'; did you mean '%s'?", kv->name, train_option_names[k]);
+    fail_at(kv->loc, "unknown training option '%s'; the options are epochs, batch, shuffle, log every, valid "
+            "and early_stop", kv->name);
+}
+
+/* early_stop patience=K */
+static int early_stop_patience(Interp *I, const Node *kv) {
+    const Node *set = kv->a;
+    if (set->kind != N_KWARG)
+        fail_at(set->loc, "write 'early_stop patience=K': stop when the validation loss has not improved for K epochs");
+    if (strcmp(set->name, "patience") != 0)
+        fail_at(set->loc, "early_stop has one setting, patience (early_stop patience=5), not '%s'", set->name);
+    return expect_count(I, eval_expr(I, NULL, set->a), set->a->loc, "patience");
+}
+
+static TrainOptions train_options(Interp *I, const Node *n, Model *m, int rows) {
+    TrainOptions o = { 1, rows, true, 0, NULL, 0 };
+    const Node *early = NULL;
+    for (int i = 0; i < n->kids.n; i++) {
+        const Node *kv = n->kids.items[i];
+        for (int j = 0; j < i; j++)
+            if (n->kids.items[j]->name == kv->name) fail_at(kv->loc, "training option '%s' is given twice", kv->name);
+        if (strcmp(kv->name, "early_stop") == 0) { o.patience = early_stop_patience(I, kv); early = kv; continue; }
+        int which = 0;
+        while (which < NTRAIN_OPTIONS && strcmp(kv->name, train_option_names[which]) != 0) which++;
+        if (which == NTRAIN_OPTIONS) unknown_train_option(kv);
+        if (kv->a->kind == N_KWARG) fail_at(kv->a->loc, "'%s' takes a value, not a setting by name", kv->name);
+        Value v = eval_expr(I, NULL, kv->a);
+        switch (which) {
+        case 0: o.epochs = expect_count(I, v, kv->a->loc, "epochs"); break;
+        case 1: o.batch = expect_count(I, v, kv->a->loc, "the batch size"); break;
+        case 2: o.shuffle = expect_number(I, v, kv->a->loc, "shuffle") != 0; break;
+        case 3: o.every = log_every(I, kv, v); break;
+        default:
+            if (v.kind != V_DATA) fail_at(kv->a->loc, "'valid' takes a data set, not %s", value_kind_name(v));
+            o.valid = data_one(v.data, kv->a->loc);
+            check_fit(m, o.valid, kv->a->loc);
+        }
+    }
+    if (early && !o.valid)
+        fail_at(early->loc, "early_stop watches the loss on validation data: add 'valid DATA' to this train");
+    if (o.batch > rows) o.batch = rows;
+    return o;
+}
+
+/* What train, backward and evaluate share: `NET on DATA`, shapes checked, a loss set. */
+void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d) {
+    *m = find_model(I, n->name, n->loc);
+    *d = find_data(I, n->label, n->loc);
+    check_fit(*m, *d, n->loc);
+    need_setting(&I->loss, stmt, "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
+    lint_targets(I, *m, *d);
+}
+
+/* One epoch's line of progress: the mean loss (and penalty) over its batches,
+ * and the loss and accuracy on the validation data after it. */
+typedef struct EpochStats {
+    double loss, penalty, valid_loss, valid_accuracy;
+    bool   has_penalty, has_valid, has_accuracy;
+} EpochStats;
+
+static void print_epoch(Interp *I, int e, int epochs, const EpochStats *s) {
+    fprintf(I->out, "epoch %*d/%d  loss %.6g", (int)snprintf(NULL, 0, "%d", epochs), e, epochs, s->loss);
+    if (s->has_penalty) fprintf(I->out, "  penalty %.6g", s->penalty);
+    if (s->has_valid) fprintf(I->out, "  valid loss %.6g", s->valid_loss);
+    if (s->has_accuracy) fprintf(I->out, "  valid accuracy %.6g", s->valid_accuracy);
+    fputc('\n', I->out);
+}
+
+static void validate(Interp *I, Model *m, const Dataset *v, EpochStats *s, SrcLoc loc) {
+    arena_reset(&I->pass);
+    Objective o;
+    Tensor *out = evaluation_pass(I, m, v->x, &o, v->y, loc);
+    s->has_valid = true;
+    s->valid_loss = tensor_get(o.loss, 0);
+    s->valid_accuracy = accuracy_of(out, v->y);
+    s->has_accuracy = s->valid_accuracy >= 0;
+}
+
+/* Early stopping: the best validation loss so far and the weights it had. */
+typedef struct EarlyStop {
+    double best;
+    int    best_epoch, waited;
+    struct Snapshot *weights;
+    bool   restored;           /* the best epoch's weights were put back */
+} EarlyStop;
+
+/* true when it is time to stop */
+static bool early_stop_after(Interp *I, EarlyStop *es, Model *m, int e, double valid_loss, int patience) {
+    if (valid_loss < es->best) {
+        es->best = valid_loss;
+        es->best_epoch = e;
+        es->waited = 0;
+        if (es->weights) snapshot_free(es->weights);
+        es->weights = snapshot_take(I, m, "early stop");
+        return false;
+    }
+    return ++es->waited >= patience;
+}
+
+static void early_stop_finish(Interp *I, EarlyStop *es, int e, bool stopped, int patience) {
+    if (stopped)
+        fprintf(I->out, "early stop after epoch %d: the validation loss has not improved for %d epoch%s; ", e,
+                patience, patience == 1 ? "" : "s");
+    if (es->best_epoch != e) {
+        snapshot_restore_weights(es->weights);
+        es->restored = true;
+        fprintf(I->out, "%sweights restored to epoch %d (valid loss %.6g)\n", stopped ? "" : "best ", es->best_epoch,
+                es->best);
+    }
+}
+
+typedef struct TrainPosition { int epoch, batch; } TrainPosition;
+
+static void describe_training(FILE *out, const void *arg) {
+    const TrainPosition *at = arg;
+    fprintf(out, "in epoch %d, batch %d of this training", at->epoch, at->batch);
+}
+
+/* The epochs of one `train`, the layers in training mode keeping what they
+ * write to their state. */
+static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOptions o, EarlyStop *es,
+                         StepPlans *plans) {
+    int rows = d->x->shape[0];
+    if (rows > I->order_cap) {
+        free(I->order);
+        I->order = malloc(sizeof(int) * (size_t)rows);
+        if (!I->order) { I->order_cap = 0; diag_out_of_memory(sizeof(int) * (size_t)rows); }
+        I->order_cap = rows;
+    }
+    int *order = I->order;
+    for (int i = 0; i < rows; i++) order[i] = i;
+    bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
+    int first = history_begin(I, m);
+    for (int e = 1; e <= o.epochs; e++) {
+        budget_charge(rows, n->loc);
+        if (shuffle)
+            for (int i = rows - 1; i > 0; i--) {
+                int j = rng_below(&I->rng, i + 1), tmp = order[i];
+                order[i] = order[j]; order[j] = tmp;
+            }
+        EpochStats stats = { 0 };
+        int batch_no = 0;
+        for (int from = 0; from < rows; from += o.batch) {
+            int count = rows - from < o.batch ? rows - from : o.batch;
+            arena_reset(&I->pass);
+            TrainPosition at = { e, batch_no + 1 };
+            DiagContext ctx = { n->loc, describe_training, &at, diag_context };
+            diag_context = &ctx;
+            EvalMode saved = I->mode;
+            I->mode.training = I->mode.write_state = true;
+            Objective obj = replay_step(I, plans, m, d->x, d->y, order, from, count, training_pass, n->loc);
+            I->mode = saved;
+            diag_context = ctx.prev;
+            double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
+            batch_no++;
+            if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
+            check_finite(I, m, plans, total, false, e, batch_no, first, n->loc);
+            bool weights_finite = optimizer_step(I, m, n->loc);
+            if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
+            check_finite(I, m, plans, total, !weights_finite, e, batch_no, first, n->loc);
+            stats.loss += loss * count / rows;
+            if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
+            /* the check pass: the first step shows every shape and name works,
+             * and the last, shorter batch (if any) that its size does too */
+            int last = rows - (rows % o.batch ? rows % o.batch : o.batch);
+            if (I->dry_run && from < last) { from = last - o.batch; continue; }
+            if (I->dry_run) {
+                if (o.valid) validate(I, m, o.valid, &stats, n->loc);
+                return;
+            }
+            if (nnl_interrupt) {
+                I->interrupted = true;
+                fprintf(I->out, "interrupted: training stopped after epoch %d, batch %d; the weights and "
+                                "optimizer state are kept (%ld updates made)\n", e, batch_no, m->steps);
+                return;
+            }
+        }
+        m->epochs++;
+        if (o.valid) validate(I, m, o.valid, &stats, n->loc);
+        history_add(I, m, stats.loss, o.valid ? stats.valid_loss : NAN);
+        bool stop = o.patience && early_stop_after(I, es, m, e, stats.valid_loss, o.patience);
+        if (progress_due(I, e, o.epochs, o.every) || (stop && !I->quiet)) print_epoch(I, e, o.epochs, &stats);
+        if (o.patience && (stop || e == o.epochs)) early_stop_finish(I, es, e, stop, o.patience);
+        fflush(I->out);         /* a log of a run that is stopped keeps its progress */
+        if (stop) break;
+    }
+    curve_report(I, m, first, es->restored);
+}
+
+void exec_train(Interp *I, const Node *n) {
+    Model *m;
+    Dataset *d;
+    model_on_data(I, n, "train", &m, &d);
+    need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
+    TrainOptions o = train_options(I, n, m, d->x->shape[0]);
+    model_ensure_initialised(I, m);
+    EarlyStop es = { .best = INFINITY };
+    StepPlans plans = { 0 };
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {           /* the best weights so far and the plans are forgotten with the error */
+        struct Snapshot *kept = *(struct Snapshot *volatile *)&es.weights;
+        if (kept) snapshot_free(kept);
+        tape_clear(&I->tape);            /* it may hold a plan's ops */
+        replay_free(&plans);
+        diag_throw();
+    }
+    nnl_interrupt = 0;
+    nnl_training = 1;
+    train_epochs(I, n, m, d, o, &es, &plans);
+    nnl_training = nnl_interrupt = 0;
+    diag_pop(&h);
+    tape_clear(&I->tape);
+    replay_free(&plans);
+    if (es.weights) snapshot_free(es.weights);
+    fflush(I->out);
+}
+
+void exec_evaluate(Interp *I, const Node *n) {
+    Model *m;
+    Dataset *d;
+    model_on_data(I, n, "evaluate", &m, &d);
+    Objective o;
+    Tensor *out = evaluation_pass(I, m, d->x, &o, d->y, n->loc);
+    if (!I->dry_run)
+        report_evaluation(I->out, out, d, tensor_get(o.loss, 0), o.penalty ? tensor_get(o.penalty, 0) : NAN);
+}
