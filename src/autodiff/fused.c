@@ -4,9 +4,9 @@
  * for: each element gets the expressions of kernels.h and the additions of
  * prims.c's rules, in the same order, so a replay stays bit-identical to the
  * interpreter. */
-#include "autodiff/prims.h"
 #include "tensor/kernels.h"
 #include "tensor/vectorize.h"
+#include "autodiff/prims.h"
 
 /* A = M + b with M 2-D and b a row of its width, all of one dtype */
 static bool bias_add(const PrimCall *add) {

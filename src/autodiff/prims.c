@@ -2,8 +2,11 @@
  * the table that names them.  Must not: record anything (tape.c does) or know
  * about layers, models or the language. */
 #include "autodiff/prims.h"
+#include "base/arena.h"
+#include "base/diag.h"
 #include "tensor/kernels.h"
 #include "tensor/matmul.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <string.h>
 

@@ -1,7 +1,10 @@
 /* tape.c — recording primitive applications and walking them backwards.
  * Must not: interpret nnl (eval.c) or know what a layer is beyond its number. */
+#include "autodiff/prims.h"
 #include "autodiff/tape.h"
 #include "base/budget.h"
+#include "base/diag.h"
+#include "tensor/tensor.h"
 #include <stdlib.h>
 
 void tape_init(Tape *t, Arena *arena, TapeMode *mode) {

@@ -1,7 +1,7 @@
 /* budget.c — the limits of budget.h and the error when a run goes past them.
  * Must not: decide what counts as work (the callers of budget_charge do). */
 #include "base/budget.h"
-#include "tensor/tensor.h"
+#include "base/diag.h"
 
 Budget nnl_budget = { 0, 0, MAX_ELEMENTS, false };
 

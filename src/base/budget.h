@@ -13,6 +13,10 @@
  * interpreter's own work, so that a million empty calls count too. */
 enum { WORK_PER_OP = 32, WORK_PER_CALL = 100 };
 
+/* The most elements one tensor may have (1 GiB of float32): shapes a user
+ * writes are checked against it with dims_fit before anything is allocated. */
+enum { MAX_ELEMENTS = 1 << 28 };
+
 typedef struct Budget {
     long long work_limit;      /* 0: unlimited */
     long long work_used;

@@ -2,11 +2,13 @@
  * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
  * `nnl --time FILE` (wall time of each phase and statement, for bench/).
  * Must not: know the language beyond calling the stages in order. */
-#include "teach/diagnose.h"
-#include "lang/interp.h"
-#include "lang/irprint.h"
+#include "base/arena.h"
 #include "cli/repl.h"
+#include "cli/toplevel.h"
+#include "front/ast.h"
+#include "lang/irprint.h"
 #include "lang/resolve.h"
+#include "train/lint.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,13 @@
  * parsed and run at once; an error is reported and the session goes on with
  * its state intact.  Also the SIGINT handling for scripts.
  * Must not: interpret statements itself (toplevel.c does). */
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/interrupt.h"
 #include "cli/repl.h"
+#include "cli/toplevel.h"
+#include "front/ast.h"
+#include "lang/eval.h"
 #include "teach/commands.h"
 #include <errno.h>
 #include <stdlib.h>

@@ -1,11 +1,28 @@
 /* toplevel.c — the interpreter's lifecycle and top-level statements: turning
  * definitions into callables, loading the stdlib, printing values, running a
  * program.  Must not: evaluate expressions itself (eval.c) or train (train.c). */
+#include "autodiff/tape.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/interrupt.h"
+#include "cli/toplevel.h"
+#include "front/ast.h"
 #include "io/persist.h"
-#include "teach/trace.h"
-#include "train/snapshot.h"
+#include "io/predict.h"
+#include "lang/builtins.h"
+#include "lang/dataset.h"
+#include "lang/eval.h"
+#include "lang/model.h"
 #include "lang/resolve.h"
+#include "lang/settings.h"
 #include "lang/stdlib_embed.h"
+#include "teach/commands.h"
+#include "teach/pass.h"
+#include "teach/summary.h"
+#include "teach/trace.h"
+#include "tensor/rng.h"
+#include "train/snapshot.h"
+#include "train/train.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

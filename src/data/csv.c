@@ -5,8 +5,10 @@
  * the classes.  Two linear passes over the text (count rows, then read them)
  * and a sort of the target labels; no allocation per cell.
  * Must not: open files (gzfile.c) or know the interpreter (loaders.c). */
-#include "data/dataload.h"
+#include "base/arena.h"
 #include "base/diag.h"
+#include "data/dataload.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <stdlib.h>
 #include <stdint.h>

@@ -4,8 +4,10 @@
  * Playground's positive (orange) class.  Rows come shuffled, as the
  * Playground shuffles them.
  * Owns: the point formulas.  Must not: know the interpreter (loaders.c). */
+#include "base/arena.h"
 #include "data/dataload.h"
 #include "tensor/rng.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <string.h>
 

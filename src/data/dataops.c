@@ -3,8 +3,10 @@
  * (standard, min-max, mean) fitted on one table and applied to others.
  * Owns: the arithmetic of those.  Must not: read files or know the
  * interpreter (loaders.c decides what to call). */
+#include "base/arena.h"
 #include "data/dataload.h"
 #include "tensor/rng.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <string.h>
 

@@ -7,7 +7,9 @@
  * images/labels pairing.  Reads in fixed chunks: the only memory it takes is
  * the tensor it fills.  Must not: open files itself (gzfile.c) or know the
  * interpreter (loaders.c). */
+#include "base/arena.h"
 #include "data/dataload.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* ast.c — syntax tree nodes, interned names, and printing an expression back
  * as source.  Must not: evaluate or resolve anything. */
+#include "base/arena.h"
 #include "front/ast.h"
 #include <stdlib.h>
 #include <string.h>

@@ -11,9 +11,16 @@
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
-#include "train/snapshot.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "front/ast.h"
 #include "io/persist.h"
-#include "teach/trace.h"
+#include "lang/eval.h"
+#include "lang/loaders.h"
+#include "lang/model.h"
+#include "lang/settings.h"
+#include "tensor/tensor.h"
+#include "train/snapshot.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -496,7 +503,7 @@ static void apply_plan(Interp *I, Model *m, const LoadPlan *plan, const char *fi
     m->epochs = keep_state ? plan->epochs : 0;
     m->initialised = true;
     model_zero_grad(m);              /* the gradients were of the old weights */
-    if (I->trace && I->trace->model == m) I->trace->stale = true;
+    m->revision++;                   /* a pass recorded before is stale */
 }
 
 static bool check_bytes(Interp *I, Model *m, const char *file, const unsigned char *bytes, size_t len,

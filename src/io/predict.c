@@ -5,7 +5,15 @@
  * folder, renamed over FILE at the end.
  * Owns: predict's options and the file it writes.  Must not: lay out the
  * table or the CSV (report.c) or run a layer itself (train.c's model_outputs). */
-#include "lang/interp.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "io/predict.h"
+#include "lang/eval.h"
+#include "lang/loaders.h"
+#include "lang/settings.h"
+#include "tensor/tensor.h"
+#include "train/evaluation.h"
+#include "train/train.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,15 @@
  * draws used by the initialisers, `rows`, `warn` for messages at the user's
  * statement, `env` for a script's settings from outside).  Must not:
  * define anything the stdlib can write in nnl itself. */
-#include "lang/interp.h"
+#include "autodiff/prims.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "front/ast.h"
+#include "lang/builtins.h"
+#include "lang/eval.h"
+#include "lang/loaders.h"
+#include "tensor/rng.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,8 +2,17 @@
  * statements, dispatching to model.c, data.c and train.c.
  * Owns: values, frames, globals, calling conventions.
  * Must not: implement primitives (prims.c) or training loops (train.c). */
-#include "lang/interp.h"
+#include "autodiff/prims.h"
+#include "autodiff/tape.h"
+#include "base/arena.h"
 #include "base/budget.h"
+#include "base/diag.h"
+#include "front/ast.h"
+#include "lang/builtins.h"
+#include "lang/dataset.h"
+#include "lang/eval.h"
+#include "lang/model.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <sys/resource.h>
 #include <stdlib.h>

@@ -118,6 +118,8 @@ struct Model {
     bool        initialised;
     long        steps;          /* optimizer updates so far: t in the update rule */
     long        epochs;         /* epochs finished so far: epoch in a schedule */
+    long        revision;       /* bumped when train or load change the weights: a pass recorded
+                                   at an older revision is stale (teach/trace.h) */
     const Callable *state_owner;/* optimizer whose state the params hold */
     struct History *history;    /* the loss of every epoch trained (curve.h), or NULL */
     const Callable *regularizer;/* `regularize net l2(0.001)`: a penalty on every weight matrix, or NULL */
@@ -151,7 +153,6 @@ typedef struct StateWrite { Tensor *state, *value; int after; } StateWrite;   /*
  * from the stream rng with the distribution's numbers a and b. */
 typedef void (*RandomFill)(Tensor *t, double a, double b, Rng *rng);
 typedef struct RandomDraw { RandomFill fill; Tensor *out; double a, b; Rng *rng; int after; } RandomDraw;
-void random_draw(const RandomDraw *d);
 typedef struct StepRecording {
     const char *refusal;        /* NULL: replayable so far */
     SrcLoc      refusal_loc;
@@ -225,129 +226,5 @@ struct Interp {
     int      nbuilt;
     struct DrySave *dry_saves;  /* what the check pass's `save`s would write (persist.c) */
 };
-
-/* interp lifecycle and program running (eval.c) */
-void  interp_init(Interp *I, bool dry_run);
-void  interp_free(Interp *I);
-void  interp_load_stdlib(Interp *I);
-EvalMode interp_default_mode(Interp *I);
-bool  interp_run(Interp *I, const Node *program);   /* false after a reported error */
-bool  interp_run_statement(Interp *I, const Node *stmt);
-/* --time: a monotonic clock in seconds, and one line "time: WHAT MS ms" on stderr */
-double wall_seconds(void);
-void  report_time(const char *what, double since);
-void  exec_toplevel(Interp *I, const Node *stmt);
-const char *fusion_name(const char *outer, const char *inner);
-
-/* Every recursive path of the evaluator calls this: an error (not a crash)
- * when the C stack in use nears its limit. */
-void  stack_check(Interp *I, SrcLoc loc);
-
-/* values and names (eval.c) */
-Value eval_expr(Interp *I, Frame *f, const Node *e);
-Value exec_block(Interp *I, Frame *f, const Node *block);
-Value call_value(Interp *I, Value fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
-/* binds arguments to fn's parameters, filling defaults; fails on a missing one */
-Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
-/* a copy that outlives the statement (tensors and partials leave the pass arena) */
-Value persist_value(Interp *I, Value v);
-/* fn with some keyword arguments fixed; checks their names */
-const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, int nkw, SrcLoc loc);
-Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc);
-void  frame_set(Frame *f, const char *name, Value v);
-Value *frame_find(Frame *f, const char *name);
-void  global_set(Interp *I, const char *name, Value v);
-Value *global_find(Interp *I, const char *name);
-Tensor *expect_tensor(Value v, SrcLoc loc, const char *what);
-double expect_number(Interp *I, Value v, SrcLoc loc, const char *what);
-int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
-Value  tensor_value(Tensor *t);
-Tensor *new_scalar(Interp *I, double v);
-const char *value_kind_name(Value v);
-/* While a training step is recorded to be replayed: `why` (with loc) is a
- * reason its replay would differ from running it; the first one counts.
- * `value` NULL, or the reason applies only if that tensor varies. */
-void  not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why);
-/* While a training step is recorded: a replay must draw d again here, after the ops so far. */
-void  note_random_draw(Interp *I, RandomDraw *d);
-void   print_value(Interp *I, FILE *f, Value v);
-const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
-
-/* models (model.c) */
-Model  *model_build(Interp *I, const Node *n);
-void    model_ensure_initialised(Interp *I, Model *m);
-Tensor *model_forward(Interp *I, Model *m, Tensor *x, SrcLoc loc);
-/* x with other sizes, on the tape (gradients flow through) */
-Tensor *reshaped(Interp *I, Tensor *x, int ndim, const int *shape, SrcLoc loc);
-Value   model_field(Interp *I, Model *m, const char *field, SrcLoc loc);
-Value   layer_field(Interp *I, Layer *l, const char *field, SrcLoc loc);
-void    model_zero_grad(Model *m);
-int     model_param_count(const Model *m);
-
-/* data (data.c) */
-Dataset *data_build(Interp *I, const Node *n);
-void     data_assign(Interp *I, const Node *n);          /* data a, b = EXPR */
-Dataset *data_one(Dataset *d, SrcLoc loc);               /* fails on a group of parts */
-void     data_print(FILE *f, const Dataset *d);
-
-/* loaders: csv, idx, generate, split, normalize, exists (loaders.c) */
-void loaders_register(Interp *I);
-/* a file name as a script means it: relative to the script's folder */
-const char *script_path(Interp *I, const char *path, SrcLoc loc);
-
-/* reports (report.c) */
-void exec_summary(Interp *I, const Node *n);
-/* the name of a layer's `activation` argument ("sigmoid"), or NULL */
-const char *layer_activation(const Layer *l);
-/* the fraction of rows classified right, or -1 if the targets are not classes
- * (one-hot rows, or one column of 0s and 1s) */
-double accuracy_of(const Tensor *out, const Tensor *y);
-/* loss, accuracy, the regularizers' penalty (NaN: none) and a confusion
- * matrix of outputs against d's targets */
-void report_evaluation(FILE *f, const Tensor *out, const Dataset *d, double loss, double penalty);
-/* outputs against d's targets, row by row: a table for a person (saying they
- * are the first of of_rows when d has fewer), or CSV */
-void report_predictions(Arena *ar, FILE *f, const Tensor *out, const Dataset *d, int of_rows, bool csv);
-
-/* predict NET on DATA [to FILE] [rows N] (predict.c) */
-void exec_predict(Interp *I, const Node *n);
-
-/* training (train.c) */
-void exec_train(Interp *I, const Node *n);
-/* `NET on DATA` of a statement (n->name, n->label): shapes checked, a loss set */
-void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d);
-/* forward, loss and (if backward) the backward pass on one batch; the loss */
-double train_pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, SrcLoc loc);
-void exec_backward(Interp *I, const Node *n);
-void exec_forward_pass(Interp *I, const Node *n);
-Model *find_model(Interp *I, const char *name, SrcLoc loc);
-Dataset *find_data(Interp *I, const char *name, SrcLoc loc);
-/* the data's input and target widths against the model's, an error naming both */
-void check_fit(Model *m, Dataset *d, SrcLoc loc);
-Tensor *model_outputs(Interp *I, Model *m, Tensor *x, SrcLoc loc);
-Tensor *compute_loss(Interp *I, Tensor *y, Tensor *t, SrcLoc loc);
-/* the fused form `def loss(F(a), t)` compute_loss uses for outputs y, or NULL */
-const Callable *fused_loss(Interp *I, const Tensor *y);
-/* What training minimises: the loss of outputs `out` against targets `y`
- * plus the penalty of m's regularizers (NULL without one), on the tape. */
-typedef struct Objective { Tensor *loss, *penalty, *total; } Objective;
-Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc);
-/* true: every new weight is known to be finite (the fused loop checked them) */
-bool optimizer_step(Interp *I, Model *m, SrcLoc loc);
-void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc);
-
-
-/* commands that step and inspect a pass (commands.c) */
-void exec_command(Interp *I, const Node *n);
-void exec_evaluate(Interp *I, const Node *n);
-void exec_setting(Interp *I, const Node *n);
-const Callable *setting_function(Interp *I, const Node *setting);
-
-/* builtins (builtins.c) */
-extern Node optional_param;   /* a default meaning: may be left out (V_NONE) */
-void builtins_register(Interp *I);
-/* a builtin function; defaults[i] NULL (or defaults NULL): required */
-void builtin_define(Interp *I, const char *name, BuiltinFn fn, int nparams, const char *const *params,
-                    Node *const *defaults);
 
 #endif

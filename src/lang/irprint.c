@@ -2,7 +2,11 @@
  * by statement: data sets with their shapes, each model expanded into layers
  * (arguments with defaults filled in, shapes, parameters, the forward code),
  * settings resolved to the function they name.  Must not: change state. */
+#include "front/ast.h"
+#include "lang/eval.h"
 #include "lang/irprint.h"
+#include "lang/model.h"
+#include "tensor/tensor.h"
 
 static void print_callable(FILE *f, Interp *I, const Callable *fn) {
     if (fn->kind != C_PARTIAL) { fputs(fn->name, f); return; }

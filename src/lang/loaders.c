@@ -6,9 +6,16 @@
  * tensor, and reports a stage's error at the call.
  * Owns: those builtins and the cache.  Must not: parse files or compute
  * statistics itself (csv.c, idx.c, datagen.c, dataops.c do). */
-#include "data/dataload.h"
-#include "lang/interp.h"
+#include "base/arena.h"
 #include "base/budget.h"
+#include "base/diag.h"
+#include "data/dataload.h"
+#include "front/ast.h"
+#include "lang/builtins.h"
+#include "lang/dataset.h"
+#include "lang/eval.h"
+#include "lang/loaders.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

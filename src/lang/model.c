@@ -3,7 +3,15 @@
  * before anything runs, initialising them, and running the layers forward in
  * the evaluator's mode (training or evaluation; keeping the state a forward
  * writes or not).  Must not: compute losses or update parameters (train.c). */
-#include "lang/interp.h"
+#include "autodiff/tape.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "front/ast.h"
+#include "lang/eval.h"
+#include "lang/model.h"
+#include "lang/settings.h"
+#include "tensor/rng.h"
+#include "tensor/tensor.h"
 #include <stdlib.h>
 #include <string.h>
 

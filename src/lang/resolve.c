@@ -3,6 +3,9 @@
  * an `if` branch only when taken; this walks every def, layer and optimizer
  * body so a misspelt name there is reported before anything runs too.
  * Must not: evaluate anything. */
+#include "base/diag.h"
+#include "front/ast.h"
+#include "lang/eval.h"
 #include "lang/resolve.h"
 #include <string.h>
 

@@ -2,7 +2,12 @@
  * name (a function with its settings fixed by partial application), and
  * finding a model or data set by name with a "did you mean".
  * Must not: run a pass or train (train/), or print (callers report). */
-#include "lang/interp.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "front/ast.h"
+#include "lang/dataset.h"
+#include "lang/eval.h"
+#include "lang/settings.h"
 #include <string.h>
 
 void need_setting(Setting *s, const char *stmt, const char *example, SrcLoc loc) {

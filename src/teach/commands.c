@@ -3,9 +3,14 @@
  * One table names every command with its usage, what it does and an example;
  * `help` and tab completion read it.  Must not: move the cursor or compute
  * anything itself (trace.c, explain.c, update.c do). */
+#include "autodiff/prims.h"
+#include "base/diag.h"
+#include "lang/settings.h"
 #include "teach/commands.h"
 #include "teach/diagnose.h"
+#include "teach/explain.h"
 #include "teach/trace.h"
+#include "teach/update.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,11 +6,20 @@
  * diagnostic statement.  Passes are recorded by trace.c (the single source
  * of truth for a pass); training steps are train.c's.
  * Must not: differentiate (tape.c, prims.c) or judge loss curves (curve.c). */
-#include "train/snapshot.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/text.h"
+#include "lang/model.h"
+#include "lang/settings.h"
 #include "teach/commands.h"
-#include "train/curve.h"
 #include "teach/diagnose.h"
 #include "teach/trace.h"
+#include "tensor/tensor.h"
+#include "train/curve.h"
+#include "train/evaluation.h"
+#include "train/lint.h"
+#include "train/snapshot.h"
+#include "train/train.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,13 @@
  * its own nnl code (the assignments that named a and z), so a user's layer,
  * activation, loss or optimizer is explained from what the user wrote.
  * Must not: move the cursor or change any value the pass shows. */
+#include "autodiff/prims.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "front/ast.h"
+#include "teach/explain.h"
 #include "teach/trace.h"
+#include "tensor/tensor.h"
 #include <string.h>
 
 typedef struct Ctx {

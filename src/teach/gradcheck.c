@@ -13,8 +13,14 @@
  * the layers in evaluation mode (dropout off, batchnorm's running averages),
  * where the output is a function of the weights alone.
  * Must not: differentiate anything itself (tape.c does). */
+#include "autodiff/tape.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/text.h"
+#include "lang/model.h"
 #include "teach/diagnose.h"
-#include "teach/trace.h"
+#include "tensor/tensor.h"
+#include "train/train.h"
 #include <math.h>
 #include <string.h>
 

@@ -1,7 +1,13 @@
 /* pass.c — the statements that record a pass for the REPL to step:
  * `backward NET X -> Y`, `backward NET on DATA` and `forward NET X`.
  * Must not: step or explain the pass (trace.c, explain.c), or train. */
+#include "base/diag.h"
+#include "lang/eval.h"
+#include "lang/settings.h"
+#include "teach/pass.h"
 #include "teach/trace.h"
+#include "tensor/tensor.h"
+#include "train/train.h"
 
 /* `backward NET X -> Y` / `forward NET X`: X (and Y) one sample or a batch */
 static void pass_operands(Interp *I, const Node *n, Model *m, Tensor **x, Tensor **y) {

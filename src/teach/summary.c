@@ -1,7 +1,13 @@
 /* summary.c — `summary NET`: layers, output shapes, parameters and their
  * count, like Keras' model.summary().
  * Must not: run the model or change it. */
-#include "lang/interp.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/text.h"
+#include "lang/eval.h"
+#include "lang/model.h"
+#include "teach/summary.h"
+#include "tensor/tensor.h"
 #include <string.h>
 
 

@@ -3,7 +3,15 @@
  * `where`, `tape`, `show`.  Forward steps show values recorded with the pass;
  * backward steps run each entry's backward rule for real.
  * Must not: evaluate nnl (eval.c), or explain formulas (explain.c). */
+#include "autodiff/prims.h"
+#include "autodiff/tape.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "lang/eval.h"
+#include "lang/model.h"
 #include "teach/trace.h"
+#include "tensor/tensor.h"
+#include "train/train.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +34,8 @@ void trace_discard(Interp *I) {
 }
 
 int trace_total(const Trace *t) { return t->loss ? 2 * t->n : t->n; }
+
+bool trace_stale(const Trace *t) { return t->stale || t->revision != t->model->revision; }
 
 static void *copy_array(const void *src, int n, size_t size) {
     void *p = malloc(size * (size_t)(n ? n : 1));
@@ -64,6 +74,7 @@ Trace *trace_record(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
         diag_throw();
     }
     t->model = m;
+    t->revision = m->revision;
     t->x = arena_owns(&statement, x) ? tensor_copy(&I->pass, x) : x;
     t->y = y && arena_owns(&statement, y) ? tensor_copy(&I->pass, y) : y;
     t->single = x->ndim <= 1;
@@ -380,7 +391,7 @@ static void refuse_if_moved(Trace *t, SrcLoc loc) {
     if (t->applied)
         fail_at(loc, "'update' has applied this pass's gradients, so the weights moved on; "
                      "run 'backward' again for a new pass (or 'undo')");
-    if (t->stale) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' or 'forward' again",
+    if (trace_stale(t)) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' or 'forward' again",
                           t->model->name);
 }
 
@@ -496,7 +507,7 @@ void trace_where(Interp *I, SrcLoc loc) {
     if (I->dry_run) return;
     fprintf(I->out, "pass of %s, %d op%s: ", t->model->name, t->n, t->n == 1 ? "" : "s");
     if (t->applied) fputs("its gradients were applied by 'update' (weights moved on)\n", I->out);
-    else if (t->stale) fputs("stale: the weights changed since\n", I->out);
+    else if (trace_stale(t)) fputs("stale: the weights changed since\n", I->out);
     else if (t->pos == 0) fputs("at the start\n", I->out);
     else if (t->pos >= trace_total(t)) fputs(t->loss ? "at the end (forward and backward done)\n" : "at the end of the forward pass\n", I->out);
     else {

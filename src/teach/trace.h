@@ -37,7 +37,8 @@ typedef struct Trace {
     StepKind   last;           /* what the last step did, for explain */
     int        last_from, last_to;   /* the positions it went from and to */
     bool       applied;        /* `update` applied its gradients: the weights moved on */
-    bool       stale;          /* the weights changed otherwise (train, reset, undo) */
+    bool       stale;          /* the weights changed otherwise (reset, undo, sanity) ... */
+    long       revision;       /* ... or the model's revision moved on from this (train, load) */
     int        serial;         /* tells passes apart (undo knows which one an update applied) */
     UpdateLine *lines;         /* what the last `update` ran */
     int        nlines, cap_lines;
@@ -48,6 +49,8 @@ void   trace_free(Trace *t);
 void   trace_discard(Interp *I);                 /* forget the current pass */
 void   trace_announce(Interp *I, const Trace *t);
 int    trace_total(const Trace *t);
+/* the weights changed since the pass was recorded: its numbers are not theirs */
+bool   trace_stale(const Trace *t);
 
 /* stepping; `loc` is the command's, for errors */
 void trace_step(Interp *I, SrcLoc loc);
@@ -71,17 +74,5 @@ Tensor *trace_preactivation(const Trace *t, int layer, const char **name);
 bool   trace_forward_reached(const Trace *t, const Tensor *v);
 int    trace_backward_done(const Trace *t);       /* entries [that, n) have run backward */
 const char *activation_name(const Layer *l, const Node *callee);
-
-/* explain.c */
-void trace_explain(Interp *I, SrcLoc loc);
-
-/* update.c: one optimizer step on the pass's gradients, and taking it back */
-void exec_update(Interp *I, SrcLoc loc);
-void exec_undo(Interp *I, SrcLoc loc);
-void exec_reset(Interp *I, Model *m, SrcLoc loc);
-
-/* pass.c: the statements that record a pass */
-void exec_backward(Interp *I, const Node *n);
-void exec_forward_pass(Interp *I, const Node *n);
 
 #endif

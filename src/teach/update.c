@@ -4,8 +4,15 @@
  * reset or load, several levels) and `reset NET`, keeping the pass in step.
  * Must not: run the optimizer's body itself (train.c's optimizer_step does),
  * or keep snapshots itself (snapshot.c). */
+#include "base/diag.h"
+#include "lang/eval.h"
+#include "lang/model.h"
+#include "lang/settings.h"
 #include "teach/trace.h"
+#include "teach/update.h"
+#include "tensor/tensor.h"
 #include "train/snapshot.h"
+#include "train/train.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +47,7 @@ void exec_update(Interp *I, SrcLoc loc) {
     Model *m = t->model;
     if (!t->loss) fail_at(loc, "this pass has no loss, so no gradients: run 'backward NET X -> Y' first");
     if (t->applied) fail_at(loc, "this pass's gradients are already applied; run 'backward' again for new ones");
-    if (t->stale) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' again", m->name);
+    if (trace_stale(t)) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' again", m->name);
     if (t->pos > t->n && t->pos < trace_total(t))
         fail_at(loc, "the backward pass is stepped only part way, so the gradients are partial; "
                      "'finish' it first");

@@ -2,8 +2,8 @@
  * large enough to want one.
  * Must not: multiply anything itself, or fail a run because no library is
  * there (nnl's own loops still give the right answer, only slower). */
-#include "tensor/blas.h"
 #include "base/diag.h"
+#include "tensor/blas.h"
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * the same order and the same precision, with the op chosen once per call
  * instead of once per element.
  * Must not: allocate, record, or handle a broadcast pattern_of rejects. */
-#include "tensor/kernels.h"
 #include "tensor/vectorize.h"
+#include "tensor/kernels.h"
 #include <math.h>
 
 VECTORIZE_BEGIN

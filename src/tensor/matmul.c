@@ -1,8 +1,8 @@
 /* matmul.c — the one place matrix products are computed.
  * Must not: know about shapes of nnl values (prims.c checks them). */
-#include "tensor/matmul.h"
-#include "tensor/blas.h"
 #include "tensor/vectorize.h"
+#include "tensor/blas.h"
+#include "tensor/matmul.h"
 #include <stdlib.h>
 
 /* Threads only pay for large products: below this many multiply-adds one

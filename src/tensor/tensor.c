@@ -1,8 +1,9 @@
 /* tensor.c — creating, copying and printing tensors.
  * Must not: know about the tape or gradients' meaning (see tape.c, prims.c). */
-#include "tensor/tensor.h"
-#include "base/budget.h"
 #include "tensor/vectorize.h"
+#include "base/arena.h"
+#include "base/budget.h"
+#include "tensor/tensor.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>

@@ -2,6 +2,7 @@
 #ifndef NNL_TENSOR_H
 #define NNL_TENSOR_H
 #include "base/arena.h"
+#include "base/budget.h"
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -38,9 +39,6 @@ struct Tensor {
         else                      { typedef float T;  __VA_ARGS__ }            \
     } while (0)
 
-/* The most elements one tensor may have (1 GiB of float32): shapes a user
- * writes are checked against it with dims_fit before anything is allocated. */
-enum { MAX_ELEMENTS = 1 << 28 };
 bool    dims_fit(int ndim, const int *shape);
 Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape);   /* zeroed */
 Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape);   /* for outputs written whole */

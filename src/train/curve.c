@@ -3,6 +3,11 @@
  * progress, and the rules that read a loss curve: NaN, rising, oscillating,
  * flat, overfitting — each with a paragraph saying what it means.
  * Must not: train or run a model (train.c calls in with the numbers). */
+#include "autodiff/prims.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/text.h"
+#include "tensor/tensor.h"
 #include "train/curve.h"
 #include <stdlib.h>
 #include <string.h>

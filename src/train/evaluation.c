@@ -5,7 +5,10 @@
  * or as CSV).
  * Owns: those layouts.  Must not: run a model, compute a loss or open a file
  * (train.c and predict.c pass the outputs and the stream in). */
-#include "lang/interp.h"
+#include "base/arena.h"
+#include "base/text.h"
+#include "tensor/tensor.h"
+#include "train/evaluation.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,10 @@
  * with negative targets), and data, models and layer definitions that are
  * never used.  Each is a diag_warning, shown once.
  * Must not: change anything or stop a script (warnings only). */
+#include "base/diag.h"
+#include "lang/model.h"
+#include "tensor/tensor.h"
 #include "train/lint.h"
-#include "base/text.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -23,10 +23,14 @@
  * interpreted as before.
  * Must not: decide when an update runs or make it all or nothing (train.c's
  * optimizer_step), or compute any primitive for the evaluator (prims.c). */
-#include "train/optcompile.h"
 #include "tensor/kernels.h"
-#include "train/optnumbers.h"
 #include "tensor/vectorize.h"
+#include "base/arena.h"
+#include "front/ast.h"
+#include "lang/eval.h"
+#include "tensor/tensor.h"
+#include "train/optcompile.h"
+#include "train/optnumbers.h"
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>

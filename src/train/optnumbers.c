@@ -10,9 +10,13 @@
  * evaluator instead, which reports the error or computes with the tensor.
  * Must not: allocate once compiled, report errors itself, or know about w,
  * g, the state or the elementwise loop (optcompile.c). */
-#include "train/optnumbers.h"
-#include "base/budget.h"
 #include "tensor/kernels.h"
+#include "base/arena.h"
+#include "base/budget.h"
+#include "front/ast.h"
+#include "lang/eval.h"
+#include "tensor/tensor.h"
+#include "train/optnumbers.h"
 #include <stdarg.h>
 
 typedef enum {

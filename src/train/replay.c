@@ -5,9 +5,15 @@
  * through prims[] or prims.h's fused forms of them (fused.c: so a replay is
  * bit-identical to the interpreter), or run
  * the optimizer (train.c). */
-#include "train/replay.h"
+#include "autodiff/prims.h"
+#include "autodiff/tape.h"
+#include "base/arena.h"
 #include "base/budget.h"
+#include "base/diag.h"
+#include "lang/builtins.h"
 #include "tensor/matmul.h"
+#include "tensor/tensor.h"
+#include "train/replay.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

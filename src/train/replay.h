@@ -12,6 +12,7 @@
 #ifndef NNL_REPLAY_H
 #define NNL_REPLAY_H
 #include "lang/interp.h"
+#include "train/train.h"
 
 typedef struct StepPlan StepPlan;
 

@@ -2,6 +2,8 @@
  * to put back later (early stopping's best epoch, `update`, `reset`, `load`),
  * and the undo stack of the last MAX_UNDO of them.
  * Must not: know the pass (teach/) or what made the change (the callers say). */
+#include "base/arena.h"
+#include "tensor/tensor.h"
 #include "train/snapshot.h"
 #include <stdlib.h>
 #include <string.h>

@@ -3,13 +3,26 @@
  * statements that run passes: train (with validation and early stopping),
  * backward, evaluate — each in the mode it runs the layers in.  Must not:
  * know how a layer computes (model.c) or how an op differentiates (prims.c). */
-#include "train/snapshot.h"
+#include "autodiff/tape.h"
+#include "base/arena.h"
+#include "base/budget.h"
+#include "base/diag.h"
+#include "base/interrupt.h"
+#include "front/ast.h"
+#include "lang/builtins.h"
+#include "lang/dataset.h"
+#include "lang/eval.h"
+#include "lang/model.h"
+#include "lang/settings.h"
+#include "tensor/rng.h"
+#include "tensor/tensor.h"
 #include "train/curve.h"
-#include "teach/diagnose.h"
+#include "train/evaluation.h"
+#include "train/lint.h"
 #include "train/optcompile.h"
 #include "train/replay.h"
-#include "teach/trace.h"
-#include "base/budget.h"
+#include "train/snapshot.h"
+#include "train/train.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -580,7 +593,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
             check_finite(I, m, plans, total, false, e, batch_no, first, n->loc);
             bool weights_finite = optimizer_step(I, m, n->loc);
-            if (I->trace && I->trace->model == m) I->trace->stale = true;   /* the weights moved on */
+            m->revision++;   /* the weights moved on: a recorded pass is stale */
             check_finite(I, m, plans, total, !weights_finite, e, batch_no, first, n->loc);
             stats.loss += loss * count / rows;
             if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }

@@ -7,6 +7,8 @@
  * the model trains one epoch, or fail with a message that names the file
  * and leaves the model as it was; never crash or leak.  Built by
  * `make fuzz` / `make test` into $(BUILD)/fuzz/fuzz_load. */
+#include "cli/toplevel.h"
+#include "lang/eval.h"
 #include "io/persist.h"
 #include <stdint.h>
 #include <stdlib.h>

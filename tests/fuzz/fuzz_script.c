@@ -6,6 +6,8 @@
  * Must end with a reported error or normally, never crash, leak or trip a
  * sanitizer.  Built by `make fuzz` / `make test` into $(BUILD)/fuzz/fuzz_script;
  * its seeds are every script of the tree (tests/fuzz/seeds.sh). */
+#include "cli/toplevel.h"
+#include "lang/eval.h"
 #include "base/budget.h"
 #include "lang/interp.h"
 #include "lang/resolve.h"

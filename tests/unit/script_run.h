@@ -3,6 +3,8 @@
  * comparison of two runs' models bit for bit (test_optfuse.c, test_replay.c). */
 #ifndef NNL_TEST_SCRIPT_RUN_H
 #define NNL_TEST_SCRIPT_RUN_H
+#include "cli/toplevel.h"
+#include "lang/eval.h"
 #include "lang/interp.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,10 @@
  * statistics, the confusion matrix of a fixed prediction, summary's counts
  * (a 784-15-10 net has 11,935) and the file cache shared by two
  * interpreters (the check pass and the run). */
+#include "cli/toplevel.h"
+#include "lang/eval.h"
+#include "lang/model.h"
+#include "train/evaluation.h"
 #include "data/dataload.h"
 #include "lang/interp.h"
 #include "check.h"

@@ -4,6 +4,8 @@
  * bounds, Keras' *_normal variants are truncated at 2σ before widening (no
  * value beyond 2σ/0.8796) while `normal` and `he` are not.  Also: a layer's
  * own `init` overrides the model's, and fans come from the layer's shape. */
+#include "cli/toplevel.h"
+#include "lang/eval.h"
 #include "lang/interp.h"
 #include "check.h"
 #include <math.h>

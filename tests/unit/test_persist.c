@@ -9,6 +9,8 @@
  * reader; a model of another shape gets a message naming the layer, the
  * parameter and both shapes; a process killed after writing the temporary
  * file and before the rename leaves the old file intact. */
+#include "cli/toplevel.h"
+#include "lang/eval.h"
 #include "io/persist.h"
 #include "check.h"
 #include <stdlib.h>

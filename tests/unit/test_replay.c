@@ -8,6 +8,8 @@
  * batch, a print, a value taken out of the batch by a builtin or a tensor
  * literal, another model's parameters) runs interpreted every time, and
  * says why.  A replayed step allocates nothing. */
+#include "cli/toplevel.h"
+#include "lang/model.h"
 #include "train/replay.h"
 #include "check.h"
 #include "script_run.h"

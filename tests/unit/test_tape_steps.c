@@ -4,6 +4,8 @@
  * through the whole backward half visits every entry once, in reverse order,
  * and ends with the same gradients as the whole backward; the forward values
  * are those `print net(X)` gives. */
+#include "cli/toplevel.h"
+#include "lang/eval.h"
 #include "teach/trace.h"
 #include "check.h"
 #include <stdlib.h>

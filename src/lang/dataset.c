@@ -3,7 +3,11 @@
  * gave, and how a data set prints.
  * Owns: turning rows into [rows, features] and [rows, targets] tensors.
  * Must not: know about models or training, or read files (loaders.c). */
-#include "lang/interp.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "lang/dataset.h"
+#include "lang/eval.h"
+#include "tensor/tensor.h"
 
 /* One side of a row as numbers.  A list of number literals (the parser keeps
  * those as a flat array) or a single literal is read as it is; anything else

@@ -1,0 +1,43 @@
+/* The evaluator (eval.c): expressions, blocks, calls and binding arguments,
+ * names and globals, checked conversions of values, printing a value. */
+#ifndef NNL_EVAL_H
+#define NNL_EVAL_H
+#include "lang/interp.h"
+
+/* Every recursive path of the evaluator calls this: an error (not a crash)
+ * when the C stack in use nears its limit. */
+void  stack_check(Interp *I, SrcLoc loc);
+
+Value eval_expr(Interp *I, Frame *f, const Node *e);
+Value exec_block(Interp *I, Frame *f, const Node *block);
+Value call_value(Interp *I, Value fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
+/* binds arguments to fn's parameters, filling defaults; fails on a missing one */
+Value *bind_all(Interp *I, const Callable *fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
+/* a copy that outlives the statement (tensors and partials leave the pass arena) */
+Value persist_value(Interp *I, Value v);
+/* fn with some keyword arguments fixed; checks their names */
+const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, int nkw, SrcLoc loc);
+Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc);
+void  frame_set(Frame *f, const char *name, Value v);
+Value *frame_find(Frame *f, const char *name);
+void  global_set(Interp *I, const char *name, Value v);
+Value *global_find(Interp *I, const char *name);
+Tensor *expect_tensor(Value v, SrcLoc loc, const char *what);
+double expect_number(Interp *I, Value v, SrcLoc loc, const char *what);
+int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
+Value  tensor_value(Tensor *t);
+Tensor *new_scalar(Interp *I, double v);
+const char *value_kind_name(Value v);
+/* While a training step is recorded to be replayed: `why` (with loc) is a
+ * reason its replay would differ from running it; the first one counts.
+ * `value` NULL, or the reason applies only if that tensor varies. */
+void  not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why);
+/* While a training step is recorded: a replay must draw d again here, after the ops so far. */
+void  note_random_draw(Interp *I, RandomDraw *d);
+void   print_value(Interp *I, FILE *f, Value v);
+const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
+
+/* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write */
+const char *fusion_name(const char *outer, const char *inner);
+
+#endif
