@@ -284,5 +284,29 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
     else fail "fuzz_$name" "$tmp/fuzz"; fi
 done
 
+# 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
+#     downward, from the objects' symbols and the #include lines
+if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
+else fail "layering (src/LAYERS, docs/architecture.md)" "$tmp/layers"; fi
+#     ... and the check bites: a planted call up, an include up and a folder
+#     it does not know are each named
+mkdir -p "$tmp/lay/src" "$tmp/lay/build"
+cp -r src/. "$tmp/lay/src/"
+for d in "$BUILD"/*/; do
+    case "$d" in */tests/|*/tools/|*/fuzz/|*/bench/) continue ;; esac
+    mkdir -p "$tmp/lay/build/$(basename "$d")"; cp "$d"*.o "$d"*.c "$tmp/lay/build/$(basename "$d")/" 2>/dev/null
+done
+printf '#include "lang/interp.h"\nvoid exec_train(Interp *I, const Node *n);\nvoid planted(Interp *I) { exec_train(I, 0); }\n' > "$tmp/lay/src/base/planted.c"
+${CC:-cc} -Isrc -I"$BUILD" -c -o "$tmp/lay/build/base/planted.o" "$tmp/lay/src/base/planted.c"
+printf '#include "teach/trace.h"\n' >> "$tmp/lay/src/tensor/rng.c"
+mkdir -p "$tmp/lay/src/extra"; : > "$tmp/lay/src/extra/new.c"
+python3 tests/layers.py "$tmp/lay/build" "$tmp/lay/src" > "$tmp/layers" 2>&1
+if [ $? -eq 1 ] &&
+   grep -q "base/planted calls train/train (exec_train): stage 'base' reaches up to 'train'" "$tmp/layers" &&
+   grep -q "src/tensor/rng.c:[0-9]*: includes \"teach/trace.h\": stage 'tensor' reaches up to 'teach'" "$tmp/layers" &&
+   grep -q "extra/new.c: folder 'extra' is not a stage" "$tmp/layers"
+then ok "layering check names a planted call up, include up and unknown folder"
+else fail "layering check names a planted call up, include up and unknown folder" "$tmp/layers"; fi
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

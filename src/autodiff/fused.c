@@ -4,7 +4,7 @@
  * for: each element gets the expressions of kernels.h and the additions of
  * prims.c's rules, in the same order, so a replay stays bit-identical to the
  * interpreter. */
-#include "tensor/kernels.h"
+#include "autodiff/kernels.h"
 #include "tensor/vectorize.h"
 #include "autodiff/prims.h"
 

@@ -4,7 +4,7 @@
 #include "autodiff/prims.h"
 #include "base/arena.h"
 #include "base/diag.h"
-#include "tensor/kernels.h"
+#include "autodiff/kernels.h"
 #include "tensor/matmul.h"
 #include "tensor/tensor.h"
 #include <math.h>

@@ -1,6 +1,8 @@
 /* toplevel.c — the interpreter's lifecycle and top-level statements: turning
- * definitions into callables, loading the stdlib, printing values, running a
- * program.  Must not: evaluate expressions itself (eval.c) or train (train.c). */
+ * definitions into callables, loading the stdlib, dispatching each statement
+ * to the stage that owns it, running a program.  The one file that knows
+ * every statement.  Must not: evaluate expressions itself (lang/eval.c),
+ * train (train/) or step a pass (teach/). */
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"

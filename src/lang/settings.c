@@ -93,7 +93,7 @@ void exec_setting(Interp *I, const Node *n) {
     else I->optimizer = s;
 }
 
-/* ---- one pass -------------------------------------------------------------- */
+/* ---- models and data by name ------------------------------------------------ */
 
 Dataset *find_data(Interp *I, const char *name, SrcLoc loc) {
     Value *v = global_find(I, name);

@@ -1,8 +1,6 @@
-/* report.c — tables printed for a person: `summary NET` (layers, output
- * shapes, parameters and their count, like Keras' model.summary()), what
- * `evaluate` prints (loss, accuracy, a confusion matrix with class names) and
- * what `predict` prints or writes (a class or the outputs per row, as a table
- * or as CSV).
+/* evaluation.c — tables printed for a person: what `evaluate` prints (loss,
+ * accuracy, a confusion matrix with class names) and what `predict` prints
+ * or writes (a class or the outputs per row, as a table or as CSV).
  * Owns: those layouts.  Must not: run a model, compute a loss or open a file
  * (train.c and predict.c pass the outputs and the stream in). */
 #include "base/arena.h"

@@ -23,7 +23,7 @@
  * interpreted as before.
  * Must not: decide when an update runs or make it all or nothing (train.c's
  * optimizer_step), or compute any primitive for the evaluator (prims.c). */
-#include "tensor/kernels.h"
+#include "autodiff/kernels.h"
 #include "tensor/vectorize.h"
 #include "base/arena.h"
 #include "front/ast.h"

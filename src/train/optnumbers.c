@@ -10,7 +10,7 @@
  * evaluator instead, which reports the error or computes with the tensor.
  * Must not: allocate once compiled, report errors itself, or know about w,
  * g, the state or the elementwise loop (optcompile.c). */
-#include "tensor/kernels.h"
+#include "autodiff/kernels.h"
 #include "base/arena.h"
 #include "base/budget.h"
 #include "front/ast.h"

@@ -1,8 +1,8 @@
-/* train.c — settings (init, loss, optimizer, regularize), the loss with its
- * fusion rule and the regularizers' penalty, the optimizer update, and the
- * statements that run passes: train (with validation and early stopping),
- * backward, evaluate — each in the mode it runs the layers in.  Must not:
- * know how a layer computes (model.c) or how an op differentiates (prims.c). */
+/* train.c — the loss with its fusion rule and the regularizers' penalty, one
+ * pass, the optimizer update, and the statements that train (with validation
+ * and early stopping) and evaluate — each in the mode it runs the layers in.
+ * Must not: know how a layer computes (lang/model.c), how an op
+ * differentiates (autodiff/prims.c), or the REPL's recorded pass (teach/). */
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/budget.h"

@@ -4,7 +4,7 @@
  * instead of once per element.
  * Must not: allocate, record, or handle a broadcast pattern_of rejects. */
 #include "tensor/vectorize.h"
-#include "tensor/kernels.h"
+#include "autodiff/kernels.h"
 #include <math.h>
 
 VECTORIZE_BEGIN
