@@ -14,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Command {
-    const char *name, *usage, *what, *example;
-} Command;
+typedef CommandInfo Command;
 
 /* Statements are listed too, so `help train` works. */
 static const Command commands[] = {
@@ -106,10 +104,32 @@ static const Command commands[] = {
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
-const char *command_name(int i) { return i >= 0 && i < NCOMMANDS ? commands[i].name : NULL; }
+/* Commands of the stages above this one (pictures, the web view), added
+ * by the command line at start-up: the words stay theirs, help and
+ * completion know them, exec_command runs them. */
+enum { MAX_ADDED = 32 };
+static struct { const CommandInfo *info; CommandRun run; } added[MAX_ADDED];
+static int nadded;
+
+void command_add(const CommandInfo *info, CommandRun run) {
+    for (int i = 0; i < nadded; i++)
+        if (strcmp(added[i].info->name, info->name) == 0) { added[i].run = run; return; }
+    if (nadded == MAX_ADDED) abort();          /* a fixed set, known when nnl is built */
+    added[nadded].info = info;
+    added[nadded++].run = run;
+}
+
+/* the i-th command, the built-in ones first */
+static const Command *command_at(int i) {
+    if (i < 0) return NULL;
+    if (i < NCOMMANDS) return &commands[i];
+    return i - NCOMMANDS < nadded ? added[i - NCOMMANDS].info : NULL;
+}
+
+const char *command_name(int i) { const Command *c = command_at(i); return c ? c->name : NULL; }
 
 const char *command_usage(const char *name) {
-    for (int i = 0; i < NCOMMANDS; i++) if (strcmp(commands[i].name, name) == 0) return commands[i].usage;
+    for (int i = 0; command_at(i); i++) if (strcmp(command_at(i)->name, name) == 0) return command_at(i)->usage;
     return name;
 }
 
@@ -117,15 +137,16 @@ static void help(Interp *I, const Node *n) {
     if (I->dry_run) return;
     if (n->kids.n == 0) {
         fputs("Build a net line by line (data, model, loss, optimizer, ...), then look at one pass:\n", I->out);
-        for (int i = 0; i < NCOMMANDS; i++) fprintf(I->out, "  %-11s %s\n", commands[i].name, commands[i].usage);
+        for (int i = 0; command_at(i); i++) fprintf(I->out, "  %-11s %s\n", command_at(i)->name, command_at(i)->usage);
         fputs("help COMMAND tells more.  docs/repl.md walks through a whole pass.\n", I->out);
         return;
     }
     const Node *w = n->kids.items[0];
     const char *name = w->kind == N_NAME || w->kind == N_STR ? w->name : "";
-    for (int i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, name) == 0) {
-            fprintf(I->out, "%s\n%s\nexample: %s\n", commands[i].usage, commands[i].what, commands[i].example);
+    for (int i = 0; command_at(i); i++)
+        if (strcmp(command_at(i)->name, name) == 0) {
+            const Command *c = command_at(i);
+            fprintf(I->out, "%s\n%s\nexample: %s\n", c->usage, c->what, c->example);
             return;
         }
     fail_at(w->loc, "no help on '%s'; 'help' lists the commands", name);
@@ -192,6 +213,8 @@ static void no_words(const Node *n) {
 
 void exec_command(Interp *I, const Node *n) {
     const char *c = n->name;
+    for (int i = 0; i < nadded; i++)
+        if (strcmp(added[i].info->name, c) == 0) { added[i].run(I, n); return; }
     if (exec_diagnostic(I, n)) return;
     if (strcmp(c, "show") == 0) { trace_show(I, n); return; }
     if (strcmp(c, "help") == 0) { help(I, n); return; }

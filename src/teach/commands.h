@@ -3,7 +3,15 @@
 #ifndef NNL_COMMANDS_H
 #define NNL_COMMANDS_H
 #include "lang/interp.h"
-/* step, next, show, explain, update, help, ... */
+/* What help says of a command: `usage` on one line, `what` it does, an example. */
+typedef struct CommandInfo { const char *name, *usage, *what, *example; } CommandInfo;
+typedef void (*CommandRun)(Interp *I, const Node *cmd);
+/* A command of a stage above teach (a picture, the web view), added by the
+ * command line at start-up; its word must also be in the lexer's list of
+ * command words (grammar/nnl.l).  Adding a name again replaces its handler. */
+void command_add(const CommandInfo *info, CommandRun run);
+
+/* step, next, show, explain, update, help, ... and the added ones */
 void exec_command(Interp *I, const Node *n);
 const char *command_name(int i);     /* the i-th command or statement help knows, NULL past the end */
 const char *command_usage(const char *name);   /* "gradcheck NET on DATA [rows N]" */
