@@ -11,7 +11,10 @@ failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+skipped=0
 ok()   { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
+# a test that needs a tool this machine lacks: counted apart, never as passed
+skip() { skipped=$((skipped + 1)); echo "SKIP $1"; return 0; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | head -40; return 0; }
 
 # OpenBLAS picks its kernels for the CPU it runs on, and kernels add a
@@ -284,6 +287,9 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
     else fail "fuzz_$name" "$tmp/fuzz"; fi
 done
 
+# fuzz targets need clang with libFuzzer (the Makefile builds them only then)
+ls "$BUILD"/fuzz/fuzz_* > /dev/null 2>&1 || skip "fuzz targets: clang cannot link -fsanitize=fuzzer here (Debian: clang, libclang-rt-dev)"
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
@@ -308,5 +314,19 @@ if [ $? -eq 1 ] &&
 then ok "layering check names a planted call up, include up and unknown folder"
 else fail "layering check names a planted call up, include up and unknown folder" "$tmp/layers"; fi
 
-echo "$passed passed, $failed failed"
+# 11. the web view's page in headless Chromium (tests/browser/test_view.py:
+#     one PASS/FAIL line per check, or SKIP with the reason)
+python3 tests/browser/test_view.py > "$tmp/browser" 2>&1
+browser_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "browser: ${line#PASS }" ;;
+        "FAIL "*) fail "browser: ${line#FAIL }" ;;
+        "SKIP "*) skip "${line#SKIP }" ;;
+    esac
+done < "$tmp/browser"
+if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
+
+if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
+else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]
