@@ -34,7 +34,7 @@ ALLFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fno-math-errno $(WARN) $(CFLAGS) 
 # OpenBLAS is not linked: src/blas.c loads it at the first large product
 LDLIBS   = -lreadline -lz -lm -ldl
 
-SRCS     = $(wildcard src/*.c)
+SRCS     = $(wildcard src/*.c) $(wildcard src/*/*.c)
 OBJS     = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 STDLIB   = $(sort $(wildcard stdlib/*.nnl))
@@ -65,7 +65,8 @@ $(BUILD)/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
 $(BUILD)/stdlib_embed.o: $(BUILD)/stdlib_embed.c
 	$(CC) $(ALLFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/*/*.h) $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALLFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
@@ -97,6 +98,9 @@ FUZZ_OK    := $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned
 endif
 
 $(BUILD)/fuzz/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/parser.h $(BUILD)/lexer.h
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/%.o: src/see/%.c $(wildcard src/see/*.h)
 	@mkdir -p $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
 $(BUILD)/fuzz/parser.o: $(BUILD)/parser.c $(BUILD)/lexer.h
