@@ -16,10 +16,13 @@ enum { GREY = 244 };
 
 static int fg_of(bool colour, Rgb c) { return colour ? chart_xterm256(c) : TERM_DEFAULT; }
 
-static void heading(TermText *t, const Chart *c, int width) {
+/* the title centred over [from, from + width) */
+static void heading_over(TermText *t, const Chart *c, int from, int width) {
     TermLine *l = tt_line(t);
-    if (l && c->title) tl_centre(l, c->title, 0, width, true);
+    if (l && c->title) tl_centre(l, c->title, from, width, true);
 }
+
+static void heading(TermText *t, const Chart *c, int width) { heading_over(t, c, 0, width); }
 
 /* the x axis' name centred under the plot */
 static void footing(TermText *t, const char *label, int from, int width) {
@@ -297,7 +300,23 @@ static int render_histograms(const Chart *c, TermText *t, int W, bool colour) {
 /* ---- REGIONS ----------------------------------------------------------------- */
 
 static const char *const SHADES[] = { " ", "░", "▒", "▓", "█" };
+
+/* Two classes in colour: xterm-256 ramps from white to the Playground's
+ * orange and blue (mixing in RGB and taking the nearest of the 256 gives
+ * pinks and greens on the way), and darker colours for the points */
+static int two_class_bg(int cls, double confidence) {
+    static const int ramp[2][5] = { { 231, 230, 223, 222, 216 }, { 231, 195, 153, 117, 111 } };
+    int level = confidence < 0.15 ? 0 : 1 + (int)((confidence - 0.15) / 0.85 * 3.999);
+    return ramp[cls != 0][level > 4 ? 4 : level];
+}
+static const int TWO_CLASS_POINT[2] = { 166, 24 };
 static const char *const CLASS_FILLS[] = { " ", "░", "▒", "▓", ".", ":", "-", "=" };
+
+static int point_fg(const Chart *c, int cls, bool colour) {
+    if (!colour) return TERM_DEFAULT;
+    if (c->nclasses <= 2 && cls < 2) return TWO_CLASS_POINT[cls];
+    return chart_xterm256(chart_mix(chart_class_colour(c, cls), (Rgb){ 0, 0, 0 }, 0.35));
+}
 
 static int render_regions(const Chart *c, TermText *t, int W, bool colour) {
     if (!c->grid) return -1;
@@ -327,8 +346,8 @@ static int render_regions(const Chart *c, TermText *t, int W, bool colour) {
             int cls = chart_cell_class(c, i, j, &conf);
             if (cls < 0) continue;
             if (colour) {
-                Rgb bg = chart_mix(CHART_WHITE, chart_class_colour(c, cls), two ? 0.1 + 0.55 * conf : 0.35);
-                term_set(&cv, r, k, " ", TERM_DEFAULT, chart_xterm256(bg), false);
+                int bg = two ? two_class_bg(cls, conf) : chart_xterm256(chart_mix(CHART_WHITE, chart_class_colour(c, cls), 0.35));
+                term_set(&cv, r, k, " ", TERM_DEFAULT, bg, false);
             } else if (two) {
                 double p = c->grid[j * c->nx + i];
                 int s = (int)(p * 5);
@@ -341,11 +360,10 @@ static int render_regions(const Chart *c, TermText *t, int W, bool colour) {
         double fx = axis_pos(&x, c->px[p]), fy = axis_pos(&y, c->py[p]);
         if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1)) continue;     /* outside the box */
         int r = rows - 1 - term_cell_of(fy, rows, 1), k = term_cell_of(fx, cols, 1);
-        Rgb dark = chart_mix(chart_class_colour(c, c->pc[p]), (Rgb){ 0, 0, 0 }, 0.35);
-        term_set(&cv, r, k, CLASS_MARKS[c->pc[p]], fg_of(colour, dark), term_at(&cv, r, k)->bg, colour);
+        term_set(&cv, r, k, CLASS_MARKS[c->pc[p]], point_fg(c, c->pc[p], colour), term_at(&cv, r, k)->bg, colour);
     }
 
-    heading(t, c, W);
+    heading_over(t, c, lw + 2, cols);
     ylabel_line(t, c->ylabel, W);
     term_frame(t, &cv, &x, 1, &y, 1, lw, W);
     free(cv.cell);
@@ -357,7 +375,7 @@ static int render_regions(const Chart *c, TermText *t, int W, bool colour) {
     for (int k = 0; k < shown; k++) {
         Rgb col = chart_class_colour(c, k);
         items[ni++] = (TermLegendItem){ CLASS_MARKS[k], chart_class_name(c, k, names[k], sizeof names[k]),
-                                        fg_of(colour, chart_mix(col, (Rgb){ 0, 0, 0 }, 0.35)),
+                                        point_fg(c, k, colour),
                                         colour && !two ? chart_xterm256(chart_mix(CHART_WHITE, col, 0.35)) : TERM_DEFAULT };
     }
     term_legend(t, items, ni, lw + 2, W);
@@ -369,8 +387,7 @@ static int render_regions(const Chart *c, TermText *t, int W, bool colour) {
         for (int s = 0; s < 5; s++) {
             double p = s / 4.0;
             if (colour) {
-                Rgb bg = chart_mix(CHART_WHITE, chart_class_colour(c, p >= 0.5), 0.1 + 0.55 * fabs(p - 0.5) * 2);
-                tl_put(l, " ", 1, TERM_DEFAULT, chart_xterm256(bg), false);
+                tl_put(l, " ", 1, TERM_DEFAULT, two_class_bg(p >= 0.5, fabs(p - 0.5) * 2), false);
             } else {
                 tl_text(l, SHADES[s]);
             }
