@@ -212,7 +212,7 @@ static int render_bars(const Chart *c, TermText *t, int W, bool colour) {
                 if (f > 1) f = 1;
                 if (f < 0) f = 0;
                 int a = (int)lround(fmin(f, zero) * barw * 8), b = (int)lround(fmax(f, zero) * barw * 8);
-                if (val < 0) { a = a / 8 * 8; b = (b + 7) / 8 * 8; }   /* leftwards: whole blocks */
+                if (val < 0) { a = (a + 4) / 8 * 8; b = (b + 4) / 8 * 8; }   /* leftwards: whole blocks */
                 tl_pad(l, prefix + a / 8);
                 for (int e = a; e + 8 <= b; e += 8) tl_put(l, "█", 1, fg, TERM_DEFAULT, false);
                 tl_put(l, EIGHTHS[(b - a) % 8], 1, fg, TERM_DEFAULT, false);

@@ -347,6 +347,53 @@ static void svg(void) {
     chart_free(c);
 }
 
+/* odd inputs draw something sane, within the width, in both back ends */
+static void degenerate(void) {
+    double nan3[] = { NAN, NAN, NAN }, one[] = { 0.5 }, flat[] = { 2, 2, 2 }, zeros[] = { 0, 0, 0 };
+    double neg[] = { -1e-5, 3, -200 }, g[] = { 0.5 };
+    int cls[] = { 1 };
+    Chart *cs[8];
+    int n = 0;
+    Chart *c = cs[n++] = chart_new(CHART_LINES, "all NaN");
+    chart_add_series(c, "a", NULL, nan3, 3);
+    c = cs[n++] = chart_new(CHART_LINES, "one point, a flat line, log forced on zeros");
+    chart_set_scale(c, CHART_SCALE_LOG);
+    chart_add_series(c, "p", NULL, one, 1);
+    chart_add_series(c, "f", NULL, flat, 3);
+    chart_add_series(c, "z", NULL, zeros, 3);
+    c = cs[n++] = chart_new(CHART_BARS, "negative and zero bars");
+    const char *cats[] = { "a", "a very long category name that does not fit in a quarter", "c" };
+    chart_set_categories(c, cats, 3);
+    chart_add_bars(c, "neg", neg, 3);
+    chart_add_bars(c, "zero", zeros, 3);
+    c = cs[n++] = chart_new(CHART_HISTOGRAMS, "one value, no value");
+    chart_add_histogram(c, "one", NULL, one, 1, 0, 0, 0);
+    chart_add_histogram(c, "none", "nothing", NULL, 0, 0, 0, 3);
+    chart_add_histogram(c, "many bins", NULL, flat, 3, 0, 4, 500);
+    c = cs[n++] = chart_new(CHART_REGIONS, "one cell");
+    chart_set_grid(c, 1, 1, 0, 1, 0, 1, g, 2);
+    chart_add_points(c, one, one, cls, 1);
+    for (int i = 0; i < n; i++) {
+        for (int w = 40; w <= 80; w += 40) {
+            int rc;
+            char *s = render(cs[i], w, w == 80, false, &rc);
+            CHECK(rc == 0 && widest(s) <= w, "odd chart %d drawn in %d columns (widest %d)", i, w, widest(s));
+            free(s);
+        }
+        int rc;
+        char *s = render(cs[i], 0, false, true, &rc);
+        CHECK(rc == 0 && count(s, "<g") == count(s, "</g>"), "odd chart %d as SVG", i);
+        free(s);
+        chart_free(cs[i]);
+    }
+    c = chart_new(CHART_LINES, "empty");
+    int rc;
+    char *s = render(c, 80, false, false, &rc);
+    CHECK(rc == -1, "a chart with no data is not drawn");
+    free(s);
+    chart_free(c);
+}
+
 /* NNL_CHART_SVG_DIR: each kind's SVG and what its data groups must hold */
 static void write_svgs(const char *dir) {
     for (int k = 0; k < NCASES; k++) {
@@ -385,6 +432,7 @@ int main(void) {
     api();
     terminal();
     svg();
+    degenerate();
     const char *dir = getenv("NNL_CHART_SVG_DIR");
     if (dir && *dir) write_svgs(dir);
     CHECK_DONE();
