@@ -290,6 +290,18 @@ done
 # fuzz targets need clang with libFuzzer (the Makefile builds them only then)
 ls "$BUILD"/fuzz/fuzz_* > /dev/null 2>&1 || skip "fuzz targets: clang cannot link -fsanitize=fuzzer here (Debian: clang, libclang-rt-dev)"
 
+# writing files: never in place of a FIFO, a device or a read-only file, the
+# mode kept, names at the length limit (every statement that writes a file)
+NNL="$NNL" tests/files.sh > "$tmp/files" 2>&1
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "files: ${line#PASS }" ;;
+        "FAIL "*) fail "files: ${line#FAIL }" ;;
+        "SKIP "*) skip "files: ${line#SKIP }" ;;
+    esac
+done < "$tmp/files"
+grep -q '^PASS ' "$tmp/files" || fail "tests/files.sh ran no check" "$tmp/files"
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
