@@ -302,6 +302,31 @@ while IFS= read -r line; do
 done < "$tmp/files"
 grep -q '^PASS ' "$tmp/files" || fail "tests/files.sh ran no check" "$tmp/files"
 
+# pictures: tests/golden/plots.nnl's plots written as SVG hold the numbers
+# the run printed (the history, the gradients table), one panel per layer,
+# one point per row
+if command -v python3 > /dev/null 2>&1; then
+    mkdir -p "$tmp/plots"
+    { cat tests/golden/plots.nnl
+      for p in "loss:loss" "gradients:gradients net on d rows 50" "activations:activations net on d" "regions:net on d"; do
+          echo "plot ${p#*:} to \"$tmp/plots/${p%%:*}.svg\""
+      done
+      echo 'gradients net on d rows 50'; } > "$tmp/plots/run.nnl"
+    "$NNL" "$tmp/plots/run.nnl" > "$tmp/plots/out" 2>&1 || fail "plots as SVG: the script failed" "$tmp/plots/out"
+    sed -n '/^history of net/,/^[^ h]/p' "$tmp/plots/out" > "$tmp/plots/history"
+    sed -n '/^gradients of net on d:/,$p' "$tmp/plots/out" > "$tmp/plots/gradients"
+    python3 tests/plots_svg.py "$tmp/plots" "$tmp/plots/history" "$tmp/plots/gradients" > "$tmp/plots/check" 2>&1
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "plot: ${line#PASS }" ;;
+            "FAIL "*) fail "plot: ${line#FAIL }" ;;
+        esac
+    done < "$tmp/plots/check"
+    grep -q '^PASS ' "$tmp/plots/check" || fail "plots as SVG: no check ran" "$tmp/plots/check"
+else
+    skip "plots as SVG: python3 is not installed"
+fi
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
