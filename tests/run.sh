@@ -262,6 +262,24 @@ for src in tests/repl/*.in; do
     else ok "$src"; fi
 done
 
+# help knows every definition of the stdlib, from the stdlib itself: `help NAME`
+# shows each one's file:line and its source line, and each primitive the
+# stdlib's comments list ("#   sigmoid(x) ...") as a primitive
+grep -nE '^(def|layer|optimizer) [a-z_0-9]+' stdlib/*.nnl > "$tmp/defs"
+grep -hoE '^#   [a-z_]+\(' stdlib/*.nnl | sed -E 's/^#   //; s/\($//' | sort -u > "$tmp/prims"
+{ sed -E 's/^[^:]*:[0-9]+:[a-z]+ ([a-z_0-9]+).*/help \1/' "$tmp/defs" | sort -u; sed 's/^/help /' "$tmp/prims"; } > "$tmp/help.in"
+"$NNL" < "$tmp/help.in" > "$tmp/help.out" 2>&1; st=$?
+: > "$tmp/why"
+while IFS= read -r hit; do
+    where=${hit%%:[a-z]*}; line=${hit#*:*:}
+    grep -qE -- " in $where\$" "$tmp/help.out" || echo "no help names $where" >> "$tmp/why"
+    grep -qxF -- "  $line" "$tmp/help.out" || echo "no help shows: $line" >> "$tmp/why"
+done < "$tmp/defs"
+while IFS= read -r p; do grep -q "^$p(.*-- a primitive" "$tmp/help.out" || echo "no help on the primitive $p" >> "$tmp/why"; done < "$tmp/prims"
+n=$(wc -l < "$tmp/defs")
+if [ $st -eq 0 ] && [ "$n" -gt 40 ] && [ ! -s "$tmp/why" ]; then ok "help for each of the stdlib's $n definitions"
+else cat "$tmp/help.out" >> "$tmp/why"; fail "help for every stdlib definition (exit $st)" "$tmp/why"; fi
+
 # 8. the interactive REPL in a real terminal (tmux): prompts, history, completion, Ctrl-C
 if command -v tmux > /dev/null 2>&1; then
     if NNL="$NNL" tests/repl/terminal.sh > "$tmp/tty" 2>&1; then ok "interactive REPL in tmux"

@@ -17,7 +17,9 @@ void print_padded(FILE *f, const char *s, int width) {
 }
 
 /* prints text after `lead`, wrapped at 80 columns, later lines indented by two */
-void print_paragraph(FILE *f, const char *lead, const char *text) {
+void print_paragraph(FILE *f, const char *lead, const char *text) { print_paragraph_indented(f, lead, text, 1); }
+
+void print_paragraph_indented(FILE *f, const char *lead, const char *text, int indent) {
     enum { WIDTH = 80 };
     int col = fprintf(f, "%s", lead);
     for (const char *p = text; *p;) {
@@ -25,7 +27,7 @@ void print_paragraph(FILE *f, const char *lead, const char *text) {
         int len = (int)strcspn(p, " "), w = 0;
         if (!len) break;
         for (int i = 0; i < len; i++) w += ((unsigned char)p[i] & 0xC0) != 0x80;   /* columns, not bytes */
-        if (col + 1 + w > WIDTH) { fputs("\n ", f); col = 1; }
+        if (col + 1 + w > WIDTH) { fprintf(f, "\n%*s", indent, ""); col = indent; }
         if (col > 0) { fputc(' ', f); col++; }
         fwrite(p, 1, (size_t)len, f);
         col += w;

@@ -8,6 +8,8 @@ int  text_width(const char *s);
 void print_padded(FILE *f, const char *s, int width);
 /* text after `lead`, wrapped at 80 columns; later lines indented by two */
 void print_paragraph(FILE *f, const char *lead, const char *text);
+/* the same, later lines indented by indent + 1 */
+void print_paragraph_indented(FILE *f, const char *lead, const char *text, int indent);
 
 /* 11935 -> "11,935" (a rotating buffer of four: at most four in one printf) */
 const char *thousands(long n);

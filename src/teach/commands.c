@@ -1,7 +1,7 @@
 /* commands.c — the words that step and inspect a pass (`step`, `show`,
- * `update`, …), the session settings (`set precision`, `break`) and `help`.
+ * `update`, …) and the session settings (`set precision`, `break`).
  * One table names every command with its usage, what it does and an example;
- * `help` and tab completion read it.  Must not: move the cursor or compute
+ * `help` (help.c) and tab completion read it.  Must not: move the cursor or compute
  * anything itself (trace.c, explain.c, update.c do). */
 #include "autodiff/prims.h"
 #include "base/diag.h"
@@ -9,6 +9,7 @@
 #include "teach/commands.h"
 #include "teach/diagnose.h"
 #include "teach/explain.h"
+#include "teach/help.h"
 #include "teach/trace.h"
 #include "teach/update.h"
 #include <stdlib.h>
@@ -67,7 +68,11 @@ static const Command commands[] = {
     { "undo", "undo", "Restores the weights and optimizer state of before the last `update`, `reset` or `load` (several levels).", "undo" },
     { "reset", "reset NET", "Initialises NET's parameters afresh (as its first use did) and forgets its optimizer state.", "reset net" },
     { "set", "set precision N", "Prints N significant digits (1 to 17) in `print` and in the pass views.", "set precision 4" },
-    { "help", "help | help COMMAND", "Lists the commands, or tells about one, with an example.", "help step" },
+    { "help", "help | help NAME",
+      "Lists the commands, statements and stdlib names, or tells about one: a command or statement\n"
+      "with an example; a stdlib name with its signature, defaults, formula and source.",
+      "help adam" },
+    { "apropos", "apropos WORD", "Lists every entry of help whose name or text mentions WORD.", "apropos entropy" },
     { "train", "train NET on DATA [epochs N] [batch B] [shuffle S] [log every N] [valid DATA] [early_stop patience=K]",
       "Trains NET, its layers in training mode: progress every N epochs (default: a tenth of them; 0: none),\n"
       "then a diagnosis of the loss curve if it looks wrong.  valid DATA reports the loss (and accuracy)\n"
@@ -126,30 +131,13 @@ static const Command *command_at(int i) {
     return i - NCOMMANDS < nadded ? added[i - NCOMMANDS].info : NULL;
 }
 
+const CommandInfo *command_info(int i) { return command_at(i); }
+
 const char *command_name(int i) { const Command *c = command_at(i); return c ? c->name : NULL; }
 
 const char *command_usage(const char *name) {
     for (int i = 0; command_at(i); i++) if (strcmp(command_at(i)->name, name) == 0) return command_at(i)->usage;
     return name;
-}
-
-static void help(Interp *I, const Node *n) {
-    if (I->dry_run) return;
-    if (n->kids.n == 0) {
-        fputs("Build a net line by line (data, model, loss, optimizer, ...), then look at one pass:\n", I->out);
-        for (int i = 0; command_at(i); i++) fprintf(I->out, "  %-11s %s\n", command_at(i)->name, command_at(i)->usage);
-        fputs("help COMMAND tells more.  docs/repl.md walks through a whole pass.\n", I->out);
-        return;
-    }
-    const Node *w = n->kids.items[0];
-    const char *name = w->kind == N_NAME || w->kind == N_STR ? w->name : "";
-    for (int i = 0; command_at(i); i++)
-        if (strcmp(command_at(i)->name, name) == 0) {
-            const Command *c = command_at(i);
-            fprintf(I->out, "%s\n%s\nexample: %s\n", c->usage, c->what, c->example);
-            return;
-        }
-    fail_at(w->loc, "no help on '%s'; 'help' lists the commands", name);
 }
 
 static void set(Interp *I, const Node *n) {
@@ -217,7 +205,8 @@ void exec_command(Interp *I, const Node *n) {
         if (strcmp(added[i].info->name, c) == 0) { added[i].run(I, n); return; }
     if (exec_diagnostic(I, n)) return;
     if (strcmp(c, "show") == 0) { trace_show(I, n); return; }
-    if (strcmp(c, "help") == 0) { help(I, n); return; }
+    if (strcmp(c, "help") == 0) { exec_help(I, n); return; }
+    if (strcmp(c, "apropos") == 0) { exec_apropos(I, n); return; }
     if (strcmp(c, "set") == 0) { set(I, n); return; }
     if (strcmp(c, "break") == 0) { set_break(I, n); return; }
     if (strcmp(c, "reset") == 0) {

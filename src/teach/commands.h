@@ -13,6 +13,7 @@ void command_add(const CommandInfo *info, CommandRun run);
 
 /* step, next, show, explain, update, help, ... and the added ones */
 void exec_command(Interp *I, const Node *n);
+const CommandInfo *command_info(int i);   /* the i-th command, NULL past the end */
 const char *command_name(int i);     /* the i-th command or statement help knows, NULL past the end */
 const char *command_usage(const char *name);   /* "gradcheck NET on DATA [rows N]" */
 #endif
