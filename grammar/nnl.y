@@ -15,6 +15,7 @@ typedef struct ParseCtx { Arena *ar; const char *file; Node *root; int failed;
 
 %code {
 #include "front/lexer.h"
+const char *lex_mistyped_first_word(const LexState *s, SrcLoc *at);   /* nnl.l */
 #define LOC(l) ((SrcLoc){ ctx->file, (l).first_line, (l).first_column })
 #define NEW(kind, l) new_node(ctx, kind, LOC(l))
 static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg);
@@ -347,6 +348,12 @@ static void yyerror(YYLTYPE *l, void *scanner, ParseCtx *ctx, const char *msg) {
     if (ls->bad) return;           /* the lexer already said what was wrong */
     if (strcmp(msg, "memory exhausted") == 0) {     /* bison's own stack: the same limit as for expressions */
         diag_error(LOC(*l), "expression nested more than %d levels deep", MAX_EXPR_DEPTH);
+        return;
+    }
+    SrcLoc word_at;
+    const char *meant = lex_mistyped_first_word(ls, &word_at);
+    if (meant) {
+        diag_error(word_at, "unknown command or statement '%s'; did you mean '%s'?", ls->first_word, meant);
         return;
     }
     const char *prefix = "syntax error, ";

@@ -50,6 +50,9 @@ _Noreturn void diag_out_of_memory(size_t bytes);
 /* The text of loc's source line without leading blanks, cut to fit `size`;
  * false if the source is unknown. */
 bool diag_source_line(SrcLoc loc, char *buf, size_t size);
+/* edits between a and b for "did you mean" (two letters swapped is one);
+ * a difference of case is free
+ * (RMSprop is 0 from rmsprop) */
 int levenshtein(const char *a, const char *b);
 
 #endif

@@ -89,6 +89,10 @@ Node *parse_source(Arena *ar, const char *file, const char *text);
  * the caller registers the whole text with diag_add_source. */
 Node *parse_chunk(Arena *ar, const char *file, const char *text, int first_line);
 
+/* The command word or statement keyword a mistyped word may have been meant
+ * as (`explian`, `Show`), or NULL (the lexer knows them). */
+const char *lex_word_near(const char *w);
+
 /* Print an expression back as nnl source (used by --ir and messages). */
 void ast_print_expr(FILE *f, const Node *n);
 /* A statement (and any block in it), indented. */

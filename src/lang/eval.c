@@ -192,13 +192,25 @@ Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc) {
     if (!v) v = global_find(I, name);
     if (v) return *v;
     const char *s = suggest(I, f, name, -1);
+    if (!s) s = lex_word_near(name);     /* a mistyped command: explian */
     if (s) fail_at(loc, "unknown name '%s'; did you mean '%s'?", name, s);
     fail_at(loc, "unknown name '%s'", name);
 }
 
 /* ---- calls -------------------------------------------------------------- */
 
+/* Keras' name for a setting nnl names otherwise: `learning_rate` is an
+ * optimizer's `lr` (when it has no parameter of that name itself). */
+static const char *setting_name(const Callable *fn, const char *name) {
+    static const char *learning_rate, *lr;
+    if (!lr) { learning_rate = intern("learning_rate"); lr = intern("lr"); }
+    if (fn->kind != C_OPTIMIZER || name != learning_rate) return name;
+    for (int i = 0; i < fn->nparams; i++) if (fn->param_names[i] == name) return name;
+    return lr;
+}
+
 static int param_index(const Callable *fn, const char *name) {
+    name = setting_name(fn, name);
     for (int i = 0; i < fn->nparams; i++) if (fn->param_names[i] == name) return i;
     return -1;
 }
@@ -236,7 +248,7 @@ static bool bind_args(const Callable *fn, Value *args, int nargs, const Binding 
         int i = param_index(fn, kw[k].name);
         if (i < 0) unknown_keyword(fn, kw[k].name, loc);
         if (out[i].kind != V_NONE)
-            fail_at(loc, "argument '%s' of '%s' is given twice", kw[k].name, fn->name);
+            fail_at(loc, "argument '%s' of '%s' is given twice", fn->param_names[i], fn->name);
         out[i] = kw[k].v;
     }
     bool complete = true;
@@ -304,12 +316,16 @@ static Value make_partial(Interp *I, const Callable *fn, const Binding *kw, int 
 
 const Callable *partial_apply(Interp *I, const Callable *fn, const Binding *kw, int nkw, SrcLoc loc) {
     const Callable *base = fn->kind == C_PARTIAL ? fn->base : fn;
+    Binding *named = arena_alloc(&I->pass, sizeof(Binding) * (size_t)(nkw ? nkw : 1));
     for (int k = 0; k < nkw; k++) {
         if (param_index(base, kw[k].name) < 0) unknown_keyword(base, kw[k].name, loc);
+        named[k] = (Binding){ setting_name(base, kw[k].name), kw[k].v };   /* lr, also when written learning_rate */
         for (int j = 0; j < k; j++)
-            if (kw[j].name == kw[k].name) fail_at(loc, "argument '%s' is given twice", kw[k].name);
+            if (named[j].name == named[k].name)
+                fail_at(loc, "argument '%s' is given twice%s", named[k].name,
+                        kw[j].name != kw[k].name ? " ('learning_rate' is Keras' name for 'lr')" : "");
     }
-    return make_partial(I, fn, kw, nkw).fn;
+    return make_partial(I, fn, named, nkw).fn;
 }
 
 /* The outermost call that returned a tensor names it: `relu(a)` is made by

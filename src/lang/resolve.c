@@ -46,6 +46,7 @@ static void check(Interp *I, const Scope *s, const Node *n) {
             if (d < best_d) { best = s->names[i]; best_d = d; }
         }
         if (!best) best = suggest(I, NULL, n->name, -1);
+        if (!best) best = lex_word_near(n->name);     /* a mistyped command: explian */
         if (best) fail_at(n->loc, "unknown name '%s'; did you mean '%s'?", n->name, best);
         fail_at(n->loc, "unknown name '%s'", n->name);
     }

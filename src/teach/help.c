@@ -94,6 +94,10 @@ typedef struct {
 
 static StdDef *defs;
 static int ndefs;
+/* name = other_name at the top of a stdlib file: another name for a
+ * definition (Keras' loss names) */
+static StdDef *aliases;
+static int naliases;
 
 static void load_stdlib_defs(void) {
     static Arena arena;
@@ -109,6 +113,11 @@ static void load_stdlib_defs(void) {
         for (int k = 0; k < NKINDS; k++) if (strcmp(kinds[k].file, base) == 0) kind = k;
         for (int i = 0; i < tree->kids.n; i++) {
             const Node *n = tree->kids.items[i];
+            if (n->kind == N_ASSIGN && n->a && n->a->kind == N_NAME && naliases < 32) {
+                if (!aliases) aliases = malloc(sizeof *aliases * 32);
+                if (!aliases) abort();
+                aliases[naliases++] = (StdDef){ n, f->text, kind };
+            }
             if (n->kind != N_DEF && n->kind != N_LAYER_DEF && n->kind != N_OPTIMIZER_DEF) continue;
             if (ndefs == cap) { cap = cap ? 2 * cap : 64; defs = realloc(defs, sizeof *defs * (size_t)cap); }
             if (!defs) abort();
@@ -233,6 +242,14 @@ static const char *kind_of(const StdDef *d) {
  * fused forms), the first one's signature and use. */
 static bool help_stdlib(FILE *out, const char *name) {
     load_stdlib_defs();
+    for (int i = 0; i < naliases; i++)
+        if (strcmp(aliases[i].node->name, name) == 0) {
+            fprintf(out, "%s -- another name for %s, in %s:%d\n", name, aliases[i].node->a->name,
+                    aliases[i].node->loc.file, aliases[i].node->loc.line);
+            print_comment(out, &aliases[i]);
+            name = aliases[i].node->a->name;
+            break;
+        }
     bool found = false;
     for (int i = 0; i < ndefs; i++) {
         const StdDef *d = &defs[i];
@@ -292,6 +309,8 @@ static void list_kind(FILE *out, int kind, const char *lead, int indent) {
         fprintf(names, "%s%s", first ? "" : ", ", defs[i].node->name);
         first = false;
     }
+    for (int i = 0; i < naliases; i++)
+        if (aliases[i].kind == kind) fprintf(names, "%s%s", first ? "" : ", ", aliases[i].node->name), first = false;
     fclose(names);
     print_paragraph_indented(out, lead, buf, indent);
     free(buf);
