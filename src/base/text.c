@@ -1,7 +1,10 @@
 /* text.c — laying out text for a terminal: the width of UTF-8 text in
- * columns, padding to a column, paragraphs wrapped at 80 columns.
+ * columns, padding to a column, paragraphs wrapped at 80 columns, numbers
+ * as the shortest decimal that reads back the same.
  * Must not: know what is printed (values, models: their stages format them). */
 #include "base/text.h"
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* the columns a text takes: UTF-8 continuation bytes take none */
@@ -49,4 +52,22 @@ const char *thousands(long n) {
     }
     b[k] = 0;
     return b;
+}
+
+/* The fewest significant digits that read back (strtof for a float32
+ * number, strtod for a float64 one) as the same number: 0.15 rather than
+ * 0.150000006, as NumPy prints; a whole number below 10^9 written out
+ * (1500, not 1.5e+03) as %.9g did.  "0" for 0 and -0, "nan", "inf". */
+void format_shortest(char *buf, size_t size, double v, bool single) {
+    if (v == 0) { snprintf(buf, size, "0"); return; }
+    if (isnan(v)) { snprintf(buf, size, "nan"); return; }
+    if (isinf(v)) { snprintf(buf, size, v < 0 ? "-inf" : "inf"); return; }
+    int most = single ? 9 : 17, digits = 1;
+    for (; digits < most; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (single ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v) break;
+    }
+    int whole = (int)floor(log10(fabs(v))) + 1;
+    if (whole > digits && whole <= 9) digits = whole;
+    snprintf(buf, size, "%.*g", digits, v);
 }

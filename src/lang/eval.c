@@ -578,14 +578,14 @@ static void name_intermediate(Interp *I, const Node *stmt, Value v) {
 }
 
 static void exec_assign(Interp *I, Frame *f, const Node *s) {
-    Value v = eval_expr(I, f, s->a);
+    Value v = eval_expr(I, f, s->a), rhs = v;
     if (s->op != '=') {
         Tensor *in[2] = { expect_tensor(lookup_name(I, f, s->name, s->loc), s->loc, s->name),
                           expect_tensor(v, s->a->loc, "the right-hand side") };
         v = tensor_value(tape_apply(&I->tape, binary_prim(s->op), in, 2, AXIS_ALL, s->loc));
     }
     name_intermediate(I, s, v);
-    if (I->mode.watch) I->mode.watch(I, s, v, I->mode.watch_ctx);
+    if (I->mode.watch) I->mode.watch(I, s, v, rhs, I->mode.watch_ctx);
     if (!f) {
         /* `w = net.1.W` keeps the value it has now, not the live parameter */
         if (v.kind == V_TENSOR && v.t->requires_grad && !arena_owns(&I->pass, v.t)) v.t = tensor_copy(&I->perm, v.t);
@@ -654,7 +654,7 @@ Value exec_block(Interp *I, Frame *f, const Node *block) {
 void print_value(Interp *I, FILE *f, Value v) {
     switch (v.kind) {
     case V_NONE: fputs("nothing", f); break;
-    case V_TENSOR: tensor_print_digits(f, v.t, I->digits ? I->digits : 9); break;
+    case V_TENSOR: tensor_print_digits(f, v.t, I->digits); break;   /* 0: the shortest that reads back */
     case V_STRING: fputs(v.s, f); break;
     case V_FUNC: fprintf(f, "<%s %s>", v.fn->kind == C_LAYER ? "layer" : v.fn->kind == C_OPTIMIZER ? "optimizer"
                                         : "function", v.fn->name); break;

@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* the watch `update` sets: each line the optimizer runs, with its value */
-static void record_line(Interp *I, const Node *stmt, Value v, void *ctx) {
+static void record_line(Interp *I, const Node *stmt, Value v, Value rhs, void *ctx) {
     Trace *t = ctx;
     if (!I->mode.updating || v.kind != V_TENSOR) return;
     if (t->nlines == t->cap_lines) {
@@ -25,8 +25,29 @@ static void record_line(Interp *I, const Node *stmt, Value v, void *ctx) {
         t->lines = realloc(t->lines, sizeof *t->lines * (size_t)t->cap_lines);
         if (!t->lines) abort();
     }
+    Tensor *change = NULL;
+    if (stmt->name == intern("w") && (stmt->op == '+' || stmt->op == '-') && rhs.kind == V_TENSOR &&
+        rhs.t->size == v.t->size) {
+        change = tensor_copy(&t->arena, rhs.t);
+        if (stmt->op == '-') for (int i = 0; i < change->size; i++) tensor_set(change, i, -tensor_get(change, i));
+    }
     t->lines[t->nlines++] = (UpdateLine){ I->mode.updating, I->mode.updating_layer, stmt,
-                                          tensor_copy(&t->arena, v.t) };
+                                          tensor_copy(&t->arena, v.t), change };
+}
+
+/* The step the optimizer computed for p: the right-hand side of its one
+ * `w += s` or `w -= s`; else (w assigned otherwise, or more than once) the
+ * difference of the weights after and before. */
+static Tensor *param_change(Interp *I, const Trace *t, const SavedParam *sp) {
+    const Tensor *step = NULL;
+    int assigned = 0;
+    for (int i = 0; i < t->nlines; i++)
+        if (t->lines[i].param == sp->param && t->lines[i].stmt->name == intern("w")) { assigned++; step = t->lines[i].change; }
+    Tensor *change = tensor_copy(&I->pass, sp->param->value);
+    for (int i = 0; i < change->size; i++)
+        tensor_set(change, i, assigned == 1 && step ? tensor_get(step, i)
+                                                    : tensor_get(sp->param->value, i) - tensor_get(sp->value, i));
+    return change;
 }
 
 static void print_tensor(Interp *I, const Tensor *v) { tensor_print_digits(I->out, v, trace_digits(I)); }
@@ -92,11 +113,8 @@ void exec_update(Interp *I, SrcLoc loc) {
         if (is_state) {    /* state is not stepped: it takes the value the pass's forward gave it */
             fputs("  ->  ", I->out);
         } else {
-            Tensor *change = tensor_copy(&I->pass, sp->param->value);
-            for (int i = 0; i < change->size; i++)
-                tensor_set(change, i, tensor_get(sp->param->value, i) - tensor_get(sp->value, i));
             fputs("  +  ", I->out);
-            print_tensor(I, change);
+            print_tensor(I, param_change(I, t, sp));
             fputs("  =  ", I->out);
         }
         print_tensor(I, sp->param->value);

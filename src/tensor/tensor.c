@@ -3,9 +3,11 @@
 #include "tensor/vectorize.h"
 #include "base/arena.h"
 #include "base/budget.h"
+#include "base/text.h"
 #include "tensor/tensor.h"
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
@@ -135,8 +137,19 @@ void print_number(FILE *f, double v, int digits) {
     fprintf(f, "%.*g", digits, v);
 }
 
+/* 0.15 rather than 0.150000006, as NumPy prints (base/text.h) */
+void print_number_shortest(FILE *f, double v, DType dt) {
+    char buf[40];
+    format_shortest(buf, sizeof buf, v, dt == DT_F32);
+    fputs(buf, f);
+}
+
 static void print_rec(FILE *f, const Tensor *t, int dim, int *offset, int digits) {
-    if (dim == t->ndim) { print_number(f, tensor_get(t, (*offset)++), digits); return; }
+    if (dim == t->ndim) {
+        double v = tensor_get(t, (*offset)++);
+        if (digits) print_number(f, v, digits); else print_number_shortest(f, v, t->dtype);
+        return;
+    }
     fputc('[', f);
     for (int i = 0; i < t->shape[dim]; i++) {
         if (i) fputs(", ", f);

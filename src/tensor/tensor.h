@@ -70,8 +70,9 @@ const char *shape_str(const Tensor *t);
 const char *dims_str(int ndim, const int *shape);
 /* A tensor as an nnl literal, 9 significant digits (round-trips float32). */
 void    tensor_print(FILE *f, const Tensor *t);
-void    tensor_print_digits(FILE *f, const Tensor *t, int digits);
+void    tensor_print_digits(FILE *f, const Tensor *t, int digits);   /* digits 0: the shortest that reads back */
 void    print_number(FILE *f, double v, int digits);   /* never "-0" or "-nan" */
+void    print_number_shortest(FILE *f, double v, DType dt);   /* 0.15, not 0.150000006 */
 size_t  dtype_size(DType dt);
 
 #endif
