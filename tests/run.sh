@@ -203,6 +203,19 @@ for src in examples/*.nnl; do
     "$NNL" --ir "$src" > "$tmp/out" 2>&1
     if diff -u "$expected" "$tmp/out" > "$tmp/diff"; then ok "--ir $src"; else fail "--ir $src" "$tmp/diff"; fi
 done
+# what nnl prints, nnl reads: the --ir output of every example and golden
+# script runs, in a folder laid out like the original's, to the same output
+# and exit status (words compared, references to FILE:LINE left out)
+mkdir -p "$tmp/ir/examples" "$tmp/ir/tests/golden"
+ln -s "$PWD/examples/data" "$tmp/ir/examples/data"; ln -s "$PWD/tests/data" "$tmp/ir/tests/data"
+ir_words() { tr -s ' \n' '\n\n' | grep -v '\.nnl:[0-9]'; }
+for src in examples/*.nnl tests/golden/*.nnl; do
+    if ! "$NNL" --ir "$src" > "$tmp/ir/$src" 2> "$tmp/why"; then fail "--ir $src" "$tmp/why"; continue; fi
+    "$NNL" "$src" 2> /dev/null | ir_words > "$tmp/want"; s1=${PIPESTATUS[0]}
+    (cd "$tmp/ir/$(dirname "$src")" && "$OLDPWD/$NNL" "$(basename "$src")" 2> /dev/null | ir_words > "$tmp/got"; exit "${PIPESTATUS[0]}"); s2=$?
+    if [ "$s1" = "$s2" ] && diff -u "$tmp/want" "$tmp/got" > "$tmp/diff"; then ok "--ir $src runs to the same result"
+    else echo "exit $s1, --ir output exits $s2" >> "$tmp/diff"; fail "--ir $src runs to the same result" "$tmp/diff"; fi
+done
 "$NNL" --check examples/xor.nnl > "$tmp/out" 2>&1; st=$?
 if [ $st -eq 0 ] && [ ! -s "$tmp/out" ]; then ok "--check prints nothing"; else fail "--check prints nothing" "$tmp/out"; fi
 "$NNL" --check tests/errors/shape_data_vs_input.nnl > /dev/null 2>&1

@@ -19,7 +19,7 @@ static const char usage[] =
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
     "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
     "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
-    "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n"
+    "  nnl --ir FILE     check it and print it back as nnl, models expanded in comments\n"
     "  nnl --time FILE   run it and print the wall time of the check pass and of each statement to stderr\n"
     "  --quiet           train prints no progress (warnings and diagnoses still show)\n"
     "  --interpret       run every training step and update through the interpreter: no replayed steps,\n"

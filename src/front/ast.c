@@ -1,6 +1,7 @@
-/* ast.c — syntax tree nodes, interned names, and printing an expression back
- * as source.  Must not: evaluate or resolve anything. */
+/* ast.c — syntax tree nodes, interned names, and printing a statement or an
+ * expression back as source that reads back the same.  Must not: evaluate or resolve anything. */
 #include "base/arena.h"
+#include "base/text.h"
 #include "front/ast.h"
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,27 @@ const char *op_name(int op) {
     }
 }
 
+/* Printing back as source: every statement the parser reads prints as text
+ * it reads back to the same tree (an expression's binary operations in
+ * parentheses, numbers as the shortest decimal that reads back the same). */
+
+static void print_num(FILE *f, double v) {
+    char buf[40];
+    format_shortest(buf, sizeof buf, v, false);
+    fputs(buf, f);
+}
+
+static void print_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
+        else if (*s == '\n') fputs("\\n", f);
+        else if (*s == '\t') fputs("\\t", f);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static void print_list(FILE *f, const NodeList *l) {
     for (int i = 0; i < l->n; i++) {
         if (i) fputs(", ", f);
@@ -80,32 +102,87 @@ static void print_list(FILE *f, const NodeList *l) {
     }
 }
 
+/* an operand of an operator or a postfix: -x and grad x need parentheses there */
+static void print_operand(FILE *f, const Node *n) {
+    bool wrap = n->kind == N_NEG || n->kind == N_GRAD || (n->kind == N_NUM && n->num < 0);
+    if (wrap) fputc('(', f);
+    ast_print_expr(f, n);
+    if (wrap) fputc(')', f);
+}
+
 void ast_print_expr(FILE *f, const Node *n) {
     if (!n) return;
     switch (n->kind) {
-    case N_NUM: fprintf(f, "%.9g", n->num); break;
-    case N_STR: fprintf(f, "\"%s\"", n->name); break;
+    case N_NUM: print_num(f, n->num); break;
+    case N_STR: print_string(f, n->name); break;
     case N_BOOL: fputs(n->num ? "true" : "false", f); break;
     case N_NAME: fputs(n->name, f); break;
     case N_LIST:
         fputc('[', f);
-        for (int i = 0; i < n->nvals; i++) fprintf(f, i ? ", %.9g" : "%.9g", n->vals[i]);
+        for (int i = 0; i < n->nvals; i++) { if (i) fputs(", ", f); print_num(f, n->vals[i]); }
         print_list(f, &n->kids);
         fputc(']', f);
         break;
     case N_BINARY:
-        fputc('(', f); ast_print_expr(f, n->a);
+        fputc('(', f); print_operand(f, n->a);
         fprintf(f, " %s ", op_name(n->op));
-        ast_print_expr(f, n->b); fputc(')', f);
+        print_operand(f, n->b); fputc(')', f);
         break;
-    case N_NEG: fputs("-", f); ast_print_expr(f, n->a); break;
-    case N_GRAD: fputs("grad ", f); ast_print_expr(f, n->a); break;
-    case N_TRANSPOSE: ast_print_expr(f, n->a); fputc('\'', f); break;
-    case N_CALL: ast_print_expr(f, n->a); fputc('(', f); print_list(f, &n->kids); fputc(')', f); break;
-    case N_FIELD: ast_print_expr(f, n->a); fprintf(f, ".%s", n->name); break;
+    case N_NEG: fputs("-", f); print_operand(f, n->a); break;
+    case N_GRAD: fputs("grad ", f); print_operand(f, n->a); break;
+    case N_TRANSPOSE: print_operand(f, n->a); fputc('\'', f); break;
+    case N_CALL: print_operand(f, n->a); fputc('(', f); print_list(f, &n->kids); fputc(')', f); break;
+    case N_FIELD: print_operand(f, n->a); fprintf(f, ".%s", n->name); break;
     case N_KWARG: fprintf(f, "%s=", n->name); ast_print_expr(f, n->a); break;
     default: fprintf(f, "<%s>", node_kind_name(n->kind)); break;
     }
+}
+
+static void print_block(FILE *f, const Node *block, int indent) {
+    fputs("{\n", f);
+    for (int i = 0; i < block->kids.n; i++) ast_print_stmt(f, block->kids.items[i], indent + 2);
+    fprintf(f, "%*s}", indent, "");
+}
+
+/* def f(x, alpha = 0.3): a parameter with a default is written with spaces */
+static void print_params(FILE *f, const Node *n) {
+    fputc('(', f);
+    for (int i = 0; i < n->kids.n; i++) {
+        const Node *p = n->kids.items[i];
+        if (i) fputs(", ", f);
+        if (p->kind == N_KWARG) { fprintf(f, "%s = ", p->name); ast_print_expr(f, p->a); }
+        else ast_print_expr(f, p);
+    }
+    fputc(')', f);
+}
+
+/* train's and predict's options: epochs 10, log every 5, early_stop patience=3 */
+static void print_options(FILE *f, const NodeList *opts) {
+    for (int i = 0; i < opts->n; i++) {
+        const Node *k = opts->items[i];
+        fprintf(f, " %s ", k->name);
+        if (k->label) fprintf(f, "%s ", k->label);
+        if (k->a->kind == N_KWARG) { fprintf(f, "%s=", k->a->name); print_operand(f, k->a->a); }
+        else print_operand(f, k->a);
+    }
+}
+
+/* a line of a model: [label:] name args [init I] [regularize R] [with p = v, ...] */
+static void print_layer_use(FILE *f, const Node *n) {
+    if (n->label) fprintf(f, "%s: ", n->label);
+    fputs(n->name, f);
+    for (int i = 0; i < n->kids.n; i++) { fputc(' ', f); ast_print_expr(f, n->kids.items[i]); }
+    if (n->a) { fputs(" init ", f); ast_print_expr(f, n->a->a); }
+    if (n->b) { fputs(" regularize ", f); ast_print_expr(f, n->b->a); }
+    for (int i = 0; i < n->more.n; i++) {
+        fputs(i ? ", " : " with ", f);
+        fprintf(f, "%s = ", n->more.items[i]->name);
+        ast_print_expr(f, n->more.items[i]->a);
+    }
+}
+
+static const char *setting_word(int op) {
+    return op == SETTING_INIT ? "init" : op == SETTING_LOSS ? "loss" : op == SETTING_OPTIMIZER ? "optimizer" : "regularize";
 }
 
 void ast_print_stmt(FILE *f, const Node *n, int indent) {
@@ -128,26 +205,66 @@ void ast_print_stmt(FILE *f, const Node *n, int indent) {
         for (int i = 0; i < n->kids.n; i++) { fputc(' ', f); ast_print_expr(f, n->kids.items[i]); }
         break;
     case N_STATE: fputs("state ", f); print_list(f, &n->kids); break;
-    case N_REQUIRE: fputs("require ", f); ast_print_expr(f, n->a); fprintf(f, ", \"%s\"", n->name); break;
+    case N_REQUIRE: fputs("require ", f); ast_print_expr(f, n->a); fputs(", ", f); print_string(f, n->name); break;
     case N_SAVE: case N_LOAD:
         fprintf(f, "%s %s ", n->kind == N_SAVE ? "save" : "load", n->name);
         ast_print_expr(f, n->a);
         break;
     case N_IF:
-        fputs("if ", f); ast_print_expr(f, n->a); fputs(" {\n", f);
-        for (int i = 0; i < n->b->kids.n; i++) ast_print_stmt(f, n->b->kids.items[i], indent + 2);
-        fprintf(f, "%*s}", indent, "");
-        if (n->c) {
-            fputs(" else {\n", f);
-            for (int i = 0; i < n->c->kids.n; i++) ast_print_stmt(f, n->c->kids.items[i], indent + 2);
-            fprintf(f, "%*s}", indent, "");
+        fputs("if ", f); ast_print_expr(f, n->a); fputc(' ', f);
+        print_block(f, n->b, indent);
+        if (n->c) { fputs(" else ", f); print_block(f, n->c, indent); }
+        break;
+    case N_BLOCK: print_block(f, n, indent); break;
+    case N_DATA:
+        fprintf(f, "data %s {\n", n->name);
+        for (int i = 0; i < n->kids.n; i++) {
+            fprintf(f, "%*s", indent + 2, "");
+            ast_print_expr(f, n->kids.items[i]->a); fputs(" -> ", f); ast_print_expr(f, n->kids.items[i]->b);
+            fputc('\n', f);
         }
-        break;
-    case N_BLOCK:
-        fputs("{\n", f);
-        for (int i = 0; i < n->kids.n; i++) ast_print_stmt(f, n->kids.items[i], indent + 2);
         fprintf(f, "%*s}", indent, "");
         break;
+    case N_DATA_EXPR:
+        fputs("data ", f); print_list(f, &n->kids); fputs(" = ", f); ast_print_expr(f, n->a);
+        break;
+    case N_MODEL:
+        fprintf(f, "model %s {\n", n->name);
+        for (int i = 0; i < n->kids.n; i++) {
+            const Node *l = n->kids.items[i];
+            fprintf(f, "%*s", indent + 2, "");
+            if (l->kind == N_INPUT) { fputs("input ", f); print_list(f, &l->kids); }
+            else print_layer_use(f, l);
+            fputc('\n', f);
+        }
+        fprintf(f, "%*s}", indent, "");
+        break;
+    case N_SETTING:
+        fprintf(f, "%s ", setting_word(n->op));
+        if (n->op == SETTING_REGULARIZE && n->name) fprintf(f, "%s ", n->name);
+        ast_print_expr(f, n->a);
+        break;
+    case N_SEED: fputs("seed ", f); ast_print_expr(f, n->a); break;
+    case N_PRECISION: fprintf(f, "precision %s", n->name); break;
+    case N_TRAIN: case N_PREDICT:
+        fprintf(f, "%s %s on %s", n->kind == N_TRAIN ? "train" : "predict", n->name, n->label);
+        print_options(f, &n->kids);
+        break;
+    case N_EVALUATE: fprintf(f, "evaluate %s on %s", n->name, n->label); break;
+    case N_SUMMARY: fprintf(f, "summary %s", n->name); break;
+    case N_DEF: case N_LAYER_DEF: case N_OPTIMIZER_DEF:
+        fprintf(f, "%s %s", n->kind == N_DEF ? "def" : n->kind == N_LAYER_DEF ? "layer" : "optimizer", n->name);
+        print_params(f, n);
+        if (n->a->kind == N_BLOCK) { fputc(' ', f); print_block(f, n->a, indent); }
+        else { fputs(" = ", f); ast_print_expr(f, n->a); }
+        break;
+    case N_PARAM: case N_LAYER_STATE:
+        fprintf(f, "%s %s[", n->kind == N_PARAM ? "param" : "state", n->name);
+        print_list(f, &n->kids);
+        fputc(']', f);
+        if (n->a) { fputs(" init ", f); ast_print_expr(f, n->a); }
+        break;
+    case N_FORWARD: fprintf(f, "forward(%s) ", n->name); print_block(f, n->a, indent); break;
     default: fprintf(f, "<%s>", node_kind_name(n->kind)); break;
     }
     fputc('\n', f);

@@ -1,12 +1,16 @@
 /* irprint.c — `nnl --ir`: the program as the checker understood it, statement
- * by statement: data sets with their shapes, each model expanded into layers
- * (arguments with defaults filled in, shapes, parameters, the forward code),
- * settings resolved to the function they name.  Must not: change state. */
+ * by statement, each printed back as source (the output runs as a script to
+ * the same result) after comments saying where it was and what the checker
+ * found: data sets with their shapes, each model expanded into layers
+ * (arguments with defaults filled in, shapes, parameters, the forward code).
+ * Must not: change state. */
 #include "front/ast.h"
 #include "lang/eval.h"
 #include "lang/irprint.h"
 #include "lang/model.h"
 #include "tensor/tensor.h"
+#include <stdlib.h>
+#include <string.h>
 
 static void print_callable(FILE *f, Interp *I, const Callable *fn) {
     if (fn->kind != C_PARTIAL) { fputs(fn->name, f); return; }
@@ -58,40 +62,41 @@ static void print_model(FILE *f, Interp *I, Model *m) {
     }
 }
 
+/* What the checker found out about a statement, if anything: the shapes of
+ * a data set, a model expanded into layers. */
+static void annotate(FILE *f, Interp *I, const Node *s) {
+    if (s->kind == N_DATA || s->kind == N_DATA_EXPR) {
+        for (int k = 0; k < (s->kind == N_DATA ? 1 : s->kids.n); k++) {
+            const char *name = s->kind == N_DATA ? s->name : s->kids.items[k]->name;
+            Value *v = global_find(I, name);
+            if (v && v->kind == V_DATA && v->data->x)
+                fprintf(f, "data %s: inputs %s, targets %s\n", name, shape_str(v->data->x), shape_str(v->data->y));
+        }
+    }
+    if (s->kind == N_MODEL)
+        for (int b = 0; b < I->nbuilt; b++)
+            if (I->built[b].node == s) print_model(f, I, I->built[b].model);
+}
+
+/* Each statement as source that reads back, so the output runs as a script
+ * to the same result; before it, as comments, where it was and what the
+ * checker found out about it. */
 void ir_print(FILE *f, Interp *I, const Node *program) {
     for (int i = 0; i < program->kids.n; i++) {
         const Node *s = program->kids.items[i];
-        fprintf(f, "%s:%d: ", s->loc.file, s->loc.line);
-        Value *v = s->name ? global_find(I, s->name) : NULL;
-        switch (s->kind) {
-        case N_DATA:
-            if (v && v->kind == V_DATA)
-                fprintf(f, "data %s: inputs %s, targets %s\n", s->name, shape_str(v->data->x), shape_str(v->data->y));
-            break;
-        case N_MODEL:
-            for (int b = 0; b < I->nbuilt; b++)
-                if (I->built[b].node == s) print_model(f, I, I->built[b].model);
-            break;
-        case N_DEF: case N_LAYER_DEF: case N_OPTIMIZER_DEF:
-            fprintf(f, "%s %s(", s->kind == N_DEF ? "def" : s->kind == N_LAYER_DEF ? "layer" : "optimizer", s->name);
-            for (int k = 0; k < s->kids.n; k++) { if (k) fputs(", ", f); ast_print_expr(f, s->kids.items[k]); }
-            fputs(")\n", f);
-            break;
-        case N_SETTING:
-            if (s->op == SETTING_REGULARIZE) fprintf(f, "regularize %s ", s->name);
-            else fprintf(f, "%s ", s->op == SETTING_INIT ? "init" : s->op == SETTING_LOSS ? "loss" : "optimizer");
-            ast_print_expr(f, s->a);
-            fputc('\n', f);
-            break;
-        case N_TRAIN: case N_PREDICT:
-            fprintf(f, "%s %s on %s", s->kind == N_TRAIN ? "train" : "predict", s->name, s->label);
-            for (int k = 0; k < s->kids.n; k++) { fputc(' ', f); ast_print_expr(f, s->kids.items[k]); }
-            fputc('\n', f);
-            break;
-        case N_EVALUATE: fprintf(f, "evaluate %s on %s\n", s->name, s->label); break;
-        case N_SEED: fputs("seed ", f); ast_print_expr(f, s->a); fputc('\n', f); break;
-        case N_PRECISION: fprintf(f, "precision %s\n", s->name); break;
-        default: ast_print_stmt(f, s, 0); break;
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem) abort();
+        annotate(mem, I, s);
+        fclose(mem);
+        fprintf(f, "# %s:%d", s->loc.file, s->loc.line);
+        for (char *line = text, *end; line && *line; line = end ? end + 1 : NULL) {
+            end = strchr(line, '\n');
+            fprintf(f, "%s%.*s\n", line == text ? ": " : "# ", end ? (int)(end - line) : (int)strlen(line), line);
         }
+        if (!len) fputc('\n', f);
+        free(text);
+        ast_print_stmt(f, s, 0);
     }
 }

@@ -51,7 +51,7 @@ static const CommandInfo statements[] = {
       "def swish(x) = x * sigmoid(x)" },
     { "layer", "layer NAME(PARAMS) { param ...  forward(x) { ... } }",
       "Defines a layer: its parameters (param W[units, in]), its state, and its forward pass.",
-      "layer scale(units) {\n  param s[units] init ones\n  forward(x) = x * s\n}" },
+      "layer scale() {\n  param s[in] init ones\n  forward(x) {\n    z = x * s\n  }\n}" },
     { "param", "param NAME[SHAPE] [init INITIALISER]",
       "A trainable parameter of a layer definition; `in` is the size of the layer's input.",
       "param W[units, in]" },
