@@ -3,7 +3,8 @@
  * prompt for open blocks, history in ~/.nnl_history, tab completion, Ctrl-C);
  * otherwise plain reading with no prompts.  Each complete statement is
  * parsed and run at once; an error is reported and the session goes on with
- * its state intact.  Also the SIGINT handling for scripts.
+ * its state intact; a statement whose open bracket was forgotten is reported
+ * at that bracket as soon as a line shows it (judge), and given up.  Also the SIGINT handling for scripts.
  * Must not: interpret statements itself (toplevel.c does). */
 #include "base/arena.h"
 #include "base/diag.h"
@@ -13,6 +14,7 @@
 #include "front/ast.h"
 #include "lang/eval.h"
 #include "teach/commands.h"
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,8 @@ typedef struct Session {
     int         line;           /* lines read */
     int         chunk_line;     /* the first line of that statement */
     bool        failed;
+    bool        terminal;       /* lines typed at a terminal: an empty line in ( or [ gives up */
+    bool        ended_open;     /* the input ended inside an open bracket */
 } Session;
 
 static void append(Session *s, const char *line) {
@@ -69,13 +73,69 @@ static void append(Session *s, const char *line) {
     diag_add_source(s->file, s->text);
 }
 
-/* A statement is complete when its brackets are closed and its last line
- * does not end in a backslash. */
-static bool complete(const char *text) {
+/* Where a statement being collected stands, judged when a line arrives: it
+ * is complete when its brackets are closed and its last line does not end
+ * in a backslash; it cannot be completed when the new line shows that an
+ * open bracket was forgotten: a line that starts a statement (`train`,
+ * `print`, a command ...) inside ( or [, a line that starts a top-level
+ * statement inside the { of a def, layer or optimizer body (any statement
+ * inside a model or data block), or at a terminal an empty line inside ( or
+ * [.  `opener` is then the innermost open bracket. */
+typedef enum { CHUNK_OPEN, CHUNK_COMPLETE, CHUNK_STUCK } ChunkState;
+typedef struct { ChunkState state; const char *opener; } Judgement;
+
+/* a word that starts a statement and cannot go on an expression or a block */
+static bool starts_statement(const char *line, char bracket) {
+    static const char *const anywhere[] = { "data", "model", "train", "evaluate", "summary", "predict",
+                                            "save", "load", "seed", "precision" };
+    static const char *const not_in_brackets[] = { "init", "loss", "optimizer", "print", "def", "layer",
+                                                   "param", "state", "if", "require", "regularize",
+                                                   "backward", "forward" };
+    while (*line == ' ' || *line == '\t') line++;
+    size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (n == 0 || n > 20) return false;
+    char word[24];
+    memcpy(word, line, n);
+    word[n] = 0;
+    const char *rest = line + n;
+    while (*rest == ' ' || *rest == '\t') rest++;
+    if (strchr("=(.+-*/^@'<>!,)]", *rest) && *rest) return false;   /* an expression: step = 2, where(c, x, y) */
+    for (size_t i = 0; i < sizeof anywhere / sizeof *anywhere; i++) if (strcmp(word, anywhere[i]) == 0) return true;
+    if (bracket == '{') return false;
+    for (size_t i = 0; i < sizeof not_in_brackets / sizeof *not_in_brackets; i++)
+        if (strcmp(word, not_in_brackets[i]) == 0) return true;
+    for (int i = 0; command_name(i); i++) if (strcmp(word, command_name(i)) == 0) return true;
+    return false;
+}
+
+/* The lines of a `model` or `data` block are layers or rows, so a statement
+ * there is as much out of place as in ( or [; a body ({ of def, layer,
+ * optimizer, if, forward) has statements of its own. */
+static char block_kind(const char *text, const char *brace) {
+    const char *line = brace;
+    while (line > text && line[-1] != '\n') line--;
+    while (*line == ' ' || *line == '\t') line++;
+    bool table = (strncmp(line, "model", 5) == 0 && !isalnum((unsigned char)line[5]) && line[5] != '_') ||
+                 (strncmp(line, "data", 4) == 0 && !isalnum((unsigned char)line[4]) && line[4] != '_');
+    return table ? '[' : '{';
+}
+
+static Judgement judge(const char *text, const char *last_line, bool terminal) {
+    const char *open[64];
+    char kind[64];
     int depth = 0;
     bool in_string = false;
     const char *last = text;
-    for (const char *p = text; *p; p++) {
+    for (const char *p = text;; p++) {
+        if (p == last_line && depth > 0 && !in_string) {      /* the line just read, before its first character */
+            const char *q = p;
+            while (*q == ' ' || *q == '\t' || *q == '\r') q++;
+            char c = kind[depth - 1 < 64 ? depth - 1 : 63];
+            bool blank = *q == 0 || *q == '\n';
+            if ((blank && terminal && *open[depth - 1 < 64 ? depth - 1 : 63] != '{') || (!blank && starts_statement(q, c)))
+                return (Judgement){ CHUNK_STUCK, open[depth - 1 < 64 ? depth - 1 : 63] };
+        }
+        if (!*p) break;
         if (in_string) {
             if (*p == '\\' && p[1]) p++;
             else if (*p == '"' || *p == '\n') in_string = false;
@@ -83,11 +143,26 @@ static bool complete(const char *text) {
         }
         if (*p == '#') { while (p[1] && p[1] != '\n') p++; continue; }
         if (*p == '"') in_string = true;
-        else if (*p == '(' || *p == '[' || *p == '{') depth++;
-        else if (*p == ')' || *p == ']' || *p == '}') depth--;
+        else if (*p == '(' || *p == '[' || *p == '{') {
+            if (depth < 64) { open[depth] = p; kind[depth] = *p == '{' ? block_kind(text, p) : *p; }
+            depth++;
+        }
+        else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0) depth--;
         if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') last = p;
     }
-    return depth <= 0 && *last != '\\';
+    if (depth > 0) return (Judgement){ CHUNK_OPEN, open[depth - 1 < 64 ? depth - 1 : 63] };
+    return (Judgement){ *last == '\\' ? CHUNK_OPEN : CHUNK_COMPLETE, NULL };
+}
+
+/* an open bracket of the statement being collected, as an error at it */
+static void report_unclosed(Session *s, const char *opener, const char *why) {
+    SrcLoc at = { s->file, s->chunk_line, 1 };
+    for (const char *p = s->text + s->chunk; p < opener; p++) {
+        if (*p == '\n') { at.line++; at.col = 1; }
+        else if (((unsigned char)*p & 0xC0) != 0x80) at.col++;
+    }
+    diag_error(at, "this '%c' is not closed: %s", *opener, why);
+    s->failed = true;
 }
 
 static void run_chunk(Session *s) {
@@ -106,10 +181,21 @@ static void run_chunk(Session *s) {
     s->chunk_line = s->line + 1;
 }
 
-/* one line of input; true when it ended a statement */
+/* one line of input; true when it ended a statement (or gave one up) */
 static bool feed(Session *s, const char *line) {
+    size_t start = s->len;
     append(s, line);
-    if (!complete(s->text + s->chunk)) return false;
+    Judgement j = judge(s->text + s->chunk, s->text + start, s->terminal);
+    if (j.state == CHUNK_STUCK) {
+        bool blank = strspn(line, " \t\r") == strlen(line);
+        report_unclosed(s, j.opener, blank ? "an empty line gives the statement up"
+                                           : "the next line starts another statement, which runs on its own");
+        s->chunk = blank ? s->len : start;        /* the statement is dropped; the new line starts afresh */
+        s->chunk_line = blank ? s->line + 1 : s->line;
+        if (blank) return true;
+        j = judge(s->text + s->chunk, s->text + s->chunk, s->terminal);
+    }
+    if (j.state != CHUNK_COMPLETE) return false;
     run_chunk(s);
     return true;
 }
@@ -125,8 +211,13 @@ static void session_init(Session *s, Interp *I, const char *file) {
     s->text[0] = 0;
 }
 
+/* 1 if a statement failed; the input ending inside an open bracket (Ctrl-D
+ * in a block) is an error too (ended_open) */
 static int session_end(Session *s) {
-    if (s->chunk < s->len) run_chunk(s);     /* an unclosed block at the end: its error */
+    Judgement j = judge(s->text + s->chunk, NULL, s->terminal);
+    s->ended_open = j.state == CHUNK_OPEN && j.opener;
+    if (s->ended_open) report_unclosed(s, j.opener, "the input ended first");
+    else if (s->chunk < s->len) run_chunk(s);     /* a line ending in a backslash: its error */
     int status = s->failed ? 1 : 0;
     diag_add_source(s->file, "");
     free(s->text);
@@ -264,6 +355,7 @@ static char *history_path(void) {
 static int read_terminal(Interp *I) {
     Session s;
     session_init(&s, I, "<repl>");
+    s.terminal = true;
     tty = &s;
     tty_done = false;
     char *hist = history_path();
@@ -306,8 +398,10 @@ static int read_terminal(Interp *I) {
     free(candidates);
     candidates = NULL;
     ncandidates = 0;
+    /* at a terminal, errors were seen: the session ends well, unless Ctrl-D
+       came inside an open block */
     session_end(&s);
-    return 0;                        /* at a terminal, errors were seen: the session ends well */
+    return s.ended_open ? 1 : 0;
 }
 
 int repl_run(Interp *I) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drives the interactive REPL in a real terminal (tmux): the prompt and the
 # continuation prompt, tab completion of names and parameters, history recall,
-# Ctrl-C at the prompt and during `train`, Ctrl-D, ~/.nnl_history.
+# Ctrl-C at the prompt and during `train`, an unclosed bracket reported at
+# once, Ctrl-D (also inside an open block), ~/.nnl_history.
 # Each wait is bounded (polling, 15 s at most); prints the screen on failure.
 set -u
 NNL=${NNL:-build/nnl}
@@ -81,8 +82,31 @@ wait_for "error: unknown name 'nope'"
 send 'print 6 * 7' Enter
 wait_for '^42$' 2
 
+# an unclosed bracket is reported as soon as the input cannot be completed,
+# at its opener, and the session goes on: an empty line inside ( or [ ...
+send 'print max([0, 1]' Enter
+wait_prompt '...>'
+send Enter
+wait_for "<repl>:[0-9]+:10: error: this '\(' is not closed: an empty line gives the statement up"
+wait_prompt 'nnl>'
+# ... or a line that starts a statement, which then runs on its own
+send 'print max([0, 1]' Enter 'print 5 * 9' Enter
+wait_for "error: this '\(' is not closed: the next line starts another statement"
+wait_for '^45$'
+wait_prompt 'nnl>'
+
 # Ctrl-D quits with status 0 and saves the history
 send C-d
 wait_for '^EXITED 0$'
 grep -q 'print net.1.W' "$home/.nnl_history" || die "history was not saved to ~/.nnl_history"
+
+# Ctrl-D inside an open block is an error at its opener, and exit status 1
+tm kill-session -t repl
+tm new-session -d -s repl -x 110 -y 50 "HOME=$home $NNL; echo EXITED \$?; sleep 30"
+wait_prompt 'nnl>'
+send 'model m {' Enter
+wait_prompt '...>'
+send C-d
+wait_for "error: this '\{' is not closed: the input ended first"
+wait_for '^EXITED 1$'
 echo "terminal session ok"
