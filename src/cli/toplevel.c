@@ -6,6 +6,7 @@
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/stack.h"
 #include "base/interrupt.h"
 #include "cli/toplevel.h"
 #include "front/ast.h"
@@ -191,8 +192,8 @@ void exec_toplevel(Interp *I, const Node *s) {
 
 /* Runs one statement; false if it reported an error (the state is kept). */
 bool interp_run_statement(Interp *I, const Node *stmt) {
-    char here;
-    I->stack_base = &here;
+    char here = 0;
+    stack_guard_start(&here);              /* main gave the origin first; tests and fuzzers start here */
     diag_statement = stmt->loc;
     DiagHandler h;
     diag_push(&h);
