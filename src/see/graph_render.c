@@ -48,8 +48,12 @@ void graph_check_file(Interp *I, const char *path, SrcLoc loc) {
 /* lays dot out with Graphviz's dot engine and renders SVG: *svg is
  * malloc'd; returns why it failed, or NULL */
 static const char *render_svg(const char *dot, char **svg, size_t *len) {
+    /* One context for the whole run: Graphviz 2.42's text layout (pango)
+     * keeps a font name from the first context it served, which freeing
+     * that context would leave dangling; so it is never freed. */
+    static GVC_t *gvc;
     agseterr(AGERR);                 /* a warning (a font it lacks) is not the user's business */
-    GVC_t *gvc = gvContext();
+    if (!gvc) gvc = gvContext();
     if (!gvc) return "Graphviz could not start";
     Agraph_t *g = agmemread(dot);
     const char *why = NULL;
@@ -62,7 +66,6 @@ static const char *render_svg(const char *dot, char **svg, size_t *len) {
         gvFreeLayout(gvc, g);
     }
     if (g) agclose(g);
-    gvFreeContext(gvc);
     *svg = NULL;
     if (!why) {
         *svg = malloc(n + 1);
