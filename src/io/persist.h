@@ -17,16 +17,8 @@ unsigned char *persist_encode(Interp *I, Model *m, size_t *len);
 bool persist_load_bytes(Interp *I, Model *m, const char *file, const unsigned char *bytes, size_t len,
                         SrcLoc loc, char *err, size_t err_size);
 
-/* Writes bytes to path whole or not at all: into a temporary file in the
- * same folder, flushed, synced, renamed over path.  Returns the reason it
- * failed (strerror), or NULL.  Other writers of files (pictures) use it too. */
-const char *persist_write_file(const char *path, const unsigned char *bytes, size_t len);
-
 /* The layout's fixed numbers, for tests that build damaged files. */
 enum { PERSIST_HEADER_BYTES = 32, PERSIST_VERSION = 1 };
 extern const unsigned char persist_magic[8];
-/* For tests: called when the temporary file is complete, before it is
- * renamed over the target (a test kills the process there). */
-extern void (*persist_crash_hook)(const char *tmp_path);
 
 #endif

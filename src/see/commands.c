@@ -62,4 +62,4 @@ static void run_graph(Interp *I, const Node *cmd) {
     graph_emit(I, dot, len, path, name, file_loc);
 }
 
-void see_register_commands(void) { command_add(&graph_info, run_graph); }
+void graph_register_commands(void) { command_add(&graph_info, run_graph); }

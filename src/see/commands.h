@@ -1,6 +1,6 @@
-/* The commands of the pictures stage (commands.c), added to the REPL's
- * (teach/commands.h) by the command line at start-up. */
+/* The `graph` command (commands.c), added to the REPL's commands
+ * (teach/commands.h) by the command line at start-up; plot.h adds `plot`. */
 #ifndef NNL_SEE_COMMANDS_H
 #define NNL_SEE_COMMANDS_H
-void see_register_commands(void);
+void graph_register_commands(void);
 #endif

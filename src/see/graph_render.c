@@ -1,18 +1,15 @@
 /* graph_render.c — where a graph's DOT text goes: printed, written to a
  * .dot file, or laid out by Graphviz itself (libgvc: the `dot` layout
  * engine, the SVG renderer) and written to a .svg file; files are written
- * whole or not at all (io/persist.h).  Without libgvc at build time
+ * whole or not at all (base/files.h).  Without libgvc at build time
  * (NNL_HAVE_GVC unset) .svg is refused with how to get it.
  * Must not: decide what a graph shows (graph_model.c, graph_pass.c,
  * graph_ops.c). */
 #include "base/diag.h"
-#include "io/persist.h"
+#include "base/files.h"
 #include "see/graph_render.h"
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #ifdef NNL_HAVE_GVC
 #include <gvc.h>
 #endif
@@ -33,15 +30,8 @@ void graph_check_file(Interp *I, const char *path, SrcLoc loc) {
 #ifndef NNL_HAVE_GVC
     if (ends_with(path, ".svg")) fail_at(loc, "cannot write '%s': %s", path, no_gvc);
 #endif
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        fail_at(loc, "cannot write '%s': %s", path, S_ISDIR(st.st_mode) ? "it is a folder" : "it is not a regular file");
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    if (!dir) diag_out_of_memory(strlen(path));
-    int bad = access(dir, W_OK | X_OK) != 0 ? errno : 0;
-    free(dir);
-    if (bad) fail_at(loc, "cannot write '%s': %s", path, strerror(bad));
+    const char *why = file_check_writable(path);
+    if (why) fail_at(loc, "cannot write '%s': %s", path, why);
 }
 
 #ifdef NNL_HAVE_GVC
@@ -90,14 +80,14 @@ void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *
         size_t n = 0;
         why = render_svg(dot, &svg, &n);
         if (!why) {
-            why = persist_write_file(path, (const unsigned char *)svg, n);
+            why = file_write_atomically(path, svg, n);
             free(svg);
         }
 #else
         why = no_gvc;
 #endif
     } else {
-        why = persist_write_file(path, (const unsigned char *)dot, len);
+        why = file_write_atomically(path, dot, len);
     }
     free(dot);
     if (why) fail_at(loc, "cannot write '%s': %s", path, why);
