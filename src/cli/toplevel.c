@@ -19,6 +19,7 @@
 #include "lang/resolve.h"
 #include "lang/settings.h"
 #include "lang/stdlib_embed.h"
+#include "see/commands.h"
 #include "see/plot.h"
 #include "teach/commands.h"
 #include "teach/pass.h"
@@ -42,6 +43,7 @@ void interp_init(Interp *I, bool dry_run) {
     rng_seed(&I->rng, 0);
     builtins_register(I);
     see_register_commands();
+    graph_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {
