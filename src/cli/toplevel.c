@@ -25,6 +25,7 @@
 #include "tensor/rng.h"
 #include "train/snapshot.h"
 #include "train/train.h"
+#include "web/view.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ void interp_init(Interp *I, bool dry_run) {
     I->out = stdout;
     rng_seed(&I->rng, 0);
     builtins_register(I);
+    web_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {
@@ -46,6 +48,7 @@ EvalMode interp_default_mode(Interp *I) {
 }
 
 void interp_free(Interp *I) {
+    web_session_end(I);
     trace_discard(I);
     undo_free_all(I);
     free(I->order);
@@ -197,10 +200,12 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
     if (setjmp(h.env) != 0) {
         I->mode = interp_default_mode(I);
         nnl_training = 0;
+        web_statement_done(I);
         return false;
     }
     exec_toplevel(I, stmt);
     diag_pop(&h);
+    web_statement_done(I);
     return true;
 }
 

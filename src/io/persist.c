@@ -557,7 +557,7 @@ static const char *state_summary(Interp *I, const Model *m) {
 /* Writes bytes to path through a temporary file in the same folder:
  * written, flushed, synced to the disk, renamed over path.  Returns an
  * errno-style reason, or NULL. */
-static const char *write_atomically(const char *path, const unsigned char *bytes, size_t len) {
+const char *persist_write_atomically(const char *path, const unsigned char *bytes, size_t len) {
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp) return "out of memory";
@@ -613,7 +613,7 @@ void exec_save(Interp *I, const Node *n) {
         free(bytes);
         return;
     }
-    const char *why = write_atomically(path, bytes, len);
+    const char *why = persist_write_atomically(path, bytes, len);
     free(bytes);
     if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
     if (I->interactive)

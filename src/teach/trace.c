@@ -550,13 +550,26 @@ static void show_value(Interp *I, const Trace *t, const char *what, const Tensor
 
 /* A gradient seen while stepping backward: complete once every op that used
  * the value has run backward, partial before that. */
-static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
-    int done = trace_backward_done(t), users = 0, run = 0;
+static void grad_users(const Trace *t, const Tensor *v, int *users, int *run) {
+    int done = trace_backward_done(t);
+    *users = *run = 0;
     for (int i = 0; i < t->n; i++) {
         if (!t->live[i]) continue;        /* an op whose result the loss does not use passes nothing back */
         for (int k = 0; k < t->entries[i].call.nin; k++)
-            if (t->entries[i].call.in[k] == v) { users++; run += i >= done; break; }
+            if (t->entries[i].call.in[k] == v) { (*users)++; *run += i >= done; break; }
     }
+}
+
+bool trace_grad_reached(const Trace *t, const Tensor *v) {
+    if (!t->loss || !v->requires_grad || !v->grad || !in_backward(t)) return false;
+    int users, run;
+    grad_users(t, v, &users, &run);
+    return v == t->loss || run > 0;
+}
+
+static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
+    int users, run;
+    grad_users(t, v, &users, &run);
     if (!t->loss) { fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return; }
     if (!v->requires_grad) { fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return; }
     if (v != t->loss && (!in_backward(t) || run == 0)) {

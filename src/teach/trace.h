@@ -73,6 +73,8 @@ Tensor *trace_named(const Trace *t, int layer, const char *name);
 Tensor *trace_preactivation(const Trace *t, int layer, const char **name);
 bool   trace_forward_reached(const Trace *t, const Tensor *v);
 int    trace_backward_done(const Trace *t);       /* entries [that, n) have run backward */
+/* stepping backward has reached v's gradient (show would print it, maybe partial) */
+bool   trace_grad_reached(const Trace *t, const Tensor *v);
 const char *activation_name(const Layer *l, const Node *callee);
 
 #endif
