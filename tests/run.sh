@@ -327,6 +327,19 @@ while IFS= read -r line; do
 done < "$tmp/browser"
 if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
 
+# 11b. the view against nnl itself (tests/browser/test_live.py): the offline
+#      file nnl writes, and nnl's live server driven from the page and the prompt
+BUILD="$BUILD" python3 tests/browser/test_live.py > "$tmp/live" 2>&1
+live_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "view: ${line#PASS }" ;;
+        "FAIL "*) fail "view: ${line#FAIL }" ;;
+        "SKIP "*) skip "${line#SKIP }" ;;
+    esac
+done < "$tmp/live"
+if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
+
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]
