@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WebSite site = { .token = TOKEN, .port = PORT, .state = state, .command = command };
     WebResponse r;
     web_handle(&site, &req, &r);
-    bool host = req.host && (strcmp(req.host, "127.0.0.1:8765") == 0 || strcmp(req.host, "localhost:8765") == 0);
+    bool host = req.host && (strcasecmp(req.host, "127.0.0.1:8765") == 0 || strcasecmp(req.host, "localhost:8765") == 0);   /* host names know no case */
     bool token = req.token && strcmp(req.token, TOKEN) == 0;
     if ((!host || !token) && r.status != 403) __builtin_trap();
     if (r.status != 200 && r.status != 400 && r.status != 403 && r.status != 404 && r.status != 405) __builtin_trap();
