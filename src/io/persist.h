@@ -17,16 +17,8 @@ unsigned char *persist_encode(Interp *I, Model *m, size_t *len);
 bool persist_load_bytes(Interp *I, Model *m, const char *file, const unsigned char *bytes, size_t len,
                         SrcLoc loc, char *err, size_t err_size);
 
-/* Writes bytes to path through a temporary file in the same folder, synced
- * and renamed over path (a crash leaves the old file or the new one, never
- * half of one).  Returns the reason it failed, or NULL. */
-const char *persist_write_atomically(const char *path, const unsigned char *bytes, size_t len);
-
 /* The layout's fixed numbers, for tests that build damaged files. */
 enum { PERSIST_HEADER_BYTES = 32, PERSIST_VERSION = 1 };
 extern const unsigned char persist_magic[8];
-/* For tests: called when the temporary file is complete, before it is
- * renamed over the target (a test kills the process there). */
-extern void (*persist_crash_hook)(const char *tmp_path);
 
 #endif

@@ -631,6 +631,7 @@ void exec_train(Interp *I, const Node *n) {
     need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
     TrainOptions o = train_options(I, n, m, d->x->shape[0]);
     model_ensure_initialised(I, m);
+    I->trained_last = m;
     EarlyStop es = { .best = INFINITY };
     StepPlans plans = { 0 };
     DiagHandler h;

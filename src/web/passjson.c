@@ -71,7 +71,7 @@ static cJSON *layer_json(const Model *m, int l) {
     cJSON_AddNumberToObject(o, "units", layer->out_dim);
     const char *act = layer_activation(layer);
     cJSON_AddStringToObject(o, "activation", act ? act : "");
-    const Param *W = layer_weight(layer, true), *b = layer_weight(layer, false);
+    const Param *W = view_param(layer, true), *b = view_param(layer, false);
     bool ready = m->initialised;
     cJSON_AddItemToObject(o, "W", ready && W ? json_rows(W->value, 1 << 30) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "b", ready && b ? json_flat(b->value) : cJSON_CreateNull());

@@ -42,7 +42,7 @@ cJSON *json_flat(const Tensor *t) {
 
 /* the layer's weight matrix [units, in] (W, else the first parameter of
  * that shape) or its bias [units] */
-const Param *layer_weight(const Layer *l, bool matrix) {
+const Param *view_param(const Layer *l, bool matrix) {
     const char *name = matrix ? "W" : "b";
     const Param *found = NULL;
     for (int i = 0; i < l->nparams; i++) {
@@ -73,7 +73,7 @@ cJSON *view_layer_values(const Trace *t, int l) {
     Tensor *a = tl ? trace_preactivation(t, l, &pre_name) : NULL;
     Tensor *z = trace_named(t, l, "z");
     if (!z && tl) z = tl->out;
-    const Param *W = layer_weight(layer, true), *b = layer_weight(layer, false);
+    const Param *W = view_param(layer, true), *b = view_param(layer, false);
     cJSON_AddItemToObject(o, "a", reached_rows(t, a));
     cJSON_AddItemToObject(o, "z", reached_rows(t, z));
     cJSON_AddItemToObject(o, "delta", grad_of(t, a, true));

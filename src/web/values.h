@@ -23,7 +23,7 @@ typedef struct PassSteps {
 cJSON *json_num(double v);                          /* %.9g, or null when not finite */
 cJSON *json_rows(const Tensor *t, int max_rows);    /* rows × columns (a vector: one row) */
 cJSON *json_flat(const Tensor *t);                  /* every element in one list */
-const Param *layer_weight(const Layer *l, bool matrix);   /* W [units, in] or b [units] */
+const Param *view_param(const Layer *l, bool matrix);   /* W [units, in] or b [units] */
 
 /* {a, z, delta, gradW, gradb} of layer l at the cursor (null where not reached) */
 cJSON *view_layer_values(const Trace *t, int l);

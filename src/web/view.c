@@ -10,7 +10,8 @@
  * Must not: compute what the REPL shows by other means, or run anything the
  * page asks but the stepping and training commands of handle.h. */
 #include "base/diag.h"
-#include "io/persist.h"
+#include "base/files.h"
+#include "lang/loaders.h"
 #include "teach/commands.h"
 #include "teach/pass.h"
 #include "teach/trace.h"
@@ -22,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static Interp *owner;       /* the session the server shows */
 static int row;             /* the row the page shows (`row K` from the page) */
@@ -75,17 +75,15 @@ static void write_pass(Interp *I, const Node *file, SrcLoc loc) {
     Trace *t = trace_need(I, loc);
     if (t->applied || trace_stale(t))
         fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' again before writing it", t->model->name);
-    const char *path = file->name;
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        fail_at(file->loc, "cannot write '%s': it is not a regular file", path);
+    const char *path = script_path(I, file->name, file->loc), *refused = file_check_writable(path);
+    if (refused) fail_at(file->loc, "cannot write '%s': %s", path, refused);
     if (I->dry_run) return;
     char *json = view_json(I, 0, false, loc);
     size_t len;
     char *page = view_page(json, &len);
     free(json);
     if (!page) diag_out_of_memory(len);
-    const char *why = persist_write_atomically(path, (const unsigned char *)page, len);
+    const char *why = file_write_atomically(path, page, len);
     free(page);
     if (why) fail_at(file->loc, "cannot write '%s': %s", path, why);
     fprintf(I->out, "view: wrote %s (the pass of %s, %d positions; open it in a browser)\n", path, t->model->name,
@@ -246,6 +244,6 @@ void web_service(Interp *I, WebRunLine run, void *ctx) {
         }
     }
     if (status != 200 && !err) err = strdup("the command failed");
+    publish(I);                 /* first: the page fetches /pass.json once answered */
     server_done(status, out, err);
-    publish(I);
 }
