@@ -160,6 +160,16 @@ cJSON *view_last(Interp *I, const Trace *t, const PassSteps *s, int from, int to
     return o;
 }
 
+/* explain into I->out; an error says nothing */
+static void explain_quietly(Interp *I) {
+    DiagHandler h;
+    diag_push(&h);
+    if (setjmp(h.env) == 0) {
+        trace_explain(I, (SrcLoc){ 0 });
+        diag_pop(&h);
+    }
+}
+
 char *view_explain_text(Interp *I) {
     const Trace *t = I->trace;
     if (!t || (t->last == STEP_NONE && t->last_to <= t->last_from)) return NULL;
@@ -169,12 +179,7 @@ char *view_explain_text(Interp *I) {
     if (!mem) return NULL;
     FILE *saved = I->out;
     I->out = mem;
-    DiagHandler h;
-    diag_push(&h);
-    if (setjmp(h.env) == 0) {
-        trace_explain(I, (SrcLoc){ 0 });
-        diag_pop(&h);
-    }
+    explain_quietly(I);
     I->out = saved;
     fclose(mem);
     while (len && text[len - 1] == '\n') text[--len] = 0;
