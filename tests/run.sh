@@ -364,6 +364,19 @@ while IFS= read -r line; do
 done < "$tmp/browser"
 if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
 
+# 11b. the view against nnl itself (tests/browser/test_live.py): the offline
+#      file nnl writes, and nnl's live server driven from the page and the prompt
+BUILD="$BUILD" python3 tests/browser/test_live.py > "$tmp/live" 2>&1
+live_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "view: ${line#PASS }" ;;
+        "FAIL "*) fail "view: ${line#FAIL }" ;;
+        "SKIP "*) skip "${line#SKIP }" ;;
+    esac
+done < "$tmp/live"
+if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
+
 # 12. the charts' SVG files (src/see/): each kind written by test_chart must
 #     parse as XML, and each data group named in NAME.expect must hold exactly
 #     the numbers the chart was given (python3, else xmllint; else skipped)

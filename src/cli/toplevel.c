@@ -28,6 +28,7 @@
 #include "tensor/rng.h"
 #include "train/snapshot.h"
 #include "train/train.h"
+#include "web/view.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ void interp_init(Interp *I, bool dry_run) {
     builtins_register(I);
     see_register_commands();
     graph_register_commands();
+    web_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {
@@ -51,6 +53,7 @@ EvalMode interp_default_mode(Interp *I) {
 }
 
 void interp_free(Interp *I) {
+    web_session_end(I);
     trace_discard(I);
     undo_free_all(I);
     free(I->order);
@@ -202,10 +205,12 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
     if (setjmp(h.env) != 0) {
         I->mode = interp_default_mode(I);
         nnl_training = 0;
+        web_statement_done(I);
         return false;
     }
     exec_toplevel(I, stmt);
     diag_pop(&h);
+    web_statement_done(I);
     return true;
 }
 

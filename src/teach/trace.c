@@ -577,6 +577,11 @@ GradState trace_grad_state(const Trace *t, const Tensor *v, int *run_out, int *u
     return run < users ? GRAD_PARTIAL : GRAD_DONE;
 }
 
+bool trace_grad_reached(const Trace *t, const Tensor *v) {
+    GradState s = trace_grad_state(t, v, NULL, NULL);
+    return v->grad && (s == GRAD_PARTIAL || s == GRAD_DONE);
+}
+
 static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
     int run, users;
     switch (trace_grad_state(t, v, &run, &users)) {

@@ -92,6 +92,8 @@ const char *trace_position(Interp *I, const Trace *t);
 int    trace_entry_at(const Trace *t, int p);    /* the entry the step from position p runs */
 int    trace_group(const Trace *t, int i);       /* entry i's layer (1..L), 0 around the layers, -1 the loss */
 int    trace_backward_done(const Trace *t);       /* entries [that, n) have run backward */
+/* stepping backward has reached v's gradient (show would print it, maybe partial) */
+bool   trace_grad_reached(const Trace *t, const Tensor *v);
 const char *activation_name(const Layer *l, const Node *callee);
 
 #endif
