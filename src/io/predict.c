@@ -1,12 +1,13 @@
 /* predict.c — the statement `predict NET on DATA [to "FILE"] [rows N]`:
  * runs the model on the data's rows and prints what it predicts for each (the
  * class, or the outputs for numeric targets) or writes it to a CSV file.  The
- * file is written whole or not at all: into a temporary file in the same
- * folder, renamed over FILE at the end.
- * Owns: predict's options and the file it writes.  Must not: lay out the
- * table or the CSV (report.c) or run a layer itself (train.c's model_outputs). */
+ * file is written whole or not at all (io/outfile.c).
+ * Owns: predict's options.  Must not: lay out the table or the CSV
+ * (evaluation.c), write the file itself (outfile.c) or run a layer itself
+ * (train.c's model_outputs). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "io/outfile.h"
 #include "io/predict.h"
 #include "lang/eval.h"
 #include "lang/loaders.h"
@@ -14,11 +15,8 @@
 #include "tensor/tensor.h"
 #include "train/evaluation.h"
 #include "train/train.h"
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct PredictOptions {
     const char *file;     /* to "FILE": relative to the script, like the loaders' files */
@@ -52,49 +50,11 @@ static PredictOptions parse_options(Interp *I, const Node *n) {
     return o;
 }
 
-/* The check pass writes nothing but makes sure the file could be written, so
- * a long training does not end in a folder that is not there. */
-static void check_writable(Interp *I, const char *file, SrcLoc loc) {
-    struct stat st;
-    if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) fail_at(loc, "%s: cannot write: it is a folder", file);
-    const char *slash = strrchr(file, '/');
-    const char *dir = !slash ? "." : slash == file ? "/" : arena_printf(&I->pass, "%.*s", (int)(slash - file), file);
-    if (access(dir, W_OK | X_OK) != 0) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
-}
+typedef struct Predictions { const Tensor *out; const Dataset *d; int of_rows; } Predictions;
 
-static void write_predictions(Interp *I, const char *file, const Tensor *out, const Dataset *d, int of_rows,
-                              SrcLoc loc) {
-    char *tmp = arena_printf(&I->pass, "%s.tmp-XXXXXX", file);
-    int fd = mkstemp(tmp);
-    if (fd < 0) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        fail_at(loc, "%s: cannot write: %s", file, strerror(e));
-    }
-    /* mkstemp makes the file readable by its owner only; give it what a new file gets */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    DiagHandler h;              /* an error while writing (out of memory) leaves no temporary file */
-    diag_push(&h);
-    if (setjmp(h.env) != 0) {
-        fclose(f);
-        unlink(tmp);
-        diag_throw();
-    }
-    report_predictions(&I->pass, f, out, d, of_rows, true);
-    diag_pop(&h);
-    bool ok = fflush(f) == 0 && !ferror(f);
-    int e = errno;
-    ok = fclose(f) == 0 && ok;
-    if (ok && rename(tmp, file) != 0) { e = errno; ok = false; }
-    if (!ok) {
-        unlink(tmp);
-        fail_at(loc, "%s: cannot write: %s", file, strerror(e ? e : EIO));
-    }
+static void write_predictions(Interp *I, FILE *f, const void *ctx) {
+    const Predictions *p = ctx;
+    report_predictions(&I->pass, f, p->out, p->d, p->of_rows, true);
 }
 
 void exec_predict(Interp *I, const Node *n) {
@@ -109,13 +69,14 @@ void exec_predict(Interp *I, const Node *n) {
     d = &first;
     Tensor *out = model_outputs(I, m, d->x, n->loc);
     if (I->dry_run) {
-        if (o.file) check_writable(I, o.file, o.file_loc);
+        if (o.file) outfile_check(I, o.file, o.file_loc);
         return;
     }
     if (!o.file) {
         report_predictions(&I->pass, I->out, out, d, all, false);
         return;
     }
-    write_predictions(I, o.file, out, d, all, o.file_loc);
+    Predictions p = { out, d, all };
+    outfile_write(I, o.file, o.file_loc, write_predictions, &p);
     fprintf(I->out, "predictions for %d row%s written to %s\n", rows, rows == 1 ? "" : "s", o.file);
 }

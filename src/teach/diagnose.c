@@ -9,6 +9,8 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/text.h"
+#include "io/outfile.h"
+#include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "teach/commands.h"
@@ -17,6 +19,7 @@
 #include "tensor/tensor.h"
 #include "train/curve.h"
 #include "train/evaluation.h"
+#include "train/history.h"
 #include "train/lint.h"
 #include "train/snapshot.h"
 #include "train/train.h"
@@ -66,12 +69,6 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
     model_ensure_initialised(I, o->m);
 }
 
-static double norm_of(const Tensor *t) {
-    double s = 0;
-    for (int i = 0; i < t->size; i++) s += tensor_get(t, i) * tensor_get(t, i);
-    return sqrt(s);
-}
-
 static double mean_abs(const Tensor *t) {
     double s = 0;
     for (int i = 0; i < t->size; i++) s += fabs(tensor_get(t, i));
@@ -87,19 +84,13 @@ static const char *layer_title(Interp *I, const Layer *l) {
 
 typedef struct GradRow { const char *layer, *what; double norm, mean; } GradRow;
 
-/* the weight gradient that stands for a layer: its first matrix, else its first parameter */
-static const Param *weight_of(const Layer *l) {
-    for (int k = 0; k < l->nparams; k++) if (l->params[k].value->ndim == 2) return &l->params[k];
-    return l->nparams ? &l->params[0] : NULL;
-}
-
 static void gradients_verdict(Interp *I, const Model *m) {
     const Layer *bottom = NULL, *top = NULL;
     for (int l = 0; l < m->nlayers; l++)
-        if (weight_of(&m->layers[l])) { if (!bottom) bottom = &m->layers[l]; top = &m->layers[l]; }
+        if (layer_weight(&m->layers[l])) { if (!bottom) bottom = &m->layers[l]; top = &m->layers[l]; }
     if (!bottom || bottom == top) return;
-    double lo = norm_of(weight_of(bottom)->value->grad), hi = norm_of(weight_of(top)->value->grad);
-    const char *p = weight_of(bottom)->name, *q = weight_of(top)->name, *text;
+    double lo = tensor_norm(layer_weight(bottom)->value->grad), hi = tensor_norm(layer_weight(top)->value->grad);
+    const char *p = layer_weight(bottom)->name, *q = layer_weight(top)->name, *text;
     double ratio = lo / hi;
     if (hi == 0)
         text = "the output layer's gradient is 0: no gradient flows at all (is the loss already 0?)";
@@ -142,12 +133,12 @@ static void exec_gradients(Interp *I, const Node *cmd) {
         if (a && a->grad) {
             rows[n++] = (GradRow){ title, strcmp(aname, "a") == 0 ? arena_printf(&I->pass, "δ(%d)", l)
                                                                   : arena_printf(&I->pass, "δ(%d) = ∂C/∂%s", l, aname),
-                                   norm_of(a->grad), mean_abs(a->grad) };
+                                   tensor_norm(a->grad), mean_abs(a->grad) };
             title = "";                              /* the layer's name once */
         }
-        const Param *w = weight_of(layer);
+        const Param *w = layer_weight(layer);
         if (w)
-            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), norm_of(w->value->grad),
+            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), tensor_norm(w->value->grad),
                                    mean_abs(w->value->grad) };
     }
     double max = 0;
@@ -394,6 +385,34 @@ static void exec_sanity_overfit(Interp *I, const Node *cmd) {
     print_paragraph(I->out, "", text);
 }
 
+/* ---- history NET [all] | history NET to "FILE" ------------------------------------------ */
+
+static void write_history(Interp *I, FILE *f, const void *m) {
+    (void)I;
+    history_write_csv(f, m);
+}
+
+static void exec_history(Interp *I, const Node *cmd) {
+    const NodeList *w = &cmd->kids;
+    bool all = w->n == 2 && is_word(w->items[1], "all");
+    bool to = w->n == 3 && is_word(w->items[1], "to");
+    if (w->n < 1 || w->items[0]->kind != N_NAME || (w->n > 1 && !all && !to)) usage(cmd, w->n ? w->items[0] : NULL);
+    Model *m = find_model(I, w->items[0]->name, w->items[0]->loc);
+    if (!to) { history_print(I, m, all); return; }
+    const Node *file = w->items[2];
+    if (file->kind != N_STR || !*file->name)
+        fail_at(file->loc, "'to' needs a file name in quotes (history %s to \"history.csv\")", m->name);
+    const char *path = script_path(I, file->name, file->loc);
+    if (I->dry_run) { outfile_check(I, path, file->loc); return; }
+    outfile_write(I, path, file->loc, write_history, m);
+    const History *h = history_of(m);
+    int epochs = 0, runs = h ? h->nruns : 0;
+    for (int r = 0; r < runs; r++) epochs += h->runs[r].n;
+    fprintf(I->out, "history of %s written to %s: %d epoch%s", m->name, path, epochs, epochs == 1 ? "" : "s");
+    if (runs > 1) fprintf(I->out, " in %d runs", runs);
+    fputc('\n', I->out);
+}
+
 /* ---- dispatch -------------------------------------------------------------------------- */
 
 bool exec_diagnostic(Interp *I, const Node *cmd) {
@@ -407,9 +426,7 @@ bool exec_diagnostic(Interp *I, const Node *cmd) {
         else if (w->n && is_word(w->items[0], "loss")) exec_sanity_loss(I, cmd);
         else usage(cmd, w->n ? w->items[0] : NULL);
     } else if (strcmp(c, "history") == 0) {
-        if (w->n < 1 || w->n > 2 || w->items[0]->kind != N_NAME || (w->n == 2 && !is_word(w->items[1], "all")))
-            usage(cmd, w->n ? w->items[0] : NULL);
-        exec_history(I, find_model(I, w->items[0]->name, w->items[0]->loc), w->n == 2);
+        exec_history(I, cmd);
     } else
         return false;
     return true;
