@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "base/text.h"
 #include "lang/model.h"
+#include "tensor/tensor.h"
 #include "train/history.h"
 #include <math.h>
 #include <string.h>
@@ -116,18 +117,23 @@ static bool tracked_layer(const Model *m, const HistoryRun *r, int l) {
     return r->grad_norm && l <= m->nlayers && layer_weight(&m->layers[l - 1]);
 }
 
-/* one cell of the table: padded to its width unless it ends the line */
-static void cell(FILE *f, const char *text, int width, bool last) {
-    if (last && !*text) return;
-    fputs("  ", f);
-    if (last) fputs(text, f);
-    else print_padded(f, text, width);
-}
-
 static const char *number(char *buf, size_t size, double v) {
     if (isnan(v)) *buf = 0;
     else snprintf(buf, size, "%.6g", v);
     return buf;
+}
+
+/* one line of the table: the cells after the epoch, each padded to its
+ * width but the last that is not empty (nothing trails a line) */
+enum { MAX_CELLS = 64 };
+static void table_line(FILE *f, char cells[][32], const int *width, int n) {
+    int last = n - 1;
+    while (last >= 0 && !cells[last][0]) last--;
+    for (int c = 0; c <= last; c++) {
+        fputs("  ", f);
+        if (c == last) fputs(cells[c], f);
+        else print_padded(f, cells[c], width[c]);
+    }
 }
 
 void history_print(Interp *I, const Model *m, bool all) {
@@ -136,24 +142,23 @@ void history_print(Interp *I, const Model *m, bool all) {
     const HistoryRun *r = history_run(m, -1);
     if (!r || r->n == 0) { fprintf(I->out, "%s has not been trained yet: no history\n", m->name); return; }
     bool valid = any(r->valid_loss, r->n), acc = valid && any(r->valid_accuracy, r->n);
-    int last_grad = 0;
-    for (int l = 1; l <= r->nlayers; l++) if (tracked_layer(m, r, l)) last_grad = l;
     fprintf(I->out, "history of %s: %d epoch%s in %d train statement%s", m->name, r->n, r->n == 1 ? "" : "s",
             r->nstarts, r->nstarts == 1 ? "" : "s");
     if (h->nruns > 1) fprintf(I->out, " since the last reset or load (run %d)", h->nruns);
     fputc('\n', I->out);
-    int width = snprintf(NULL, 0, "%d", r->n);
-    if (width < 5) width = 5;
-    enum { LOSS = 12, VALID = 12, ACC = 9, GRAD = 11 };
-    fprintf(I->out, "  %*s", width, "epoch");
-    cell(I->out, "loss", LOSS, !valid && !last_grad);
-    if (valid) cell(I->out, "valid", VALID, !acc && !last_grad);
-    if (acc) cell(I->out, "accuracy", ACC, !last_grad);
-    for (int l = 1; l <= last_grad; l++) {
-        char head[32];
-        snprintf(head, sizeof head, "‖∂C/∂W(%d)‖", l);
-        if (tracked_layer(m, r, l)) cell(I->out, head, GRAD, l == last_grad);
-    }
+    int digits = snprintf(NULL, 0, "%d", r->n);
+    if (digits < 5) digits = 5;
+    /* the columns: loss, valid and accuracy when there are any, each tracked layer's gradient norm */
+    char cells[MAX_CELLS][32];
+    int width[MAX_CELLS], layer[MAX_CELLS], n = 0;
+    enum { LOSS = -1, VALID = -2, ACC = -3 };
+    layer[n] = LOSS; width[n] = 12; snprintf(cells[n++], 32, "loss");
+    if (valid) { layer[n] = VALID; width[n] = 12; snprintf(cells[n++], 32, "valid"); }
+    if (acc) { layer[n] = ACC; width[n] = 9; snprintf(cells[n++], 32, "accuracy"); }
+    for (int l = 1; l <= r->nlayers && n < MAX_CELLS; l++)
+        if (tracked_layer(m, r, l)) { layer[n] = l; width[n] = 11; snprintf(cells[n++], 32, "‖∂C/∂W(%d)‖", l); }
+    fprintf(I->out, "  %*s", digits, "epoch");
+    table_line(I->out, cells, width, n);
     fputc('\n', I->out);
     enum { SHOWN = 20 };
     int step = all || r->n <= SHOWN ? 1 : (r->n + SHOWN - 1) / SHOWN;
@@ -161,21 +166,30 @@ void history_print(Interp *I, const Model *m, bool all) {
         bool start = false;
         for (int s = 1; s < r->nstarts; s++) start |= r->starts[s] == i;
         if (!(i == 0 || i == r->n - 1 || (i + 1) % step == 0 || start)) continue;
-        char buf[32];
-        fprintf(I->out, "  %*d", width, i + 1);
-        cell(I->out, number(buf, sizeof buf, r->loss[i]), LOSS, !valid && !last_grad);
-        if (valid) cell(I->out, number(buf, sizeof buf, r->valid_loss[i]), VALID, !acc && !last_grad);
-        if (acc) cell(I->out, number(buf, sizeof buf, r->valid_accuracy[i]), ACC, !last_grad);
-        for (int l = 1; l <= last_grad; l++)
-            if (tracked_layer(m, r, l))
-                cell(I->out, number(buf, sizeof buf, history_grad_norm(r, i + 1, l)), GRAD, l == last_grad);
+        for (int c = 0; c < n; c++) {
+            double v = layer[c] == LOSS ? r->loss[i] : layer[c] == VALID ? r->valid_loss[i]
+                     : layer[c] == ACC ? r->valid_accuracy[i] : history_grad_norm(r, i + 1, layer[c]);
+            number(cells[c], sizeof cells[c], v);
+        }
+        fprintf(I->out, "  %*d", digits, i + 1);
+        table_line(I->out, cells, width, n);
         fputs(start ? "   (a new train statement)\n" : "\n", I->out);
     }
     if (r->n > 1) sparkline(I->out, r->loss, r->n);
+    if (r->restored_epoch)
+        fprintf(I->out, "  early stopping put back the weights of epoch %d\n", r->restored_epoch);
+}
+
+/* the digits a model's numbers have: 7 for float32, 15 for float64 */
+static int model_digits(const Model *m) {
+    for (int l = 0; l < m->nlayers; l++)
+        if (m->layers[l].nparams) return m->layers[l].params[0].value->dtype == DT_F64 ? 15 : 7;
+    return 7;
 }
 
 bool history_write_csv(FILE *f, const Model *m) {
     const History *h = m->history;
+    int digits = model_digits(m);
     int nruns = h ? h->nruns : 0;
     bool grads = false;
     for (int k = 0; k < nruns; k++) grads |= h->runs[k].grad_norm != NULL;
@@ -187,11 +201,11 @@ bool history_write_csv(FILE *f, const Model *m) {
         for (int i = 0; i < r->n; i++) {
             double v[4] = { r->loss[i], r->valid_loss[i], r->valid_accuracy[i], r->lr[i] };
             fprintf(f, "%d", i + 1);
-            for (int j = 0; j < 4; j++) fprintf(f, isnan(v[j]) ? "," : ",%.9g", v[j]);
+            for (int j = 0; j < 4; j++) fprintf(f, isnan(v[j]) ? "," : ",%.*g", digits, v[j]);
             for (int l = 1; grads && l <= m->nlayers; l++) {
                 if (!layer_weight(&m->layers[l - 1])) continue;
                 double g = history_grad_norm(r, i + 1, l);
-                fprintf(f, isnan(g) ? "," : ",%.9g", g);
+                fprintf(f, isnan(g) ? "," : ",%.*g", digits, g);
             }
             if (nruns > 1) fprintf(f, ",%d", k + 1);
             fputc('\n', f);

@@ -61,7 +61,7 @@ int  history_begin(Interp *I, Model *m);
 /* one finished epoch of the current run; grad_norm: nlayers numbers or NULL */
 void history_add(Interp *I, Model *m, double loss, double valid_loss, double valid_accuracy, double lr,
                  const double *grad_norm);
-/* early stopping put back the weights of epoch `first + e - 1` of the run... (e: 1-based in the statement) */
+/* early stopping put back the weights of epoch e (1-based) of the `train` whose first index was `first` */
 void history_restored(Model *m, int first, int e);
 /* reset and load: the next `train` of m starts a new run */
 void history_end_run(Model *m);
@@ -71,7 +71,8 @@ void history_end_run(Model *m);
 void history_print(Interp *I, const Model *m, bool all);
 /* every run's epochs as CSV: epoch,loss,valid_loss,valid_accuracy,lr then grad_norm_L for each layer L
  * with parameters when a run was tracked, then run when there are several runs; a NAN is an empty
- * field.  False if f had a write error. */
+ * field; numbers with the digits of the model's type (7 for float32, 15 for float64).  False if f
+ * had a write error. */
 bool history_write_csv(FILE *f, const Model *m);
 
 #endif

@@ -53,7 +53,7 @@ int progress_format(char *buf, size_t size, const ProgressLine *l) {
         add(buf, size, &n, "]");
     }
     add(buf, size, &n, " %*d/%d", (int)snprintf(NULL, 0, "%d", l->batches), l->batch, l->batches);
-    if (l->elapsed > 0) add(buf, size, &n, "  %s samples/s", thousands(lround(l->samples / l->elapsed)));
+    if (l->elapsed > 0 && !l->no_speed) add(buf, size, &n, "  %s samples/s", thousands(lround(l->samples / l->elapsed)));
     add(buf, size, &n, "  %s", progress_clock(t1, sizeof t1, l->elapsed));
     if (l->eta >= 0) add(buf, size, &n, " ETA %s", progress_clock(t2, sizeof t2, l->eta));
     if (!isnan(l->loss)) add(buf, size, &n, "  loss %.4g", l->loss);
@@ -70,7 +70,9 @@ static void print_stats(FILE *f, const EpochStats *s) {
 
 /* ---- the live line ---------------------------------------------------------- */
 
-enum { MAX_BAR = 30, MIN_BAR = 5 };
+enum { MAX_BAR = 30, GOOD_BAR = 10, MIN_BAR = 4 };
+
+static int bar_width(int room) { return room < MIN_BAR ? 0 : room > MAX_BAR ? MAX_BAR : room; }
 #define REDRAW_SECONDS 0.1
 
 /* the one live line on the screen, finished by an error or warning before it is written */
@@ -96,41 +98,71 @@ void progress_begin(Progress *p, const Interp *I, int epochs, int every, int row
     p->live = !I->dry_run && !I->quiet && every >= 0 && isatty(fileno(I->out)) && !(term && strcmp(term, "dumb") == 0);
     if (!p->live) return;
     p->cols = terminal_columns(I->out);
-    /* the widest the line gets without its bar: the bar takes what is left, up to MAX_BAR */
-    ProgressLine widest = { epochs, epochs, p->batches, p->batches, 0, 99999999, 1, 35999, -1.2345e-10 };
+    /* a usual line without its bar: the bar takes what is left, up to MAX_BAR;
+     * when that is less than GOOD_BAR the speed makes room for it (draw
+     * narrows the bar if the line grows) */
+    ProgressLine usual = { epochs, epochs, p->batches, p->batches, 0, 99999, 1, 599, 0.12345, false };
     char buf[256];
-    int rest = p->cols - 1 - progress_format(buf, sizeof buf, &widest) - 3;
-    p->bar = rest < MIN_BAR ? 0 : rest > MAX_BAR ? MAX_BAR : rest;
+    int room = p->cols - 1 - progress_format(buf, sizeof buf, &usual) - 3;
+    if (room < GOOD_BAR) {
+        usual.no_speed = p->no_speed = true;
+        room = p->cols - 1 - progress_format(buf, sizeof buf, &usual) - 3;
+    }
+    p->bar = bar_width(room);
     active = p;
     diag_before_report = finish_line;
 }
 
 /* the live line of batch b of epoch e, cut to the terminal's width */
-static void draw(Progress *p, int e, int b, int done, double loss, bool eta, const EpochStats *s) {
+static void draw(Progress *p, int e, int b, int done, double loss) {
     double now = wall_seconds(), elapsed = now - p->start;
     long samples = (long)(e - 1) * p->rows + done, total = (long)p->epochs * p->rows;
     ProgressLine l = { e, p->epochs, b, p->batches, p->bar, samples, elapsed,
-                       eta && samples > 0 ? elapsed * (double)(total - samples) / (double)samples : -1,
-                       s ? NAN : loss };
+                       samples > 0 ? elapsed * (double)(total - samples) / (double)samples : -1, loss, p->no_speed };
     char buf[512];
     int n = progress_format(buf, sizeof buf, &l);
-    if (!s && n > p->cols - 1) buf[p->cols - 1] = 0;
-    fprintf(p->out, "\r%s", buf);
-    if (s) { fputs("  ", p->out); print_stats(p->out, s); }
-    fputs("\033[K", p->out);
-    if (s) fputc('\n', p->out);
+    if (n > p->cols - 1 && p->bar > 0) {       /* too long: a narrower bar from now on, else no speed */
+        p->bar = bar_width(p->bar - (n - (p->cols - 1)));
+        l.bar = p->bar;
+        n = progress_format(buf, sizeof buf, &l);
+    }
+    if (n > p->cols - 1 && !l.no_speed) {
+        l.no_speed = p->no_speed = true;
+        n = progress_format(buf, sizeof buf, &l);
+    }
+    if (n > p->cols - 1) buf[p->cols - 1] = 0;
+    fprintf(p->out, "\r%s\033[K", buf);
     fflush(p->out);
-    p->drawn = !s;
+    p->drawn = true;
     p->last_draw = now;
 }
 
+/* a reported epoch's line on a terminal: the plain line's numbers, and the
+ * time so far and the speed when they fit on the line */
+static void draw_finished(Progress *p, int e, const EpochStats *s) {
+    char line[512], times[64], t[24];
+    FILE *f = fmemopen(line, sizeof line, "w");
+    if (!f) return;
+    fprintf(f, "epoch %*d/%d  ", (int)snprintf(NULL, 0, "%d", p->epochs), e, p->epochs);
+    print_stats(f, s);
+    fclose(f);
+    double elapsed = wall_seconds() - p->start;
+    long samples = (long)e * p->rows;
+    snprintf(times, sizeof times, "  (%s, %s samples/s)", progress_clock(t, sizeof t, elapsed),
+             thousands(elapsed > 0 ? lround((double)samples / elapsed) : 0));
+    bool fits = strlen(line) + strlen(times) <= (size_t)p->cols - 1;
+    fprintf(p->out, "\r%s%s\033[K\n", line, fits ? times : "");
+    fflush(p->out);
+    p->drawn = false;
+}
+
 void progress_batch(Progress *p, int e, int b, int done, double loss) {
-    if (p->live && wall_seconds() - p->last_draw >= REDRAW_SECONDS) draw(p, e, b, done, loss, true, NULL);
+    if (p->live && wall_seconds() - p->last_draw >= REDRAW_SECONDS) draw(p, e, b, done, loss);
 }
 
 void progress_epoch(Progress *p, int e, const EpochStats *s, bool force) {
     if (!progress_due(p->I, e, p->epochs, p->every) && !force) return;
-    if (p->live) { draw(p, e, p->batches, p->rows, s->loss, false, s); return; }
+    if (p->live) { draw_finished(p, e, s); return; }
     fprintf(p->out, "epoch %*d/%d  ", (int)snprintf(NULL, 0, "%d", p->epochs), e, p->epochs);
     print_stats(p->out, s);
     fputc('\n', p->out);
@@ -138,7 +170,7 @@ void progress_epoch(Progress *p, int e, const EpochStats *s, bool force) {
 
 void progress_interrupted(Progress *p, int e, int b, int done, double loss) {
     if (!p->live) return;
-    draw(p, e, b, done, loss, false, NULL);
+    draw(p, e, b, done, loss);
     finish_line();
 }
 

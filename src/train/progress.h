@@ -31,6 +31,7 @@ typedef struct Progress {
     FILE  *out;
     bool   live;            /* a terminal: the current epoch's line is rewritten in place */
     bool   drawn;           /* a live line is on the screen and not finished */
+    bool   no_speed;        /* a narrow terminal: the live line leaves out samples/s */
     int    epochs, every, rows, batches, bar, cols;
     double start, last_draw;
     const Interp *I;
@@ -51,12 +52,14 @@ void progress_end(Progress *p);
 /* The live line's text, without the loss's details, for a terminal of any
  * width (tests/unit/test_progress.c): `epoch  3/10 [=====>....] 4/8
  * 1,234 samples/s  0:03 ETA 0:12  loss 0.4321`; eta < 0 leaves out the ETA
- * (a finished epoch), loss NAN the loss; bar 0 leaves out the bar. */
+ * (a finished epoch), loss NAN the loss; bar 0 leaves out the bar; the speed
+ * is left out until some time has passed.  Returns its length. */
 typedef struct ProgressLine {
     int    epoch, epochs, batch, batches, bar;
     long   samples;         /* rows trained on since the statement began */
     double elapsed, eta;    /* seconds */
     double loss;
+    bool   no_speed;        /* leave out the samples a second (a narrow terminal) */
 } ProgressLine;
 int progress_format(char *buf, size_t size, const ProgressLine *l);
 /* 75 -> "1:15", 3725 -> "1:02:05" */
