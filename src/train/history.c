@@ -141,6 +141,12 @@ void history_print(Interp *I, const Model *m, bool all) {
     const History *h = m->history;
     const HistoryRun *r = history_run(m, -1);
     if (!r || r->n == 0) { fprintf(I->out, "%s has not been trained yet: no history\n", m->name); return; }
+    if (h->closed) {
+        fprintf(I->out, "%s has not been trained since its last reset or load: no history yet (%d earlier run%s: "
+                "history %s to \"FILE.csv\" writes %s)\n", m->name, h->nruns, h->nruns == 1 ? "" : "s", m->name,
+                h->nruns == 1 ? "it" : "them");
+        return;
+    }
     bool valid = any(r->valid_loss, r->n), acc = valid && any(r->valid_accuracy, r->n);
     fprintf(I->out, "history of %s: %d epoch%s in %d train statement%s", m->name, r->n, r->n == 1 ? "" : "s",
             r->nstarts, r->nstarts == 1 ? "" : "s");

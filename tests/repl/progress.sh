@@ -32,19 +32,30 @@ wait_prompt() {
     die "the prompt '$1' never came back"
 }
 
-live='^epoch +[0-9]+/1000 \[[=>.]+\] +[0-9]+/50000  ([0-9,]+ samples/s  )?[0-9:]+ ETA [0-9:]+  loss [-0-9.e]+$'
+live='^epoch +[0-9]+/1000 \[[=>.]+\] +[0-9]+/25000  ([0-9,]+ samples/s  )?[0-9:]+ ETA [0-9:]+  loss [-0-9.e]+$'
 finished='^epoch +[0-9]+/1000  loss [-0-9.e]+  \([0-9:]+, [0-9,]+ samples/s\)$'
-# the unfinished lines on the screen: exactly one while training runs
+# the unfinished lines on the screen: never more than one (none for a moment
+# after an epoch's line is finished, until the next batch redraws)
 one_live() {
     local n
     n=$(screen | grep -cE '^epoch .*\[[=>.]+\]')
-    [ "$n" -eq 1 ] || die "$n unfinished progress lines on the screen, not 1"
+    [ "$n" -le 1 ] || die "$n unfinished progress lines on the screen, not 1"
+}
+# the live line's text, waiting for one to be on the screen
+live_text() {
+    local t
+    for _ in $(seq 200); do
+        t=$(screen | grep -E "$live")
+        [ -n "$t" ] && { echo "$t"; return 0; }
+        sleep 0.1
+    done
+    return 1
 }
 
 tm new-session -d -s repl -x 80 -y 40 "HOME=$home $NNL; echo EXITED \$?; sleep 30"
 wait_prompt 'nnl>'
-# 200,000 rows in batches of 4: an epoch takes long enough to be seen half done
-send 'data d = generate("moons", n=200000, noise=0.2, seed=1)' Enter
+# 100,000 rows in batches of 4: an epoch takes long enough to be seen half done
+send 'data d = generate("moons", n=100000, noise=0.2, seed=1)' Enter
 send 'model net {' Enter 'input 2' Enter 'dense 16 tanh' Enter 'dense 2 softmax' Enter '}' Enter
 send 'loss cross_entropy' Enter 'optimizer sgd(lr=0.05)' Enter 'seed 1' Enter
 wait_prompt 'nnl>'
@@ -54,11 +65,12 @@ send 'train net on d epochs 1000 batch 4 log every 2' Enter
 wait_for '^epoch +1/1000  loss '
 wait_for "$live"
 one_live
-first=$(screen | grep -E "$live")
+first=$(live_text) || die "no live line"
 # it is rewritten in place: another text on the same single line
 for _ in $(seq 200); do
-    now=$(screen | grep -E "$live")
-    [ -n "$now" ] && [ "$now" != "$first" ] && break
+    now=$(live_text) || die "no live line"
+    one_live
+    [ "$now" != "$first" ] && break
     sleep 0.1
 done
 [ "$now" != "$first" ] || die "the live line was never rewritten"
@@ -79,7 +91,7 @@ msg=$(screen | grep -E '^interrupted: ')
 e=$(echo "$msg" | sed -E 's/.*after epoch ([0-9]+), batch ([0-9]+).*/\1/')
 b=$(echo "$msg" | sed -E 's/.*after epoch ([0-9]+), batch ([0-9]+).*/\2/')
 above=$(screen | grep -B1 -E '^interrupted: ' | head -n 1)
-echo "$above" | grep -qE "^epoch +$e/1000 \[[=>.]+\] +$b/50000 " ||
+echo "$above" | grep -qE "^epoch +$e/1000 \[[=>.]+\] +$b/25000 " ||
     die "the line above the message is not epoch $e, batch $b: '$above'"
 # the history holds the finished epochs, not the interrupted one
 send 'history net' Enter
