@@ -290,6 +290,43 @@ done
 # fuzz targets need clang with libFuzzer (the Makefile builds them only then)
 ls "$BUILD"/fuzz/fuzz_* > /dev/null 2>&1 || skip "fuzz targets: clang cannot link -fsanitize=fuzzer here (Debian: clang, libclang-rt-dev)"
 
+# writing files: never in place of a FIFO, a device or a read-only file, the
+# mode kept, names at the length limit (every statement that writes a file)
+NNL="$NNL" tests/files.sh > "$tmp/files" 2>&1
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "files: ${line#PASS }" ;;
+        "FAIL "*) fail "files: ${line#FAIL }" ;;
+        "SKIP "*) skip "files: ${line#SKIP }" ;;
+    esac
+done < "$tmp/files"
+grep -q '^PASS ' "$tmp/files" || fail "tests/files.sh ran no check" "$tmp/files"
+
+# pictures: tests/golden/plots.nnl's plots written as SVG hold the numbers
+# the run printed (the history, the gradients table), one panel per layer,
+# one point per row
+if command -v python3 > /dev/null 2>&1; then
+    mkdir -p "$tmp/plots"
+    { cat tests/golden/plots.nnl
+      for p in "loss:loss" "gradients:gradients net on d rows 50" "activations:activations net on d" "regions:net on d"; do
+          echo "plot ${p#*:} to \"$tmp/plots/${p%%:*}.svg\""
+      done
+      echo 'gradients net on d rows 50'; } > "$tmp/plots/run.nnl"
+    "$NNL" "$tmp/plots/run.nnl" > "$tmp/plots/out" 2>&1 || fail "plots as SVG: the script failed" "$tmp/plots/out"
+    sed -n '/^history of net/,/^[^ h]/p' "$tmp/plots/out" > "$tmp/plots/history"
+    sed -n '/^gradients of net on d:/,$p' "$tmp/plots/out" > "$tmp/plots/gradients"
+    python3 tests/plots_svg.py "$tmp/plots" "$tmp/plots/history" "$tmp/plots/gradients" > "$tmp/plots/check" 2>&1
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "plot: ${line#PASS }" ;;
+            "FAIL "*) fail "plot: ${line#FAIL }" ;;
+        esac
+    done < "$tmp/plots/check"
+    grep -q '^PASS ' "$tmp/plots/check" || fail "plots as SVG: no check ran" "$tmp/plots/check"
+else
+    skip "plots as SVG: python3 is not installed"
+fi
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
@@ -366,6 +403,44 @@ if command -v tmux > /dev/null 2>&1; then
 else
     fail "train's live progress line in tmux: tmux is not installed (.ci/install-deps installs it)"
 fi
+# 12. the charts' SVG files (src/see/): each kind written by test_chart must
+#     parse as XML, and each data group named in NAME.expect must hold exactly
+#     the numbers the chart was given (python3, else xmllint; else skipped)
+rm -rf "$tmp/svg"; mkdir -p "$tmp/svg"
+NNL_CHART_SVG_DIR=$tmp/svg "$BUILD/tests/test_chart" > "$tmp/svg/run.out" 2>&1
+if command -v python3 > /dev/null 2>&1; then svgcheck=python3
+elif command -v xmllint > /dev/null 2>&1; then svgcheck=xmllint
+else svgcheck=""; skip "the charts' SVG files are not parsed (neither python3 nor xmllint is installed)"; fi
+ls "$tmp"/svg/*.svg > /dev/null 2>&1 || fail "test_chart wrote no SVG files" "$tmp/svg/run.out"
+for svg in "$tmp"/svg/*.svg; do
+    [ -n "$svgcheck" ] && [ -f "$svg" ] || continue
+    name=$(basename "$svg" .svg)
+    expect=${svg%.svg}.expect
+    [ -f "$expect" ] || expect=/dev/null
+    if [ "$svgcheck" = python3 ]; then
+        python3 - "$svg" "$expect" > "$tmp/why" 2>&1 <<'PY'
+import math, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+groups = {g.get("data-name"): g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-name") is not None}
+for line in open(sys.argv[2], encoding="utf-8"):
+    attr, name, *want = line.split()
+    got = groups[name].get(attr).split()
+    assert len(got) == len(want), (name, len(got), len(want))
+    for g, w in zip(got, want):
+        assert math.isclose(float(g), float(w), rel_tol=1e-8), (name, g, w)
+PY
+    else
+        ( xmllint --noout "$svg" &&
+          while read -r attr gname values; do
+              got=$(xmllint --xpath "string(//*[local-name()='g'][@data-name='$gname']/@$attr)" "$svg") || exit 1
+              awk -v got="$got" -v want="$values" 'BEGIN { n = split(got, g, " "); m = split(want, w, " "); if (n != m) exit 1
+                  for (i = 1; i <= n; i++) { d = g[i] - w[i]; if (d < 0) d = -d; a = w[i] < 0 ? -w[i] : w[i]; if (d > 1e-8 * a) exit 1 } }' || exit 1
+          done < "$expect" ) > "$tmp/why" 2>&1
+    fi
+    if [ $? -eq 0 ]; then ok "chart $name.svg parses ($svgcheck) and holds its data"
+    else fail "chart $name.svg parses ($svgcheck) and holds its data" "$tmp/why"; fi
+done
 
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi

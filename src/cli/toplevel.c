@@ -18,6 +18,7 @@
 #include "lang/resolve.h"
 #include "lang/settings.h"
 #include "lang/stdlib_embed.h"
+#include "see/plot.h"
 #include "teach/commands.h"
 #include "teach/pass.h"
 #include "teach/summary.h"
@@ -39,6 +40,7 @@ void interp_init(Interp *I, bool dry_run) {
     I->out = stdout;
     rng_seed(&I->rng, 0);
     builtins_register(I);
+    see_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {

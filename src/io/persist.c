@@ -13,6 +13,7 @@
 #define _XOPEN_SOURCE 700      /* realpath */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "front/ast.h"
 #include "io/persist.h"
 #include "lang/eval.h"
@@ -34,7 +35,6 @@
 #include <zlib.h>
 
 const unsigned char persist_magic[8] = { 0x89, 'N', 'N', 'L', '\r', '\n', 0x1a, '\n' };
-void (*persist_crash_hook)(const char *tmp_path);
 
 /* ---- what a layer keeps in a file ------------------------------------------ */
 
@@ -555,57 +555,14 @@ static const char *state_summary(Interp *I, const Model *m) {
                         m->steps == 1 ? "" : "s");
 }
 
-/* Writes bytes to path through a temporary file in the same folder:
- * written, flushed, synced to the disk, renamed over path.  Returns an
- * errno-style reason, or NULL. */
-static const char *write_atomically(const char *path, const unsigned char *bytes, size_t len) {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return "out of memory";
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) { int e = errno; free(tmp); return strerror(e); }
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) mode = st.st_mode & 07777;      /* an existing file keeps its mode */
-    else { mode = umask(0); umask(mode); mode = 0666 & ~mode; }
-    const char *why = NULL;
-    size_t done = 0;
-    while (!why && done < len) {
-        ssize_t w = write(fd, bytes + done, len - done);
-        if (w < 0 && errno != EINTR) why = strerror(errno);
-        else if (w > 0) done += (size_t)w;
-    }
-    if (!why && fchmod(fd, mode) != 0) why = strerror(errno);
-    if (!why && fsync(fd) != 0) why = strerror(errno);
-    if (close(fd) != 0 && !why) why = strerror(errno);
-    if (!why && persist_crash_hook) persist_crash_hook(tmp);
-    if (!why && rename(tmp, path) != 0) why = strerror(errno);
-    if (why) unlink(tmp);
-    else {                                                     /* make the rename itself durable */
-        char *slash = strrchr(tmp, '/');
-        if (slash) slash[slash == tmp] = 0; else strcpy(tmp, ".");
-        int dir = open(tmp, O_RDONLY);
-        if (dir >= 0) { fsync(dir); close(dir); }
-    }
-    free(tmp);
-    return why;
-}
-
 void exec_save(Interp *I, const Node *n) {
     Model *m = find_model(I, n->name, n->loc);
     const char *path = file_arg(I, n);
     model_ensure_initialised(I, m);
     size_t len;
     unsigned char *bytes = persist_encode(I, m, &len);
-    if (I->dry_run) {               /* check the folder; keep the bytes for a `load` of the file */
-        const char *slash = strrchr(path, '/');
-        const char *dir = slash ? arena_printf(&I->pass, "%.*s", (int)(slash - path + (slash == path)), path) : ".";
-        struct stat st;
-        const char *why = stat(dir, &st) != 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a folder"
-                        : access(dir, W_OK) != 0 ? strerror(errno) : NULL;
-        if (!why && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) why = "it is a folder";
+    if (I->dry_run) {               /* check the target; keep the bytes for a `load` of the file */
+        const char *why = file_check_writable(path);
         if (why) { free(bytes); fail_at(n->loc, "cannot save to '%s': %s", path, why); }
         struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
         *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
@@ -614,7 +571,7 @@ void exec_save(Interp *I, const Node *n) {
         free(bytes);
         return;
     }
-    const char *why = write_atomically(path, bytes, len);
+    const char *why = file_write_atomically(path, bytes, len);
     free(bytes);
     if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
     if (I->interactive)

@@ -20,8 +20,5 @@ bool persist_load_bytes(Interp *I, Model *m, const char *file, const unsigned ch
 /* The layout's fixed numbers, for tests that build damaged files. */
 enum { PERSIST_HEADER_BYTES = 32, PERSIST_VERSION = 1 };
 extern const unsigned char persist_magic[8];
-/* For tests: called when the temporary file is complete, before it is
- * renamed over the target (a test kills the process there). */
-extern void (*persist_crash_hook)(const char *tmp_path);
 
 #endif

@@ -1,13 +1,13 @@
 /* predict.c — the statement `predict NET on DATA [to "FILE"] [rows N]`:
  * runs the model on the data's rows and prints what it predicts for each (the
  * class, or the outputs for numeric targets) or writes it to a CSV file.  The
- * file is written whole or not at all (io/outfile.c).
- * Owns: predict's options.  Must not: lay out the table or the CSV
- * (evaluation.c), write the file itself (outfile.c) or run a layer itself
- * (train.c's model_outputs). */
+ * file is written whole or not at all: into a temporary file in the same
+ * folder, renamed over FILE at the end.
+ * Owns: predict's options and the file it writes.  Must not: lay out the
+ * table or the CSV (report.c) or run a layer itself (train.c's model_outputs). */
 #include "base/arena.h"
 #include "base/diag.h"
-#include "io/outfile.h"
+#include "base/files.h"
 #include "io/predict.h"
 #include "lang/eval.h"
 #include "lang/loaders.h"
@@ -15,8 +15,11 @@
 #include "tensor/tensor.h"
 #include "train/evaluation.h"
 #include "train/train.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct PredictOptions {
     const char *file;     /* to "FILE": relative to the script, like the loaders' files */
@@ -50,11 +53,32 @@ static PredictOptions parse_options(Interp *I, const Node *n) {
     return o;
 }
 
-typedef struct Predictions { const Tensor *out; const Dataset *d; int of_rows; } Predictions;
+/* The check pass writes nothing but makes sure the file could be written, so
+ * a long training does not end in a folder that is not there. */
+static void check_writable(const char *file, SrcLoc loc) {
+    const char *why = file_check_writable(file);
+    if (why) fail_at(loc, "%s: cannot write: %s", file, why);
+}
 
-static void write_predictions(Interp *I, FILE *f, const void *ctx) {
-    const Predictions *p = ctx;
-    report_predictions(&I->pass, f, p->out, p->d, p->of_rows, true);
+static void write_predictions(Interp *I, const char *file, const Tensor *out, const Dataset *d, int of_rows,
+                              SrcLoc loc) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
+    DiagHandler h;              /* an error while laying it out (out of memory) leaks nothing */
+    diag_push(&h);
+    if (setjmp(h.env) != 0) {
+        fclose(f);
+        free(text);
+        diag_throw();
+    }
+    report_predictions(&I->pass, f, out, d, of_rows, true);
+    diag_pop(&h);
+    bool ok = fclose(f) == 0;
+    const char *why = ok ? file_write_atomically(file, text, len) : "out of memory";
+    free(text);
+    if (why) fail_at(loc, "%s: cannot write: %s", file, why);
 }
 
 void exec_predict(Interp *I, const Node *n) {
@@ -69,14 +93,13 @@ void exec_predict(Interp *I, const Node *n) {
     d = &first;
     Tensor *out = model_outputs(I, m, d->x, n->loc);
     if (I->dry_run) {
-        if (o.file) outfile_check(I, o.file, o.file_loc);
+        if (o.file) check_writable(o.file, o.file_loc);
         return;
     }
     if (!o.file) {
         report_predictions(&I->pass, I->out, out, d, all, false);
         return;
     }
-    Predictions p = { out, d, all };
-    outfile_write(I, o.file, o.file_loc, write_predictions, &p);
+    write_predictions(I, o.file, out, d, all, o.file_loc);
     fprintf(I->out, "predictions for %d row%s written to %s\n", rows, rows == 1 ? "" : "s", o.file);
 }

@@ -228,6 +228,7 @@ struct Interp {
     struct BuiltModel { const Node *node; Model *model; } *built;
     int      nbuilt;
     struct DrySave *dry_saves;  /* what the check pass's `save`s would write (persist.c) */
+    Model   *trained_last;      /* the model the last `train` trained (`plot loss` without a model) */
 };
 
 #endif

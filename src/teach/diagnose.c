@@ -8,8 +8,8 @@
  * Must not: differentiate (tape.c, prims.c) or judge loss curves (curve.c). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "base/text.h"
-#include "io/outfile.h"
 #include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
@@ -75,7 +75,7 @@ static double mean_abs(const Tensor *t) {
     return t->size ? s / t->size : 0;
 }
 
-static const char *layer_title(Interp *I, const Layer *l) {
+const char *layer_title(Interp *I, const Layer *l) {
     const char *act = layer_activation(l);
     return arena_printf(&I->pass, "%d %s", l->index, act ? act : l->def->name);
 }
@@ -89,7 +89,7 @@ static void gradients_verdict(Interp *I, const Model *m) {
     for (int l = 0; l < m->nlayers; l++)
         if (layer_weight(&m->layers[l])) { if (!bottom) bottom = &m->layers[l]; top = &m->layers[l]; }
     if (!bottom || bottom == top) return;
-    double lo = tensor_norm(layer_weight(bottom)->value->grad), hi = tensor_norm(layer_weight(top)->value->grad);
+    double lo = tensor_l2_norm(layer_weight(bottom)->value->grad), hi = tensor_l2_norm(layer_weight(top)->value->grad);
     const char *p = layer_weight(bottom)->name, *q = layer_weight(top)->name, *text;
     double ratio = lo / hi;
     if (hi == 0)
@@ -133,12 +133,12 @@ static void exec_gradients(Interp *I, const Node *cmd) {
         if (a && a->grad) {
             rows[n++] = (GradRow){ title, strcmp(aname, "a") == 0 ? arena_printf(&I->pass, "δ(%d)", l)
                                                                   : arena_printf(&I->pass, "δ(%d) = ∂C/∂%s", l, aname),
-                                   tensor_norm(a->grad), mean_abs(a->grad) };
+                                   tensor_l2_norm(a->grad), mean_abs(a->grad) };
             title = "";                              /* the layer's name once */
         }
         const Param *w = layer_weight(layer);
         if (w)
-            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), tensor_norm(w->value->grad),
+            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), tensor_l2_norm(w->value->grad),
                                    mean_abs(w->value->grad) };
     }
     double max = 0;
@@ -164,9 +164,7 @@ static void exec_gradients(Interp *I, const Node *cmd) {
 
 /* ---- activations NET on DATA -------------------------------------------------------- */
 
-typedef enum { SAT_NONE, SAT_SIGMOID, SAT_TANH, SAT_RELU } Saturation;
-
-static Saturation saturation_of(const char *act) {
+Saturation saturation_of(const char *act) {
     if (!act) return SAT_NONE;
     if (strcmp(act, "sigmoid") == 0) return SAT_SIGMOID;
     if (strcmp(act, "tanh") == 0) return SAT_TANH;
@@ -184,9 +182,7 @@ static bool saturated(Saturation s, double z) {
     return false;
 }
 
-typedef struct ActStats { double mean, std, sat; int dead, units; Saturation kind; } ActStats;
-
-static ActStats activation_stats(const Tensor *z, Saturation kind) {
+ActStats activation_stats(const Tensor *z, Saturation kind) {
     ActStats s = { .kind = kind, .units = z->shape[1] };
     int rows = z->shape[0], w = z->shape[1], hits = 0;
     for (int i = 0; i < z->size; i++) { s.mean += tensor_get(z, i); hits += saturated(kind, tensor_get(z, i)); }
@@ -200,6 +196,22 @@ static ActStats activation_stats(const Tensor *z, Saturation kind) {
         s.dead += dead;
     }
     return s;
+}
+
+void activation_range(const char *act, const Tensor *z, double *lo_out, double *hi_out) {
+    Saturation kind = saturation_of(act);
+    double lo = kind == SAT_TANH ? -1 : kind == SAT_SIGMOID || kind == SAT_RELU ? 0 : INFINITY, hi = -INFINITY;
+    if (act && strcmp(act, "softmax") == 0) lo = 0, hi = 1;
+    else if (kind == SAT_TANH || kind == SAT_SIGMOID) hi = 1;
+    else {
+        for (int i = 0; i < z->size; i++) {
+            lo = fmin(lo, tensor_get(z, i));
+            hi = fmax(hi, tensor_get(z, i));
+        }
+        if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
+    }
+    *lo_out = lo;
+    *hi_out = hi;
 }
 
 /* one line: 20 buckets from lo to hi, each a bar of 8 heights (relative to the fullest) */
@@ -267,16 +279,8 @@ static void exec_activations(Interp *I, const Node *cmd) {
                         : kind == SAT_RELU ? arena_printf(&I->pass, "%.1f %% (%d dead)", 100 * st[l - 1].sat, st[l - 1].dead)
                                            : arena_printf(&I->pass, "%.1f %%", 100 * st[l - 1].sat);
         fprintf(I->out, "  %-12s  %-10.4g  %-10.4g  %-16s  ", layer_title(I, layer), st[l - 1].mean, st[l - 1].std, sat);
-        double lo = kind == SAT_TANH ? -1 : kind == SAT_SIGMOID || kind == SAT_RELU ? 0 : INFINITY, hi = -INFINITY;
-        if (act && strcmp(act, "softmax") == 0) lo = 0, hi = 1;
-        else if (kind == SAT_TANH || kind == SAT_SIGMOID) hi = 1;
-        else {
-            for (int i = 0; i < tl->out->size; i++) {
-                lo = fmin(lo, tensor_get(tl->out, i));
-                hi = fmax(hi, tensor_get(tl->out, i));
-            }
-            if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
-        }
+        double lo, hi;
+        activation_range(act, tl->out, &lo, &hi);
         histogram(I->out, tl->out, lo, hi);
         fputc('\n', I->out);
     }
@@ -387,11 +391,6 @@ static void exec_sanity_overfit(Interp *I, const Node *cmd) {
 
 /* ---- history NET [all] | history NET to "FILE" ------------------------------------------ */
 
-static void write_history(Interp *I, FILE *f, const void *m) {
-    (void)I;
-    history_write_csv(f, m);
-}
-
 static void exec_history(Interp *I, const Node *cmd) {
     const NodeList *w = &cmd->kids;
     bool all = w->n == 2 && is_word(w->items[1], "all");
@@ -403,8 +402,17 @@ static void exec_history(Interp *I, const Node *cmd) {
     if (file->kind != N_STR || !*file->name)
         fail_at(file->loc, "'to' needs a file name in quotes (history %s to \"history.csv\")", m->name);
     const char *path = script_path(I, file->name, file->loc);
-    if (I->dry_run) { outfile_check(I, path, file->loc); return; }
-    outfile_write(I, path, file->loc, write_history, m);
+    const char *why = file_check_writable(path);
+    if (why) fail_at(file->loc, "%s: cannot write: %s", path, why);
+    if (I->dry_run) return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bool ok = f && history_write_csv(f, m);      /* no error can unwind from here: nothing leaks */
+    if (f) ok = fclose(f) == 0 && ok;
+    why = ok ? file_write_atomically(path, text, len) : "out of memory";
+    free(text);
+    if (why) fail_at(file->loc, "%s: cannot write: %s", path, why);
     const History *h = history_of(m);
     int epochs = 0, runs = h ? h->nruns : 0;
     for (int r = 0; r < runs; r++) epochs += h->runs[r].n;

@@ -2,7 +2,7 @@
  * epoch, closing a run at reset or load, the table and sparkline of
  * `history NET`, and its CSV text.
  * Must not: train, judge the curve (curve.c), or open and rename files (the
- * caller hands history_write_csv a stream; io/outfile.c writes it whole). */
+ * caller hands history_write_csv a stream; base/files.c writes it whole). */
 #include "base/arena.h"
 #include "base/text.h"
 #include "lang/model.h"

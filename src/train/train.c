@@ -560,7 +560,7 @@ static void describe_training(FILE *out, const void *arg) {
 static void add_gradient_norms(const Model *m, double *sum) {
     for (int l = 0; l < m->nlayers; l++) {
         const Param *w = layer_weight(&m->layers[l]);
-        sum[l] = w ? sum[l] + tensor_norm(w->value->grad) : NAN;
+        sum[l] = w ? sum[l] + tensor_l2_norm(w->value->grad) : NAN;
     }
 }
 
@@ -654,6 +654,7 @@ void exec_train(Interp *I, const Node *n) {
     need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
     TrainOptions o = train_options(I, n, m, d->x->shape[0]);
     model_ensure_initialised(I, m);
+    I->trained_last = m;
     EarlyStop es = { .best = INFINITY };
     StepPlans plans = { 0 };
     Progress progress = { 0 };
