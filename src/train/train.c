@@ -17,8 +17,8 @@
 #include "tensor/rng.h"
 #include "tensor/tensor.h"
 #include "train/curve.h"
-#include "train/history.h"
 #include "train/evaluation.h"
+#include "train/history.h"
 #include "train/lint.h"
 #include "train/optcompile.h"
 #include "train/progress.h"
@@ -350,11 +350,13 @@ static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Calla
  * divided by 1 + decay·t with a `decay` setting (Keras' decay, as the stdlib's
  * optimizers apply it); NAN without an `lr` setting */
 static double update_lr(const Model *m, const Callable *def, const Value *hyper) {
+    static const char *lr_name, *decay_name;      /* interned once: names live as long as the process */
+    if (!lr_name) { lr_name = intern("lr"); decay_name = intern("decay"); }
     double lr = NAN, decay = 0;
     for (int h = 0; h < def->nparams; h++) {
         if (hyper[h].kind != V_TENSOR || hyper[h].t->size != 1) continue;
-        if (def->param_names[h] == intern("lr")) lr = tensor_get(hyper[h].t, 0);
-        if (def->param_names[h] == intern("decay")) decay = tensor_get(hyper[h].t, 0);
+        if (def->param_names[h] == lr_name) lr = tensor_get(hyper[h].t, 0);
+        if (def->param_names[h] == decay_name) decay = tensor_get(hyper[h].t, 0);
     }
     return lr / (1 + decay * (double)m->steps);
 }
