@@ -8,6 +8,7 @@
 #include "base/diag.h"
 #include "base/interrupt.h"
 #include "cli/toplevel.h"
+#include "export/export.h"
 #include "front/ast.h"
 #include "io/persist.h"
 #include "io/predict.h"
@@ -39,6 +40,7 @@ void interp_init(Interp *I, bool dry_run) {
     I->out = stdout;
     rng_seed(&I->rng, 0);
     builtins_register(I);
+    export_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {

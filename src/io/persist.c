@@ -7,7 +7,7 @@
  * changes at all.
  * Owns: the file format and the dry run's files (the check pass saves into
  * memory, so a `load` after a `save` is checked against what would be
- * written).  Must not: build models or run an optimizer (model.c, train.c);
+ * written); reading and writing whole files for the stages above (export).  Must not: build models or run an optimizer (model.c, train.c);
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
@@ -557,7 +557,7 @@ static const char *state_summary(Interp *I, const Model *m) {
 /* Writes bytes to path through a temporary file in the same folder:
  * written, flushed, synced to the disk, renamed over path.  Returns an
  * errno-style reason, or NULL. */
-static const char *write_atomically(const char *path, const unsigned char *bytes, size_t len) {
+const char *persist_write_file(const char *path, const unsigned char *bytes, size_t len) {
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp) return "out of memory";
@@ -592,6 +592,28 @@ static const char *write_atomically(const char *path, const unsigned char *bytes
     return why;
 }
 
+const char *persist_dry_write(Interp *I, const char *path, const unsigned char *bytes, size_t len) {
+    const char *slash = strrchr(path, '/');
+    const char *dir = slash ? arena_printf(&I->pass, "%.*s", (int)(slash - path + (slash == path)), path) : ".";
+    struct stat st;
+    const char *why = stat(dir, &st) != 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a folder"
+                    : access(dir, W_OK) != 0 ? strerror(errno) : NULL;
+    if (!why && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) why = "it is a folder";
+    if (why) return why;
+    struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
+    *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
+    memcpy(s->bytes, bytes, len);
+    I->dry_saves = s;
+    return NULL;
+}
+
+const unsigned char *persist_dry_read(Interp *I, const char *path, size_t *len) {
+    const char *key = file_key(I, path);
+    for (struct DrySave *s = I->dry_saves; s; s = s->next)
+        if (strcmp(s->key, key) == 0) { *len = s->len; return s->bytes; }
+    return NULL;
+}
+
 void exec_save(Interp *I, const Node *n) {
     Model *m = find_model(I, n->name, n->loc);
     const char *path = file_arg(I, n);
@@ -599,21 +621,12 @@ void exec_save(Interp *I, const Node *n) {
     size_t len;
     unsigned char *bytes = persist_encode(I, m, &len);
     if (I->dry_run) {               /* check the folder; keep the bytes for a `load` of the file */
-        const char *slash = strrchr(path, '/');
-        const char *dir = slash ? arena_printf(&I->pass, "%.*s", (int)(slash - path + (slash == path)), path) : ".";
-        struct stat st;
-        const char *why = stat(dir, &st) != 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a folder"
-                        : access(dir, W_OK) != 0 ? strerror(errno) : NULL;
-        if (!why && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) why = "it is a folder";
-        if (why) { free(bytes); fail_at(n->loc, "cannot save to '%s': %s", path, why); }
-        struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
-        *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
-        memcpy(s->bytes, bytes, len);
-        I->dry_saves = s;
+        const char *why = persist_dry_write(I, path, bytes, len);
         free(bytes);
+        if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
         return;
     }
-    const char *why = write_atomically(path, bytes, len);
+    const char *why = persist_write_file(path, bytes, len);
     free(bytes);
     if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
     if (I->interactive)
@@ -621,8 +634,8 @@ void exec_save(Interp *I, const Node *n) {
                 state_summary(I, m), len);
 }
 
-/* the whole file in a malloc'd buffer, or NULL with the reason in why */
-static unsigned char *read_whole(const char *path, size_t *len, char *why, size_t why_size) {
+unsigned char *persist_read_file(const char *path, size_t max, const char *what, size_t *len, char *why,
+                                 size_t why_size) {
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) != 0) {
@@ -630,18 +643,31 @@ static unsigned char *read_whole(const char *path, size_t *len, char *why, size_
         if (f) fclose(f);
         return NULL;
     }
-    if (S_ISDIR(st.st_mode)) { fclose(f); snprintf(why, why_size, "'%s' is a folder, not a model file", path); return NULL; }
+    if (S_ISDIR(st.st_mode)) { fclose(f); snprintf(why, why_size, "'%s' is a folder, not %s", path, what); return NULL; }
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+        fclose(f);
+        snprintf(why, why_size, "'%s' is %lld bytes, more than the %zu bytes %s may have", path, (long long)st.st_size,
+                 max, what);
+        return NULL;
+    }
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     unsigned char *buf = malloc(cap);
+    bool too_long = false;
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap || ferror(f)) break;
+        if (n > max) { too_long = true; break; }     /* not a regular file: a pipe that goes on */
         unsigned char *grown = realloc(buf, cap *= 2);
         if (!grown) free(buf);
         buf = grown;
     }
     bool failed = !buf || ferror(f);
     fclose(f);
+    if (too_long) {
+        free(buf);
+        snprintf(why, why_size, "'%s' holds more than the %zu bytes %s may have", path, max, what);
+        return NULL;
+    }
     if (failed) {
         snprintf(why, why_size, "cannot read '%s': %s", path, buf ? strerror(errno) : "out of memory");
         free(buf);
@@ -658,12 +684,9 @@ void exec_load(Interp *I, const Node *n) {
     const unsigned char *bytes = NULL;
     unsigned char *owned = NULL;
     size_t len = 0;
-    if (I->dry_run) {
-        const char *key = file_key(I, path);
-        for (struct DrySave *s = I->dry_saves; s && !bytes; s = s->next)
-            if (strcmp(s->key, key) == 0) { bytes = s->bytes; len = s->len; }
-    }
-    if (!bytes && !(bytes = owned = read_whole(path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
+    if (I->dry_run) bytes = persist_dry_read(I, path, &len);
+    if (!bytes && !(bytes = owned = persist_read_file(path, SIZE_MAX, "a model file", &len, err, sizeof err)))
+        fail_at(n->loc, "%s", err);
     LoadPlan plan;
     bool is_mismatch;
     bool ok = check_bytes(I, m, path, bytes, len, &plan, err, sizeof err, &is_mismatch);
