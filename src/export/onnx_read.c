@@ -11,6 +11,7 @@
  * an op whose attributes nnl's layer cannot reproduce is refused. */
 #ifdef NNL_HAVE_ONNX
 #include "base/arena.h"
+#include "base/budget.h"
 #include "base/diag.h"
 #include "export/onnx.h"
 #include "export/onnx.pb-c.h"
@@ -19,7 +20,6 @@
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "tensor/tensor.h"
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -86,9 +86,10 @@ static const Onnx__TensorProto *constant(Reader *R, const char *name, int before
 static int64_t elements_of(Reader *R, const Onnx__TensorProto *t, const char *what) {
     int64_t n = 1;
     for (size_t d = 0; d < t->n_dims; d++) {
-        if (t->dims[d] < 1 || t->dims[d] > MAX_ELEMENTS) bad(R, "%s has a dimension of size %lld", what, (long long)t->dims[d]);
+        if (t->dims[d] < 1 || t->dims[d] > nnl_budget.max_elements)
+            bad(R, "%s has a dimension of size %lld", what, (long long)t->dims[d]);
         n *= t->dims[d];
-        if (n > MAX_ELEMENTS) bad(R, "%s has more than %d elements", what, MAX_ELEMENTS);
+        if (n > nnl_budget.max_elements) bad(R, "%s has more than %d elements", what, nnl_budget.max_elements);
     }
     return n;
 }
@@ -108,24 +109,24 @@ static double *numbers(Reader *R, const Onnx__TensorProto *t, const char *what, 
     int w = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? 4 : type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? 8
           : type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 ? 8 : 0;
     if (!w) bad(R, "%s has element type %d; import reads float, double and int64 tensors", what, type);
-    double *v = arena_alloc_raw(R->a, sizeof *v * (size_t)n);
     size_t listed = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? t->n_float_data
                   : type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? t->n_double_data : t->n_int64_data;
+    if (t->has_raw_data && t->raw_data.len != (size_t)n * (size_t)w)   /* checked before anything is allocated */
+        bad(R, "%s should have %lld bytes of data for its shape but has %zu", what, (long long)(n * w), t->raw_data.len);
+    if (!t->has_raw_data && listed != (size_t)n)
+        bad(R, "%s has %zu numbers but its shape needs %lld", what, listed, (long long)n);
+    double *v = arena_alloc_raw(R->a, sizeof *v * (size_t)n);
     if (t->has_raw_data) {
-        if (t->raw_data.len != (size_t)n * (size_t)w)
-            bad(R, "%s should have %lld bytes of data for its shape but has %zu", what, (long long)(n * w), t->raw_data.len);
         for (int64_t i = 0; i < n; i++) {
             uint64_t bits = le(t->raw_data.data + (size_t)i * (size_t)w, w);
             if (type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) { uint32_t b = (uint32_t)bits; float f; memcpy(&f, &b, 4); v[i] = f; }
             else if (type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) memcpy(&v[i], &bits, 8);
             else v[i] = (double)(int64_t)bits;
         }
-    } else if (listed == (size_t)n) {
+    } else {
         for (int64_t i = 0; i < n; i++)
             v[i] = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? t->float_data[i]
                  : type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? t->double_data[i] : (double)t->int64_data[i];
-    } else {
-        bad(R, "%s has %zu numbers but its shape needs %lld", what, listed, (long long)n);
     }
     *count = n;
     return v;
@@ -324,7 +325,7 @@ static const Onnx__ValueInfoProto *graph_input(Reader *R, int *width, int *rank)
         if (dim->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE || dim->dim_value < 1)
             bad(R, "dimension %zu of the input '%s' has no fixed size; import needs the number of features", d + 1, in->name);
         w *= dim->dim_value;
-        if (w > INT_MAX / 2) bad(R, "the input '%s' is too wide", in->name);
+        if (w > nnl_budget.max_elements) bad(R, "the input '%s' is wider than %d features", in->name, nnl_budget.max_elements);
     }
     *width = (int)w;
     *rank = (int)s->n_dim;

@@ -206,6 +206,10 @@ static bool activation(Graph *G, LayerOut *o, const char *x, const char *out) {
     if (!a) {
         const char *where = fn->node && fn->node->loc.file
                           ? arena_printf(G->a, " (defined at %s:%d)", fn->node->loc.file, fn->node->loc.line) : "";
+        if (stdlib_named(fn->name))
+            refuse(G, o->l, arena_printf(G->a, "has the activation '%s'%s, the script's own function, not the stdlib's "
+                                         "'%s': ONNX's op of that name would compute something else", fn->name, where,
+                                         fn->name));
         refuse(G, o->l, arena_printf(G->a, "has the activation '%s'%s, which is not one of the stdlib's activations "
                                      "that ONNX has an op for (%s)", fn->name, where, onnx_activation_list(G->I)));
     }

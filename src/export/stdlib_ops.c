@@ -59,6 +59,11 @@ const OnnxActivation *onnx_activation_of(Interp *I, const Callable *fn, double *
     return NULL;
 }
 
+bool stdlib_named(const char *name) {
+    for (int i = 0; i < NACTIVATIONS; i++) if (strcmp(activations[i].nnl, name) == 0) return true;
+    return false;
+}
+
 const OnnxActivation *onnx_activation_by_op(const char *op) {
     for (int i = 0; i < NACTIVATIONS; i++)
         if (activations[i].op && strcmp(activations[i].op, op) == 0) return &activations[i];

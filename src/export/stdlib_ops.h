@@ -21,6 +21,8 @@ bool stdlib_is(const Callable *fn, const char *name);
  * of the table's (a user's function, step); linear is the table's first
  * entry, with op NULL.  alpha: its alpha, bound or the default. */
 const OnnxActivation *onnx_activation_of(Interp *I, const Callable *fn, double *alpha, SrcLoc loc);
+/* name is one of the table's activations ("relu") */
+bool stdlib_named(const char *name);
 /* The activation of ONNX op `op`, or NULL. */
 const OnnxActivation *onnx_activation_by_op(const char *op);
 /* "Sigmoid, Tanh, Relu, ..." for messages */

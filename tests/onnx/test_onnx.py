@@ -170,6 +170,21 @@ if os.path.exists(fixture):
 else:
     report('FAIL', 'PyTorch fixture: tests/onnx/torch/mlp.onnx is missing')
 
+# hand-made files that import reads (tests/onnx/make_fixtures.py): nnl's outputs against ONNX Runtime's
+for name, width in [('matmul_add', 3)]:
+    path = os.path.join(HERE, 'fixtures', name + '.onnx')
+    rows = rows_for(name, width)
+    rc, out, err = run_nnl(f'import m "{path}"\nset precision 17\nprint "{MARK}"\nprint m({literal(rows)})\n', 'fixture-' + name)
+    what = f'tests/onnx/fixtures/{name}.onnx'
+    if rc != 0:
+        report('FAIL', f'{what}: import', err)
+    elif not ort_ok:
+        report('SKIP', f'{what}: ONNX Runtime: {ort_why}')
+    else:
+        theirs, why = ort(path, rows, False)
+        ok = theirs is not None and close(theirs, numbers(after_mark(out)))
+        report('PASS' if ok else 'FAIL', f'{what}: import gives ONNX Runtime\'s outputs within 1e-5', f'{why}\nnnl: {out}\nort: {theirs}')
+
 # error messages: each tests/onnx/errors/NAME.nnl fails with exactly NAME.err
 errors = os.path.join(HERE, 'errors')
 for path in sorted(os.listdir(errors)):
