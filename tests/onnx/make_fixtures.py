@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tests/onnx/make_fixtures.py — writes the hand-made ONNX files of
-tests/onnx/fixtures/ with onnx.helper (Debian python3-onnx): an MLP written
-as MatMul + Add (import reads it; test_onnx.py compares with ONNX Runtime)
+tests/onnx/fixtures/ with onnx.helper (Debian python3-onnx): MLPs written
+as MatMul + Add and as Gemm with transB = 0 (import reads them; test_onnx.py compares with ONNX Runtime)
 and files import must refuse (tests/onnx/errors/ expects their messages).
 Run by hand when they change; the files are committed."""
 import os
@@ -32,6 +32,13 @@ save('matmul_add', [
     helper.make_node('Add', ['b2', 'h2'], ['a2'], name='add2'),
     helper.make_node('Identity', ['a2'], ['y'], name='id')],
     [weight('W1', 3, 4), weight('b1', 4), weight('W2', 4, 2), weight('b2', 2)])
+# Gemm with transB = 0 (B [in, out]) and a bias C of shape [1, out], Relu, Softmax
+save('gemm_transb0', [
+    helper.make_node('Gemm', ['x', 'B', 'C'], ['a'], name='fc1'),
+    helper.make_node('Relu', ['a'], ['r'], name='relu'),
+    helper.make_node('Gemm', ['r', 'B2', 'C2'], ['a2'], name='fc2', transB=0),
+    helper.make_node('Softmax', ['a2'], ['y'], name='softmax', axis=1)],
+    [weight('B', 3, 5), weight('C', 1, 5), weight('B2', 5, 2), weight('C2', 2)])
 # a Conv: not an MLP
 save('conv', [
     helper.make_node('Gemm', ['x', 'W', 'b'], ['a'], name='fc', transB=1),

@@ -171,7 +171,7 @@ else:
     report('FAIL', 'PyTorch fixture: tests/onnx/torch/mlp.onnx is missing')
 
 # hand-made files that import reads (tests/onnx/make_fixtures.py): nnl's outputs against ONNX Runtime's
-for name, width in [('matmul_add', 3)]:
+for name, width in [('matmul_add', 3), ('gemm_transb0', 3)]:
     path = os.path.join(HERE, 'fixtures', name + '.onnx')
     rows = rows_for(name, width)
     rc, out, err = run_nnl(f'import m "{path}"\nset precision 17\nprint "{MARK}"\nprint m({literal(rows)})\n', 'fixture-' + name)
