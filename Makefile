@@ -33,6 +33,12 @@ WARN     = -Wall -Wextra -Werror
 ALLFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fno-math-errno $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)
 # OpenBLAS is not linked: src/tensor/blas.c loads it at the first large product
 LDLIBS   = -lreadline -lz -lm -ldl
+# Graphviz's C library lays out and renders `graph ... to "FILE.svg"`
+# (src/see/graph_render.c); without it (or with NO_GVC=1) .svg says how to get it
+ifeq ($(NO_GVC)$(shell pkg-config --exists libgvc 2>/dev/null && echo yes),yes)
+ALLFLAGS += -DNNL_HAVE_GVC $(shell pkg-config --cflags libgvc)
+LDLIBS   += $(shell pkg-config --libs libgvc)
+endif
 
 # src/STAGE/*.c, one folder a stage (docs/architecture.md; the order of the
 # stages is src/LAYERS, which make test checks).  Objects mirror the folders;

@@ -291,6 +291,43 @@ done
 # fuzz targets need clang with libFuzzer (the Makefile builds them only then)
 ls "$BUILD"/fuzz/fuzz_* > /dev/null 2>&1 || skip "fuzz targets: clang cannot link -fsanitize=fuzzer here (Debian: clang, libclang-rt-dev)"
 
+# writing files: never in place of a FIFO, a device or a read-only file, the
+# mode kept, names at the length limit (every statement that writes a file)
+NNL="$NNL" tests/files.sh > "$tmp/files" 2>&1
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "files: ${line#PASS }" ;;
+        "FAIL "*) fail "files: ${line#FAIL }" ;;
+        "SKIP "*) skip "files: ${line#SKIP }" ;;
+    esac
+done < "$tmp/files"
+grep -q '^PASS ' "$tmp/files" || fail "tests/files.sh ran no check" "$tmp/files"
+
+# pictures: tests/golden/plots.nnl's plots written as SVG hold the numbers
+# the run printed (the history, the gradients table), one panel per layer,
+# one point per row
+if command -v python3 > /dev/null 2>&1; then
+    mkdir -p "$tmp/plots"
+    { cat tests/golden/plots.nnl
+      for p in "loss:loss" "gradients:gradients net on d rows 50" "activations:activations net on d" "regions:net on d"; do
+          echo "plot ${p#*:} to \"$tmp/plots/${p%%:*}.svg\""
+      done
+      echo 'gradients net on d rows 50'; } > "$tmp/plots/run.nnl"
+    "$NNL" "$tmp/plots/run.nnl" > "$tmp/plots/out" 2>&1 || fail "plots as SVG: the script failed" "$tmp/plots/out"
+    sed -n '/^history of net/,/^[^ h]/p' "$tmp/plots/out" > "$tmp/plots/history"
+    sed -n '/^gradients of net on d:/,$p' "$tmp/plots/out" > "$tmp/plots/gradients"
+    python3 tests/plots_svg.py "$tmp/plots" "$tmp/plots/history" "$tmp/plots/gradients" > "$tmp/plots/check" 2>&1
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "plot: ${line#PASS }" ;;
+            "FAIL "*) fail "plot: ${line#FAIL }" ;;
+        esac
+    done < "$tmp/plots/check"
+    grep -q '^PASS ' "$tmp/plots/check" || fail "plots as SVG: no check ran" "$tmp/plots/check"
+else
+    skip "plots as SVG: python3 is not installed"
+fi
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
@@ -328,6 +365,95 @@ while IFS= read -r line; do
 done < "$tmp/browser"
 if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
 
+# 12. the charts' SVG files (src/see/): each kind written by test_chart must
+#     parse as XML, and each data group named in NAME.expect must hold exactly
+#     the numbers the chart was given (python3, else xmllint; else skipped)
+rm -rf "$tmp/svg"; mkdir -p "$tmp/svg"
+NNL_CHART_SVG_DIR=$tmp/svg "$BUILD/tests/test_chart" > "$tmp/svg/run.out" 2>&1
+if command -v python3 > /dev/null 2>&1; then svgcheck=python3
+elif command -v xmllint > /dev/null 2>&1; then svgcheck=xmllint
+else svgcheck=""; skip "the charts' SVG files are not parsed (neither python3 nor xmllint is installed)"; fi
+ls "$tmp"/svg/*.svg > /dev/null 2>&1 || fail "test_chart wrote no SVG files" "$tmp/svg/run.out"
+for svg in "$tmp"/svg/*.svg; do
+    [ -n "$svgcheck" ] && [ -f "$svg" ] || continue
+    name=$(basename "$svg" .svg)
+    expect=${svg%.svg}.expect
+    [ -f "$expect" ] || expect=/dev/null
+    if [ "$svgcheck" = python3 ]; then
+        python3 - "$svg" "$expect" > "$tmp/why" 2>&1 <<'PY'
+import math, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+groups = {g.get("data-name"): g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-name") is not None}
+for line in open(sys.argv[2], encoding="utf-8"):
+    attr, name, *want = line.split()
+    got = groups[name].get(attr).split()
+    assert len(got) == len(want), (name, len(got), len(want))
+    for g, w in zip(got, want):
+        assert math.isclose(float(g), float(w), rel_tol=1e-8), (name, g, w)
+PY
+    else
+        ( xmllint --noout "$svg" &&
+          while read -r attr gname values; do
+              got=$(xmllint --xpath "string(//*[local-name()='g'][@data-name='$gname']/@$attr)" "$svg") || exit 1
+              awk -v got="$got" -v want="$values" 'BEGIN { n = split(got, g, " "); m = split(want, w, " "); if (n != m) exit 1
+                  for (i = 1; i <= n; i++) { d = g[i] - w[i]; if (d < 0) d = -d; a = w[i] < 0 ? -w[i] : w[i]; if (d > 1e-8 * a) exit 1 } }' || exit 1
+          done < "$expect" ) > "$tmp/why" 2>&1
+    fi
+    if [ $? -eq 0 ]; then ok "chart $name.svg parses ($svgcheck) and holds its data"
+    else fail "chart $name.svg parses ($svgcheck) and holds its data" "$tmp/why"; fi
+done
+
+# 13. graph (tests/graph): graphs.nnl runs in a scratch folder; its output
+#     must be graphs.out and each DOT file it writes tests/graph/FILE, which
+#     Graphviz's dot must read; svg.nnl's SVG files, laid out through
+#     libgvc, must parse as XML with one node per layer (model) or op (ops)
+rm -rf "$tmp/graph"; mkdir -p "$tmp/graph"
+cp tests/graph/*.nnl "$tmp/graph/"
+(cd "$tmp/graph" && "$OLDPWD/$NNL" graphs.nnl > stdout 2>&1; echo "exit $?" >> stdout)
+{ diff -u tests/graph/graphs.out "$tmp/graph/stdout"
+  for f in tests/graph/*.dot; do diff -u "$f" "$tmp/graph/$(basename "$f")"; done
+  for f in "$tmp"/graph/*.dot; do [ -f "tests/graph/$(basename "$f")" ] || echo "unexpected file $(basename "$f")"; done
+} > "$tmp/diff" 2>&1
+if [ -s "$tmp/diff" ]; then fail "tests/graph/graphs.nnl" "$tmp/diff"; else ok "tests/graph/graphs.nnl"; fi
+if command -v dot > /dev/null 2>&1; then
+    for f in tests/graph/*.dot; do
+        if dot -Tsvg "$f" -o /dev/null 2> "$tmp/dot"; then ok "dot reads $f"; else fail "dot reads $f" "$tmp/dot"; fi
+    done
+else
+    skip "dot reads tests/graph/*.dot: Graphviz's dot is not installed (Debian: graphviz)"
+fi
+# (under SAN=1, LeakSanitizer is told of Graphviz's own leaks: tests/lsan.supp)
+(cd "$tmp/graph" && LSAN_OPTIONS="suppressions=$OLDPWD/tests/lsan.supp:print_suppressions=0" \
+    "$OLDPWD/$NNL" svg.nnl > svg.out 2>&1; echo "exit $?" >> svg.out)
+if grep -q "built without Graphviz's library" "$tmp/graph/svg.out"; then
+    skip "graph to .svg: nnl was built without libgvc (Debian: libgraphviz-dev)"
+elif python3 - "$tmp/graph" > "$tmp/why" 2>&1 <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+out = open(d + "/svg.out").read()
+assert out.endswith("exit 0\n"), out
+ops = len(re.findall(r"^(?:=>|<=|  ) +\d+  ", out, re.M))
+ns = "{http://www.w3.org/2000/svg}"
+def nodes(name):   # title -> the words the node shows
+    root = ET.parse(d + "/" + name).getroot()
+    return {g.find(ns + "title").text: " ".join(t.text or "" for t in g.iter(ns + "text"))
+            for g in root.iter(ns + "g") if g.get("class") == "node"}
+titles = nodes
+model = titles("model.svg")
+layers = [t for t in model if re.fullmatch(r"L\d+", t)]
+assert len(layers) == 6 and "input" in model and "output" in model, model
+ops_svg = {t: w for t, w in nodes("ops.svg").items() if re.fullmatch(r"o\d+", t)}
+assert ops > 0 and len(ops_svg) == ops, (len(ops_svg), ops)
+for i in range(ops):     # each op drawn as nnl's box: its primitive and number
+    assert "op %d" % (i + 1) in ops_svg.get("o%d" % i, ""), ("o%d" % i, ops_svg.get("o%d" % i))
+for i in range(1, 7): assert ("layer %d" % i) in model["L%d" % i], model
+nodes = titles("pass.svg")
+assert len(nodes) > 6, nodes
+print("model: %d layers, ops: %d ops, pass: %d nodes" % (len(layers), len(ops_svg), len(nodes)))
+PY
+then ok "graph to .svg through libgvc: $(cat "$tmp/why")"
+else fail "graph to .svg through libgvc" "$tmp/why"; fi
 # 12. ONNX: export and import (tests/onnx/test_onnx.py, with Debian's python3
 #     and its python3-onnx; ONNX Runtime from tests/onnx/node_modules): one
 #     PASS/FAIL/SKIP line per check

@@ -2,6 +2,8 @@
  * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
  * `nnl --time FILE` (wall time of each phase and statement, for bench/).
  * Must not: know the language beyond calling the stages in order. */
+#include "base/files.h"
+#include "base/stack.h"
 #include "base/arena.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
@@ -25,25 +27,15 @@ static const char usage[] =
     "  --interpret       run every training step and update through the interpreter: no replayed steps,\n"
     "                    no fused optimizer (slower; the results are the same, bit for bit)\n";
 
+/* A script is text of at most this many bytes: /dev/zero or a binary file
+ * given by mistake ends at once, not when memory does. */
+enum { SCRIPT_CAP = 64 << 20 };
+
 static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "nnl: cannot open '%s': %s\n", path, strerror(errno)); return NULL; }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) { cap *= 2; buf = realloc(buf, cap); }
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (!buf) { fprintf(stderr, "nnl: out of memory reading '%s'\n", path); exit(70); }
-    if (failed) {
-        fprintf(stderr, "nnl: cannot read '%s': %s\n", path, strerror(errno));
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
+    char why[600];
+    size_t n;
+    char *buf = file_read_all(path, file_read_cap(SCRIPT_CAP), file_stop_at_nul, &n, why, sizeof why);
+    if (!buf) { fprintf(stderr, "nnl: %s\n", why); return NULL; }
     if (strlen(buf) != n) {
         size_t at = strlen(buf);
         int line = 1, col = 1;
@@ -60,6 +52,7 @@ static char *read_file(const char *path) {
 }
 
 int main(int argc, char **argv) {
+    stack_guard_start(&argc);              /* the stack's origin, for every depth check */
     enum { RUN, CHECK, IR } mode = RUN;
     bool then_repl = false, quiet = false, timing = false, interpret = false;
     double start = wall_seconds();

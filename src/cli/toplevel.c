@@ -6,6 +6,7 @@
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/stack.h"
 #include "base/interrupt.h"
 #include "cli/toplevel.h"
 #include "export/export.h"
@@ -19,6 +20,8 @@
 #include "lang/resolve.h"
 #include "lang/settings.h"
 #include "lang/stdlib_embed.h"
+#include "see/commands.h"
+#include "see/plot.h"
 #include "teach/commands.h"
 #include "teach/pass.h"
 #include "teach/summary.h"
@@ -40,6 +43,8 @@ void interp_init(Interp *I, bool dry_run) {
     I->out = stdout;
     rng_seed(&I->rng, 0);
     builtins_register(I);
+    see_register_commands();
+    graph_register_commands();
     export_register_commands();
 }
 
@@ -191,8 +196,8 @@ void exec_toplevel(Interp *I, const Node *s) {
 
 /* Runs one statement; false if it reported an error (the state is kept). */
 bool interp_run_statement(Interp *I, const Node *stmt) {
-    char here;
-    I->stack_base = &here;
+    char here = 0;
+    stack_guard_start(&here);              /* main gave the origin first; tests and fuzzers start here */
     diag_statement = stmt->loc;
     DiagHandler h;
     diag_push(&h);

@@ -1,11 +1,12 @@
 /* commands.c — the statements `export NET "FILE.onnx"` and `import NET
- * "FILE.onnx"`: their arguments, the files (bounded reads; writes through a
- * temporary file renamed over the target, never over something that is not
- * a regular file; in the check pass, files in memory as io/persist.c keeps
- * them), and their help.  Must not: know ONNX's encoding (onnx_write.c,
+ * "FILE.onnx"`: their arguments, the files (base/files.h: bounded reads;
+ * writes through a temporary file renamed over the target, never over
+ * something that is not a regular file; in the check pass, files in memory
+ * as io/persist.c keeps them), and their help.  Must not: know ONNX's encoding (onnx_write.c,
  * onnx_read.c). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "export/export.h"
 #include "export/onnx.h"
 #include "front/ast.h"
@@ -15,10 +16,8 @@
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "teach/commands.h"
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* NET "FILE": the model's name and the file's path (relative to the script) */
 static const char *arguments(Interp *I, const Node *n, const char **path) {
@@ -51,11 +50,7 @@ static void run_export(Interp *I, const Node *n) {
         if ((why = persist_dry_write(I, path, bytes, len))) fail_at(n->loc, "cannot export to '%s': %s", path, why);
         return;
     }
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        fail_at(n->loc, "cannot export to '%s': it is %s, not a regular file", path,
-                S_ISDIR(st.st_mode) ? "a folder" : S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
-    if ((why = persist_write_file(path, bytes, len))) fail_at(n->loc, "cannot export to '%s': %s", path, why);
+    if ((why = file_write_atomically(path, bytes, len))) fail_at(n->loc, "cannot export to '%s': %s", path, why);
     if (I->interactive)
         fprintf(I->out, "exported %s to %s: ONNX, %d parameters (%zu bytes)\n", m->name, path, model_param_count(m), len);
 #endif
@@ -72,7 +67,8 @@ static void run_import(Interp *I, const Node *n) {
     const unsigned char *bytes = I->dry_run ? persist_dry_read(I, path, &len) : NULL;
     if (!bytes) {
         char why[600];
-        unsigned char *owned = persist_read_file(path, ONNX_MAX_BYTES, "an ONNX file", &len, why, sizeof why);
+        unsigned char *owned = (unsigned char *)file_read_all(path, file_read_cap(ONNX_MAX_BYTES), NULL, &len, why,
+                                                              sizeof why);
         if (!owned) fail_at(n->loc, "%s", why);
         unsigned char *copy = arena_alloc_raw(&I->pass, len + 1);    /* errors below unwind: nothing malloc'd */
         memcpy(copy, owned, len);

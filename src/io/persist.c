@@ -7,12 +7,14 @@
  * changes at all.
  * Owns: the file format and the dry run's files (the check pass saves into
  * memory, so a `load` after a `save` is checked against what would be
- * written); reading and writing whole files for the stages above (export).  Must not: build models or run an optimizer (model.c, train.c);
+ * written; export and import use them too).  Must not: build models or run an optimizer (model.c, train.c);
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
+#include "base/stack.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "front/ast.h"
 #include "io/persist.h"
 #include "lang/eval.h"
@@ -33,7 +35,6 @@
 #include <zlib.h>
 
 const unsigned char persist_magic[8] = { 0x89, 'N', 'N', 'L', '\r', '\n', 0x1a, '\n' };
-void (*persist_crash_hook)(const char *tmp_path);
 
 /* ---- what a layer keeps in a file ------------------------------------------ */
 
@@ -323,6 +324,7 @@ static TensorPlan *plan_add(In *in, LoadPlan *plan) {
 
 /* whether an optimizer's body declares `state NAME` (in any branch) */
 static bool declares_state(const Node *n, const char *name) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return false;
     if (n->kind == N_STATE) {
         for (int i = 0; i < n->kids.n; i++) if (strcmp(n->kids.items[i]->name, name) == 0) return true;
@@ -554,51 +556,8 @@ static const char *state_summary(Interp *I, const Model *m) {
                         m->steps == 1 ? "" : "s");
 }
 
-/* Writes bytes to path through a temporary file in the same folder:
- * written, flushed, synced to the disk, renamed over path.  Returns an
- * errno-style reason, or NULL. */
-const char *persist_write_file(const char *path, const unsigned char *bytes, size_t len) {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return "out of memory";
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) { int e = errno; free(tmp); return strerror(e); }
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) mode = st.st_mode & 07777;      /* an existing file keeps its mode */
-    else { mode = umask(0); umask(mode); mode = 0666 & ~mode; }
-    const char *why = NULL;
-    size_t done = 0;
-    while (!why && done < len) {
-        ssize_t w = write(fd, bytes + done, len - done);
-        if (w < 0 && errno != EINTR) why = strerror(errno);
-        else if (w > 0) done += (size_t)w;
-    }
-    if (!why && fchmod(fd, mode) != 0) why = strerror(errno);
-    if (!why && fsync(fd) != 0) why = strerror(errno);
-    if (close(fd) != 0 && !why) why = strerror(errno);
-    if (!why && persist_crash_hook) persist_crash_hook(tmp);
-    if (!why && rename(tmp, path) != 0) why = strerror(errno);
-    if (why) unlink(tmp);
-    else {                                                     /* make the rename itself durable */
-        char *slash = strrchr(tmp, '/');
-        if (slash) slash[slash == tmp] = 0; else strcpy(tmp, ".");
-        int dir = open(tmp, O_RDONLY);
-        if (dir >= 0) { fsync(dir); close(dir); }
-    }
-    free(tmp);
-    return why;
-}
-
 const char *persist_dry_write(Interp *I, const char *path, const unsigned char *bytes, size_t len) {
-    const char *slash = strrchr(path, '/');
-    const char *dir = slash ? arena_printf(&I->pass, "%.*s", (int)(slash - path + (slash == path)), path) : ".";
-    struct stat st;
-    const char *why = stat(dir, &st) != 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a folder"
-                    : access(dir, W_OK) != 0 ? strerror(errno) : NULL;
-    if (!why && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) why = "it is a folder";
+    const char *why = file_check_writable(path);
     if (why) return why;
     struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
     *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
@@ -620,13 +579,13 @@ void exec_save(Interp *I, const Node *n) {
     model_ensure_initialised(I, m);
     size_t len;
     unsigned char *bytes = persist_encode(I, m, &len);
-    if (I->dry_run) {               /* check the folder; keep the bytes for a `load` of the file */
+    if (I->dry_run) {               /* check the target; keep the bytes for a `load` of the file */
         const char *why = persist_dry_write(I, path, bytes, len);
         free(bytes);
         if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
         return;
     }
-    const char *why = persist_write_file(path, bytes, len);
+    const char *why = file_write_atomically(path, bytes, len);
     free(bytes);
     if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
     if (I->interactive)
@@ -634,47 +593,18 @@ void exec_save(Interp *I, const Node *n) {
                 state_summary(I, m), len);
 }
 
-unsigned char *persist_read_file(const char *path, size_t max, const char *what, size_t *len, char *why,
-                                 size_t why_size) {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        snprintf(why, why_size, "cannot open '%s': %s", path, strerror(errno));
-        if (f) fclose(f);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) { fclose(f); snprintf(why, why_size, "'%s' is a folder, not %s", path, what); return NULL; }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
-        fclose(f);
-        snprintf(why, why_size, "'%s' is %lld bytes, more than the %zu bytes %s may have", path, (long long)st.st_size,
-                 max, what);
-        return NULL;
-    }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    unsigned char *buf = malloc(cap);
-    bool too_long = false;
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || ferror(f)) break;
-        if (n > max) { too_long = true; break; }     /* not a regular file: a pipe that goes on */
-        unsigned char *grown = realloc(buf, cap *= 2);
-        if (!grown) free(buf);
-        buf = grown;
-    }
-    bool failed = !buf || ferror(f);
-    fclose(f);
-    if (too_long) {
-        free(buf);
-        snprintf(why, why_size, "'%s' holds more than the %zu bytes %s may have", path, max, what);
-        return NULL;
-    }
-    if (failed) {
-        snprintf(why, why_size, "cannot read '%s': %s", path, buf ? strerror(errno) : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+/* a model file's read ends as soon as its first bytes are not the signature */
+static bool not_a_model(const char *bytes, size_t n) {
+    size_t k = n < sizeof persist_magic ? n : sizeof persist_magic;
+    return memcmp(bytes, persist_magic, k) != 0;
+}
+
+/* The whole file, bounded by what a file for m can hold: each parameter
+ * with up to a few optimizer states in float64, names and headers (and the
+ * memory limit), so /dev/zero or a huge file fails at once. */
+static unsigned char *read_whole(const Model *m, const char *path, size_t *len, char *why, size_t why_size) {
+    size_t cap = file_read_cap((size_t)model_param_count(m) * 8 * 8 + ((size_t)16 << 20));
+    return (unsigned char *)file_read_all(path, cap, not_a_model, len, why, why_size);
 }
 
 void exec_load(Interp *I, const Node *n) {
@@ -685,8 +615,7 @@ void exec_load(Interp *I, const Node *n) {
     unsigned char *owned = NULL;
     size_t len = 0;
     if (I->dry_run) bytes = persist_dry_read(I, path, &len);
-    if (!bytes && !(bytes = owned = persist_read_file(path, SIZE_MAX, "a model file", &len, err, sizeof err)))
-        fail_at(n->loc, "%s", err);
+    if (!bytes && !(bytes = owned = read_whole(m, path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
     LoadPlan plan;
     bool is_mismatch;
     bool ok = check_bytes(I, m, path, bytes, len, &plan, err, sizeof err, &is_mismatch);

@@ -32,11 +32,16 @@ unsigned char *persist_read_file(const char *path, size_t max, const char *what,
 const char *persist_dry_write(Interp *I, const char *path, const unsigned char *bytes, size_t len);
 const unsigned char *persist_dry_read(Interp *I, const char *path, size_t *len);
 
+/* The check pass writes files to memory, so that a later read of one in
+ * the same script is checked against what would be written (save/load,
+ * export/import).  persist_dry_write checks that path could be written
+ * (base/files.h) and keeps the bytes: NULL, or why not.  persist_dry_read
+ * gives what the check pass wrote to path (however it is spelt), or NULL. */
+const char *persist_dry_write(Interp *I, const char *path, const unsigned char *bytes, size_t len);
+const unsigned char *persist_dry_read(Interp *I, const char *path, size_t *len);
+
 /* The layout's fixed numbers, for tests that build damaged files. */
 enum { PERSIST_HEADER_BYTES = 32, PERSIST_VERSION = 1 };
 extern const unsigned char persist_magic[8];
-/* For tests: called when the temporary file is complete, before it is
- * renamed over the target (a test kills the process there). */
-extern void (*persist_crash_hook)(const char *tmp_path);
 
 #endif

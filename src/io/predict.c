@@ -7,6 +7,7 @@
  * table or the CSV (report.c) or run a layer itself (train.c's model_outputs). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "io/predict.h"
 #include "lang/eval.h"
 #include "lang/loaders.h"
@@ -54,47 +55,30 @@ static PredictOptions parse_options(Interp *I, const Node *n) {
 
 /* The check pass writes nothing but makes sure the file could be written, so
  * a long training does not end in a folder that is not there. */
-static void check_writable(Interp *I, const char *file, SrcLoc loc) {
-    struct stat st;
-    if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) fail_at(loc, "%s: cannot write: it is a folder", file);
-    const char *slash = strrchr(file, '/');
-    const char *dir = !slash ? "." : slash == file ? "/" : arena_printf(&I->pass, "%.*s", (int)(slash - file), file);
-    if (access(dir, W_OK | X_OK) != 0) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
+static void check_writable(const char *file, SrcLoc loc) {
+    const char *why = file_check_writable(file);
+    if (why) fail_at(loc, "%s: cannot write: %s", file, why);
 }
 
 static void write_predictions(Interp *I, const char *file, const Tensor *out, const Dataset *d, int of_rows,
                               SrcLoc loc) {
-    char *tmp = arena_printf(&I->pass, "%s.tmp-XXXXXX", file);
-    int fd = mkstemp(tmp);
-    if (fd < 0) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        fail_at(loc, "%s: cannot write: %s", file, strerror(e));
-    }
-    /* mkstemp makes the file readable by its owner only; give it what a new file gets */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    DiagHandler h;              /* an error while writing (out of memory) leaves no temporary file */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) fail_at(loc, "%s: cannot write: %s", file, strerror(errno));
+    DiagHandler h;              /* an error while laying it out (out of memory) leaks nothing */
     diag_push(&h);
     if (setjmp(h.env) != 0) {
         fclose(f);
-        unlink(tmp);
+        free(text);
         diag_throw();
     }
     report_predictions(&I->pass, f, out, d, of_rows, true);
     diag_pop(&h);
-    bool ok = fflush(f) == 0 && !ferror(f);
-    int e = errno;
-    ok = fclose(f) == 0 && ok;
-    if (ok && rename(tmp, file) != 0) { e = errno; ok = false; }
-    if (!ok) {
-        unlink(tmp);
-        fail_at(loc, "%s: cannot write: %s", file, strerror(e ? e : EIO));
-    }
+    bool ok = fclose(f) == 0;
+    const char *why = ok ? file_write_atomically(file, text, len) : "out of memory";
+    free(text);
+    if (why) fail_at(loc, "%s: cannot write: %s", file, why);
 }
 
 void exec_predict(Interp *I, const Node *n) {
@@ -109,7 +93,7 @@ void exec_predict(Interp *I, const Node *n) {
     d = &first;
     Tensor *out = model_outputs(I, m, d->x, n->loc);
     if (I->dry_run) {
-        if (o.file) check_writable(I, o.file, o.file_loc);
+        if (o.file) check_writable(o.file, o.file_loc);
         return;
     }
     if (!o.file) {

@@ -66,7 +66,7 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
     model_ensure_initialised(I, o->m);
 }
 
-static double norm_of(const Tensor *t) {
+double tensor_l2_norm(const Tensor *t) {
     double s = 0;
     for (int i = 0; i < t->size; i++) s += tensor_get(t, i) * tensor_get(t, i);
     return sqrt(s);
@@ -78,7 +78,7 @@ static double mean_abs(const Tensor *t) {
     return t->size ? s / t->size : 0;
 }
 
-static const char *layer_title(Interp *I, const Layer *l) {
+const char *layer_title(Interp *I, const Layer *l) {
     const char *act = layer_activation(l);
     return arena_printf(&I->pass, "%d %s", l->index, act ? act : l->def->name);
 }
@@ -87,8 +87,7 @@ static const char *layer_title(Interp *I, const Layer *l) {
 
 typedef struct GradRow { const char *layer, *what; double norm, mean; } GradRow;
 
-/* the weight gradient that stands for a layer: its first matrix, else its first parameter */
-static const Param *weight_of(const Layer *l) {
+const Param *layer_weight(const Layer *l) {
     for (int k = 0; k < l->nparams; k++) if (l->params[k].value->ndim == 2) return &l->params[k];
     return l->nparams ? &l->params[0] : NULL;
 }
@@ -96,10 +95,10 @@ static const Param *weight_of(const Layer *l) {
 static void gradients_verdict(Interp *I, const Model *m) {
     const Layer *bottom = NULL, *top = NULL;
     for (int l = 0; l < m->nlayers; l++)
-        if (weight_of(&m->layers[l])) { if (!bottom) bottom = &m->layers[l]; top = &m->layers[l]; }
+        if (layer_weight(&m->layers[l])) { if (!bottom) bottom = &m->layers[l]; top = &m->layers[l]; }
     if (!bottom || bottom == top) return;
-    double lo = norm_of(weight_of(bottom)->value->grad), hi = norm_of(weight_of(top)->value->grad);
-    const char *p = weight_of(bottom)->name, *q = weight_of(top)->name, *text;
+    double lo = tensor_l2_norm(layer_weight(bottom)->value->grad), hi = tensor_l2_norm(layer_weight(top)->value->grad);
+    const char *p = layer_weight(bottom)->name, *q = layer_weight(top)->name, *text;
     double ratio = lo / hi;
     if (hi == 0)
         text = "the output layer's gradient is 0: no gradient flows at all (is the loss already 0?)";
@@ -142,12 +141,12 @@ static void exec_gradients(Interp *I, const Node *cmd) {
         if (a && a->grad) {
             rows[n++] = (GradRow){ title, strcmp(aname, "a") == 0 ? arena_printf(&I->pass, "δ(%d)", l)
                                                                   : arena_printf(&I->pass, "δ(%d) = ∂C/∂%s", l, aname),
-                                   norm_of(a->grad), mean_abs(a->grad) };
+                                   tensor_l2_norm(a->grad), mean_abs(a->grad) };
             title = "";                              /* the layer's name once */
         }
-        const Param *w = weight_of(layer);
+        const Param *w = layer_weight(layer);
         if (w)
-            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), norm_of(w->value->grad),
+            rows[n++] = (GradRow){ title, arena_printf(&I->pass, "∂C/∂%s(%d)", w->name, l), tensor_l2_norm(w->value->grad),
                                    mean_abs(w->value->grad) };
     }
     double max = 0;
@@ -173,9 +172,7 @@ static void exec_gradients(Interp *I, const Node *cmd) {
 
 /* ---- activations NET on DATA -------------------------------------------------------- */
 
-typedef enum { SAT_NONE, SAT_SIGMOID, SAT_TANH, SAT_RELU } Saturation;
-
-static Saturation saturation_of(const char *act) {
+Saturation saturation_of(const char *act) {
     if (!act) return SAT_NONE;
     if (strcmp(act, "sigmoid") == 0) return SAT_SIGMOID;
     if (strcmp(act, "tanh") == 0) return SAT_TANH;
@@ -193,9 +190,7 @@ static bool saturated(Saturation s, double z) {
     return false;
 }
 
-typedef struct ActStats { double mean, std, sat; int dead, units; Saturation kind; } ActStats;
-
-static ActStats activation_stats(const Tensor *z, Saturation kind) {
+ActStats activation_stats(const Tensor *z, Saturation kind) {
     ActStats s = { .kind = kind, .units = z->shape[1] };
     int rows = z->shape[0], w = z->shape[1], hits = 0;
     for (int i = 0; i < z->size; i++) { s.mean += tensor_get(z, i); hits += saturated(kind, tensor_get(z, i)); }
@@ -209,6 +204,22 @@ static ActStats activation_stats(const Tensor *z, Saturation kind) {
         s.dead += dead;
     }
     return s;
+}
+
+void activation_range(const char *act, const Tensor *z, double *lo_out, double *hi_out) {
+    Saturation kind = saturation_of(act);
+    double lo = kind == SAT_TANH ? -1 : kind == SAT_SIGMOID || kind == SAT_RELU ? 0 : INFINITY, hi = -INFINITY;
+    if (act && strcmp(act, "softmax") == 0) lo = 0, hi = 1;
+    else if (kind == SAT_TANH || kind == SAT_SIGMOID) hi = 1;
+    else {
+        for (int i = 0; i < z->size; i++) {
+            lo = fmin(lo, tensor_get(z, i));
+            hi = fmax(hi, tensor_get(z, i));
+        }
+        if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
+    }
+    *lo_out = lo;
+    *hi_out = hi;
 }
 
 /* one line: 20 buckets from lo to hi, each a bar of 8 heights (relative to the fullest) */
@@ -276,16 +287,8 @@ static void exec_activations(Interp *I, const Node *cmd) {
                         : kind == SAT_RELU ? arena_printf(&I->pass, "%.1f %% (%d dead)", 100 * st[l - 1].sat, st[l - 1].dead)
                                            : arena_printf(&I->pass, "%.1f %%", 100 * st[l - 1].sat);
         fprintf(I->out, "  %-12s  %-10.4g  %-10.4g  %-16s  ", layer_title(I, layer), st[l - 1].mean, st[l - 1].std, sat);
-        double lo = kind == SAT_TANH ? -1 : kind == SAT_SIGMOID || kind == SAT_RELU ? 0 : INFINITY, hi = -INFINITY;
-        if (act && strcmp(act, "softmax") == 0) lo = 0, hi = 1;
-        else if (kind == SAT_TANH || kind == SAT_SIGMOID) hi = 1;
-        else {
-            for (int i = 0; i < tl->out->size; i++) {
-                lo = fmin(lo, tensor_get(tl->out, i));
-                hi = fmax(hi, tensor_get(tl->out, i));
-            }
-            if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
-        }
+        double lo, hi;
+        activation_range(act, tl->out, &lo, &hi);
         histogram(I->out, tl->out, lo, hi);
         fputc('\n', I->out);
     }

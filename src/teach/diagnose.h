@@ -16,6 +16,23 @@ typedef struct Operands { Model *m; Dataset *d; Tensor *x, *y; int rows; } Opera
 void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, const char *const *options,
                          double *values, Operands *o);
 
+/* The numbers `gradients` and `activations` print, for the pictures that
+ * show them (see/plot.c): */
+double tensor_l2_norm(const Tensor *t);
+/* "2 sigmoid": a layer's index and activation (or kind), in I->pass */
+const char *layer_title(Interp *I, const Layer *l);
+/* the weight that stands for a layer: its first matrix, else its first parameter, or NULL */
+const Param *layer_weight(const Layer *l);
+/* where an activation saturates, by its name (layer_activation) */
+typedef enum { SAT_NONE, SAT_SIGMOID, SAT_TANH, SAT_RELU } Saturation;
+Saturation saturation_of(const char *act);
+/* z's mean, std, the share of saturated values and (relu) the units 0 on every row */
+typedef struct ActStats { double mean, std, sat; int dead, units; Saturation kind; } ActStats;
+ActStats activation_stats(const Tensor *z, Saturation kind);
+/* the range a histogram of z spans: the activation's own (sigmoid [0, 1], tanh
+ * [-1, 1], ...) or z's */
+void activation_range(const char *act, const Tensor *z, double *lo, double *hi);
+
 /* gradcheck.c */
 void exec_gradcheck(Interp *I, const Node *cmd);
 
