@@ -280,6 +280,7 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
     runs=20000; len=512
     [ "$name" = script ] && runs=3000
     [ "$name" = load ] && len=4096     # a whole model file
+    [ "$name" = onnx ] && len=4096     # a whole ONNX file
     if ! seeds=$(tests/fuzz/seeds.sh "$name" "$BUILD" 2> "$tmp/fuzz"); then fail "fuzz_$name: seeds" "$tmp/fuzz"; continue; fi
     rm -rf "$tmp/fuzzcorpus"; mkdir -p "$tmp/fuzzcorpus"   # libFuzzer writes new inputs to the first folder: not the seeds
     if "$bin" -runs=$runs -seed=1 -max_len=$len -timeout=10 -artifact_prefix="$BUILD/fuzz/$name-" \
@@ -506,6 +507,23 @@ print("model: %d layers, ops: %d ops, pass: %d nodes" % (len(layers), len(ops_sv
 PY
 then ok "graph to .svg through libgvc: $(cat "$tmp/why")"
 else fail "graph to .svg through libgvc" "$tmp/why"; fi
+# 12. ONNX: export and import (tests/onnx/test_onnx.py, with Debian's python3
+#     and its python3-onnx; ONNX Runtime from tests/onnx/node_modules): one
+#     PASS/FAIL/SKIP line per check
+if [ -x /usr/bin/python3 ]; then
+    /usr/bin/python3 tests/onnx/test_onnx.py "$BUILD" > "$tmp/onnx" 2>&1
+    onnx_rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "onnx: ${line#PASS }" ;;
+            "FAIL "*) fail "onnx: ${line#FAIL }" ;;
+            "SKIP "*) skip "${line#SKIP }" ;;
+        esac
+    done < "$tmp/onnx"
+    if [ $onnx_rc -ne 0 ]; then fail "onnx tests exited with $onnx_rc" "$tmp/onnx"; fi
+else
+    skip "ONNX tests: /usr/bin/python3 is not installed"
+fi
 
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi
