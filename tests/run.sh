@@ -399,6 +399,46 @@ while IFS= read -r line; do
 done < "$tmp/live"
 if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
 
+# 13. train's progress and history (tests/history): each NAME.nnl runs in a
+#     scratch folder; its output must be NAME.out, every tests/history/NAME*.csv
+#     must equal the file it wrote, and no temporary file may be left
+for src in tests/history/*.nnl; do
+    name=$(basename "$src" .nnl)
+    rm -rf "$tmp/hist"; mkdir -p "$tmp/hist"
+    cp "$src" "$tmp/hist/"
+    (cd "$tmp/hist" && "$OLDPWD/$NNL" "$name.nnl" > stdout 2>&1; echo "exit $?" >> stdout)
+    { diff -u "tests/history/$name.out" "$tmp/hist/stdout"
+      for f in tests/history/"$name"*.csv; do [ -f "$f" ] && diff -u "$f" "$tmp/hist/$(basename "$f")"; done
+      find "$tmp/hist" -name '.nnl-*' | sed 's/^/temporary file left: /'
+    } > "$tmp/diff" 2>&1
+    if [ -s "$tmp/diff" ]; then fail "$src" "$tmp/diff"; else ok "$src"; fi
+done
+# a tracked epoch of one batch keeps the norms `gradients` printed for the same weights
+(cd "$tmp" && cp "$OLDPWD/tests/history/grad_equal.nnl" . && "$OLDPWD/$NNL" grad_equal.nnl > grad_equal.out 2>&1)
+if awk -F, 'FNR == NR { for (i = 1; i < NF; i++) if ($i ~ /∂C\/∂W\([0-9]+\)$/) { l = $i; gsub(/[^0-9]/, "", l); shown[l] = $(i + 1) }; next }
+            FNR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^grad_norm_/) { c = $i; sub(/grad_norm_/, "", c); col[c] = i }; next }
+            { for (l in shown) { n++; if (!(l in col) || sprintf("%.4g", $(col[l])) != shown[l]) bad++ } }
+            END { exit !(n >= 2 && !bad) }' FS=' ' "$tmp/grad_equal.out" FS=',' "$tmp/grad_equal.csv"
+then ok "track gradients: a one-batch epoch's norms are what gradients shows"
+else cat "$tmp/grad_equal.csv" >> "$tmp/grad_equal.out"; fail "track gradients: a one-batch epoch's norms are what gradients shows" "$tmp/grad_equal.out"; fi
+# tracking changes no trained number: the same script with `track off` prints the same
+sed 's/^track gradients$/track off/' tests/history/track_same.nnl > "$tmp/track_off.nnl"
+"$NNL" tests/history/track_same.nnl > "$tmp/on" 2>&1; "$NNL" "$tmp/track_off.nnl" > "$tmp/off" 2>&1
+if grep -qx 'track off' "$tmp/track_off.nnl" && cmp -s "$tmp/on" "$tmp/off"; then ok "track gradients changes no trained number"
+else diff -u "$tmp/on" "$tmp/off" > "$tmp/diff"; fail "track gradients changes no trained number" "$tmp/diff"; fi
+# what nnl prints off a terminal is plain text: no expected output holds a
+# control byte (a carriage return, an escape sequence); tabs and newlines only
+LC_ALL=C grep -l $'[\x01-\x08\x0b-\x1f\x7f]' tests/golden/*.out tests/repl/*.out tests/errors/*.out tests/errors/*.err \
+    tests/predict/*.out tests/history/*.out > "$tmp/ctl" 2>/dev/null
+if [ ! -s "$tmp/ctl" ]; then ok "no control bytes in expected outputs"; else fail "control bytes in expected outputs" "$tmp/ctl"; fi
+# on a terminal: the live line rewritten in place, finished epochs kept, Ctrl-C (tmux)
+if command -v tmux > /dev/null 2>&1; then
+    if NNL="$NNL" tests/repl/progress.sh > "$tmp/tty" 2>&1; then ok "train's live progress line in tmux"
+    else fail "train's live progress line in tmux" "$tmp/tty"; fi
+else
+    fail "train's live progress line in tmux: tmux is not installed (.ci/install-deps installs it)"
+fi
+
 # 12. the charts' SVG files (src/see/): each kind written by test_chart must
 #     parse as XML, and each data group named in NAME.expect must hold exactly
 #     the numbers the chart was given (python3, else xmllint; else skipped)

@@ -229,12 +229,6 @@ bool interp_run(Interp *I, const Node *program) {
     return true;
 }
 
-double wall_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* stdout first, so that a statement's output comes before its time when
  * both go to one file */
 void report_time(const char *what, double since) {

@@ -22,6 +22,7 @@
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "tensor/tensor.h"
+#include "train/history.h"
 #include "train/snapshot.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -620,6 +621,7 @@ void exec_load(Interp *I, const Node *n) {
     undo_remember(I, m, "load");
     apply_plan(I, m, &plan, path, n->loc);     /* the plan points into the bytes: free them after */
     free(owned);
+    history_end_run(m);                         /* new weights: the next train starts a new run */
     if (I->interactive && !I->dry_run)
         fprintf(I->out, "loaded %s from %s: %d parameters, %s\n", m->name, path, model_param_count(m),
                 state_summary(I, m));

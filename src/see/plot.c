@@ -3,7 +3,7 @@
  * decision regions of a 2-input classifier with its data, drawn in the
  * terminal or written as a standalone SVG file (`to "FILE.svg"`).
  * Owns: which numbers each picture shows and where they come from — the
- * model's history (train/curve.h), a pass recorded as `gradients` and
+ * model's history (train/history.h), a pass recorded as `gradients` and
  * `activations` record theirs (teach/trace.h, teach/diagnose.h), the model's
  * own outputs.  Must not: compute a number the REPL would not show (no
  * gradient or statistic of its own), or lay out a picture (see/chart.h). */
@@ -20,7 +20,7 @@
 #include "teach/diagnose.h"
 #include "teach/trace.h"
 #include "tensor/tensor.h"
-#include "train/curve.h"
+#include "train/history.h"
 #include "train/train.h"
 #include <errno.h>
 #include <math.h>
@@ -32,8 +32,9 @@ static const CommandInfo plot_info = {
     "plot",
     "plot loss [NET] | plot [gradients|activations] NET on DATA [to \"F.svg\"]",
     "Draws a picture in the terminal, or writes it as an SVG file with `to \"FILE.svg\"`:\n"
-    "  loss           the training (and validation) loss of every epoch of NET's training (the\n"
-    "                 last model trained if NET is left out); a log scale when it spans decades\n"
+    "  loss           the training (and validation) loss of every epoch of NET's current run, since\n"
+    "                 its last reset or load (the last model trained if NET is left out); a log\n"
+    "                 scale when it spans decades\n"
     "  gradients      one backward pass over DATA: ‖δ(l)‖ and ‖∂C/∂W(l)‖ of each layer, on a log\n"
     "                 scale: vanishing or exploding gradients at a glance (rows N: the first N rows)\n"
     "  activations    one forward pass: a histogram of each layer's z(l), with the saturated share\n"
@@ -119,18 +120,19 @@ static void plot_loss(Interp *I, const Node *cmd, const char *file, SrcLoc file_
     } else {
         usage(w->items[2]);
     }
-    const History *h = m->history;
-    if (!h || h->n == 0) {
+    const HistoryRun *h = history_run(m, -1);    /* the current run: since the last reset or load */
+    if (!h || h->n == 0 || history_of(m)->closed) {
         if (I->dry_run) return;
-        fail_at(cmd->loc, "%s has not been trained yet: there is no loss to plot", m->name);
+        fail_at(cmd->loc, "%s has not been trained %s: there is no loss to plot", m->name,
+                h && h->n ? "since its last reset or load" : "yet");
     }
     const char *loss = I->loss.fn ? (I->loss.fn->kind == C_PARTIAL ? I->loss.fn->base : I->loss.fn)->name : "loss";
     Chart *c = chart_new(CHART_LINES, arena_printf(&I->pass, "loss of %s", m->name));
     chart_set_labels(c, "epoch", loss);
-    chart_add_series(c, "training", NULL, h->train, h->n);
+    chart_add_series(c, "training", NULL, h->loss, h->n);
     bool valid = false;
-    for (int i = 0; i < h->n; i++) valid |= !isnan(h->valid[i]);
-    if (valid) chart_add_series(c, "validation", NULL, h->valid, h->n);
+    for (int i = 0; i < h->n; i++) valid |= !isnan(h->valid_loss[i]);
+    if (valid) chart_add_series(c, "validation", NULL, h->valid_loss, h->n);
     for (int s = 1; s < h->nstarts; s++)        /* where each later train statement began */
         chart_add_marker(c, h->starts[s] + 0.5, arena_printf(&I->pass, "train %d", s + 1));
     show(I, c, file, file_loc, arena_printf(&I->pass, "the loss of %s", m->name));
