@@ -11,6 +11,7 @@
 #   make bench      the benchmarks of bench/ against PyTorch and FANN
 #                   (bench/README.md; never part of make test); REPEAT=N
 #                   runs each N times (default 3)
+#   make docs       remake the output blocks and pictures of docs/tutorial.md
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -203,3 +204,10 @@ clean:
 .PHONY: all test demo fuzz data bench clean
 # the fuzz objects are built by pattern rules for pattern targets: keep them
 .SECONDARY: $(FUZZ_OBJS)
+
+# make docs: runs every ```nnl block of docs/tutorial.md, rewrites its
+# ```output blocks and remakes its pictures in docs/img/tutorial/
+# (scripts/make-docs); make test checks that they are up to date
+docs: $(BUILD)/nnl
+	BUILD=$(BUILD) scripts/make-docs
+.PHONY: docs

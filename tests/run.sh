@@ -170,10 +170,31 @@ for src in tests/reference/*.nnl; do
     else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
 done
 
+# the files docs/tutorial.md's blocks wrote (plots as SVG, graphs as DOT, the
+# offline view page) are the committed docs/img/tutorial/ ones, byte for byte;
+# an SVG there that no block wrote must be the layout of a DOT file that one did
+tutorial_pictures_check() {
+    local made=$1 f name stale=""
+    for f in "$made"/*; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        if cmp -s "$f" "docs/img/tutorial/$name"; then ok "docs/tutorial.md picture $name"
+        else fail "docs/tutorial.md picture $name differs from docs/img/tutorial/$name: run make docs"; fi
+    done
+    for f in docs/img/tutorial/*.svg docs/img/tutorial/*.dot docs/img/tutorial/*.html; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        [ -f "$made/$name" ] || [ -f "$made/${name%.svg}.dot" ] || stale="$stale $name"
+    done
+    if [ -z "$stale" ]; then ok "docs/img/tutorial holds only what the tutorial makes"
+    else fail "docs/img/tutorial:$stale: made by no block of docs/tutorial.md: run make docs"; fi
+}
+
 # 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
 #    (examples that read files are written as if in examples/: data/*.csv is there)
-for doc in docs/language.md docs/stdlib.md; do
-    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data"
+#    docs/tutorial.md's blocks write their pictures to img/tutorial/ (below)
+for doc in docs/language.md docs/stdlib.md docs/tutorial.md; do
+    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data" "$tmp/doc/img/tutorial"
     cp examples/data/*.csv "$tmp/doc/data/"
     awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
     for ex in "$tmp"/doc/*.nnl; do
@@ -187,6 +208,7 @@ for doc in docs/language.md docs/stdlib.md; do
         elif [ "$(cat "$tmp/doc/status")" = 0 ]; then ok "$doc example $n"
         else fail "$doc example $n (exit $(cat "$tmp/doc/status"))" "$tmp/doc/out"; fi
     done
+    [ "$doc" = docs/tutorial.md ] && tutorial_pictures_check "$tmp/doc/img/tutorial"
 done
 
 # docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows
