@@ -170,10 +170,31 @@ for src in tests/reference/*.nnl; do
     else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
 done
 
+# the files docs/tutorial.md's blocks wrote (plots as SVG, graphs as DOT, the
+# offline view page) are the committed docs/img/tutorial/ ones, byte for byte;
+# an SVG there that no block wrote must be the layout of a DOT file that one did
+tutorial_pictures_check() {
+    local made=$1 f name stale=""
+    for f in "$made"/*; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        if cmp -s "$f" "docs/img/tutorial/$name"; then ok "docs/tutorial.md picture $name"
+        else fail "docs/tutorial.md picture $name differs from docs/img/tutorial/$name: run make docs"; fi
+    done
+    for f in docs/img/tutorial/*.svg docs/img/tutorial/*.dot docs/img/tutorial/*.html; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        [ -f "$made/$name" ] || [ -f "$made/${name%.svg}.dot" ] || stale="$stale $name"
+    done
+    if [ -z "$stale" ]; then ok "docs/img/tutorial holds only what the tutorial makes"
+    else fail "docs/img/tutorial:$stale: made by no block of docs/tutorial.md: run make docs"; fi
+}
+
 # 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
 #    (examples that read files are written as if in examples/: data/*.csv is there)
-for doc in docs/language.md docs/stdlib.md; do
-    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data"
+#    docs/tutorial.md's blocks write their pictures to img/tutorial/ (below)
+for doc in docs/language.md docs/stdlib.md docs/tutorial.md; do
+    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data" "$tmp/doc/img/tutorial"
     cp examples/data/*.csv "$tmp/doc/data/"
     awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
     for ex in "$tmp"/doc/*.nnl; do
@@ -187,6 +208,7 @@ for doc in docs/language.md docs/stdlib.md; do
         elif [ "$(cat "$tmp/doc/status")" = 0 ]; then ok "$doc example $n"
         else fail "$doc example $n (exit $(cat "$tmp/doc/status"))" "$tmp/doc/out"; fi
     done
+    [ "$doc" = docs/tutorial.md ] && tutorial_pictures_check "$tmp/doc/img/tutorial"
 done
 
 # docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows
@@ -311,6 +333,7 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
     runs=20000; len=512
     [ "$name" = script ] && runs=3000
     [ "$name" = load ] && len=4096     # a whole model file
+    [ "$name" = onnx ] && len=4096     # a whole ONNX file
     if ! seeds=$(tests/fuzz/seeds.sh "$name" "$BUILD" 2> "$tmp/fuzz"); then fail "fuzz_$name: seeds" "$tmp/fuzz"; continue; fi
     rm -rf "$tmp/fuzzcorpus"; mkdir -p "$tmp/fuzzcorpus"   # libFuzzer writes new inputs to the first folder: not the seeds
     if "$bin" -runs=$runs -seed=1 -max_len=$len -timeout=10 -artifact_prefix="$BUILD/fuzz/$name-" \
@@ -395,6 +418,59 @@ while IFS= read -r line; do
 done < "$tmp/browser"
 if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
 
+# 11b. the view against nnl itself (tests/browser/test_live.py): the offline
+#      file nnl writes, and nnl's live server driven from the page and the prompt
+BUILD="$BUILD" python3 tests/browser/test_live.py > "$tmp/live" 2>&1
+live_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "view: ${line#PASS }" ;;
+        "FAIL "*) fail "view: ${line#FAIL }" ;;
+        "SKIP "*) skip "${line#SKIP }" ;;
+    esac
+done < "$tmp/live"
+if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
+
+# 13. train's progress and history (tests/history): each NAME.nnl runs in a
+#     scratch folder; its output must be NAME.out, every tests/history/NAME*.csv
+#     must equal the file it wrote, and no temporary file may be left
+for src in tests/history/*.nnl; do
+    name=$(basename "$src" .nnl)
+    rm -rf "$tmp/hist"; mkdir -p "$tmp/hist"
+    cp "$src" "$tmp/hist/"
+    (cd "$tmp/hist" && "$OLDPWD/$NNL" "$name.nnl" > stdout 2>&1; echo "exit $?" >> stdout)
+    { diff -u "tests/history/$name.out" "$tmp/hist/stdout"
+      for f in tests/history/"$name"*.csv; do [ -f "$f" ] && diff -u "$f" "$tmp/hist/$(basename "$f")"; done
+      find "$tmp/hist" -name '.nnl-*' | sed 's/^/temporary file left: /'
+    } > "$tmp/diff" 2>&1
+    if [ -s "$tmp/diff" ]; then fail "$src" "$tmp/diff"; else ok "$src"; fi
+done
+# a tracked epoch of one batch keeps the norms `gradients` printed for the same weights
+(cd "$tmp" && cp "$OLDPWD/tests/history/grad_equal.nnl" . && "$OLDPWD/$NNL" grad_equal.nnl > grad_equal.out 2>&1)
+if awk -F, 'FNR == NR { for (i = 1; i < NF; i++) if ($i ~ /∂C\/∂W\([0-9]+\)$/) { l = $i; gsub(/[^0-9]/, "", l); shown[l] = $(i + 1) }; next }
+            FNR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^grad_norm_/) { c = $i; sub(/grad_norm_/, "", c); col[c] = i }; next }
+            { for (l in shown) { n++; if (!(l in col) || sprintf("%.4g", $(col[l])) != shown[l]) bad++ } }
+            END { exit !(n >= 2 && !bad) }' FS=' ' "$tmp/grad_equal.out" FS=',' "$tmp/grad_equal.csv"
+then ok "track gradients: a one-batch epoch's norms are what gradients shows"
+else cat "$tmp/grad_equal.csv" >> "$tmp/grad_equal.out"; fail "track gradients: a one-batch epoch's norms are what gradients shows" "$tmp/grad_equal.out"; fi
+# tracking changes no trained number: the same script with `track off` prints the same
+sed 's/^track gradients$/track off/' tests/history/track_same.nnl > "$tmp/track_off.nnl"
+"$NNL" tests/history/track_same.nnl > "$tmp/on" 2>&1; "$NNL" "$tmp/track_off.nnl" > "$tmp/off" 2>&1
+if grep -qx 'track off' "$tmp/track_off.nnl" && cmp -s "$tmp/on" "$tmp/off"; then ok "track gradients changes no trained number"
+else diff -u "$tmp/on" "$tmp/off" > "$tmp/diff"; fail "track gradients changes no trained number" "$tmp/diff"; fi
+# what nnl prints off a terminal is plain text: no expected output holds a
+# control byte (a carriage return, an escape sequence); tabs and newlines only
+LC_ALL=C grep -l $'[\x01-\x08\x0b-\x1f\x7f]' tests/golden/*.out tests/repl/*.out tests/errors/*.out tests/errors/*.err \
+    tests/predict/*.out tests/history/*.out > "$tmp/ctl" 2>/dev/null
+if [ ! -s "$tmp/ctl" ]; then ok "no control bytes in expected outputs"; else fail "control bytes in expected outputs" "$tmp/ctl"; fi
+# on a terminal: the live line rewritten in place, finished epochs kept, Ctrl-C (tmux)
+if command -v tmux > /dev/null 2>&1; then
+    if NNL="$NNL" tests/repl/progress.sh > "$tmp/tty" 2>&1; then ok "train's live progress line in tmux"
+    else fail "train's live progress line in tmux" "$tmp/tty"; fi
+else
+    fail "train's live progress line in tmux: tmux is not installed (.ci/install-deps installs it)"
+fi
+
 # 12. the charts' SVG files (src/see/): each kind written by test_chart must
 #     parse as XML, and each data group named in NAME.expect must hold exactly
 #     the numbers the chart was given (python3, else xmllint; else skipped)
@@ -433,6 +509,74 @@ PY
     if [ $? -eq 0 ]; then ok "chart $name.svg parses ($svgcheck) and holds its data"
     else fail "chart $name.svg parses ($svgcheck) and holds its data" "$tmp/why"; fi
 done
+
+# 13. graph (tests/graph): graphs.nnl runs in a scratch folder; its output
+#     must be graphs.out and each DOT file it writes tests/graph/FILE, which
+#     Graphviz's dot must read; svg.nnl's SVG files, laid out through
+#     libgvc, must parse as XML with one node per layer (model) or op (ops)
+rm -rf "$tmp/graph"; mkdir -p "$tmp/graph"
+cp tests/graph/*.nnl "$tmp/graph/"
+(cd "$tmp/graph" && "$OLDPWD/$NNL" graphs.nnl > stdout 2>&1; echo "exit $?" >> stdout)
+{ diff -u tests/graph/graphs.out "$tmp/graph/stdout"
+  for f in tests/graph/*.dot; do diff -u "$f" "$tmp/graph/$(basename "$f")"; done
+  for f in "$tmp"/graph/*.dot; do [ -f "tests/graph/$(basename "$f")" ] || echo "unexpected file $(basename "$f")"; done
+} > "$tmp/diff" 2>&1
+if [ -s "$tmp/diff" ]; then fail "tests/graph/graphs.nnl" "$tmp/diff"; else ok "tests/graph/graphs.nnl"; fi
+if command -v dot > /dev/null 2>&1; then
+    for f in tests/graph/*.dot; do
+        if dot -Tsvg "$f" -o /dev/null 2> "$tmp/dot"; then ok "dot reads $f"; else fail "dot reads $f" "$tmp/dot"; fi
+    done
+else
+    skip "dot reads tests/graph/*.dot: Graphviz's dot is not installed (Debian: graphviz)"
+fi
+# (under SAN=1, LeakSanitizer is told of Graphviz's own leaks: tests/lsan.supp)
+(cd "$tmp/graph" && LSAN_OPTIONS="suppressions=$OLDPWD/tests/lsan.supp:print_suppressions=0" \
+    "$OLDPWD/$NNL" svg.nnl > svg.out 2>&1; echo "exit $?" >> svg.out)
+if grep -q "built without Graphviz's library" "$tmp/graph/svg.out"; then
+    skip "graph to .svg: nnl was built without libgvc (Debian: libgraphviz-dev)"
+elif python3 - "$tmp/graph" > "$tmp/why" 2>&1 <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+out = open(d + "/svg.out").read()
+assert out.endswith("exit 0\n"), out
+ops = len(re.findall(r"^(?:=>|<=|  ) +\d+  ", out, re.M))
+ns = "{http://www.w3.org/2000/svg}"
+def nodes(name):   # title -> the words the node shows
+    root = ET.parse(d + "/" + name).getroot()
+    return {g.find(ns + "title").text: " ".join(t.text or "" for t in g.iter(ns + "text"))
+            for g in root.iter(ns + "g") if g.get("class") == "node"}
+titles = nodes
+model = titles("model.svg")
+layers = [t for t in model if re.fullmatch(r"L\d+", t)]
+assert len(layers) == 6 and "input" in model and "output" in model, model
+ops_svg = {t: w for t, w in nodes("ops.svg").items() if re.fullmatch(r"o\d+", t)}
+assert ops > 0 and len(ops_svg) == ops, (len(ops_svg), ops)
+for i in range(ops):     # each op drawn as nnl's box: its primitive and number
+    assert "op %d" % (i + 1) in ops_svg.get("o%d" % i, ""), ("o%d" % i, ops_svg.get("o%d" % i))
+for i in range(1, 7): assert ("layer %d" % i) in model["L%d" % i], model
+nodes = titles("pass.svg")
+assert len(nodes) > 6, nodes
+print("model: %d layers, ops: %d ops, pass: %d nodes" % (len(layers), len(ops_svg), len(nodes)))
+PY
+then ok "graph to .svg through libgvc: $(cat "$tmp/why")"
+else fail "graph to .svg through libgvc" "$tmp/why"; fi
+# 12. ONNX: export and import (tests/onnx/test_onnx.py, with Debian's python3
+#     and its python3-onnx; ONNX Runtime from tests/onnx/node_modules): one
+#     PASS/FAIL/SKIP line per check
+if [ -x /usr/bin/python3 ]; then
+    /usr/bin/python3 tests/onnx/test_onnx.py "$BUILD" > "$tmp/onnx" 2>&1
+    onnx_rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "onnx: ${line#PASS }" ;;
+            "FAIL "*) fail "onnx: ${line#FAIL }" ;;
+            "SKIP "*) skip "${line#SKIP }" ;;
+        esac
+    done < "$tmp/onnx"
+    if [ $onnx_rc -ne 0 ]; then fail "onnx tests exited with $onnx_rc" "$tmp/onnx"; fi
+else
+    skip "ONNX tests: /usr/bin/python3 is not installed"
+fi
 
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi

@@ -6,8 +6,10 @@
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/stack.h"
 #include "base/interrupt.h"
 #include "cli/toplevel.h"
+#include "export/export.h"
 #include "front/ast.h"
 #include "io/persist.h"
 #include "io/predict.h"
@@ -18,6 +20,7 @@
 #include "lang/resolve.h"
 #include "lang/settings.h"
 #include "lang/stdlib_embed.h"
+#include "see/commands.h"
 #include "see/plot.h"
 #include "teach/commands.h"
 #include "teach/pass.h"
@@ -26,6 +29,7 @@
 #include "tensor/rng.h"
 #include "train/snapshot.h"
 #include "train/train.h"
+#include "web/view.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,9 @@ void interp_init(Interp *I, bool dry_run) {
     rng_seed(&I->rng, 0);
     builtins_register(I);
     see_register_commands();
+    graph_register_commands();
+    web_register_commands();
+    export_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {
@@ -48,6 +55,7 @@ EvalMode interp_default_mode(Interp *I) {
 }
 
 void interp_free(Interp *I) {
+    web_session_end(I);
     trace_discard(I);
     undo_free_all(I);
     free(I->order);
@@ -191,18 +199,20 @@ void exec_toplevel(Interp *I, const Node *s) {
 
 /* Runs one statement; false if it reported an error (the state is kept). */
 bool interp_run_statement(Interp *I, const Node *stmt) {
-    char here;
-    I->stack_base = &here;
+    char here = 0;
+    stack_guard_start(&here);              /* main gave the origin first; tests and fuzzers start here */
     diag_statement = stmt->loc;
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {
         I->mode = interp_default_mode(I);
         nnl_training = 0;
+        web_statement_done(I);
         return false;
     }
     exec_toplevel(I, stmt);
     diag_pop(&h);
+    web_statement_done(I);
     return true;
 }
 
@@ -219,12 +229,6 @@ bool interp_run(Interp *I, const Node *program) {
         if (!ok || I->interrupted) return false;
     }
     return true;
-}
-
-double wall_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* stdout first, so that a statement's output comes before its time when

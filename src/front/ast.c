@@ -1,5 +1,7 @@
 /* ast.c — syntax tree nodes, interned names, and printing a statement or an
- * expression back as source that reads back the same.  Must not: evaluate or resolve anything. */
+ * expression back as source that reads back the same.  Must not: evaluate or
+ * resolve anything. */
+#include "base/stack.h"
 #include "base/arena.h"
 #include "base/text.h"
 #include "front/ast.h"
@@ -112,6 +114,7 @@ static void print_operand(FILE *f, const Node *n) {
 
 void ast_print_expr(FILE *f, const Node *n) {
     if (!n) return;
+    if (stack_low()) { fputs("…", f); return; }   /* printing goes on, shortened, rather than crash */
     switch (n->kind) {
     case N_NUM: print_num(f, n->num); break;
     case N_STR: print_string(f, n->name); break;
@@ -186,6 +189,7 @@ static const char *setting_word(int op) {
 }
 
 void ast_print_stmt(FILE *f, const Node *n, int indent) {
+    if (stack_low()) { fprintf(f, "%*s…\n", indent, ""); return; }
     fprintf(f, "%*s", indent, "");
     switch (n->kind) {
     case N_EXPR_STMT: ast_print_expr(f, n->a); break;

@@ -7,10 +7,11 @@
  * changes at all.
  * Owns: the file format and the dry run's files (the check pass saves into
  * memory, so a `load` after a `save` is checked against what would be
- * written).  Must not: build models or run an optimizer (model.c, train.c);
+ * written; export and import use them too).  Must not: build models or run an optimizer (model.c, train.c);
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
+#include "base/stack.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/files.h"
@@ -21,6 +22,7 @@
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "tensor/tensor.h"
+#include "train/history.h"
 #include "train/snapshot.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -323,6 +325,7 @@ static TensorPlan *plan_add(In *in, LoadPlan *plan) {
 
 /* whether an optimizer's body declares `state NAME` (in any branch) */
 static bool declares_state(const Node *n, const char *name) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return false;
     if (n->kind == N_STATE) {
         for (int i = 0; i < n->kids.n; i++) if (strcmp(n->kids.items[i]->name, name) == 0) return true;
@@ -554,6 +557,23 @@ static const char *state_summary(Interp *I, const Model *m) {
                         m->steps == 1 ? "" : "s");
 }
 
+const char *persist_dry_write(Interp *I, const char *path, const unsigned char *bytes, size_t len) {
+    const char *why = file_check_writable(path);
+    if (why) return why;
+    struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
+    *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
+    memcpy(s->bytes, bytes, len);
+    I->dry_saves = s;
+    return NULL;
+}
+
+const unsigned char *persist_dry_read(Interp *I, const char *path, size_t *len) {
+    const char *key = file_key(I, path);
+    for (struct DrySave *s = I->dry_saves; s; s = s->next)
+        if (strcmp(s->key, key) == 0) { *len = s->len; return s->bytes; }
+    return NULL;
+}
+
 void exec_save(Interp *I, const Node *n) {
     Model *m = find_model(I, n->name, n->loc);
     const char *path = file_arg(I, n);
@@ -561,13 +581,9 @@ void exec_save(Interp *I, const Node *n) {
     size_t len;
     unsigned char *bytes = persist_encode(I, m, &len);
     if (I->dry_run) {               /* check the target; keep the bytes for a `load` of the file */
-        const char *why = file_check_writable(path);
-        if (why) { free(bytes); fail_at(n->loc, "cannot save to '%s': %s", path, why); }
-        struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
-        *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
-        memcpy(s->bytes, bytes, len);
-        I->dry_saves = s;
+        const char *why = persist_dry_write(I, path, bytes, len);
         free(bytes);
+        if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
         return;
     }
     const char *why = file_write_atomically(path, bytes, len);
@@ -578,34 +594,18 @@ void exec_save(Interp *I, const Node *n) {
                 state_summary(I, m), len);
 }
 
-/* the whole file in a malloc'd buffer, or NULL with the reason in why */
-static unsigned char *read_whole(const char *path, size_t *len, char *why, size_t why_size) {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        snprintf(why, why_size, "cannot open '%s': %s", path, strerror(errno));
-        if (f) fclose(f);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) { fclose(f); snprintf(why, why_size, "'%s' is a folder, not a model file", path); return NULL; }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || ferror(f)) break;
-        unsigned char *grown = realloc(buf, cap *= 2);
-        if (!grown) free(buf);
-        buf = grown;
-    }
-    bool failed = !buf || ferror(f);
-    fclose(f);
-    if (failed) {
-        snprintf(why, why_size, "cannot read '%s': %s", path, buf ? strerror(errno) : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+/* a model file's read ends as soon as its first bytes are not the signature */
+static bool not_a_model(const char *bytes, size_t n) {
+    size_t k = n < sizeof persist_magic ? n : sizeof persist_magic;
+    return memcmp(bytes, persist_magic, k) != 0;
+}
+
+/* The whole file, bounded by what a file for m can hold: each parameter
+ * with up to a few optimizer states in float64, names and headers (and the
+ * memory limit), so /dev/zero or a huge file fails at once. */
+static unsigned char *read_whole(const Model *m, const char *path, size_t *len, char *why, size_t why_size) {
+    size_t cap = file_read_cap((size_t)model_param_count(m) * 8 * 8 + ((size_t)16 << 20));
+    return (unsigned char *)file_read_all(path, cap, not_a_model, len, why, why_size);
 }
 
 void exec_load(Interp *I, const Node *n) {
@@ -615,12 +615,8 @@ void exec_load(Interp *I, const Node *n) {
     const unsigned char *bytes = NULL;
     unsigned char *owned = NULL;
     size_t len = 0;
-    if (I->dry_run) {
-        const char *key = file_key(I, path);
-        for (struct DrySave *s = I->dry_saves; s && !bytes; s = s->next)
-            if (strcmp(s->key, key) == 0) { bytes = s->bytes; len = s->len; }
-    }
-    if (!bytes && !(bytes = owned = read_whole(path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
+    if (I->dry_run) bytes = persist_dry_read(I, path, &len);
+    if (!bytes && !(bytes = owned = read_whole(m, path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
     LoadPlan plan;
     bool is_mismatch;
     bool ok = check_bytes(I, m, path, bytes, len, &plan, err, sizeof err, &is_mismatch);
@@ -633,6 +629,7 @@ void exec_load(Interp *I, const Node *n) {
     undo_remember(I, m, "load");
     apply_plan(I, m, &plan, path, n->loc);     /* the plan points into the bytes: free them after */
     free(owned);
+    history_end_run(m);                         /* new weights: the next train starts a new run */
     if (I->interactive && !I->dry_run)
         fprintf(I->out, "loaded %s from %s: %d parameters, %s\n", m->name, path, model_param_count(m),
                 state_summary(I, m));

@@ -118,6 +118,8 @@ struct Model {
     bool        initialised;
     long        steps;          /* optimizer updates so far: t in the update rule */
     long        epochs;         /* epochs finished so far: epoch in a schedule */
+    double      last_lr;        /* the learning rate of its last update (train.c's optimizer_step), NAN
+                                   if the optimizer has no `lr` setting */
     long        revision;       /* bumped when train or load change the weights: a pass recorded
                                    at an older revision is stale (teach/trace.h) */
     const Callable *state_owner;/* optimizer whose state the params hold */
@@ -173,6 +175,8 @@ typedef struct EvalMode {
     Layer      *layer;          /* the layer whose forward is running, or NULL */
     Rng        *draw;           /* where rand_* draws from: &I->rng, or a parameter's own stream */
     int         call_depth;     /* nested def calls, bounded so recursion cannot crash */
+    SrcLoc      call_loc;       /* the innermost call's site: where a too-deep expression is reported
+                                   (the same place whatever the compiler's frame sizes) */
     AssignWatch watch;
     void       *watch_ctx;
     const Param *updating;      /* the parameter the optimizer body is updating, or NULL */
@@ -206,8 +210,8 @@ struct Interp {
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     bool     interrupted;       /* Ctrl-C stopped a `train` */
     bool     timing;            /* --time: interp_run reports each statement's wall time on stderr */
-    const char *stack_base;     /* where the running statement's C stack starts (stack_check) */
     bool     quiet;             /* --quiet: `train` prints no progress */
+    bool     track_gradients;   /* `track gradients`: train keeps each layer's gradient norm in the history */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
     int      nundo;
