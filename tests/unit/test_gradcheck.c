@@ -267,6 +267,47 @@ static void check_comparison(const Comparison *cmp) {
     arena_free(&arena);
 }
 
+/* ---- NaN, as PyTorch propagates it ------------------------------------------- */
+
+/* maximum, minimum and max give NaN whichever side or place the NaN is in,
+ * and the gradient goes to the NaN (the value the forward took), in float32
+ * and float64, on the broadcast walk (a scalar operand) and the fast loops
+ * (same shapes). */
+static void check_nan_order(void) {
+    for (int d = 0; d < 2; d++) {
+        DType dt = d ? DT_F64 : DT_F32;
+        const char *dn = d ? "float64" : "float32";
+        for (int k = 0; k < 3; k++) {
+            PrimOp op = k == 0 ? P_MAXIMUM : k == 1 ? P_MINIMUM : P_MAX;
+            for (int nan_first = 0; nan_first < 2; nan_first++) {
+                Arena arena = { 0 };
+                Tape tape;
+                TapeMode mode = { .recording = true };
+                tape_init(&tape, &arena, &mode);
+                Tensor *out;
+                Tensor *x = tensor_new(&arena, dt, 1, (int[]){ 2 }), *y = tensor_new(&arena, dt, 1, (int[]){ 2 });
+                tensor_set(x, 0, nan_first ? NAN : 1);
+                tensor_set(x, 1, nan_first ? 1 : NAN);
+                for (int i = 0; i < 2; i++) tensor_set(y, i, 0.5);
+                x->requires_grad = y->requires_grad = true;
+                if (op == P_MAX) out = tape_apply(&tape, op, &x, 1, AXIS_ALL, (SrcLoc){ 0 });
+                else out = tape_apply(&tape, op, (Tensor *[]){ x, y }, 2, 0, (SrcLoc){ 0 });
+                Tensor *loss = tape_apply(&tape, P_SUM, &out, 1, AXIS_ALL, (SrcLoc){ 0 });
+                tape_backward(&tape, loss);
+                int nan_at = nan_first ? 0 : 1;
+                bool forward = op == P_MAX ? isnan(tensor_get(out, 0)) : isnan(tensor_get(out, nan_at)) &&
+                               tensor_get(out, 1 - nan_at) == (op == P_MAXIMUM ? 1 : 0.5);
+                bool grad = x->grad && tensor_get(x->grad, nan_at) == 1 &&
+                            tensor_get(x->grad, 1 - nan_at) == (op == P_MINIMUM ? 0 : op == P_MAX ? 0 : 1);
+                CHECK(forward, "%s %s: NaN %s propagates", prims[op].name, dn, nan_first ? "first" : "last");
+                CHECK(grad, "%s %s: the gradient goes to the NaN (%s)", prims[op].name, dn, nan_first ? "first" : "last");
+                tape_free(&tape);
+                arena_free(&arena);
+            }
+        }
+    }
+}
+
 /* ---- forward-only primitives ------------------------------------------------ */
 
 typedef struct { PrimOp op; double in[3], want[3]; } ForwardOnly;   /* values at -1, 0, 2 */
@@ -407,6 +448,7 @@ int main(void) {
     for (int i = 0; i < NCOMPARISONS; i++) check_comparison(&comparisons[i]);
     for (int i = 0; i < NFORWARD_ONLY; i++) check_forward_only(&forward_only[i]);
     check_coverage();
+    check_nan_order();
     for (int i = 0; i < NSHAPE_ERRORS; i++) check_shape_error(&shape_errors[i]);
     CHECK_DONE();
 }
