@@ -57,9 +57,10 @@ bool progress_due(const Interp *I, int e, int epochs, int every);
 /* after a `train` that finished: the paragraph, if its epochs from `first` on
  * call for one (not overfitting when early stopping put back the best weights) */
 void curve_report(Interp *I, Model *m, int first, bool stopped_early);
-/* a loss or parameter became NaN or infinite in epoch `epoch`: notes saying
- * where it first appeared and why (the caller has reported the error) */
-void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc);
+/* a loss, parameter or layer state became NaN or infinite in epoch `epoch`:
+ * notes saying where it first appeared and why (the caller has reported the
+ * error); `updated`: some update of this training ran before it */
+void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, SrcLoc loc);
 
 /* `history NET [all]` (diagnose.c dispatches it) */
 void exec_history(Interp *I, Model *m, bool all);
