@@ -124,6 +124,9 @@ def split_checks():
     check(other[0] != out[2], "split: another seed, another order")
     kept = run(GEN + "data a, b = split(all, 0.75, shuffle=false)\nprint a.x\nprint b.x\n")
     check(kept[0] == out[0][:30] and kept[1] == out[0][30:], "split: shuffle=false keeps the rows in order")
+    odd = run('data all = generate("gauss", n=37, seed=3)\ndata a, b = split(all, 0.5, seed=9)\nprint a.x\nprint b.x\n')
+    check([len(p) for p in odd] == [19, 18], "split: 0.5 of 37 rows is 19 (rounded) and 18",
+          str([len(p) for p in odd]))
     three = run(GEN + "data a, b, c = split(all, 0.5, 0.25, seed=9)\nprint all.x\nprint a.x\nprint b.x\nprint c.x\n")
     check([len(p) for p in three[1:]] == [20, 10, 10], "split: 0.5 and 0.25 of 40 rows: 20, 10 and 10")
     check(sorted(map(tuple, three[1] + three[2] + three[3])) == sorted(map(tuple, three[0])),
