@@ -36,13 +36,22 @@ WARN     = -Wall -Wextra -Werror
 ALLFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fno-math-errno $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)
 # OpenBLAS is not linked: src/tensor/blas.c loads it at the first large product
 LDLIBS   = -lreadline -lz -lm -ldl
+# Graphviz's C library lays out and renders `graph ... to "FILE.svg"`
+# (src/see/graph_render.c); without it (or with NO_GVC=1) .svg says how to get it
+ifeq ($(NO_GVC)$(shell pkg-config --exists libgvc 2>/dev/null && echo yes),yes)
+ALLFLAGS += -DNNL_HAVE_GVC $(shell pkg-config --cflags libgvc)
+LDLIBS   += $(shell pkg-config --libs libgvc)
+endif
+# the view (src/web/): an HTTP server and JSON (Debian: libmicrohttpd-dev, libcjson-dev)
+WEBLIBS := $(shell pkg-config --libs libmicrohttpd libcjson 2>/dev/null || echo -lmicrohttpd -lcjson)
+LDLIBS  += $(WEBLIBS) -lpthread
 
 # src/STAGE/*.c, one folder a stage (docs/architecture.md; the order of the
 # stages is src/LAYERS, which make test checks).  Objects mirror the folders;
 # the generated parser, lexer and embedded stdlib go to their stage's folder.
 SRCS     = $(wildcard src/*/*.c)
 HDRS     = $(wildcard src/*/*.h)
-GENOBJS  = $(BUILD)/front/parser.o $(BUILD)/front/lexer.o $(BUILD)/lang/stdlib_embed.o
+GENOBJS  = $(BUILD)/front/parser.o $(BUILD)/front/lexer.o $(BUILD)/lang/stdlib_embed.o $(BUILD)/web/assets.o
 OBJS     = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(GENOBJS)
 LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 STDLIB   = $(sort $(wildcard stdlib/*.nnl))
@@ -68,6 +77,17 @@ $(BUILD)/front/lexer.c $(BUILD)/front/lexer.h &: grammar/nnl.l
 $(BUILD)/lang/stdlib_embed.c: $(STDLIB) src/lang/embed_stdlib.awk
 	@mkdir -p $(BUILD)/lang
 	awk -f src/lang/embed_stdlib.awk $(STDLIB) > $@
+
+# The view's page (web/view.html, .css, .js) is compiled in the same way.
+WEBFILES = web/view.html web/view.css web/view.js
+$(BUILD)/web/assets.c: $(WEBFILES) src/web/embed_assets.awk
+	@mkdir -p $(BUILD)/web
+	awk -f src/web/embed_assets.awk $(WEBFILES) > $@
+$(BUILD)/web/assets.o: $(BUILD)/web/assets.c
+	$(CC) $(ALLFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/web/assets.o: $(BUILD)/web/assets.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
 
 $(BUILD)/front/parser.o: $(BUILD)/front/parser.c $(BUILD)/front/lexer.h
 	$(CC) $(ALLFLAGS) -c -o $@ $<

@@ -364,6 +364,19 @@ while IFS= read -r line; do
 done < "$tmp/browser"
 if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
 
+# 11b. the view against nnl itself (tests/browser/test_live.py): the offline
+#      file nnl writes, and nnl's live server driven from the page and the prompt
+BUILD="$BUILD" python3 tests/browser/test_live.py > "$tmp/live" 2>&1
+live_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+        "PASS "*) ok "view: ${line#PASS }" ;;
+        "FAIL "*) fail "view: ${line#FAIL }" ;;
+        "SKIP "*) skip "${line#SKIP }" ;;
+    esac
+done < "$tmp/live"
+if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
+
 # 12. the charts' SVG files (src/see/): each kind written by test_chart must
 #     parse as XML, and each data group named in NAME.expect must hold exactly
 #     the numbers the chart was given (python3, else xmllint; else skipped)
@@ -404,7 +417,58 @@ PY
     else fail "chart $name.svg parses ($svgcheck) and holds its data" "$tmp/why"; fi
 done
 
-# 13. what seed, split and normalize mean, from what nnl prints (tests/meanings.py:
+# 13. graph (tests/graph): graphs.nnl runs in a scratch folder; its output
+#     must be graphs.out and each DOT file it writes tests/graph/FILE, which
+#     Graphviz's dot must read; svg.nnl's SVG files, laid out through
+#     libgvc, must parse as XML with one node per layer (model) or op (ops)
+rm -rf "$tmp/graph"; mkdir -p "$tmp/graph"
+cp tests/graph/*.nnl "$tmp/graph/"
+(cd "$tmp/graph" && "$OLDPWD/$NNL" graphs.nnl > stdout 2>&1; echo "exit $?" >> stdout)
+{ diff -u tests/graph/graphs.out "$tmp/graph/stdout"
+  for f in tests/graph/*.dot; do diff -u "$f" "$tmp/graph/$(basename "$f")"; done
+  for f in "$tmp"/graph/*.dot; do [ -f "tests/graph/$(basename "$f")" ] || echo "unexpected file $(basename "$f")"; done
+} > "$tmp/diff" 2>&1
+if [ -s "$tmp/diff" ]; then fail "tests/graph/graphs.nnl" "$tmp/diff"; else ok "tests/graph/graphs.nnl"; fi
+if command -v dot > /dev/null 2>&1; then
+    for f in tests/graph/*.dot; do
+        if dot -Tsvg "$f" -o /dev/null 2> "$tmp/dot"; then ok "dot reads $f"; else fail "dot reads $f" "$tmp/dot"; fi
+    done
+else
+    skip "dot reads tests/graph/*.dot: Graphviz's dot is not installed (Debian: graphviz)"
+fi
+# (under SAN=1, LeakSanitizer is told of Graphviz's own leaks: tests/lsan.supp)
+(cd "$tmp/graph" && LSAN_OPTIONS="suppressions=$OLDPWD/tests/lsan.supp:print_suppressions=0" \
+    "$OLDPWD/$NNL" svg.nnl > svg.out 2>&1; echo "exit $?" >> svg.out)
+if grep -q "built without Graphviz's library" "$tmp/graph/svg.out"; then
+    skip "graph to .svg: nnl was built without libgvc (Debian: libgraphviz-dev)"
+elif python3 - "$tmp/graph" > "$tmp/why" 2>&1 <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+out = open(d + "/svg.out").read()
+assert out.endswith("exit 0\n"), out
+ops = len(re.findall(r"^(?:=>|<=|  ) +\d+  ", out, re.M))
+ns = "{http://www.w3.org/2000/svg}"
+def nodes(name):   # title -> the words the node shows
+    root = ET.parse(d + "/" + name).getroot()
+    return {g.find(ns + "title").text: " ".join(t.text or "" for t in g.iter(ns + "text"))
+            for g in root.iter(ns + "g") if g.get("class") == "node"}
+titles = nodes
+model = titles("model.svg")
+layers = [t for t in model if re.fullmatch(r"L\d+", t)]
+assert len(layers) == 6 and "input" in model and "output" in model, model
+ops_svg = {t: w for t, w in nodes("ops.svg").items() if re.fullmatch(r"o\d+", t)}
+assert ops > 0 and len(ops_svg) == ops, (len(ops_svg), ops)
+for i in range(ops):     # each op drawn as nnl's box: its primitive and number
+    assert "op %d" % (i + 1) in ops_svg.get("o%d" % i, ""), ("o%d" % i, ops_svg.get("o%d" % i))
+for i in range(1, 7): assert ("layer %d" % i) in model["L%d" % i], model
+nodes = titles("pass.svg")
+assert len(nodes) > 6, nodes
+print("model: %d layers, ops: %d ops, pass: %d nodes" % (len(layers), len(ops_svg), len(nodes)))
+PY
+then ok "graph to .svg through libgvc: $(cat "$tmp/why")"
+else fail "graph to .svg through libgvc" "$tmp/why"; fi
+
+# 14. what seed, split and normalize mean, from what nnl prints (tests/meanings.py:
 #     the same seed the same run, another seed another init, shuffle and dropout
 #     mask; split's parts and sizes; normalize's statistics)
 if command -v python3 > /dev/null 2>&1; then

@@ -22,6 +22,7 @@ static size_t every_alloc;          /* allocations in all arenas so far */
 size_t arena_allocations(void) { return every_alloc; }
 
 void arena_set_limit(size_t bytes) { limit = bytes; }
+size_t arena_limit(void) { return limit; }
 
 static ArenaBlock *block_new(size_t size) {
     ArenaBlock *b = limit && in_blocks + size > limit ? NULL

@@ -28,6 +28,7 @@ size_t arena_used(const Arena *a);                    /* O(1) */
 /* All arenas together may hold at most this many bytes (NNL_MEMORY_LIMIT);
  * past it, or when malloc fails, the running statement fails with an error. */
 void  arena_set_limit(size_t bytes);
+size_t arena_limit(void);                             /* 0: none */
 /* allocations made in all arenas together so far (tests count them per training step) */
 size_t arena_allocations(void);
 bool  arena_owns(const Arena *a, const void *p);      /* p lies in a's live blocks */

@@ -6,6 +6,7 @@
  * (it returns why, the caller says where). */
 #define _XOPEN_SOURCE 700      /* realpath */
 #include "base/files.h"
+#include "base/arena.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -103,4 +104,56 @@ const char *file_write_atomically(const char *path, const void *bytes, size_t le
     free(dir);
     free(target);
     return why;
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+size_t file_read_cap(size_t format_cap) {
+    size_t memory = arena_limit();
+    return memory && memory < format_cap ? memory : format_cap;
+}
+
+bool file_stop_at_nul(const char *bytes, size_t n) { return memchr(bytes, 0, n) != NULL; }
+
+static char *read_failed(char *buf, FILE *f, char *why, size_t size, const char *fmt, const char *path,
+                         const char *reason) {
+    snprintf(why, size, fmt, path, reason);
+    free(buf);
+    if (f) fclose(f);
+    return NULL;
+}
+
+char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, char *why, size_t why_size) {
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0)
+        return read_failed(NULL, f, why, why_size, "cannot open '%s': %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return read_failed(NULL, f, why, why_size, "'%s' is %s", path, "a folder, not a file");
+    size_t size = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16, n = 0;
+    if (size > cap + 1) size = cap + 1;
+    char *buf = malloc(size);
+    for (;;) {
+        if (!buf) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, "out of memory");
+        size_t got = fread(buf + n, 1, size - n - 1, f);
+        if (ferror(f)) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, strerror(errno));
+        n += got;
+        if (stop && got && stop(buf, n)) break;
+        if (got == 0) break;
+        if (n > cap) {
+            char limit[64];
+            snprintf(limit, sizeof limit, "more than %zu MiB", cap >> 20 ? cap >> 20 : 1);
+            return read_failed(buf, f, why, why_size, "'%s' is too large: %s (what a file of its kind may hold, "
+                               "or NNL_MEMORY_LIMIT)", path, limit);
+        }
+        if (n + 1 == size) {
+            size = size * 2 > cap + 2 ? cap + 2 : size * 2;
+            char *grown = realloc(buf, size);
+            if (!grown) free(buf);
+            buf = grown;
+        }
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
 }

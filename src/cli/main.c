@@ -2,6 +2,8 @@
  * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
  * `nnl --time FILE` (wall time of each phase and statement, for bench/).
  * Must not: know the language beyond calling the stages in order. */
+#include "base/files.h"
+#include "base/stack.h"
 #include "base/arena.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
@@ -9,15 +11,17 @@
 #include "lang/irprint.h"
 #include "lang/resolve.h"
 #include "train/lint.h"
+#include "web/view.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: nnl [--check | --ir | -i] [--quiet] [--time] [--interpret] [FILE]\n"
+    "usage: nnl [--check | --ir | -i | --view] [--quiet] [--time] [--interpret] [FILE]\n"
     "  nnl FILE          run a script\n"
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
     "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
+    "  nnl --view [FILE] run the script (if any), then go on at the prompt with the view's web server on\n"
     "  nnl --check FILE  parse and check it (names, arguments, every shape); run nothing\n"
     "  nnl --ir FILE     check it and print the expanded program (layers, shapes, parameters)\n"
     "  nnl --time FILE   run it and print the wall time of the check pass and of each statement to stderr\n"
@@ -25,25 +29,15 @@ static const char usage[] =
     "  --interpret       run every training step and update through the interpreter: no replayed steps,\n"
     "                    no fused optimizer (slower; the results are the same, bit for bit)\n";
 
+/* A script is text of at most this many bytes: /dev/zero or a binary file
+ * given by mistake ends at once, not when memory does. */
+enum { SCRIPT_CAP = 64 << 20 };
+
 static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "nnl: cannot open '%s': %s\n", path, strerror(errno)); return NULL; }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) { cap *= 2; buf = realloc(buf, cap); }
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (!buf) { fprintf(stderr, "nnl: out of memory reading '%s'\n", path); exit(70); }
-    if (failed) {
-        fprintf(stderr, "nnl: cannot read '%s': %s\n", path, strerror(errno));
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
+    char why[600];
+    size_t n;
+    char *buf = file_read_all(path, file_read_cap(SCRIPT_CAP), file_stop_at_nul, &n, why, sizeof why);
+    if (!buf) { fprintf(stderr, "nnl: %s\n", why); return NULL; }
     if (strlen(buf) != n) {
         size_t at = strlen(buf);
         int line = 1, col = 1;
@@ -60,14 +54,16 @@ static char *read_file(const char *path) {
 }
 
 int main(int argc, char **argv) {
+    stack_guard_start(&argc);              /* the stack's origin, for every depth check */
     enum { RUN, CHECK, IR } mode = RUN;
-    bool then_repl = false, quiet = false, timing = false, interpret = false;
+    bool then_repl = false, quiet = false, timing = false, interpret = false, view = false;
     double start = wall_seconds();
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0) mode = CHECK;
         else if (strcmp(argv[i], "--ir") == 0) mode = IR;
         else if (strcmp(argv[i], "-i") == 0) then_repl = true;
+        else if (strcmp(argv[i], "--view") == 0) then_repl = view = true;
         else if (strcmp(argv[i], "--quiet") == 0) quiet = true;
         else if (strcmp(argv[i], "--time") == 0) timing = true;
         else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
@@ -76,7 +72,7 @@ int main(int argc, char **argv) {
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }
         else path = argv[i];
     }
-    if (!path && (mode != RUN || then_repl)) { fputs(usage, stderr); return 2; }
+    if (!path && (mode != RUN || (then_repl && !view))) { fputs(usage, stderr); return 2; }
     if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
     if (timing && (mode != RUN || !path)) { fprintf(stderr, "nnl: --time goes with running a script\n%s", usage); return 2; }
     signals_install();
@@ -88,6 +84,7 @@ int main(int argc, char **argv) {
         I.quiet = quiet;
         I.interpret_steps = I.interpret_optimizer = interpret;
         interp_load_stdlib(&I);
+        if (view && !web_view_start(&I, 0)) { interp_free(&I); return 1; }
         int status = repl_run(&I);
         interp_free(&I);
         return status;
@@ -121,6 +118,7 @@ int main(int argc, char **argv) {
             I.timing = timing;              /* statements of the script, not of the stdlib */
             ok = interp_run(&I, program);
             if (I.interrupted) status = 130;
+            else if (view && web_wake_fd() < 0 && !web_view_start(&I, 0)) status = 1;
             else if (then_repl) status = repl_run(&I);   /* goes on with what the script defined */
             interp_free(&I);
         }

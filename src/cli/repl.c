@@ -3,7 +3,9 @@
  * prompt for open blocks, history in ~/.nnl_history, tab completion, Ctrl-C);
  * otherwise plain reading with no prompts.  Each complete statement is
  * parsed and run at once; an error is reported and the session goes on with
- * its state intact.  Also the SIGINT handling for scripts.
+ * its state intact.  The loop also waits on the view's wake-up pipe
+ * (web/view.h): a command from the page runs here, on this thread, as if
+ * typed.  Also the SIGINT handling for scripts.
  * Must not: interpret statements itself (toplevel.c does). */
 #include "base/arena.h"
 #include "base/diag.h"
@@ -13,6 +15,8 @@
 #include "front/ast.h"
 #include "lang/eval.h"
 #include "teach/commands.h"
+#include "web/view.h"
+#include <poll.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,17 +138,56 @@ static int session_end(Session *s) {
     return status;
 }
 
+/* a line from the page (web/view.h): run as if typed, unless a statement
+ * is half typed; its failure is the page's, not the session's */
+static WebRan run_for_view(void *ctx, const char *line) {
+    Session *s = ctx;
+    if (s->chunk < s->len) return WEB_BUSY;
+    bool failed = s->failed;
+    s->failed = false;
+    feed(s, line);
+    WebRan r = s->failed ? WEB_FAILED : WEB_RAN;
+    s->failed = failed;
+    return r;
+}
+
+/* Lines from standard input (not a terminal), read with read() so that the
+ * loop can also wait for the view's commands. */
 static int read_plain(Interp *I) {
     Session s;
     session_init(&s, I, "<stdin>");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
-        if (n > 0 && line[n - 1] == '\n') line[n - 1] = 0;
-        feed(&s, line);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    bool eof = false;
+    while (!eof) {
+        int wake = web_wake_fd();
+        struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = wake, .events = POLLIN } };
+        if (poll(fds, wake >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (wake >= 0 && (fds[1].revents & POLLIN)) web_service(I, run_for_view, &s);
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        if (len + 4096 + 1 > cap) {
+            cap = (len + 4096 + 1) * 2;
+            buf = realloc(buf, cap);
+            if (!buf) { fputs("nnl: out of memory\n", stderr); exit(70); }
+        }
+        ssize_t n = read(STDIN_FILENO, buf + len, 4096);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) { eof = true; if (len) buf[len++] = '\n'; }
+        else len += (size_t)n;
+        size_t start = 0;
+        for (size_t i = 0; i < len; i++)
+            if (buf[i] == '\n') {
+                buf[i] = 0;
+                feed(&s, buf + start);
+                start = i + 1;
+            }
+        memmove(buf, buf + start, len - start);
+        len -= start;
     }
-    free(line);
+    free(buf);
     return session_end(&s);
 }
 
@@ -261,6 +304,22 @@ static char *history_path(void) {
     return p;
 }
 
+/* a command from the page at the terminal: the line being typed steps
+ * aside, the command and its output are printed, the line comes back */
+static void view_command(Session *s) {
+    char *typed = rl_copy_text(0, rl_end);
+    int point = rl_point;
+    rl_set_prompt("");
+    rl_replace_line("", 0);
+    rl_redisplay();
+    web_service(s->I, run_for_view, s);
+    rl_set_prompt(s->chunk < s->len ? MORE : PROMPT);
+    rl_replace_line(typed ? typed : "", 0);
+    rl_point = point;
+    rl_redisplay();
+    free(typed);
+}
+
 static int read_terminal(Interp *I) {
     Session s;
     session_init(&s, I, "<repl>");
@@ -279,7 +338,10 @@ static int read_terminal(Interp *I) {
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(fileno(rl_instream), &fds);
-        int r = select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL);
+        int wake = web_wake_fd();
+        if (wake >= 0) FD_SET(wake, &fds);
+        int top = wake > fileno(rl_instream) ? wake : fileno(rl_instream);
+        int r = select(top + 1, &fds, NULL, NULL, NULL);
         if (r < 0 && errno == EINTR) {
             if (nnl_interrupt) {              /* Ctrl-C at the prompt: clear the line */
                 nnl_interrupt = 0;
@@ -297,7 +359,8 @@ static int read_terminal(Interp *I) {
             continue;
         }
         if (r < 0) break;
-        rl_callback_read_char();
+        if (wake >= 0 && FD_ISSET(wake, &fds)) view_command(&s);
+        if (FD_ISSET(fileno(rl_instream), &fds)) rl_callback_read_char();
     }
     in_repl = 0;
     if (!tty_done) rl_callback_handler_remove();

@@ -6,6 +6,7 @@
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/stack.h"
 #include "base/interrupt.h"
 #include "cli/toplevel.h"
 #include "front/ast.h"
@@ -19,6 +20,7 @@
 #include "lang/settings.h"
 #include "lang/stdlib_embed.h"
 #include "lang/stdnames.h"
+#include "see/commands.h"
 #include "see/plot.h"
 #include "teach/commands.h"
 #include "teach/pass.h"
@@ -27,6 +29,7 @@
 #include "tensor/rng.h"
 #include "train/snapshot.h"
 #include "train/train.h"
+#include "web/view.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,8 @@ void interp_init(Interp *I, bool dry_run) {
     rng_seed(&I->rng, 0);
     builtins_register(I);
     see_register_commands();
+    graph_register_commands();
+    web_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {
@@ -49,6 +54,7 @@ EvalMode interp_default_mode(Interp *I) {
 }
 
 void interp_free(Interp *I) {
+    web_session_end(I);
     trace_discard(I);
     undo_free_all(I);
     free(I->order);
@@ -192,18 +198,20 @@ void exec_toplevel(Interp *I, const Node *s) {
 
 /* Runs one statement; false if it reported an error (the state is kept). */
 bool interp_run_statement(Interp *I, const Node *stmt) {
-    char here;
-    I->stack_base = &here;
+    char here = 0;
+    stack_guard_start(&here);              /* main gave the origin first; tests and fuzzers start here */
     diag_statement = stmt->loc;
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {
         I->mode = interp_default_mode(I);
         nnl_training = 0;
+        web_statement_done(I);
         return false;
     }
     exec_toplevel(I, stmt);
     diag_pop(&h);
+    web_statement_done(I);
     return true;
 }
 

@@ -2,6 +2,7 @@
  * from memory (for tests and fuzzing), and the shared data_error.
  * Owns: opening, reading and closing data files.  Must not: interpret what
  * it reads (csv.c, idx.c do). */
+#include "base/files.h"
 #include "data/dataload.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -60,9 +61,14 @@ void source_memory(ByteSource *s, const char *name, const void *data, size_t len
     *s = (ByteSource){ mem_read, s, name, data, len, (long long)len };
 }
 
+/* The most text a data file may hold (gunzipped): far more than MAX_ELEMENTS
+ * numbers need in CSV, and a gzip bomb stops here (or at NNL_MEMORY_LIMIT). */
+#define TEXT_CAP ((size_t)1 << 30)
+
 bool read_text_file(const char *path, char **text, size_t *len, DataError *err) {
     ByteSource s;
     if (!source_open(&s, path, err)) return false;
+    size_t limit = file_read_cap(TEXT_CAP);
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     for (;;) {
@@ -76,7 +82,15 @@ bool read_text_file(const char *path, char **text, size_t *len, DataError *err) 
             return data_error(err, "%s: cannot read it: %s", path, why);
         }
         if (got == 0) break;
+        bool nul = memchr(buf + n, 0, (size_t)got) != NULL;   /* not text (/dev/zero): stop now */
         n += (size_t)got;
+        if (nul) break;
+        if (n > limit) {
+            free(buf);
+            source_close(&s);
+            return data_error(err, "'%s' is too large: more than %zu MiB of text (or NNL_MEMORY_LIMIT)", path,
+                              limit >> 20);
+        }
         if (n + 1 == cap) {
             cap *= 2;
             char *grown = realloc(buf, cap);

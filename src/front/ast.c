@@ -1,5 +1,6 @@
 /* ast.c — syntax tree nodes, interned names, and printing an expression back
  * as source.  Must not: evaluate or resolve anything. */
+#include "base/stack.h"
 #include "base/arena.h"
 #include "front/ast.h"
 #include <stdlib.h>
@@ -82,6 +83,7 @@ static void print_list(FILE *f, const NodeList *l) {
 
 void ast_print_expr(FILE *f, const Node *n) {
     if (!n) return;
+    if (stack_low()) { fputs("…", f); return; }   /* printing goes on, shortened, rather than crash */
     switch (n->kind) {
     case N_NUM: fprintf(f, "%.9g", n->num); break;
     case N_STR: fprintf(f, "\"%s\"", n->name); break;
@@ -109,6 +111,7 @@ void ast_print_expr(FILE *f, const Node *n) {
 }
 
 void ast_print_stmt(FILE *f, const Node *n, int indent) {
+    if (stack_low()) { fprintf(f, "%*s…\n", indent, ""); return; }
     fprintf(f, "%*s", indent, "");
     switch (n->kind) {
     case N_EXPR_STMT: ast_print_expr(f, n->a); break;

@@ -11,6 +11,7 @@
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
+#include "base/stack.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/files.h"
@@ -323,6 +324,7 @@ static TensorPlan *plan_add(In *in, LoadPlan *plan) {
 
 /* whether an optimizer's body declares `state NAME` (in any branch) */
 static bool declares_state(const Node *n, const char *name) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return false;
     if (n->kind == N_STATE) {
         for (int i = 0; i < n->kids.n; i++) if (strcmp(n->kids.items[i]->name, name) == 0) return true;
@@ -579,33 +581,18 @@ void exec_save(Interp *I, const Node *n) {
 }
 
 /* the whole file in a malloc'd buffer, or NULL with the reason in why */
-static unsigned char *read_whole(const char *path, size_t *len, char *why, size_t why_size) {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        snprintf(why, why_size, "cannot open '%s': %s", path, strerror(errno));
-        if (f) fclose(f);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) { fclose(f); snprintf(why, why_size, "'%s' is a folder, not a model file", path); return NULL; }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || ferror(f)) break;
-        unsigned char *grown = realloc(buf, cap *= 2);
-        if (!grown) free(buf);
-        buf = grown;
-    }
-    bool failed = !buf || ferror(f);
-    fclose(f);
-    if (failed) {
-        snprintf(why, why_size, "cannot read '%s': %s", path, buf ? strerror(errno) : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+/* a model file's read ends as soon as its first bytes are not the signature */
+static bool not_a_model(const char *bytes, size_t n) {
+    size_t k = n < sizeof persist_magic ? n : sizeof persist_magic;
+    return memcmp(bytes, persist_magic, k) != 0;
+}
+
+/* The whole file, bounded by what a file for m can hold: each parameter
+ * with up to a few optimizer states in float64, names and headers (and the
+ * memory limit), so /dev/zero or a huge file fails at once. */
+static unsigned char *read_whole(const Model *m, const char *path, size_t *len, char *why, size_t why_size) {
+    size_t cap = file_read_cap((size_t)model_param_count(m) * 8 * 8 + ((size_t)16 << 20));
+    return (unsigned char *)file_read_all(path, cap, not_a_model, len, why, why_size);
 }
 
 void exec_load(Interp *I, const Node *n) {
@@ -620,7 +607,7 @@ void exec_load(Interp *I, const Node *n) {
         for (struct DrySave *s = I->dry_saves; s && !bytes; s = s->next)
             if (strcmp(s->key, key) == 0) { bytes = s->bytes; len = s->len; }
     }
-    if (!bytes && !(bytes = owned = read_whole(path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
+    if (!bytes && !(bytes = owned = read_whole(m, path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
     LoadPlan plan;
     bool is_mismatch;
     bool ok = check_bytes(I, m, path, bytes, len, &plan, err, sizeof err, &is_mismatch);

@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "base/budget.h"
 #include "base/diag.h"
+#include "base/stack.h"
 #include "front/ast.h"
 #include "lang/builtins.h"
 #include "lang/dataset.h"
@@ -14,33 +15,14 @@
 #include "lang/model.h"
 #include "tensor/tensor.h"
 #include <math.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- the C stack ---------------------------------------------------------- */
 
-/* How much stack a statement may use: a quarter less than the limit the
- * system sets (8 MiB by default), leaving room for the primitives and the
- * error report itself. */
-static size_t stack_budget(void) {
-    static size_t budget;
-    if (budget) return budget;
-    struct rlimit rl;
-    size_t limit = 8u << 20;
-    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = (size_t)rl.rlim_cur;
-    if (limit > (64u << 20)) limit = 64u << 20;
-    budget = limit / 4 * 3;
-    return budget;
-}
-
 void stack_check(Interp *I, SrcLoc loc) {
-    char here;
-    if (!I->stack_base) return;
-    size_t used = (size_t)(I->stack_base > &here ? I->stack_base - &here : &here - I->stack_base);
-    if (used > stack_budget())
-        fail_at(loc, "nested too deeply: calls, models and expressions inside one another need more "
-                     "stack than nnl allows (does something call itself forever?)");
+    (void)I;
+    stack_guard(loc);
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -370,15 +352,18 @@ static Value call_def(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     DiagContext ctx = { loc, describe_call, fn, diag_context };
     diag_context = &ctx;
     I->mode.call_depth++;
+    SrcLoc outer = I->mode.call_loc;
+    I->mode.call_loc = loc;
     Value r = body->kind == N_BLOCK ? exec_block(I, &f, body) : eval_expr(I, &f, body);
+    I->mode.call_loc = outer;
     I->mode.call_depth--;
     diag_context = ctx.prev;
     return r;
 }
 
 /* Every call goes through here (functions, layers' code, models, and the
- * default arguments they evaluate), so this is where the stack is checked:
- * expressions alone are bounded by the parser. */
+ * default arguments they evaluate); the stack is checked here and at every
+ * expression. */
 Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc) {
     stack_check(I, loc);
     if (callee.kind == V_MODEL) {
@@ -493,6 +478,10 @@ static Value eval_grad(Interp *I, Frame *f, const Node *e) {
 }
 
 Value eval_expr(Interp *I, Frame *f, const Node *e) {
+    /* expressions nest inside calls that nest inside expressions; reported at
+     * the innermost call (or the expression outside any), not at whichever
+     * node the stack ran out in */
+    stack_check(I, I->mode.call_loc.file ? I->mode.call_loc : e->loc);
     switch (e->kind) {
     case N_NUM: case N_BOOL: return tensor_value(new_scalar(I, e->num));
     case N_STR: { Value v = { .kind = V_STRING, .s = e->name }; return v; }

@@ -172,6 +172,8 @@ typedef struct EvalMode {
     Layer      *layer;          /* the layer whose forward is running, or NULL */
     Rng        *draw;           /* where rand_* draws from: &I->rng, or a parameter's own stream */
     int         call_depth;     /* nested def calls, bounded so recursion cannot crash */
+    SrcLoc      call_loc;       /* the innermost call's site: where a too-deep expression is reported
+                                   (the same place whatever the compiler's frame sizes) */
     AssignWatch watch;
     void       *watch_ctx;
     const Param *updating;      /* the parameter the optimizer body is updating, or NULL */
@@ -205,7 +207,6 @@ struct Interp {
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     bool     interrupted;       /* Ctrl-C stopped a `train` */
     bool     timing;            /* --time: interp_run reports each statement's wall time on stderr */
-    const char *stack_base;     /* where the running statement's C stack starts (stack_check) */
     bool     quiet;             /* --quiet: `train` prints no progress */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */

@@ -3,6 +3,7 @@
  * before anything runs, initialising them, and running the layers forward in
  * the evaluator's mode (training or evaluation; keeping the state a forward
  * writes or not).  Must not: compute losses or update parameters (train.c). */
+#include "base/stack.h"
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"
@@ -147,6 +148,7 @@ static void bind_layer_args(Interp *I, Layer *l, const Node *use) {
 
 /* does the code below n read the name `training`? */
 static bool reads_name(const Node *n, const char *name) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return false;
     if (n->kind == N_NAME && n->name == name) return true;
     if (reads_name(n->a, name) || reads_name(n->b, name) || reads_name(n->c, name)) return true;

@@ -3,6 +3,7 @@
  * an `if` branch only when taken; this walks every def, layer and optimizer
  * body so a misspelt name there is reported before anything runs too.
  * Must not: evaluate anything. */
+#include "base/stack.h"
 #include "base/diag.h"
 #include "front/ast.h"
 #include "lang/eval.h"
@@ -23,6 +24,7 @@ static bool has(const Scope *s, const char *name) {
 
 /* every name a body assigns, at any depth, is local to it */
 static void collect(Scope *s, const Node *n) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return;
     switch (n->kind) {
     case N_ASSIGN: add(s, n->name); break;
@@ -36,6 +38,7 @@ static void collect(Scope *s, const Node *n) {
 }
 
 static void check(Interp *I, const Scope *s, const Node *n) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return;
     if (n->kind == N_NAME) {
         if (has(s, n->name) || global_find(I, n->name)) return;

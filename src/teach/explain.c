@@ -3,6 +3,7 @@
  * its own nnl code (the assignments that named a and z), so a user's layer,
  * activation, loss or optimizer is explained from what the user wrote.
  * Must not: move the cursor or change any value the pass shows. */
+#include "base/stack.h"
 #include "autodiff/prims.h"
 #include "base/arena.h"
 #include "base/diag.h"
@@ -100,6 +101,7 @@ static void name(const Ctx *c, const Node *e) {
 }
 
 static void expr(const Ctx *c, const Node *e, int outer) {
+    if (e) stack_guard(e->loc);       /* the walk nests as deep as the code */
     (void)outer;
     switch (e->kind) {
     case N_NAME: name(c, e); return;

@@ -1,6 +1,7 @@
 /* pass.c — the statements that record a pass for the REPL to step:
  * `backward NET X -> Y`, `backward NET on DATA` and `forward NET X`.
  * Must not: step or explain the pass (trace.c, explain.c), or train. */
+#include "base/arena.h"
 #include "base/diag.h"
 #include "lang/eval.h"
 #include "lang/settings.h"
@@ -25,6 +26,19 @@ static void pass_operands(Interp *I, const Node *n, Model *m, Tensor **x, Tensor
                 shape_str(*y), shape_str(*x), m->name, tensor_rows(*x), m->out_dim);
 }
 
+/* records the pass and prints what `backward` (y given) or `forward` prints */
+static void record_and_say(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
+    bool backward = y != NULL;
+    Trace *t = trace_record(I, m, x, y, loc);
+    if (I->dry_run) return;
+    if (backward) fprintf(I->out, "loss = %.9g\n", tensor_get(t->data_loss, 0));
+    if (backward && t->penalty)
+        fprintf(I->out, "penalty = %.9g (the gradients are those of loss + penalty = %.9g)\n",
+                tensor_get(t->penalty, 0), tensor_get(t->loss, 0));
+    if (!backward) { print_value(I, I->out, tensor_value(t->out)); fputc('\n', I->out); }
+    if (I->interactive) trace_announce(I, t);
+}
+
 /* backward and forward record a trace (trace.h) that the REPL can step */
 static void record_pass(Interp *I, const Node *n, bool backward) {
     const char *stmt = backward ? "backward" : "forward";
@@ -40,16 +54,19 @@ static void record_pass(Interp *I, const Node *n, bool backward) {
         if (backward) need_setting(&I->loss, stmt, "a loss: add 'loss mse' or 'loss cross_entropy'", n->loc);
         pass_operands(I, n, m, &x, &y);
     }
-    Trace *t = trace_record(I, m, x, y, n->loc);
-    if (I->dry_run) return;
-    if (backward) fprintf(I->out, "loss = %.9g\n", tensor_get(t->data_loss, 0));
-    if (backward && t->penalty)
-        fprintf(I->out, "penalty = %.9g (the gradients are those of loss + penalty = %.9g)\n",
-                tensor_get(t->penalty, 0), tensor_get(t->loss, 0));
-    if (!backward) { print_value(I, I->out, tensor_value(t->out)); fputc('\n', I->out); }
-    if (I->interactive) trace_announce(I, t);
+    record_and_say(I, m, x, y, n->loc);
 }
 
 void exec_backward(Interp *I, const Node *n) { record_pass(I, n, true); }
 void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
+
+/* the same rows again, on the weights as they are now */
+void pass_again(Interp *I, SrcLoc loc) {
+    Trace *old = trace_need(I, loc);
+    Model *m = old->model;
+    /* rows of the trace's own arena go with it: copy them; a data set's stay its own */
+    Tensor *x = arena_owns(&old->arena, old->x) ? tensor_copy(&I->pass, old->x) : old->x;
+    Tensor *y = old->y && arena_owns(&old->arena, old->y) ? tensor_copy(&I->pass, old->y) : old->y;
+    record_and_say(I, m, x, y, loc);
+}
 

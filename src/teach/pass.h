@@ -6,5 +6,8 @@
 
 void exec_backward(Interp *I, const Node *n);
 void exec_forward_pass(Interp *I, const Node *n);
+/* A new pass of the current pass's model on the same rows (and targets), on
+ * the weights as they are now, printed as `backward` (or `forward`) prints it. */
+void pass_again(Interp *I, SrcLoc loc);
 
 #endif

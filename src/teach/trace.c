@@ -165,6 +165,9 @@ static int entry_at(const Trace *t, int p) { return p < t->n ? p : 2 * t->n - 1 
  * model does around its layers, -1 for the loss */
 static int group_of(const Trace *t, int i) { return i >= t->nforward ? -1 : t->entries[i].layer; }
 
+int trace_entry_at(const Trace *t, int p) { return entry_at(t, p); }
+int trace_group(const Trace *t, int i) { return group_of(t, i); }
+
 bool trace_forward_reached(const Trace *t, const Tensor *v) {
     if (in_backward(t) || v->producer < 0 || v->producer >= t->n || t->entries[v->producer].call.out != v)
         return true;
@@ -256,13 +259,18 @@ static const char *label_or_op(Interp *I, const Trace *t, const Tensor *v) {
 
 /* Values of the pass are batches of rows; one sample shows as a vector, and
  * a large tensor as its shape and mean. */
-void trace_print(Interp *I, const Trace *t, const Tensor *v) {
-    enum { MAX_SHOWN = 64 };
+Tensor trace_view(Interp *I, const Trace *t, const Tensor *v) {
     Tensor view = *v;
     if (t->single && v->ndim == 2 && v->shape[0] == 1 && (arena_owns(&t->arena, v) || arena_owns(&I->pass, v))) {
         view.ndim = 1;
         view.shape[0] = v->shape[1];
     }
+    return view;
+}
+
+void trace_print(Interp *I, const Trace *t, const Tensor *v) {
+    enum { MAX_SHOWN = 64 };
+    Tensor view = trace_view(I, t, v);
     if (view.size > MAX_SHOWN) {
         double s = 0;
         for (int i = 0; i < view.size; i++) s += tensor_get(&view, i);
@@ -502,20 +510,22 @@ void trace_continue(Interp *I, bool finish, SrcLoc loc) {
     say_end(I, t);
 }
 
+const char *trace_position(Interp *I, const Trace *t) {
+    if (t->applied) return "its gradients were applied by 'update' (weights moved on)";
+    if (trace_stale(t)) return "stale: the weights changed since";
+    if (t->pos == 0) return "at the start";
+    if (t->pos >= trace_total(t)) return t->loss ? "at the end (forward and backward done)" : "at the end of the forward pass";
+    int i = entry_at(t, t->pos);
+    return arena_printf(&I->pass, "%s, next op %d/%d %s (%s)", t->pos < t->n ? "forward" : "backward", i + 1, t->n,
+                        prims[t->entries[i].call.op].name, group_name(I, t, i));
+}
+
 void trace_where(Interp *I, SrcLoc loc) {
     Trace *t = trace_need(I, loc);
     if (I->dry_run) return;
-    fprintf(I->out, "pass of %s, %d op%s: ", t->model->name, t->n, t->n == 1 ? "" : "s");
-    if (t->applied) fputs("its gradients were applied by 'update' (weights moved on)\n", I->out);
-    else if (trace_stale(t)) fputs("stale: the weights changed since\n", I->out);
-    else if (t->pos == 0) fputs("at the start\n", I->out);
-    else if (t->pos >= trace_total(t)) fputs(t->loss ? "at the end (forward and backward done)\n" : "at the end of the forward pass\n", I->out);
-    else {
-        int i = entry_at(t, t->pos);
-        fprintf(I->out, "%s, next op %d/%d %s (%s)\n", t->pos < t->n ? "forward" : "backward", i + 1, t->n,
-                prims[t->entries[i].call.op].name, group_name(I, t, i));
-        where_in_source(I, t->entries[i].loc);
-    }
+    fprintf(I->out, "pass of %s, %d op%s: %s\n", t->model->name, t->n, t->n == 1 ? "" : "s", trace_position(I, t));
+    if (!t->applied && !trace_stale(t) && t->pos > 0 && t->pos < trace_total(t))
+        where_in_source(I, t->entries[entry_at(t, t->pos)].loc);
 }
 
 void trace_list(Interp *I, SrcLoc loc) {
@@ -550,22 +560,40 @@ static void show_value(Interp *I, const Trace *t, const char *what, const Tensor
 
 /* A gradient seen while stepping backward: complete once every op that used
  * the value has run backward, partial before that. */
-static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
+GradState trace_grad_state(const Trace *t, const Tensor *v, int *run_out, int *users_out) {
     int done = trace_backward_done(t), users = 0, run = 0;
     for (int i = 0; i < t->n; i++) {
         if (!t->live[i]) continue;        /* an op whose result the loss does not use passes nothing back */
         for (int k = 0; k < t->entries[i].call.nin; k++)
             if (t->entries[i].call.in[k] == v) { users++; run += i >= done; break; }
     }
-    if (!t->loss) { fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return; }
-    if (!v->requires_grad) { fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return; }
-    if (v != t->loss && (!in_backward(t) || run == 0)) {
-        if (t->pos == 0 && param_of(t, v, &(int){ 0 }))
-            fprintf(I->out, "%s: not reached yet by stepping (the whole backward already filled it: print grad shows it)\n", what);
-        else fprintf(I->out, "%s: not reached yet (the backward pass has not come to it)\n", what);
+    if (run_out) *run_out = run;
+    if (users_out) *users_out = users;
+    if (!t->loss) return GRAD_NO_BACKWARD;
+    if (!v->requires_grad) return GRAD_NONE;
+    if (v == t->loss) return in_backward(t) ? GRAD_DONE : GRAD_LOSS_NOT_REACHED;
+    if (!in_backward(t) || run == 0)
+        return t->pos == 0 && param_of(t, v, &(int){ 0 }) ? GRAD_NOT_STEPPED : GRAD_NOT_REACHED;
+    return run < users ? GRAD_PARTIAL : GRAD_DONE;
+}
+
+bool trace_grad_reached(const Trace *t, const Tensor *v) {
+    GradState s = trace_grad_state(t, v, NULL, NULL);
+    return v->grad && (s == GRAD_PARTIAL || s == GRAD_DONE);
+}
+
+static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
+    int run, users;
+    switch (trace_grad_state(t, v, &run, &users)) {
+    case GRAD_NO_BACKWARD: fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return;
+    case GRAD_NONE: fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return;
+    case GRAD_NOT_STEPPED:
+        fprintf(I->out, "%s: not reached yet by stepping (the whole backward already filled it: print grad shows it)\n", what);
         return;
+    case GRAD_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass has not come to it)\n", what); return;
+    case GRAD_LOSS_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass starts with it)\n", what); return;
+    case GRAD_PARTIAL: case GRAD_DONE: break;
     }
-    if (v == t->loss && !in_backward(t)) { fprintf(I->out, "%s: not reached yet (the backward pass starts with it)\n", what); return; }
     fprintf(I->out, "%s = ", what);
     trace_print(I, t, v->grad);
     if (run < users) fprintf(I->out, "   (partial: %d of the %d ops using it have run backward)", run, users);

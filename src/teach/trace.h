@@ -72,7 +72,28 @@ Tensor *trace_named(const Trace *t, int layer, const char *name);
  * else its output; *name says which */
 Tensor *trace_preactivation(const Trace *t, int layer, const char **name);
 bool   trace_forward_reached(const Trace *t, const Tensor *v);
+/* What show says of v's gradient at the cursor: GRAD_PARTIAL and GRAD_DONE
+ * mean v->grad holds it (*run of the *users ops using v have run backward);
+ * otherwise v->grad is not the state at the cursor and must not be shown. */
+typedef enum {
+    GRAD_NO_BACKWARD,       /* a forward-only pass */
+    GRAD_NONE,              /* v does not depend on a parameter */
+    GRAD_NOT_STEPPED,       /* a parameter at the start: the recorded backward filled it, stepping has not */
+    GRAD_NOT_REACHED,       /* the backward pass has not come to it */
+    GRAD_LOSS_NOT_REACHED,  /* C, before the backward pass starts with it */
+    GRAD_PARTIAL,           /* some of the ops using it have run backward */
+    GRAD_DONE,
+} GradState;
+GradState trace_grad_state(const Trace *t, const Tensor *v, int *run, int *users);
+/* v as shown: one sample's [1, k] as the vector [k] */
+Tensor trace_view(Interp *I, const Trace *t, const Tensor *v);
+/* "forward, next op 16/27 transpose (layer 1)", "at the start", ... (where) */
+const char *trace_position(Interp *I, const Trace *t);
+int    trace_entry_at(const Trace *t, int p);    /* the entry the step from position p runs */
+int    trace_group(const Trace *t, int i);       /* entry i's layer (1..L), 0 around the layers, -1 the loss */
 int    trace_backward_done(const Trace *t);       /* entries [that, n) have run backward */
+/* stepping backward has reached v's gradient (show would print it, maybe partial) */
+bool   trace_grad_reached(const Trace *t, const Tensor *v);
 const char *activation_name(const Layer *l, const Node *callee);
 
 #endif

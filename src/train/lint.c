@@ -4,6 +4,7 @@
  * with negative targets), and data, models and layer definitions that are
  * never used.  Each is a diag_warning, shown once.
  * Must not: change anything or stop a script (warnings only). */
+#include "base/stack.h"
 #include "base/diag.h"
 #include "lang/model.h"
 #include "lang/stdnames.h"
@@ -79,6 +80,7 @@ static bool names_has(const Names *s, const char *name) {
 
 /* every name n refers to (not the names it defines) */
 static void references(const Node *n, Names *out) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (!n) return;
     switch (n->kind) {
     case N_NAME: names_add(out, n->name); return;

@@ -23,6 +23,7 @@
  * interpreted as before.
  * Must not: decide when an update runs or make it all or nothing (train.c's
  * optimizer_step), or compute any primitive for the evaluator (prims.c). */
+#include "base/stack.h"
 #include "autodiff/kernels.h"
 #include "tensor/vectorize.h"
 #include "base/arena.h"
@@ -198,6 +199,7 @@ static PrimOp callee_prim(Compiler *c, Env *e, const Node *call) {
 /* Whether an expression is a number for all elements or has one value per
  * element; refuses what the loop cannot compute. */
 static Kind kind_of(Compiler *c, Env *e, const Node *n) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     switch (n->kind) {
     case N_NUM: case N_BOOL: return K_NUMBER;
     case N_NAME: return name_kind(c, e, n, n->name);
@@ -270,6 +272,7 @@ static Input instr(Compiler *c, int op, Input a, Input b, int var) {
  * one writes variable var when var >= 0.  A largest piece made of numbers
  * only is one number, computed by the number part. */
 static Input emit(Compiler *c, Env *e, const Node *n, int var) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     if (kind_of(c, e, n) == K_NUMBER) return number_input(c, e, n);
     Input none = { IN_NONE, 0 };
     switch (n->kind) {
@@ -370,6 +373,7 @@ static void if_statement(Compiler *c, Env *e, const Node *s) {
 }
 
 static void statement(Compiler *c, Env *e, const Node *s) {
+    if (s) stack_guard(s->loc);       /* the walk nests as deep as the code */
     switch (s->kind) {
     case N_ASSIGN: assign(c, e, s); break;
     case N_IF: if_statement(c, e, s); break;

@@ -10,6 +10,7 @@
  * evaluator instead, which reports the error or computes with the tensor.
  * Must not: allocate once compiled, report errors itself, or know about w,
  * g, the state or the elementwise loop (optcompile.c). */
+#include "base/stack.h"
 #include "autodiff/kernels.h"
 #include "base/arena.h"
 #include "base/budget.h"
@@ -150,6 +151,7 @@ static int call(NumberProgram *np, Interp *I, const Node *e, NumberBound bound, 
 }
 
 int numbers_expr(NumberProgram *np, Interp *I, const Node *e, NumberBound bound, const void *names) {
+    if (e) stack_guard(e->loc);       /* the walk nests as deep as the code */
     if (np->refusal) return -1;
     switch (e->kind) {
     case N_NUM: case N_BOOL: {         /* a new scalar of the precision, as eval_expr makes it */

@@ -3,6 +3,7 @@
  * and early stopping) and evaluate — each in the mode it runs the layers in.
  * Must not: know how a layer computes (lang/model.c), how an op
  * differentiates (autodiff/prims.c), or the REPL's recorded pass (teach/). */
+#include "base/stack.h"
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/budget.h"
@@ -307,6 +308,7 @@ static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *
 typedef struct BoundSettings { const Callable *opt; Value *bound, *now; } BoundSettings;
 
 static bool constant_expr(const Node *n) {
+    if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
     switch (n->kind) {
     case N_NUM: case N_BOOL: case N_STR: return true;
     case N_NEG: return constant_expr(n->a);

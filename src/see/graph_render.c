@@ -1,0 +1,95 @@
+/* graph_render.c — where a graph's DOT text goes: printed, written to a
+ * .dot file, or laid out by Graphviz itself (libgvc: the `dot` layout
+ * engine, the SVG renderer) and written to a .svg file; files are written
+ * whole or not at all (base/files.h).  Without libgvc at build time
+ * (NNL_HAVE_GVC unset) .svg is refused with how to get it.
+ * Must not: decide what a graph shows (graph_model.c, graph_pass.c,
+ * graph_ops.c). */
+#include "base/diag.h"
+#include "base/files.h"
+#include "see/graph_render.h"
+#include <stdlib.h>
+#include <string.h>
+#ifdef NNL_HAVE_GVC
+#include <gvc.h>
+#endif
+
+static bool ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), m = strlen(tail);
+    return n > m && strcmp(s + n - m, tail) == 0;
+}
+
+#ifndef NNL_HAVE_GVC
+static const char no_gvc[] = "nnl was built without Graphviz's library (Debian: libgraphviz-dev); write .dot and run dot -Tsvg";
+#endif
+
+void graph_check_file(Interp *I, const char *path, SrcLoc loc) {
+    (void)I;
+    if (!ends_with(path, ".dot") && !ends_with(path, ".svg"))
+        fail_at(loc, "a graph is written to a .dot file (Graphviz's text) or a .svg file (a picture), not '%s'", path);
+#ifndef NNL_HAVE_GVC
+    if (ends_with(path, ".svg")) fail_at(loc, "cannot write '%s': %s", path, no_gvc);
+#endif
+    const char *why = file_check_writable(path);
+    if (why) fail_at(loc, "cannot write '%s': %s", path, why);
+}
+
+#ifdef NNL_HAVE_GVC
+/* lays dot out with Graphviz's dot engine and renders SVG: *svg is
+ * malloc'd; returns why it failed, or NULL */
+static const char *render_svg(const char *dot, char **svg, size_t *len) {
+    /* One context for the whole run: Graphviz 2.42's text layout (pango)
+     * keeps a font name from the first context it served, which freeing
+     * that context would leave dangling; so it is never freed. */
+    static GVC_t *gvc;
+    agseterr(AGERR);                 /* a warning (a font it lacks) is not the user's business */
+    if (!gvc) gvc = gvContext();
+    if (!gvc) return "Graphviz could not start";
+    Agraph_t *g = agmemread(dot);
+    const char *why = NULL;
+    char *data = NULL;
+    unsigned int n = 0;
+    if (!g) why = "Graphviz could not read the graph";
+    else if (gvLayout(gvc, g, "dot") != 0) why = "Graphviz's dot could not lay the graph out";
+    else {
+        if (gvRenderData(gvc, g, "svg", &data, &n) != 0 || !data) why = "Graphviz has no SVG renderer here";
+        gvFreeLayout(gvc, g);
+    }
+    if (g) agclose(g);
+    *svg = NULL;
+    if (!why) {
+        *svg = malloc(n + 1);
+        if (*svg) { memcpy(*svg, data, n); *len = n; }
+        else why = "out of memory";
+    }
+    if (data) gvFreeRenderData(data);
+    return why;
+}
+#endif
+
+void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *what, SrcLoc loc) {
+    if (!path) {
+        fwrite(dot, 1, len, I->out);
+        free(dot);
+        return;
+    }
+    const char *why = NULL;
+    if (ends_with(path, ".svg")) {
+#ifdef NNL_HAVE_GVC
+        char *svg;
+        size_t n = 0;
+        why = render_svg(dot, &svg, &n);
+        if (!why) {
+            why = file_write_atomically(path, svg, n);
+            free(svg);
+        }
+#else
+        why = no_gvc;
+#endif
+    } else {
+        why = file_write_atomically(path, dot, len);
+    }
+    free(dot);
+    if (why) fail_at(loc, "cannot write '%s': %s", path, why);
+    fprintf(I->out, "%s written to %s\n", what, path);
+}
