@@ -8,7 +8,8 @@ targets, which make test builds only where clang has libFuzzer), then its
 make test runs it, without the fuzz section) and its FAIL lines say what
 caught the mutation, or nothing did: a survivor.  The file is put back before
 the next.  At the end a table: mutation, file, verdict, the test that caught
-it.  Exit status 1 when a mutation survives that is not marked equivalent, 2
+it.  Exit status 1 when a mutation survives that is not marked equivalent
+(or does not compile: a mutant that the compiler refuses tests nothing), 2
 when the list no longer matches the code (a `from` line not found: code
 moved; fix the list).
 
@@ -165,7 +166,7 @@ def main():
         try:
             st, out = sh(build, tree, 1800)
             if st != 0:
-                verdict, by = "killed", "the build (does not compile)"
+                verdict, by = "no build", "the mutant does not compile: rewrite it (" + out.strip().splitlines()[-1][:80] + ")"
             else:
                 verdict, by = "survived", ""
                 if m.get("quick"):
@@ -193,10 +194,11 @@ def main():
     print("|---|---|---|---|")
     for r in rows:
         print("| %s | %s | %s | %s |" % (r[0], r[1], r[2], r[3].replace("|", "/")))
-    survivors = [r for r in rows if r[2] == "survived"]
+    survivors = [r for r in rows if r[2] in ("survived", "no build")]
     killed = sum(r[2] == "killed" for r in rows)
-    print("\n%d mutations: %d killed, %d equivalent, %d survived" %
-          (len(rows), killed, sum(r[2] == "equivalent" for r in rows), len(survivors)))
+    print("\n%d mutations: %d killed, %d equivalent, %d survived, %d do not compile" %
+          (len(rows), killed, sum(r[2] == "equivalent" for r in rows), sum(r[2] == "survived" for r in rows),
+           sum(r[2] == "no build" for r in rows)))
     if not args.keep and not os.environ.get("MUTATE_DIR"):
         shutil.rmtree(scratch, ignore_errors=True)
     sys.exit(1 if survivors else 0)
