@@ -191,8 +191,11 @@ static void histograms(const Chart *c, FILE *f, int W, int H) {
         b.x = px + svg_left_margin(&n, NULL) - 4;
         b.w = px + pw - b.x - right_room(&x);
         chart_panel_axes(c, i, &x, (int)(b.w / 55) + 1, &n, 4);
-        b.y = py + 30;
-        b.h = PANEL_H - 30 - 40;
+        /* a caption that would run into the title goes on a line of its own */
+        bool below = p->caption && 1.1 * svg_text_width(p->title, SVG_LABEL_FONT) +
+                                   svg_text_width(p->caption, SVG_TICK_FONT) + 12 > b.w;
+        b.y = py + (below ? 40 : 30);
+        b.h = PANEL_H - (below ? 40 : 30) - 40;
         fprintf(f, "<g class=\"histogram\" data-title=\"");
         svg_escape(f, p->title);
         fprintf(f, "\" data-left-out=\"%ld\"", p->left_out);
@@ -201,7 +204,8 @@ static void histograms(const Chart *c, FILE *f, int W, int H) {
         for (int k = 0; k < p->bins; k++) fprintf(f, k ? " %ld" : "%ld", p->counts[k]);
         fprintf(f, "\">\n");
         svg_text(f, b.x, py + 18, p->title, SVG_LABEL_FONT, "start", "font-weight=\"bold\"");
-        if (p->caption) svg_text(f, b.x + b.w, py + 18, p->caption, SVG_TICK_FONT, "end", "fill-opacity=\"0.75\"");
+        if (p->caption && below) svg_text(f, b.x, py + 32, p->caption, SVG_TICK_FONT, "start", "fill-opacity=\"0.75\"");
+        else if (p->caption) svg_text(f, b.x + b.w, py + 18, p->caption, SVG_TICK_FONT, "end", "fill-opacity=\"0.75\"");
         svg_axes(f, &b, &x, &n, true, NULL, NULL);
         fprintf(f, "<g fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"0.5\">\n", hex);
         for (int k = 0; k < p->bins; k++) {

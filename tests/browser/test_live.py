@@ -353,7 +353,9 @@ view''')
 
         @check('live: an error from the REPL goes back to the page')
         def _():
+            mark = len(n.out)
             n.type('continue')
+            n.wait_for('backward done', since=mark)    # the prompt ran it before the page asks (a slow build too)
             code, reply = request('%s/command?t=%s' % (base, token), data='next', method='POST')
             assert code == 400 and 'the pass is over' in reply, (code, reply)
             code, reply = request('%s/command?t=%s' % (base, token), data='row 7', method='POST')
