@@ -48,11 +48,13 @@ typedef enum {
     K_SOFT,     /* positive rows summing to 1 */
     K_SAME0,    /* the very tensor of input 0 (x * x) */
     K_SHAPE,    /* a 1-D tensor holding the case's Shape as values: reshape's target */
+    K_GRID,     /* -1, 0 or 1: ties for maximum and minimum (central differences give the split 1/2) */
 } Kind;
 
 static const char *const kind_tag[] = {
     [K_ANY] = "", [K_POS] = "pos ", [K_AWAY] = "nonzero ", [K_COND] = "cond ",
     [K_ONEHOT] = "one-hot ", [K_SOFT] = "soft ", [K_SAME0] = "same ", [K_SHAPE] = "to ",
+    [K_GRID] = "ties ",
 };
 
 static bool checked(Kind k) { return k != K_COND && k != K_SAME0 && k != K_SHAPE; }
@@ -73,6 +75,7 @@ static Tensor *make_input(Arena *a, Shape s, Kind k) {
         case K_COND: v = i % 2 == 0; break;
         case K_ONEHOT: v = 0; break;
         case K_SOFT: v = uniform(0.1, 1); break;
+        case K_GRID: v = (double)(rng_next() % 3) - 1; break;
         default: v = uniform(-2, 2);
         }
         tensor_set(t, i, v);
@@ -187,6 +190,7 @@ static const GradCase cases[] = {
     { P_DIV, { M(3, 4), M(3, 4) }, { K_ANY, K_AWAY }, 0 },
     { P_DIV, { SCALAR, M(2, 3) }, { K_ANY, K_AWAY }, 0 },
     { P_DIV, { M(2, 3), V(3) }, { K_ANY, K_AWAY }, 0 },
+    { P_DIV, { M(3, 1), M(1, 4) }, { K_ANY, K_AWAY }, 0 },     /* a broadcast the fast kernels leave to prims.c */
     { P_POW, { M(3, 4), M(3, 4) }, { K_POS, K_ANY }, 0 },
     { P_POW, { M(3, 4), SCALAR }, { K_POS, K_ANY }, 0 },
     { P_POW, { V(4), M(3, 1) }, { K_POS, K_ANY }, 0 },
@@ -194,6 +198,10 @@ static const GradCase cases[] = {
     { P_MAXIMUM, { M(3, 4), V(4) }, { K_ANY, K_ANY }, 0 },
     { P_MINIMUM, { M(3, 4), M(3, 4) }, { K_ANY, K_ANY }, 0 },
     { P_MINIMUM, { M(3, 1), M(1, 4) }, { K_ANY, K_ANY }, 0 },
+    /* ties, in the fast kernels and in prims.c's broadcast */
+    { P_MAXIMUM, { M(3, 4), M(3, 4) }, { K_GRID, K_GRID }, 0 },
+    { P_MAXIMUM, { M(3, 1), M(1, 4) }, { K_GRID, K_GRID }, 0 },
+    { P_MINIMUM, { M(3, 1), M(1, 4) }, { K_GRID, K_GRID }, 0 },
     { P_NEG, { M(3, 4) }, { K_ANY }, 0 },
     { P_EXP, { M(3, 4) }, { K_ANY }, 0 },
     { P_LOG, { M(3, 4) }, { K_POS }, 0 },
@@ -231,6 +239,8 @@ static const GradCase cases[] = {
     { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_ONEHOT }, 0 },
     { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_SOFT }, 0 },
     { P_SOFTMAX_CROSS_ENTROPY, { V(5), V(5) }, { K_ANY, K_SOFT }, 0 },
+    /* targets whose rows do not sum to 1: the only ones that see the Σt of ∂x */
+    { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_POS }, 0 },
     { P_WHERE, { M(3, 4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { V(4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { M(3, 1), M(3, 4), V(4) }, { K_COND, K_ANY, K_ANY }, 0 },
@@ -443,7 +453,32 @@ static void check_shape_error(const ShapeError *e) {
     arena_free(&arena);
 }
 
+/* max over an axis where several entries tie: the gradient is split evenly
+ * among them (torch.amax), which central differences cannot check (nudging
+ * one of three tied entries moves the max by half the step) */
+static void check_max_ties(void) {
+    Arena arena = { 0 };
+    Tape tape;
+    TapeMode mode = { .recording = true };
+    tape_init(&tape, &arena, &mode);
+    int shape[2] = { 2, 4 };
+    Tensor *x = tensor_new(&arena, DT_F64, 2, shape);
+    const double v[8] = { 1, 3, 3, 2,  5, 5, 5, -1 };
+    for (int i = 0; i < 8; i++) tensor_set(x, i, v[i]);
+    x->requires_grad = true;
+    Tensor *m = tape_apply(&tape, P_MAX, &x, 1, -1, (SrcLoc){ 0 });
+    Tensor *sum = tape_apply(&tape, P_SUM, &m, 1, AXIS_ALL, (SrcLoc){ 0 });
+    tape_backward(&tape, sum);
+    const double want[8] = { 0, 0.5, 0.5, 0,  1.0 / 3, 1.0 / 3, 1.0 / 3, 0 };
+    bool ok = x->grad != NULL;
+    for (int i = 0; ok && i < 8; i++) ok = fabs(tensor_get(x->grad, i) - want[i]) < 1e-15;
+    CHECK(ok, "max over the last axis: ties of two and three share the gradient evenly");
+    tape_free(&tape);
+    arena_free(&arena);
+}
+
 int main(void) {
+    check_max_ties();
     for (int i = 0; i < NCASES; i++) run_case(&cases[i]);
     for (int i = 0; i < NCOMPARISONS; i++) check_comparison(&comparisons[i]);
     for (int i = 0; i < NFORWARD_ONLY; i++) check_forward_only(&forward_only[i]);
