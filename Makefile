@@ -12,6 +12,9 @@
 #                   (bench/README.md; never part of make test); REPEAT=N
 #                   runs each N times (default 3)
 #   make docs       remake the output blocks and pictures of docs/tutorial.md
+#   make mutate     plant each one-line bug of tests/mutations.txt in a scratch
+#                   copy and report which tests catch it (tests/mutate.py;
+#                   long, never part of make test)
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -201,7 +204,10 @@ bench: $(BUILD)/nnl $(BUILD)/tools/synth_idx $(BUILD)/tests/test_replay
 clean:
 	rm -rf build build-san build-clang
 
-.PHONY: all test demo fuzz data bench clean
+mutate:
+	python3 tests/mutate.py
+
+.PHONY: all test demo fuzz data bench clean mutate
 # the fuzz objects are built by pattern rules for pattern targets: keep them
 .SECONDARY: $(FUZZ_OBJS)
 

@@ -76,18 +76,16 @@ echo "exit $?" >> "$tmp/out"
 if diff -u tests/golden/large_product.out "$tmp/out" > "$tmp/diff" &&
    diff -u tests/golden/large_product_noblas.err "$tmp/stderr" > "$tmp/diff"
 then ok "large products without a BLAS library"; else fail "large products without a BLAS library" "$tmp/diff"; fi
-NNL_BLAS=/nonexistent/libcblas.so "$NNL" examples/xor.nnl > /dev/null 2> "$tmp/stderr"
-if [ ! -s "$tmp/stderr" ]; then ok "xor does not load BLAS"; else fail "xor does not load BLAS" "$tmp/stderr"; fi
+NNL_BLAS=/nonexistent/libcblas.so "$NNL" examples/xor.nnl > /dev/null 2> "$tmp/stderr"; st=$?
+if [ $st -eq 0 ] && [ ! -s "$tmp/stderr" ]; then ok "xor does not load BLAS"; else fail "xor does not load BLAS" "$tmp/stderr"; fi
 
 # xor must actually learn XOR, whatever the golden file says
-"$NNL" examples/xor.nnl > "$tmp/xor" 2>&1
-if awk '/^loss = / { loss = $3 } /^accuracy = / { acc = $3 }
+if "$NNL" examples/xor.nnl > "$tmp/xor" 2>&1 && awk '/^loss = / { loss = $3 } /^accuracy = / { acc = $3 }
         END { exit !(loss != "" && loss < 0.01 && acc == 1) }' "$tmp/xor"; then ok "xor learns (loss < 0.01, accuracy 1)"
 else fail "xor learns (loss < 0.01, accuracy 1)" "$tmp/xor"; fi
 
 # one layer must fail at XOR (loss log 2) and two layers must learn it
-"$NNL" examples/xor_one_layer_fails.nnl > "$tmp/xor1" 2>&1
-if awk '/^loss = / { loss[++n] = $3 } /^accuracy = / { acc[++m] = $3 }
+if "$NNL" examples/xor_one_layer_fails.nnl > "$tmp/xor1" 2>&1 && awk '/^loss = / { loss[++n] = $3 } /^accuracy = / { acc[++m] = $3 }
         END { exit !(n == 2 && loss[1] > 0.69 && acc[1] < 1 && loss[2] < 0.01 && acc[2] == 1) }' "$tmp/xor1"
 then ok "one layer cannot learn xor, two can"
 else fail "one layer cannot learn xor, two can" "$tmp/xor1"; fi
@@ -120,15 +118,13 @@ done
 
 # early stopping must put back the best epoch's weights: evaluate on the
 # validation data then gives the validation loss the message names
-"$NNL" examples/early_stopping.nnl > "$tmp/es" 2>&1
-if awk '/weights restored to epoch/ { s = $0; sub(/.*\(valid loss /, "", s); sub(/\).*/, "", s); best = s }
+if "$NNL" examples/early_stopping.nnl > "$tmp/es" 2>&1 && awk '/weights restored to epoch/ { s = $0; sub(/.*\(valid loss /, "", s); sub(/\).*/, "", s); best = s }
         /^loss = / { loss = $3 }
         END { exit !(best != "" && loss == best) }' "$tmp/es"; then ok "early stopping restores the best weights"
 else fail "early stopping restores the best weights" "$tmp/es"; fi
 
 # batchnorm lets the deep sigmoid net learn the circle; without it, it stays at chance
-"$NNL" examples/batchnorm.nnl > "$tmp/bn" 2>&1
-if awk '/^accuracy = / { acc[++n] = $3 } END { exit !(n == 2 && acc[1] < 0.6 && acc[2] >= 0.9) }' "$tmp/bn"
+if "$NNL" examples/batchnorm.nnl > "$tmp/bn" 2>&1 && awk '/^accuracy = / { acc[++n] = $3 } END { exit !(n == 2 && acc[1] < 0.6 && acc[2] >= 0.9) }' "$tmp/bn"
 then ok "batchnorm trains the deep sigmoid net, the plain one stalls"
 else fail "batchnorm trains the deep sigmoid net, the plain one stalls" "$tmp/bn"; fi
 
@@ -165,9 +161,9 @@ for src in tests/reference/*.nnl; do
     [ -f "$src" ] || continue
     tol=1e-5
     [ -f "${src%.nnl}.tol" ] && tol=$(cat "${src%.nnl}.tol")
-    "$NNL" "$src" > "$tmp/out" 2>&1
-    if awk -v tol="$tol" -f tests/numdiff.awk "${src%.nnl}.expected" "$tmp/out" > "$tmp/why" 2>&1; then ok "$src (tolerance $tol)"
-    else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
+    "$NNL" "$src" > "$tmp/out" 2>&1; st=$?
+    if [ $st -eq 0 ] && awk -v tol="$tol" -f tests/numdiff.awk "${src%.nnl}.expected" "$tmp/out" > "$tmp/why" 2>&1; then ok "$src (tolerance $tol)"
+    else echo "exit status $st" >> "$tmp/why"; cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
 done
 
 # the files docs/tutorial.md's blocks wrote (plots as SVG, graphs as DOT, the
@@ -203,8 +199,10 @@ for doc in docs/language.md docs/stdlib.md docs/tutorial.md; do
         cp "$ex" "$tmp/doc/demo.nnl"
         (cd "$tmp/doc" && "$OLDPWD/$NNL" demo.nnl > out 2>&1; echo $? > status)
         if [ -f "$tmp/doc/$n.expected" ]; then
-            if diff -u "$tmp/doc/$n.expected" "$tmp/doc/out" > "$tmp/diff"; then ok "$doc example $n"
-            else fail "$doc example $n" "$tmp/diff"; fi
+            # an example that shows an error exits 1, any other 0
+            want=0; grep -q '^demo\.nnl:[0-9]*:[0-9]*: error: ' "$tmp/doc/$n.expected" && want=1
+            if diff -u "$tmp/doc/$n.expected" "$tmp/doc/out" > "$tmp/diff" && [ "$(cat "$tmp/doc/status")" = $want ]; then ok "$doc example $n"
+            else echo "exit $(cat "$tmp/doc/status"), expected $want" >> "$tmp/diff"; fail "$doc example $n" "$tmp/diff"; fi
         elif [ "$(cat "$tmp/doc/status")" = 0 ]; then ok "$doc example $n"
         else fail "$doc example $n (exit $(cat "$tmp/doc/status"))" "$tmp/doc/out"; fi
     done
@@ -214,16 +212,16 @@ done
 # docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows
 rm -rf "$tmp/repl"; mkdir -p "$tmp/repl"
 awk -v dir="$tmp/repl" -f tests/repl_doc.awk docs/repl.md
-"$NNL" < "$tmp/repl/input" > "$tmp/repl/out" 2>&1
-if [ -s "$tmp/repl/input" ] && diff -u "$tmp/repl/expected" "$tmp/repl/out" > "$tmp/diff"; then ok "docs/repl.md transcript"
+"$NNL" < "$tmp/repl/input" > "$tmp/repl/out" 2>&1; st=$?
+if [ -s "$tmp/repl/input" ] && [ $st -eq 0 ] && diff -u "$tmp/repl/expected" "$tmp/repl/out" > "$tmp/diff"; then ok "docs/repl.md transcript"
 else fail "docs/repl.md transcript" "$tmp/diff"; fi
 
 # 6. the command line: --ir output, --check runs nothing, misuse exits with 2
 for src in examples/*.nnl; do
     expected=tests/golden/$(basename "${src%.nnl}").ir
     [ -f "$expected" ] || continue
-    "$NNL" --ir "$src" > "$tmp/out" 2>&1
-    if diff -u "$expected" "$tmp/out" > "$tmp/diff"; then ok "--ir $src"; else fail "--ir $src" "$tmp/diff"; fi
+    "$NNL" --ir "$src" > "$tmp/out" 2>&1; st=$?
+    if [ $st -eq 0 ] && diff -u "$expected" "$tmp/out" > "$tmp/diff"; then ok "--ir $src"; else echo "exit $st" >> "$tmp/diff"; fail "--ir $src" "$tmp/diff"; fi
 done
 # what nnl prints, nnl reads: the --ir output of every example and golden
 # script runs, in a folder laid out like the original's, to the same output
@@ -347,6 +345,7 @@ ls "$BUILD"/fuzz/fuzz_* > /dev/null 2>&1 || skip "fuzz targets: clang cannot lin
 # writing files: never in place of a FIFO, a device or a read-only file, the
 # mode kept, names at the length limit (every statement that writes a file)
 NNL="$NNL" tests/files.sh > "$tmp/files" 2>&1
+files_rc=$?
 while IFS= read -r line; do
     case "$line" in
         "PASS "*) ok "files: ${line#PASS }" ;;
@@ -355,6 +354,7 @@ while IFS= read -r line; do
     esac
 done < "$tmp/files"
 grep -q '^PASS ' "$tmp/files" || fail "tests/files.sh ran no check" "$tmp/files"
+if [ $files_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/files"; then fail "tests/files.sh exited with $files_rc" "$tmp/files"; fi
 
 # pictures: tests/golden/plots.nnl's plots written as SVG hold the numbers
 # the run printed (the history, the gradients table), one panel per layer,
@@ -475,7 +475,8 @@ fi
 #     parse as XML, and each data group named in NAME.expect must hold exactly
 #     the numbers the chart was given (python3, else xmllint; else skipped)
 rm -rf "$tmp/svg"; mkdir -p "$tmp/svg"
-NNL_CHART_SVG_DIR=$tmp/svg "$BUILD/tests/test_chart" > "$tmp/svg/run.out" 2>&1
+NNL_CHART_SVG_DIR=$tmp/svg "$BUILD/tests/test_chart" > "$tmp/svg/run.out" 2>&1 ||
+    fail "test_chart writing the SVG files exited with $?" "$tmp/svg/run.out"
 if command -v python3 > /dev/null 2>&1; then svgcheck=python3
 elif command -v xmllint > /dev/null 2>&1; then svgcheck=xmllint
 else svgcheck=""; skip "the charts' SVG files are not parsed (neither python3 nor xmllint is installed)"; fi
@@ -576,6 +577,24 @@ if [ -x /usr/bin/python3 ]; then
     if [ $onnx_rc -ne 0 ]; then fail "onnx tests exited with $onnx_rc" "$tmp/onnx"; fi
 else
     skip "ONNX tests: /usr/bin/python3 is not installed"
+fi
+
+# 14. what seed, split and normalize mean, from what nnl prints (tests/meanings.py:
+#     the same seed the same run, another seed another init, shuffle and dropout
+#     mask; split's parts and sizes; normalize's statistics)
+if command -v python3 > /dev/null 2>&1; then
+    python3 tests/meanings.py "$NNL" > "$tmp/meanings" 2>&1
+    meanings_rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "meaning: ${line#PASS }" ;;
+            "FAIL "*) fail "meaning: ${line#FAIL }" ;;
+        esac
+    done < "$tmp/meanings"
+    if [ $meanings_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/meanings"; then fail "tests/meanings.py exited with $meanings_rc" "$tmp/meanings"; fi
+    grep -q '^PASS ' "$tmp/meanings" || fail "tests/meanings.py ran no check" "$tmp/meanings"
+else
+    skip "seed, split and normalize meanings: python3 is not installed"
 fi
 
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"

@@ -118,7 +118,7 @@ SIMD_CLONES bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor 
         case P_MAXIMUM: case P_MINIMUM: {
             bool max = op == P_MAXIMUM;
             /* ties split the gradient, as PyTorch does */
-            EACH_GRAD(T, bool first = max ? u > v : u < v;
+            EACH_GRAD(T, bool first = (max ? u > v : u < v) || u != u;   /* the side the forward took */
                          if (u == v) { dx = gi / 2; dy = gi / 2; }
                          else if (first) { dx = gi; dy = 0; }
                          else { dx = 0; dy = gi; })

@@ -23,8 +23,8 @@
     X(P_MUL, u * v)                    \
     X(P_DIV, u / v)                    \
     X(P_POW, (sizeof(T) == sizeof(float) && v == 2 ? u * u : (T)pow(u, v))) \
-    X(P_MAXIMUM, u > v ? u : v)        \
-    X(P_MINIMUM, u < v ? u : v)        \
+    X(P_MAXIMUM, u > v || u != u ? u : v)   /* NaN wins, from either side (PyTorch) */ \
+    X(P_MINIMUM, u < v || u != u ? u : v)        \
     X(P_GT, (T)(u > v))                \
     X(P_GE, (T)(u >= v))               \
     X(P_LT, (T)(u < v))                \

@@ -136,7 +136,7 @@ static void binary_backward(Arena *a, PrimCall *c) {
                 break;
             case P_MAXIMUM: case P_MINIMUM: {
                 /* ties split the gradient, as PyTorch does */
-                bool first = op == P_MAXIMUM ? u > v : u < v;
+                bool first = (op == P_MAXIMUM ? u > v : u < v) || u != u;   /* the side the forward took */
                 if (u == v) { dx = gi / 2; dy = gi / 2; }
                 else if (first) dx = gi; else dy = gi;
                 break;
@@ -370,7 +370,10 @@ static void max_forward(Arena *a, PrimCall *c, SrcLoc loc) {
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++) {
                 T m = xv[o * n * inner + i];
-                for (int j = 1; j < n; j++) if (xv[(o * n + j) * inner + i] > m) m = xv[(o * n + j) * inner + i];
+                for (int j = 1; j < n; j++) {        /* a NaN anywhere is the max, in any order (PyTorch) */
+                    T e = xv[(o * n + j) * inner + i];
+                    if (e > m || e != e) m = e;
+                }
                 z[o * inner + i] = m;
             }
     });
@@ -387,11 +390,14 @@ static void max_backward(Arena *a, PrimCall *c) {
         T *gx = x->grad->data;
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++) {
+                /* the gradient goes to the elements equal to the max (a NaN max: the NaNs) */
+                T m = z[o * inner + i];
                 int ties = 0;
-                for (int j = 0; j < n; j++) ties += xv[(o * n + j) * inner + i] == z[o * inner + i];
-                for (int j = 0; j < n; j++)
-                    if (xv[(o * n + j) * inner + i] == z[o * inner + i])
-                        gx[(o * n + j) * inner + i] += g[o * inner + i] / (T)ties;
+                for (int j = 0; j < n; j++) { T e = xv[(o * n + j) * inner + i]; ties += e == m || (e != e && m != m); }
+                for (int j = 0; j < n; j++) {
+                    T e = xv[(o * n + j) * inner + i];
+                    if (e == m || (e != e && m != m)) gx[(o * n + j) * inner + i] += g[o * inner + i] / (T)ties;
+                }
             }
     });
 }

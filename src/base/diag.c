@@ -81,6 +81,18 @@ static int column_offset(const char *p, int len, int col) {
     return i;
 }
 
+/* A control byte (from a file or a script: an ESC a crafted model file put in
+ * a layer's name) never reaches the terminal: written as \xHH. */
+static bool control(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f; }
+
+static void put_escaped(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (control(c)) fprintf(out, "\\x%02x", c);
+        else fputc(c, out);
+    }
+}
+
 static void show_line(SrcLoc loc) {
     enum { WIDTH = 120 };        /* a longer line is shown as a window around the caret */
     int len;
@@ -94,11 +106,13 @@ static void show_line(SrcLoc loc) {
         while (to < len && (((unsigned char)p[to]) & 0xC0) == 0x80) to++;
     }
     const char *lead = from > 0 ? "..." : "";
-    fprintf(out, "  %s%.*s%s\n  %s", lead, to - from, p + from, to < len ? "..." : "", from > 0 ? "   " : "");
-    /* one pad per character, keeping tabs */
+    fprintf(out, "  %s", lead);
+    put_escaped(p + from, (size_t)(to - from));
+    fprintf(out, "%s\n  %s", to < len ? "..." : "", from > 0 ? "   " : "");
+    /* one pad per character, keeping tabs; an escaped byte takes four */
     for (int i = from; i < at && i < len; i++) {
         if (((unsigned char)p[i] & 0xC0) == 0x80) continue;
-        fputc(p[i] == '\t' ? '\t' : ' ', out);
+        fputs(p[i] == '\t' ? "\t" : control((unsigned char)p[i]) ? "    " : " ", out);
     }
     fputs("^\n", out);
 }
@@ -109,9 +123,21 @@ static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {
     if (!out) out = stderr;
     if (diag_before_report) diag_before_report();
     fflush(stdout);
-    if (loc.file) fprintf(out, "%s:%d:%d: %s: ", loc.file, loc.line, loc.col, kind);
-    else fprintf(out, "nnl: %s: ", kind);
-    vfprintf(out, fmt, ap);
+    if (loc.file) {
+        put_escaped(loc.file, strlen(loc.file));
+        fprintf(out, ":%d:%d: %s: ", loc.line, loc.col, kind);
+    } else {
+        fprintf(out, "nnl: %s: ", kind);
+    }
+    char buf[2048], *msg = buf;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    if (n >= (int)sizeof buf && (msg = malloc((size_t)n + 1)) != NULL) vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!msg) msg = buf;                  /* out of memory: the message cut short */
+    put_escaped(msg, strlen(msg));
+    if (msg != buf) free(msg);
     fputc('\n', out);
     if (loc.file) show_line(loc);
 }

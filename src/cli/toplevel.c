@@ -20,6 +20,7 @@
 #include "lang/resolve.h"
 #include "lang/settings.h"
 #include "lang/stdlib_embed.h"
+#include "lang/stdnames.h"
 #include "see/commands.h"
 #include "see/plot.h"
 #include "teach/commands.h"
@@ -256,4 +257,5 @@ void interp_load_stdlib(Interp *I) {
     }
     for (int i = 0; i < ntrees; i++)
         if (!interp_run(I, trees[i])) { fprintf(stderr, "nnl: the built-in stdlib failed to load\n"); exit(70); }
+    stdlib_capture(I);
 }

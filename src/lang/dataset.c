@@ -8,6 +8,7 @@
 #include "lang/dataset.h"
 #include "lang/eval.h"
 #include "tensor/tensor.h"
+#include <math.h>
 
 /* One side of a row as numbers.  A list of number literals (the parser keeps
  * those as a flat array) or a single literal is read as it is; anything else
@@ -25,9 +26,15 @@ static RowSide row_side(Interp *I, const Node *e, const char *what) {
     return r;
 }
 
-static void fill_row(Tensor *dst, int row, const RowSide *src) {
-    for (int j = 0; j < src->n; j++)
-        tensor_set(dst, row * src->n + j, src->t ? tensor_get(src->t, j) : src->vals ? src->vals[j] : src->one);
+/* a row's numbers must be finite: a NaN would only show later, as a NaN loss */
+static void fill_row(Tensor *dst, int row, const RowSide *src, const Node *e, const char *what) {
+    for (int j = 0; j < src->n; j++) {
+        double v = src->t ? tensor_get(src->t, j) : src->vals ? src->vals[j] : src->one;
+        if (!isfinite(v))
+            fail_at(e->loc, "%s of row %d is %s (element %d): data must be finite numbers", what, row + 1,
+                    isnan(v) ? "NaN" : "infinite", j + 1);
+        tensor_set(dst, row * src->n + j, v);
+    }
 }
 
 Dataset *data_build(Interp *I, const Node *n) {
@@ -52,8 +59,8 @@ Dataset *data_build(Interp *I, const Node *n) {
             fail_at(row->b->loc, "this row has %d target%s but the first row has %d", y.n,
                     y.n == 1 ? "" : "s", d->y->shape[1]);
         }
-        fill_row(d->x, r, &x);
-        fill_row(d->y, r, &y);
+        fill_row(d->x, r, &x, row->a, "the input");
+        fill_row(d->y, r, &y, row->b, "the target");
     }
     return d;
 }

@@ -231,6 +231,8 @@ struct Interp {
     int      nbuilt;
     struct DrySave *dry_saves;  /* what the check pass's `save`s would write (persist.c) */
     Model   *trained_last;      /* the model the last `train` trained (`plot loss` without a model) */
+    Binding *stdlib_fns;        /* the functions the stdlib bound, by identity (stdnames.h) */
+    int      nstdlib_fns;
 };
 
 #endif

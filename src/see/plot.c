@@ -14,6 +14,7 @@
 #include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
+#include "lang/stdnames.h"
 #include "see/chart.h"
 #include "see/plot.h"
 #include "teach/commands.h"
@@ -216,7 +217,7 @@ static void plot_activations(Interp *I, const Node *cmd, const char *file, SrcLo
     for (int l = 1; l <= m->nlayers; l++) {
         const Layer *layer = &m->layers[l - 1];
         const Tensor *z = trace_layer(t, l)->out;
-        const char *act = layer_activation(layer);
+        const char *act = layer_stdlib_activation(I, layer);
         Saturation kind = saturation_of(act);
         ActStats st = activation_stats(z, kind);
         const char *caption = kind == SAT_NONE ? arena_printf(&I->pass, "mean %.3g, std %.3g", st.mean, st.std)

@@ -13,6 +13,7 @@
 #include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
+#include "lang/stdnames.h"
 #include "teach/commands.h"
 #include "teach/diagnose.h"
 #include "teach/trace.h"
@@ -271,7 +272,7 @@ static void exec_activations(Interp *I, const Node *cmd) {
     for (int l = 1; l <= m->nlayers; l++) {
         const Layer *layer = &m->layers[l - 1];
         const TapeLayer *tl = trace_layer(t, l);
-        const char *act = layer_activation(layer);
+        const char *act = layer_stdlib_activation(I, layer);    /* a script's own sigmoid has no known limits */
         Saturation kind = saturation_of(act);
         st[l - 1] = activation_stats(tl->out, kind);
         kinds[kind] = true;

@@ -142,7 +142,7 @@ static bool all_finite(const Tensor *t) {
     return true;
 }
 
-void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc) {
+void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, SrcLoc loc) {
     const HistoryRun *h = I->dry_run ? NULL : history_run(m, -1);
     int done = h ? h->n - first : 0;
     if (done >= 1) {
@@ -162,6 +162,12 @@ void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc)
         else
             diag_note(e->loc, "the first non-finite value of that pass was made by '%s'", prims[e->call.op].name);
         break;
+    }
+    if (!updated) {     /* the first pass of this training: no step of it can have overshot */
+        diag_note(loc, "this was the first pass of this training, before any update, so the learning rate is "
+                  "not the cause: look for log or sqrt of a negative number, log of 0 or a division by 0 in the "
+                  "model's or the loss's code, and at the data and weights it started from (numbers far from 0)");
+        return;
     }
     double gmax = 0;
     for (int l = 0; l < m->nlayers; l++)

@@ -44,8 +44,9 @@ Diagnosis curve_diagnose(const double *train, const double *valid, int n);
  * (of the current run) call for one (not overfitting when early stopping put
  * back the best weights) */
 void curve_report(Interp *I, Model *m, int first, bool stopped_early);
-/* a loss or parameter became NaN or infinite in epoch `epoch`: notes saying
- * where it first appeared and why (the caller has reported the error) */
-void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc);
+/* a loss, parameter or layer state became NaN or infinite in epoch `epoch`:
+ * notes saying where it first appeared and why (the caller has reported the
+ * error); `updated`: some update of this training ran before it */
+void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, SrcLoc loc);
 
 #endif

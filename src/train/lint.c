@@ -7,6 +7,7 @@
 #include "base/stack.h"
 #include "base/diag.h"
 #include "lang/model.h"
+#include "lang/stdnames.h"
 #include "tensor/tensor.h"
 #include "train/lint.h"
 #include <math.h>
@@ -33,10 +34,10 @@ static int row_not_distribution(const Tensor *y, double *sum) {
 
 void lint_targets(Interp *I, const Model *m, const Dataset *d) {
     const Layer *last = &m->layers[m->nlayers - 1];
-    const char *act = layer_activation(last);
-    const Callable *loss = I->loss.fn ? (I->loss.fn->kind == C_PARTIAL ? I->loss.fn->base : I->loss.fn) : NULL;
-    /* a loss of the user's own may give targets another meaning */
-    bool stdlib_loss = loss && loss->node && strncmp(loss->node->loc.file, "stdlib/", 7) == 0;
+    /* the stdlib's activations and losses, by identity: a function of the
+     * script's own (even one called sigmoid or mse) may mean anything */
+    const char *act = layer_stdlib_activation(I, last);
+    bool stdlib_loss = stdlib_name(I, I->loss.fn) != NULL;
     if (!act || !stdlib_loss || !d->y || d->y->size == 0) return;
     double lo = INFINITY, hi = -INFINITY, sum;
     for (int i = 0; i < d->y->size; i++) { lo = fmin(lo, tensor_get(d->y, i)); hi = fmax(hi, tensor_get(d->y, i)); }
@@ -165,8 +166,8 @@ void lint_unused(const Node *program) {
 
 /* the number of classes a cross-entropy over d's targets spreads over, or 0 */
 int cross_entropy_classes(Interp *I, const Dataset *d) {
-    const Callable *loss = I->loss.fn;
-    if (!loss || !strstr((loss->kind == C_PARTIAL ? loss->base : loss)->name, "cross_entropy")) return 0;
+    const char *loss = stdlib_name(I, I->loss.fn);     /* the stdlib's, not a script's of that name */
+    if (!loss || !strstr(loss, "cross_entropy")) return 0;
     int rows = d->y->shape[0], w = d->y->shape[1];
     for (int r = 0; r < rows; r++) {
         int ones = 0;

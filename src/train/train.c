@@ -404,32 +404,47 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
 
 /* ---- statements ------------------------------------------------------------ */
 
-/* A non-finite loss or parameter stops training; curve.c adds notes on where
- * it first appeared and why (`first`: this statement's first history entry). */
-/* the loss, and with `weights` every parameter (once per step: after the update) */
-static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool weights, int epoch, int batch,
-                         int first, SrcLoc loc) {
+/* A non-finite loss, parameter or layer state stops training; curve.c adds
+ * notes on where it first appeared and why (`first`: this statement's first
+ * history entry). */
+static void stop_nonfinite(Interp *I, Model *m, StepPlans *ps, int epoch, bool updated, int first, SrcLoc loc) {
+    replay_expose(I, ps);
+    curve_overflow_notes(I, m, first, epoch, updated, loc);
+    diag_throw();
+}
+
+/* the first element of t that is NaN or infinite, or -1 */
+static int first_nonfinite(const Tensor *t) {
+    if (tensor_all_finite(t)) return -1;        /* the usual case: one vectorised pass */
+    for (int j = 0; j < t->size; j++) if (!isfinite(tensor_get(t, j))) return j;
+    return -1;
+}
+
+/* the loss; after an update (`after`) every layer's state (written by the
+ * forward), and with `weights` every parameter */
+static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool after, bool weights, int epoch,
+                         int batch, int first, SrcLoc loc) {
     if (!isfinite(loss)) {
-        diag_error(loc, "the loss became %s at epoch %d, batch %d; try a smaller learning rate",
-                   isnan(loss) ? "NaN" : "infinite", epoch, batch);
-        replay_expose(I, ps);
-        curve_overflow_notes(I, m, first, epoch, loc);
-        diag_throw();
+        bool updated = after || epoch > 1 || batch > 1;     /* else no step of this training can be the cause */
+        diag_error(loc, "the loss became %s at epoch %d, batch %d%s", isnan(loss) ? "NaN" : "infinite", epoch, batch,
+                   updated ? "; try a smaller learning rate" : "");
+        stop_nonfinite(I, m, ps, epoch, updated, first, loc);
     }
-    for (int i = 0; weights && i < m->nlayers; i++)
-        for (int k = 0; k < m->layers[i].nparams; k++) {
-            Tensor *w = m->layers[i].params[k].value;
-            if (tensor_all_finite(w)) continue;     /* the usual case: one vectorised pass */
-            for (int j = 0; j < w->size; j++)
-                if (!isfinite(tensor_get(w, j))) {
-                    diag_error(loc, "parameter %s.%d.%s became %s at epoch %d, batch %d; try a smaller learning rate",
-                               m->name, i + 1, m->layers[i].params[k].name,
-                               isnan(tensor_get(w, j)) ? "NaN" : "infinite", epoch, batch);
-                    replay_expose(I, ps);
-                    curve_overflow_notes(I, m, first, epoch, loc);
-                    diag_throw();
-                }
+    for (int i = 0; after && i < m->nlayers; i++) {
+        Layer *L = &m->layers[i];
+        for (int k = 0; k < L->nparams + L->nstates; k++) {
+            bool state = k >= L->nparams;
+            if (!state && !weights) continue;
+            const Param *p = state ? &L->states[k - L->nparams] : &L->params[k];
+            int j = first_nonfinite(p->value);
+            if (j < 0) continue;
+            diag_error(loc, "%s %s.%d.%s became %s at epoch %d, batch %d%s", state ? "layer state" : "parameter",
+                       m->name, i + 1, p->name, isnan(tensor_get(p->value, j)) ? "NaN" : "infinite", epoch, batch,
+                       state ? "" : "; try a smaller learning rate");
+            /* a state is written by the forward: at the first batch, before any update */
+            stop_nonfinite(I, m, ps, epoch, !state || epoch > 1 || batch > 1, first, loc);
         }
+    }
 }
 
 typedef struct TrainOptions {
@@ -610,11 +625,11 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
-            check_finite(I, m, plans, total, false, e, batch_no, first, n->loc);
+            check_finite(I, m, plans, total, false, false, e, batch_no, first, n->loc);
             if (track) add_gradient_norms(m, norms);
             bool weights_finite = optimizer_step(I, m, n->loc);
             m->revision++;   /* the weights moved on: a recorded pass is stale */
-            check_finite(I, m, plans, total, !weights_finite, e, batch_no, first, n->loc);
+            check_finite(I, m, plans, total, true, !weights_finite, e, batch_no, first, n->loc);
             stats.loss += loss * count / rows;
             if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
             /* the check pass: the first step shows every shape and name works,

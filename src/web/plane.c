@@ -7,6 +7,7 @@
 #include "autodiff/tape.h"
 #include "base/diag.h"
 #include "lang/model.h"
+#include "lang/stdnames.h"
 #include "tensor/tensor.h"
 #include "web/plane.h"
 #include "web/values.h"
@@ -22,9 +23,10 @@ static int label_of(const Tensor *y, int r) {
     return best;
 }
 
-/* the colour range of a layer's units: the activation's own, else the values' */
-static void range_of(const Layer *l, const Tensor *z, double *lo, double *hi) {
-    const char *act = layer_activation(l);
+/* the colour range of a layer's units: the stdlib activation's own (a
+ * script's own sigmoid may reach anything), else the values' */
+static void range_of(const Interp *I, const Layer *l, const Tensor *z, double *lo, double *hi) {
+    const char *act = layer_stdlib_activation(I, l);
     if (!act) act = "";
     if (strcmp(act, "sigmoid") == 0 || strcmp(act, "softmax") == 0) { *lo = 0; *hi = 1; return; }
     if (strcmp(act, "tanh") == 0) { *lo = -1; *hi = 1; return; }
@@ -90,7 +92,7 @@ cJSON *view_plane(Interp *I, Model *m, const Tensor *x, const Tensor *y, SrcLoc 
         double lo = 0, hi = 1;
         int width = m->layers[l - 1].out_dim;
         if (z && z->size == n * n * width) {
-            range_of(&m->layers[l - 1], z, &lo, &hi);
+            range_of(I, &m->layers[l - 1], z, &lo, &hi);
             for (int j = 0; j < width; j++) {
                 cJSON *map = cJSON_CreateArray();
                 for (int g = 0; g < n * n; g++) cJSON_AddItemToArray(map, json_num(tensor_get(z, g * width + j)));

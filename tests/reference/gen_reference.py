@@ -569,7 +569,32 @@ LOSS_CASES = (
     # cross_entropy_logits on a linear layer, with soft targets and large logits
     both(loss_case, "loss_xent_logits", "cross_entropy_logits", "linear",
          [([1.0, 0.0], [1, 0, 0]), ([0.0, 1.0], [0.2, 0.3, 0.5]), ([1.0, 1.0], [0, 1, 0])],
-         [[1000, 0.5], [-1000, 1.5], [0.25, -2]], [0.1, 0.0, -0.3])
+         [[1000, 0.5], [-1000, 1.5], [0.25, -2]], [0.1, 0.0, -0.3]) +
+    # targets that are not one-hot.  The fused softmax + cross-entropy gradient
+    # is (softmax(a) Σt - t) / B: with one-hot or soft targets Σt = 1 and a bug
+    # in the Σt factor hides, so each loss is also given targets that do not
+    # sum to 1 (PyTorch's CrossEntropyLoss takes any class probabilities).
+    # softmax + cross_entropy (fused) on soft and label-smoothed targets (rows sum to 1)
+    both(loss_case, "loss_xent_softmax_soft", "cross_entropy", "softmax",
+         [([1.0, 0.5], [0.7, 0.2, 0.1]), ([0.2, 1.0], [0.05, 0.9, 0.05]), ([-0.6, 0.3], [1 / 3, 1 / 3, 1 / 3])],
+         [[0.3, 0.5], [-0.2, 0.4], [0.25, -0.6]], [0.1, 0.0, -0.3]) +
+    # cross_entropy_logits on targets whose rows sum to 1.2, 0.5, 2 and 0
+    both(loss_case, "loss_xent_logits_unnormalised", "cross_entropy_logits", "linear",
+         [([1.0, 0.5], [0.5, 0.3, 0.4]), ([0.2, 1.0], [0.1, 0.4, 0.0]), ([-0.6, 0.3], [1, 0, 1]),
+          ([0.4, -0.8], [0, 0, 0])],
+         [[0.3, 0.5], [-0.2, 0.4], [0.25, -0.6]], [0.1, 0.0, -0.3]) +
+    # cross_entropy on probabilities from a linear layer, targets summing to 1.5 and 0.6
+    both(loss_case, "loss_xent_probs_unnormalised", "cross_entropy", "linear",
+         [([1.0, 0.5], [1, 0.5, 0]), ([0.2, 1.0], [0.1, 0.2, 0.3])],
+         [[0.2, 0.1], [0.3, 0.05], [0.1, 0.4]], [0.1, 0.2, 0.15]) +
+    # binary cross-entropy with soft labels (PyTorch's BCELoss), on probabilities ...
+    both(loss_case, "loss_bce_soft", "binary_cross_entropy", "linear",
+         [([0.2, 0.4], [0.2, 0.7]), ([0.9, -0.3], [0.95, 0.05]), ([-0.5, 0.6], [0.5, 0.35])],
+         [[0.3, 0.2], [-0.2, 0.4]], [0.4, 0.5]) +
+    # ... and fused with sigmoid (BCEWithLogitsLoss), label-smoothed 0.05 / 0.95
+    both(loss_case, "loss_bce_sigmoid_smoothed", "binary_cross_entropy", "sigmoid",
+         [([1.0, 0.5], [0.95, 0.05]), ([0.2, 1.0], [0.05, 0.95]), ([-0.6, 0.3], [0.95, 0.6])],
+         [[0.3, 0.5], [-0.2, 0.4]], [0.1, -0.3])
 )
 
 LAYER_CASES = (

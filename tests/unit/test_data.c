@@ -172,6 +172,43 @@ static void test_csv_errors(void) {
     arena_free(&ar);
 }
 
+/* Every row error names the line it is on, counted in the file as an editor
+ * counts it (blank lines, the header, CRLF endings, a last line without a
+ * newline), and the column, by its header name or, without a header, its
+ * number from 0.  A quoted cell cannot span lines: it is reported as not
+ * closed on the line it opens. */
+static void test_csv_error_positions(void) {
+    static const struct { const char *text; bool header; const char *msg; } cases[] = {
+        { "1,2,0\n3,x,1\n", false, "f.csv:2: 'x' in column '1' is not a number" },
+        { "1,2,0\n3,4,1\n5,6,0\nz,6,0\n", false, "f.csv:4: 'z' in column '0' is not a number" },
+        { "\n\n1,2,0\n3,x,1\n", false, "f.csv:4: 'x' in column '1' is not a number" },
+        { "a,b,y\n1,2,0\n\n3,x,1\n", true, "f.csv:4: 'x' in column 'b' is not a number" },
+        { "\n  \na,b,y\n1,x,0\n", true, "f.csv:4: 'x' in column 'b' is not a number" },
+        { "a,b,y\r\n1,2,0\r\n3,x,1\r\n", true, "f.csv:3: 'x' in column 'b' is not a number" },
+        { "1,2,0\r\n\r\n3,,1\r\n", false, "f.csv:3: the cell in column '1' is empty" },
+        { "a,b,y\n1,2,0\n3,x,1", true, "f.csv:3: 'x' in column 'b' is not a number" },
+        { "1,2,0\n3,1\n", false, "f.csv:2: this row has 2 cells but the first row has 3" },
+        { "a,b,y\r\n1,2,0\r\n3,4,5,1\r\n", true, "f.csv:3: this row has 4 cells but the header has 3" },
+        { "a,b,y\n1,\"two\nlines\",0\n3,4,1\n", true, "f.csv:2: a quoted cell is not closed (cell 2)" },
+        { "1,2,0\n3,\"4\r\n5\",1\r\n", false, "f.csv:2: a quoted cell is not closed (cell 2)" },
+        { "a,b,y\n1,\"2\",0\n\"x,y\",4,1\n", true, "f.csv:3: 'x,y' in column 'a' is not a number" },
+        { "a,b,y\n1,\"2\" z,0\n", true, "f.csv:2: text after the closing quote of cell 2" },
+        { "a,b,y\r\n1,2,0\r\n3,4,\r\n", true, "f.csv:3: the target cell (column 'y') is empty" },
+        { "1,2,0\n\n\n3,4,\n", false, "f.csv:4: the target cell (column '2') is empty" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CsvOptions o = { .target = cases[i].header ? "y" : NULL, .target_index = -1, .nfeature_index = -1,
+                         .delimiter = ',', .header = cases[i].header, .classify = -1 };
+        Arena ar = { 0 };
+        Table t;
+        DataError err = { 0 };
+        bool ok = csv_parse("f.csv", cases[i].text, strlen(cases[i].text), &o, &ar, &t, &err);
+        CHECK(!ok && strcmp(err.msg, cases[i].msg) == 0, "csv error position %zu: %s (got: %.120s)", i + 1,
+              cases[i].msg, ok ? "no error" : err.msg);
+        arena_free(&ar);
+    }
+}
+
 /* ---- IDX ---------------------------------------------------------------------- */
 
 static size_t idx_bytes(unsigned char *buf, int items, int width, unsigned char type, int size) {
@@ -409,6 +446,7 @@ int main(void) {
     test_csv_linear();
     test_csv_numbers();
     test_csv_errors();
+    test_csv_error_positions();
     test_idx();
     test_generators();
     test_normalize();

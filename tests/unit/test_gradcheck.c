@@ -48,11 +48,13 @@ typedef enum {
     K_SOFT,     /* positive rows summing to 1 */
     K_SAME0,    /* the very tensor of input 0 (x * x) */
     K_SHAPE,    /* a 1-D tensor holding the case's Shape as values: reshape's target */
+    K_GRID,     /* -1, 0 or 1: ties for maximum and minimum (central differences give the split 1/2) */
 } Kind;
 
 static const char *const kind_tag[] = {
     [K_ANY] = "", [K_POS] = "pos ", [K_AWAY] = "nonzero ", [K_COND] = "cond ",
     [K_ONEHOT] = "one-hot ", [K_SOFT] = "soft ", [K_SAME0] = "same ", [K_SHAPE] = "to ",
+    [K_GRID] = "ties ",
 };
 
 static bool checked(Kind k) { return k != K_COND && k != K_SAME0 && k != K_SHAPE; }
@@ -73,6 +75,7 @@ static Tensor *make_input(Arena *a, Shape s, Kind k) {
         case K_COND: v = i % 2 == 0; break;
         case K_ONEHOT: v = 0; break;
         case K_SOFT: v = uniform(0.1, 1); break;
+        case K_GRID: v = (double)(rng_next() % 3) - 1; break;
         default: v = uniform(-2, 2);
         }
         tensor_set(t, i, v);
@@ -187,6 +190,7 @@ static const GradCase cases[] = {
     { P_DIV, { M(3, 4), M(3, 4) }, { K_ANY, K_AWAY }, 0 },
     { P_DIV, { SCALAR, M(2, 3) }, { K_ANY, K_AWAY }, 0 },
     { P_DIV, { M(2, 3), V(3) }, { K_ANY, K_AWAY }, 0 },
+    { P_DIV, { M(3, 1), M(1, 4) }, { K_ANY, K_AWAY }, 0 },     /* a broadcast the fast kernels leave to prims.c */
     { P_POW, { M(3, 4), M(3, 4) }, { K_POS, K_ANY }, 0 },
     { P_POW, { M(3, 4), SCALAR }, { K_POS, K_ANY }, 0 },
     { P_POW, { V(4), M(3, 1) }, { K_POS, K_ANY }, 0 },
@@ -194,6 +198,10 @@ static const GradCase cases[] = {
     { P_MAXIMUM, { M(3, 4), V(4) }, { K_ANY, K_ANY }, 0 },
     { P_MINIMUM, { M(3, 4), M(3, 4) }, { K_ANY, K_ANY }, 0 },
     { P_MINIMUM, { M(3, 1), M(1, 4) }, { K_ANY, K_ANY }, 0 },
+    /* ties, in the fast kernels and in prims.c's broadcast */
+    { P_MAXIMUM, { M(3, 4), M(3, 4) }, { K_GRID, K_GRID }, 0 },
+    { P_MAXIMUM, { M(3, 1), M(1, 4) }, { K_GRID, K_GRID }, 0 },
+    { P_MINIMUM, { M(3, 1), M(1, 4) }, { K_GRID, K_GRID }, 0 },
     { P_NEG, { M(3, 4) }, { K_ANY }, 0 },
     { P_EXP, { M(3, 4) }, { K_ANY }, 0 },
     { P_LOG, { M(3, 4) }, { K_POS }, 0 },
@@ -231,6 +239,8 @@ static const GradCase cases[] = {
     { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_ONEHOT }, 0 },
     { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_SOFT }, 0 },
     { P_SOFTMAX_CROSS_ENTROPY, { V(5), V(5) }, { K_ANY, K_SOFT }, 0 },
+    /* targets whose rows do not sum to 1: the only ones that see the Σt of ∂x */
+    { P_SOFTMAX_CROSS_ENTROPY, { M(3, 5), M(3, 5) }, { K_ANY, K_POS }, 0 },
     { P_WHERE, { M(3, 4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { V(4), M(3, 4), M(3, 4) }, { K_COND, K_ANY, K_ANY }, 0 },
     { P_WHERE, { M(3, 1), M(3, 4), V(4) }, { K_COND, K_ANY, K_ANY }, 0 },
@@ -265,6 +275,47 @@ static void check_comparison(const Comparison *cmp) {
     CHECK(!out->requires_grad && tape.n == 0, "%s is not recorded on the tape", name);
     tape_free(&tape);
     arena_free(&arena);
+}
+
+/* ---- NaN, as PyTorch propagates it ------------------------------------------- */
+
+/* maximum, minimum and max give NaN whichever side or place the NaN is in,
+ * and the gradient goes to the NaN (the value the forward took), in float32
+ * and float64, on the broadcast walk (a scalar operand) and the fast loops
+ * (same shapes). */
+static void check_nan_order(void) {
+    for (int d = 0; d < 2; d++) {
+        DType dt = d ? DT_F64 : DT_F32;
+        const char *dn = d ? "float64" : "float32";
+        for (int k = 0; k < 3; k++) {
+            PrimOp op = k == 0 ? P_MAXIMUM : k == 1 ? P_MINIMUM : P_MAX;
+            for (int nan_first = 0; nan_first < 2; nan_first++) {
+                Arena arena = { 0 };
+                Tape tape;
+                TapeMode mode = { .recording = true };
+                tape_init(&tape, &arena, &mode);
+                Tensor *out;
+                Tensor *x = tensor_new(&arena, dt, 1, (int[]){ 2 }), *y = tensor_new(&arena, dt, 1, (int[]){ 2 });
+                tensor_set(x, 0, nan_first ? NAN : 1);
+                tensor_set(x, 1, nan_first ? 1 : NAN);
+                for (int i = 0; i < 2; i++) tensor_set(y, i, 0.5);
+                x->requires_grad = y->requires_grad = true;
+                if (op == P_MAX) out = tape_apply(&tape, op, &x, 1, AXIS_ALL, (SrcLoc){ 0 });
+                else out = tape_apply(&tape, op, (Tensor *[]){ x, y }, 2, 0, (SrcLoc){ 0 });
+                Tensor *loss = tape_apply(&tape, P_SUM, &out, 1, AXIS_ALL, (SrcLoc){ 0 });
+                tape_backward(&tape, loss);
+                int nan_at = nan_first ? 0 : 1;
+                bool forward = op == P_MAX ? isnan(tensor_get(out, 0)) : isnan(tensor_get(out, nan_at)) &&
+                               tensor_get(out, 1 - nan_at) == (op == P_MAXIMUM ? 1 : 0.5);
+                bool grad = x->grad && tensor_get(x->grad, nan_at) == 1 &&
+                            tensor_get(x->grad, 1 - nan_at) == (op == P_MINIMUM ? 0 : op == P_MAX ? 0 : 1);
+                CHECK(forward, "%s %s: NaN %s propagates", prims[op].name, dn, nan_first ? "first" : "last");
+                CHECK(grad, "%s %s: the gradient goes to the NaN (%s)", prims[op].name, dn, nan_first ? "first" : "last");
+                tape_free(&tape);
+                arena_free(&arena);
+            }
+        }
+    }
 }
 
 /* ---- forward-only primitives ------------------------------------------------ */
@@ -402,11 +453,37 @@ static void check_shape_error(const ShapeError *e) {
     arena_free(&arena);
 }
 
+/* max over an axis where several entries tie: the gradient is split evenly
+ * among them (torch.amax), which central differences cannot check (nudging
+ * one of three tied entries moves the max by half the step) */
+static void check_max_ties(void) {
+    Arena arena = { 0 };
+    Tape tape;
+    TapeMode mode = { .recording = true };
+    tape_init(&tape, &arena, &mode);
+    int shape[2] = { 2, 4 };
+    Tensor *x = tensor_new(&arena, DT_F64, 2, shape);
+    const double v[8] = { 1, 3, 3, 2,  5, 5, 5, -1 };
+    for (int i = 0; i < 8; i++) tensor_set(x, i, v[i]);
+    x->requires_grad = true;
+    Tensor *m = tape_apply(&tape, P_MAX, &x, 1, -1, (SrcLoc){ 0 });
+    Tensor *sum = tape_apply(&tape, P_SUM, &m, 1, AXIS_ALL, (SrcLoc){ 0 });
+    tape_backward(&tape, sum);
+    const double want[8] = { 0, 0.5, 0.5, 0,  1.0 / 3, 1.0 / 3, 1.0 / 3, 0 };
+    bool ok = x->grad != NULL;
+    for (int i = 0; ok && i < 8; i++) ok = fabs(tensor_get(x->grad, i) - want[i]) < 1e-15;
+    CHECK(ok, "max over the last axis: ties of two and three share the gradient evenly");
+    tape_free(&tape);
+    arena_free(&arena);
+}
+
 int main(void) {
+    check_max_ties();
     for (int i = 0; i < NCASES; i++) run_case(&cases[i]);
     for (int i = 0; i < NCOMPARISONS; i++) check_comparison(&comparisons[i]);
     for (int i = 0; i < NFORWARD_ONLY; i++) check_forward_only(&forward_only[i]);
     check_coverage();
+    check_nan_order();
     for (int i = 0; i < NSHAPE_ERRORS; i++) check_shape_error(&shape_errors[i]);
     CHECK_DONE();
 }

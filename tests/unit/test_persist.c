@@ -147,19 +147,41 @@ static void test_precision(const char *precision) {
     CHECK(strstr(err, "flip.model: checksum mismatch") != NULL, "%s: a flipped data bit is a checksum mismatch", precision);
     CHECK(bytes_equal(&I, b, b_before, b_len), "%s: after all refused loads b is as it was", precision);
 
-    /* damage behind a valid checksum: refused or loaded, never a crash */
-    unsigned char *copy = malloc(len);
+    /* damage behind a valid checksum, loaded into a (whose name the file
+     * holds): refused with a message that names the file and leaves a as it
+     * was, or loaded so that a is a model again (saved, it loads back to
+     * itself); never a crash.  Then a's own file puts it back. */
+    unsigned char *copy = malloc(len), *cur = malloc(len);
+    size_t cur_len = len;
+    memcpy(cur, file, len);
     srand(7);
-    int loaded = 0;
+    int loaded = 0, refused_ok = 0, loaded_ok = 0;
     for (int trial = 0; trial < 3000; trial++) {
         memcpy(copy, file, len);
         for (int k = 0; k < 1 + trial % 4; k++)
             copy[PERSIST_HEADER_BYTES + (size_t)rand() % (len - PERSIST_HEADER_BYTES)] = (unsigned char)rand();
         set_crc(copy, len);
-        loaded += persist_load_bytes(&I, b, "fuzz.model", copy, len, (SrcLoc){ 0 }, err, sizeof err);
+        err[0] = 0;
+        if (persist_load_bytes(&I, a, "fuzz.model", copy, len, (SrcLoc){ 0 }, err, sizeof err)) {
+            loaded++;
+            free(cur);
+            cur = persist_encode(&I, a, &cur_len);
+            /* what the loader accepted is a model: saved, it loads back to itself (the
+             * name and fields a load ignores, like the optimizer's name, may differ) */
+            loaded_ok += persist_load_bytes(&I, a, "again.model", cur, cur_len, (SrcLoc){ 0 }, err, sizeof err) &&
+                         bytes_equal(&I, a, cur, cur_len);
+        } else {
+            refused_ok += strncmp(err, "fuzz.model", 10) == 0 && bytes_equal(&I, a, cur, cur_len);
+        }
     }
     free(copy);
-    CHECK(1, "%s: 3000 damaged files with a recomputed checksum: %d loaded, the rest refused, no crash", precision, loaded);
+    free(cur);
+    CHECK(refused_ok == 3000 - loaded && loaded_ok == loaded && loaded < 3000,
+          "%s: 3000 damaged files with a recomputed checksum: %d refused, naming the file and leaving the model as "
+          "it was (%d), %d loaded, the model then saving a file that loads back to itself (%d)", precision, 3000 - loaded,
+          refused_ok, loaded, loaded_ok);
+    CHECK(persist_load_bytes(&I, a, "a.model", file, len, (SrcLoc){ 0 }, err, sizeof err) && bytes_equal(&I, a, file, len),
+          "%s: a's own file puts a back", precision);
 
     /* the real thing: b becomes a, bit for bit, and trains on the same */
     snprintf(src, sizeof src, "optimizer adam(lr=0.05)\n");
