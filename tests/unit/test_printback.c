@@ -23,7 +23,9 @@ static char *read_all(const char *path) {
     return buf;
 }
 
-/* the program's statements printed back, or NULL if it does not parse */
+/* the program's statements printed back, or NULL if it does not parse.
+ * The error messages' sources are kept by name (base/diag.c): one name of
+ * static storage per side, whose text each parse replaces. */
 static char *print_back(const char *name, const char *text) {
     Arena arena = {0};
     const Node *program = parse_source(&arena, name, text);
@@ -40,9 +42,9 @@ static char *print_back(const char *name, const char *text) {
 static int files, statements;
 
 static void round_trip(const char *name, const char *text) {
-    char *first = print_back(name, text);
+    char *first = print_back("source.nnl", text);
     if (!first) return;                 /* an error script that does not parse */
-    char *second = print_back("printed back", first);
+    char *second = print_back("printed-back.nnl", first);
     files++;
     for (const char *s = first; *s; s++) statements += *s == '\n';
     CHECK(second != NULL, "%s printed back parses", name);
