@@ -176,3 +176,6 @@ clean:
 .PHONY: all test demo fuzz data bench clean
 # the fuzz objects are built by pattern rules for pattern targets: keep them
 .SECONDARY: $(FUZZ_OBJS)
+
+# make install / make uninstall (PREFIX, DESTDIR): mk/install.mk
+include mk/install.mk

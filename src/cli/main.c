@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
+#include "cli/version.h"
 #include "front/ast.h"
 #include "lang/irprint.h"
 #include "lang/resolve.h"
@@ -18,6 +19,7 @@
 
 static const char usage[] =
     "usage: nnl [--check | --ir | -i | --view] [--quiet] [--time] [--interpret] [FILE]\n"
+    "       nnl --version | --help\n"
     "  nnl FILE          run a script\n"
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
     "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
@@ -67,6 +69,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--quiet") == 0) quiet = true;
         else if (strcmp(argv[i], "--time") == 0) timing = true;
         else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
+        else if (strcmp(argv[i], "--version") == 0) { version_print(stdout); return 0; }
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifdef NNL_HAVE_GVC
+#include <graphviz_version.h>
 #include <gvc.h>
 #endif
 
@@ -22,6 +23,14 @@ static bool ends_with(const char *s, const char *tail) {
 #ifndef NNL_HAVE_GVC
 static const char no_gvc[] = "nnl was built without Graphviz's library (Debian: libgraphviz-dev); write .dot and run dot -Tsvg";
 #endif
+
+const char *graph_library(void) {
+#ifdef NNL_HAVE_GVC
+    return PACKAGE_VERSION;
+#else
+    return NULL;
+#endif
+}
 
 void graph_check_file(Interp *I, const char *path, SrcLoc loc) {
     (void)I;
