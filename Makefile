@@ -179,3 +179,5 @@ clean:
 
 # make install / make uninstall (PREFIX, DESTDIR): mk/install.mk
 include mk/install.mk
+# the editors' syntax files, generated from the language: mk/editors.mk
+include mk/editors.mk

@@ -15,6 +15,10 @@ INSTALLED += $(foreach f,$(wildcard examples/*.nnl examples/data/*.csv),$(f)=sha
 INSTALLED += $(foreach f,$(wildcard docs/*.md docs/img/*),$(f)=share/nnl/$(f))
 INSTALLED += $(foreach f,$(STDLIB),$(f)=share/nnl/$(f))
 INSTALLED += README.md=share/nnl/README.md
+# the editors' files, generated in $(BUILD)/editors (mk/editors.mk)
+INSTALLED += $(BUILD)/editors/nnl.vim=share/vim/vimfiles/syntax/nnl.vim
+INSTALLED += $(BUILD)/editors/ftdetect/nnl.vim=share/vim/vimfiles/ftdetect/nnl.vim
+INSTALLED += $(BUILD)/editors/nnl.tmLanguage.json=share/nnl/editors/nnl.tmLanguage.json
 
 # every folder a file goes into, deepest first, up to (not including) the prefix
 INSTALL_DIRS = $(shell for p in $(foreach i,$(INSTALLED),$(dir $(lastword $(subst =, ,$(i))))); do \

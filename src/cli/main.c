@@ -11,6 +11,7 @@
 #include "front/ast.h"
 #include "lang/irprint.h"
 #include "lang/resolve.h"
+#include "lsp/names.h"
 #include "train/lint.h"
 #include "web/view.h"
 #include <errno.h>
@@ -55,6 +56,16 @@ static char *read_file(const char *path) {
     return buf;
 }
 
+/* every name of the language, "KIND NAME" a line (editors/gen_syntax.awk reads them) */
+static int dump_names(void) {
+    Interp I;
+    interp_init(&I, true);
+    interp_load_stdlib(&I);
+    names_dump(stdout, &I);
+    interp_free(&I);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     stack_guard_start(&argc);              /* the stack's origin, for every depth check */
     enum { RUN, CHECK, IR } mode = RUN;
@@ -70,6 +81,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--time") == 0) timing = true;
         else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
         else if (strcmp(argv[i], "--version") == 0) { version_print(stdout); return 0; }
+        else if (strcmp(argv[i], "--dump-names") == 0) return dump_names();    /* hidden: for the syntax files */
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 check() { if [ "$1" = 0 ]; then echo "PASS $2"; else echo "FAIL $2: ${3:-}"; fi; }
 
 # the fixed forms other tests rely on (issue 22), relative to the prefix
-fixed="bin/nnl share/man/man1/nnl.1"
+fixed="bin/nnl share/man/man1/nnl.1 share/vim/vimfiles/syntax/nnl.vim share/vim/vimfiles/ftdetect/nnl.vim"
 
 for how in "PREFIX=$tmp/p" "PREFIX=/usr/local DESTDIR=$tmp/d"; do
     case "$how" in *DESTDIR*) root=$tmp/d/usr/local ;; *) root=$tmp/p ;; esac
@@ -20,6 +20,7 @@ for how in "PREFIX=$tmp/p" "PREFIX=/usr/local DESTDIR=$tmp/d"; do
     make -s install BUILD="$BUILD" $how > "$tmp/log" 2>&1 || { check 1 "make install $how" "$(tail -5 "$tmp/log")"; continue; }
     missing=""
     for f in $fixed; do [ -f "$root/$f" ] || missing="$missing $f"; done
+    find "$root/share" -name nnl.tmLanguage.json | grep -q . || missing="$missing share/.../nnl.tmLanguage.json"
     check "$([ -z "$missing" ]; echo $?)" "make install $how puts every fixed path" "missing:$missing"
     [ -x "$root/bin/nnl" ] && "$root/bin/nnl" "$root/share/nnl/examples/xor.nnl" > "$tmp/out" 2>&1 &&
         grep -q '^accuracy = 1' "$tmp/out"
