@@ -12,6 +12,7 @@
 #include "lang/irprint.h"
 #include "lang/resolve.h"
 #include "lsp/names.h"
+#include "lsp/server.h"
 #include "train/lint.h"
 #include "web/view.h"
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 static const char usage[] =
     "usage: nnl [--check | --ir | -i | --view] [--quiet] [--time] [--interpret] [FILE]\n"
+    "       nnl lsp           the language server for editors (LSP on standard input and output)\n"
     "       nnl --version | --help\n"
     "  nnl FILE          run a script\n"
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
@@ -66,12 +68,17 @@ static int dump_names(void) {
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* nnl lsp: the language server checks documents as --check does */
+static void lsp_start(Interp *I) { interp_init(I, true); interp_load_stdlib(I); }
+static const LspRunner lsp_runner = { lsp_start, interp_run, interp_free };
+
 int main(int argc, char **argv) {
     stack_guard_start(&argc);              /* the stack's origin, for every depth check */
     enum { RUN, CHECK, IR } mode = RUN;
     bool then_repl = false, quiet = false, timing = false, interpret = false, view = false;
     double start = wall_seconds();
     const char *path = NULL;
+    if (argc == 2 && strcmp(argv[1], "lsp") == 0) return lsp_serve(&lsp_runner);   /* a script called lsp: nnl ./lsp */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0) mode = CHECK;
         else if (strcmp(argv[i], "--ir") == 0) mode = IR;
