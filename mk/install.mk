@@ -19,6 +19,8 @@ INSTALLED += README.md=share/nnl/README.md
 INSTALLED += $(BUILD)/editors/nnl.vim=share/vim/vimfiles/syntax/nnl.vim
 INSTALLED += $(BUILD)/editors/ftdetect/nnl.vim=share/vim/vimfiles/ftdetect/nnl.vim
 INSTALLED += $(BUILD)/editors/nnl.tmLanguage.json=share/nnl/editors/nnl.tmLanguage.json
+# the Jupyter kernel: its spec finds nnl-kernel from wherever PREFIX is
+INSTALLED += editors/jupyter/nnl-kernel=bin/nnl-kernel editors/jupyter/kernel.json=share/jupyter/kernels/nnl/kernel.json
 # the VS Code extension's folder, with the grammar in it (docs/editors.md)
 INSTALLED += $(foreach f,package.json extension.js language-configuration.json,editors/vscode/$(f)=share/nnl/editors/vscode/$(f))
 INSTALLED += $(BUILD)/editors/nnl.tmLanguage.json=share/nnl/editors/vscode/syntaxes/nnl.tmLanguage.json

@@ -12,7 +12,8 @@ trap 'rm -rf "$tmp"' EXIT
 check() { if [ "$1" = 0 ]; then echo "PASS $2"; else echo "FAIL $2: ${3:-}"; fi; }
 
 # the fixed forms other tests rely on (issue 22), relative to the prefix
-fixed="bin/nnl share/man/man1/nnl.1 share/vim/vimfiles/syntax/nnl.vim share/vim/vimfiles/ftdetect/nnl.vim"
+fixed="bin/nnl share/man/man1/nnl.1 share/vim/vimfiles/syntax/nnl.vim share/vim/vimfiles/ftdetect/nnl.vim
+       share/jupyter/kernels/nnl/kernel.json bin/nnl-kernel"
 
 for how in "PREFIX=$tmp/p" "PREFIX=/usr/local DESTDIR=$tmp/d"; do
     case "$how" in *DESTDIR*) root=$tmp/d/usr/local ;; *) root=$tmp/p ;; esac
