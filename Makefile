@@ -11,6 +11,7 @@
 #   make bench      the benchmarks of bench/ against PyTorch and FANN
 #                   (bench/README.md; never part of make test); REPEAT=N
 #                   runs each N times (default 3)
+#   make docs       remake the output blocks and pictures of docs/tutorial.md
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -49,6 +50,18 @@ LDLIBS  += $(WEBLIBS) -lpthread
 SRCS     = $(wildcard src/*/*.c)
 HDRS     = $(wildcard src/*/*.h)
 GENOBJS  = $(BUILD)/front/parser.o $(BUILD)/front/lexer.o $(BUILD)/lang/stdlib_embed.o $(BUILD)/web/assets.o
+# ONNX (src/export/, docs/export.md): onnx.proto as Debian's python3-onnx
+# ships it, compiled by protoc-c into $(BUILD)/export/ (never in git).
+# Without protoc-c, libprotobuf-c or the proto, nnl builds without ONNX and
+# `export`/`import` say how to get it (.ci/install-deps installs them).
+ONNX_PROTO ?= /usr/lib/python3/dist-packages/onnx/onnx.proto
+ONNX    := $(shell command -v protoc-c >/dev/null 2>&1 && pkg-config --exists libprotobuf-c 2>/dev/null && test -f $(ONNX_PROTO) && echo yes)
+ifeq ($(ONNX),yes)
+GENOBJS += $(BUILD)/export/onnx.pb-c.o
+ONNXFLAGS = -DNNL_HAVE_ONNX $(shell pkg-config --cflags libprotobuf-c)
+ALLFLAGS += $(ONNXFLAGS)
+LDLIBS  += $(shell pkg-config --libs libprotobuf-c)
+endif
 OBJS     = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(GENOBJS)
 LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 STDLIB   = $(sort $(wildcard stdlib/*.nnl))
@@ -93,6 +106,20 @@ $(BUILD)/front/lexer.o: $(BUILD)/front/lexer.c $(BUILD)/front/parser.h
 $(BUILD)/lang/stdlib_embed.o: $(BUILD)/lang/stdlib_embed.c
 	$(CC) $(ALLFLAGS) -c -o $@ $<
 
+ifeq ($(ONNX),yes)
+$(BUILD)/export/onnx.pb-c.c $(BUILD)/export/onnx.pb-c.h &: $(ONNX_PROTO)
+	@mkdir -p $(BUILD)/export
+	cp $(ONNX_PROTO) $(BUILD)/export/onnx.proto
+	cd $(BUILD)/export && protoc-c --c_out=. onnx.proto
+$(BUILD)/export/onnx.pb-c.o: $(BUILD)/export/onnx.pb-c.c
+	$(CC) $(ALLFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/export/onnx.pb-c.o: $(BUILD)/export/onnx.pb-c.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZFLAGS) -c -o $@ $<
+$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/export/*.c)) \
+$(patsubst src/%.c,$(BUILD)/fuzz/%.o,$(wildcard src/export/*.c)): $(BUILD)/export/onnx.pb-c.h
+endif
+
 $(BUILD)/%.o: src/%.c $(HDRS) $(BUILD)/front/parser.h $(BUILD)/front/lexer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLFLAGS) -c -o $@ $<
@@ -116,6 +143,7 @@ FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
 FUZZFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -fno-omit-frame-pointer \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -I$(BUILD)
+FUZZFLAGS  += $(ONNXFLAGS)
 FUZZ_OBJS   = $(patsubst src/%.c,$(BUILD)/fuzz/%.o,$(filter-out src/cli/main.c,$(SRCS))) \
               $(patsubst $(BUILD)/%,$(BUILD)/fuzz/%,$(GENOBJS))
 FUZZ_NAMES  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -181,3 +209,9 @@ clean:
 include mk/install.mk
 # the editors' syntax files, generated from the language: mk/editors.mk
 include mk/editors.mk
+# make docs: runs every ```nnl block of docs/tutorial.md, rewrites its
+# ```output blocks and remakes its pictures in docs/img/tutorial/
+# (scripts/make-docs); make test checks that they are up to date
+docs: $(BUILD)/nnl
+	BUILD=$(BUILD) scripts/make-docs
+.PHONY: docs

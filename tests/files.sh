@@ -23,6 +23,7 @@ NNL
 writers=(
   'save net "TARGET"'
   'predict net on d to "TARGET"'
+  'history net to "TARGET"'
 )
 for w in "${writers[@]}"; do
     name=${w%% *}

@@ -170,10 +170,31 @@ for src in tests/reference/*.nnl; do
     else cat "$tmp/out" >> "$tmp/why"; fail "$src" "$tmp/why"; fi
 done
 
+# the files docs/tutorial.md's blocks wrote (plots as SVG, graphs as DOT, the
+# offline view page) are the committed docs/img/tutorial/ ones, byte for byte;
+# an SVG there that no block wrote must be the layout of a DOT file that one did
+tutorial_pictures_check() {
+    local made=$1 f name stale=""
+    for f in "$made"/*; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        if cmp -s "$f" "docs/img/tutorial/$name"; then ok "docs/tutorial.md picture $name"
+        else fail "docs/tutorial.md picture $name differs from docs/img/tutorial/$name: run make docs"; fi
+    done
+    for f in docs/img/tutorial/*.svg docs/img/tutorial/*.dot docs/img/tutorial/*.html; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        [ -f "$made/$name" ] || [ -f "$made/${name%.svg}.dot" ] || stale="$stale $name"
+    done
+    if [ -z "$stale" ]; then ok "docs/img/tutorial holds only what the tutorial makes"
+    else fail "docs/img/tutorial:$stale: made by no block of docs/tutorial.md: run make docs"; fi
+}
+
 # 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
 #    (examples that read files are written as if in examples/: data/*.csv is there)
-for doc in docs/language.md docs/stdlib.md; do
-    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data"
+#    docs/tutorial.md's blocks write their pictures to img/tutorial/ (below)
+for doc in docs/language.md docs/stdlib.md docs/tutorial.md; do
+    rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data" "$tmp/doc/img/tutorial"
     cp examples/data/*.csv "$tmp/doc/data/"
     awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
     for ex in "$tmp"/doc/*.nnl; do
@@ -187,6 +208,7 @@ for doc in docs/language.md docs/stdlib.md; do
         elif [ "$(cat "$tmp/doc/status")" = 0 ]; then ok "$doc example $n"
         else fail "$doc example $n (exit $(cat "$tmp/doc/status"))" "$tmp/doc/out"; fi
     done
+    [ "$doc" = docs/tutorial.md ] && tutorial_pictures_check "$tmp/doc/img/tutorial"
 done
 
 # docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows
@@ -280,6 +302,7 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
     runs=20000; len=512
     [ "$name" = script ] && runs=3000
     [ "$name" = load ] && len=4096     # a whole model file
+    [ "$name" = onnx ] && len=4096     # a whole ONNX file
     if ! seeds=$(tests/fuzz/seeds.sh "$name" "$BUILD" 2> "$tmp/fuzz"); then fail "fuzz_$name: seeds" "$tmp/fuzz"; continue; fi
     rm -rf "$tmp/fuzzcorpus"; mkdir -p "$tmp/fuzzcorpus"   # libFuzzer writes new inputs to the first folder: not the seeds
     if "$bin" -runs=$runs -seed=1 -max_len=$len -timeout=10 -artifact_prefix="$BUILD/fuzz/$name-" \
@@ -377,6 +400,46 @@ while IFS= read -r line; do
 done < "$tmp/live"
 if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
 
+# 13. train's progress and history (tests/history): each NAME.nnl runs in a
+#     scratch folder; its output must be NAME.out, every tests/history/NAME*.csv
+#     must equal the file it wrote, and no temporary file may be left
+for src in tests/history/*.nnl; do
+    name=$(basename "$src" .nnl)
+    rm -rf "$tmp/hist"; mkdir -p "$tmp/hist"
+    cp "$src" "$tmp/hist/"
+    (cd "$tmp/hist" && "$OLDPWD/$NNL" "$name.nnl" > stdout 2>&1; echo "exit $?" >> stdout)
+    { diff -u "tests/history/$name.out" "$tmp/hist/stdout"
+      for f in tests/history/"$name"*.csv; do [ -f "$f" ] && diff -u "$f" "$tmp/hist/$(basename "$f")"; done
+      find "$tmp/hist" -name '.nnl-*' | sed 's/^/temporary file left: /'
+    } > "$tmp/diff" 2>&1
+    if [ -s "$tmp/diff" ]; then fail "$src" "$tmp/diff"; else ok "$src"; fi
+done
+# a tracked epoch of one batch keeps the norms `gradients` printed for the same weights
+(cd "$tmp" && cp "$OLDPWD/tests/history/grad_equal.nnl" . && "$OLDPWD/$NNL" grad_equal.nnl > grad_equal.out 2>&1)
+if awk -F, 'FNR == NR { for (i = 1; i < NF; i++) if ($i ~ /∂C\/∂W\([0-9]+\)$/) { l = $i; gsub(/[^0-9]/, "", l); shown[l] = $(i + 1) }; next }
+            FNR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^grad_norm_/) { c = $i; sub(/grad_norm_/, "", c); col[c] = i }; next }
+            { for (l in shown) { n++; if (!(l in col) || sprintf("%.4g", $(col[l])) != shown[l]) bad++ } }
+            END { exit !(n >= 2 && !bad) }' FS=' ' "$tmp/grad_equal.out" FS=',' "$tmp/grad_equal.csv"
+then ok "track gradients: a one-batch epoch's norms are what gradients shows"
+else cat "$tmp/grad_equal.csv" >> "$tmp/grad_equal.out"; fail "track gradients: a one-batch epoch's norms are what gradients shows" "$tmp/grad_equal.out"; fi
+# tracking changes no trained number: the same script with `track off` prints the same
+sed 's/^track gradients$/track off/' tests/history/track_same.nnl > "$tmp/track_off.nnl"
+"$NNL" tests/history/track_same.nnl > "$tmp/on" 2>&1; "$NNL" "$tmp/track_off.nnl" > "$tmp/off" 2>&1
+if grep -qx 'track off' "$tmp/track_off.nnl" && cmp -s "$tmp/on" "$tmp/off"; then ok "track gradients changes no trained number"
+else diff -u "$tmp/on" "$tmp/off" > "$tmp/diff"; fail "track gradients changes no trained number" "$tmp/diff"; fi
+# what nnl prints off a terminal is plain text: no expected output holds a
+# control byte (a carriage return, an escape sequence); tabs and newlines only
+LC_ALL=C grep -l $'[\x01-\x08\x0b-\x1f\x7f]' tests/golden/*.out tests/repl/*.out tests/errors/*.out tests/errors/*.err \
+    tests/predict/*.out tests/history/*.out > "$tmp/ctl" 2>/dev/null
+if [ ! -s "$tmp/ctl" ]; then ok "no control bytes in expected outputs"; else fail "control bytes in expected outputs" "$tmp/ctl"; fi
+# on a terminal: the live line rewritten in place, finished epochs kept, Ctrl-C (tmux)
+if command -v tmux > /dev/null 2>&1; then
+    if NNL="$NNL" tests/repl/progress.sh > "$tmp/tty" 2>&1; then ok "train's live progress line in tmux"
+    else fail "train's live progress line in tmux" "$tmp/tty"; fi
+else
+    fail "train's live progress line in tmux: tmux is not installed (.ci/install-deps installs it)"
+fi
+
 # 12. the charts' SVG files (src/see/): each kind written by test_chart must
 #     parse as XML, and each data group named in NAME.expect must hold exactly
 #     the numbers the chart was given (python3, else xmllint; else skipped)
@@ -466,6 +529,23 @@ print("model: %d layers, ops: %d ops, pass: %d nodes" % (len(layers), len(ops_sv
 PY
 then ok "graph to .svg through libgvc: $(cat "$tmp/why")"
 else fail "graph to .svg through libgvc" "$tmp/why"; fi
+# 12. ONNX: export and import (tests/onnx/test_onnx.py, with Debian's python3
+#     and its python3-onnx; ONNX Runtime from tests/onnx/node_modules): one
+#     PASS/FAIL/SKIP line per check
+if [ -x /usr/bin/python3 ]; then
+    /usr/bin/python3 tests/onnx/test_onnx.py "$BUILD" > "$tmp/onnx" 2>&1
+    onnx_rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "onnx: ${line#PASS }" ;;
+            "FAIL "*) fail "onnx: ${line#FAIL }" ;;
+            "SKIP "*) skip "${line#SKIP }" ;;
+        esac
+    done < "$tmp/onnx"
+    if [ $onnx_rc -ne 0 ]; then fail "onnx tests exited with $onnx_rc" "$tmp/onnx"; fi
+else
+    skip "ONNX tests: /usr/bin/python3 is not installed"
+fi
 
 # where people work (tests/workplace/*.sh): make install and uninstall, --version,
 # the man page, the editor files, the language server, the Jupyter kernel

@@ -102,8 +102,11 @@ static void show_line(SrcLoc loc) {
     fputs("^\n", out);
 }
 
+void (*diag_before_report)(void);
+
 static void vreport(SrcLoc loc, const char *kind, const char *fmt, va_list ap) {
     if (!out) out = stderr;
+    if (diag_before_report) diag_before_report();
     fflush(stdout);
     if (loc.file) fprintf(out, "%s:%d:%d: %s: ", loc.file, loc.line, loc.col, kind);
     else fprintf(out, "nnl: %s: ", kind);

@@ -14,6 +14,9 @@ void diag_add_source(const char *file, const char *text);  /* for source lines *
 void diag_set_stream(FILE *f);                              /* default stderr */
 /* file is the standard library's: its errors are shown at the user's line */
 void diag_set_library(const char *file);
+/* Called before any error, warning or note is written, while set: train's
+ * live progress line finishes itself so that the message starts a line. */
+extern void (*diag_before_report)(void);
 
 void diag_error(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -9,6 +9,7 @@
 #include "base/stack.h"
 #include "base/interrupt.h"
 #include "cli/toplevel.h"
+#include "export/export.h"
 #include "front/ast.h"
 #include "io/persist.h"
 #include "io/predict.h"
@@ -46,6 +47,7 @@ void interp_init(Interp *I, bool dry_run) {
     see_register_commands();
     graph_register_commands();
     web_register_commands();
+    export_register_commands();
 }
 
 EvalMode interp_default_mode(Interp *I) {
@@ -227,12 +229,6 @@ bool interp_run(Interp *I, const Node *program) {
         if (!ok || I->interrupted) return false;
     }
     return true;
-}
-
-double wall_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* stdout first, so that a statement's output comes before its time when

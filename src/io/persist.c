@@ -7,7 +7,7 @@
  * changes at all.
  * Owns: the file format and the dry run's files (the check pass saves into
  * memory, so a `load` after a `save` is checked against what would be
- * written).  Must not: build models or run an optimizer (model.c, train.c);
+ * written; export and import use them too).  Must not: build models or run an optimizer (model.c, train.c);
  * longjmp while it holds malloc'd memory (errors are collected as text and
  * reported after freeing). */
 #define _XOPEN_SOURCE 700      /* realpath */
@@ -22,6 +22,7 @@
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "tensor/tensor.h"
+#include "train/history.h"
 #include "train/snapshot.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -556,6 +557,23 @@ static const char *state_summary(Interp *I, const Model *m) {
                         m->steps == 1 ? "" : "s");
 }
 
+const char *persist_dry_write(Interp *I, const char *path, const unsigned char *bytes, size_t len) {
+    const char *why = file_check_writable(path);
+    if (why) return why;
+    struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
+    *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
+    memcpy(s->bytes, bytes, len);
+    I->dry_saves = s;
+    return NULL;
+}
+
+const unsigned char *persist_dry_read(Interp *I, const char *path, size_t *len) {
+    const char *key = file_key(I, path);
+    for (struct DrySave *s = I->dry_saves; s; s = s->next)
+        if (strcmp(s->key, key) == 0) { *len = s->len; return s->bytes; }
+    return NULL;
+}
+
 void exec_save(Interp *I, const Node *n) {
     Model *m = find_model(I, n->name, n->loc);
     const char *path = file_arg(I, n);
@@ -563,13 +581,9 @@ void exec_save(Interp *I, const Node *n) {
     size_t len;
     unsigned char *bytes = persist_encode(I, m, &len);
     if (I->dry_run) {               /* check the target; keep the bytes for a `load` of the file */
-        const char *why = file_check_writable(path);
-        if (why) { free(bytes); fail_at(n->loc, "cannot save to '%s': %s", path, why); }
-        struct DrySave *s = arena_alloc(&I->perm, sizeof *s);
-        *s = (struct DrySave){ arena_strdup(&I->perm, file_key(I, path)), arena_alloc(&I->perm, len), len, I->dry_saves };
-        memcpy(s->bytes, bytes, len);
-        I->dry_saves = s;
+        const char *why = persist_dry_write(I, path, bytes, len);
         free(bytes);
+        if (why) fail_at(n->loc, "cannot save to '%s': %s", path, why);
         return;
     }
     const char *why = file_write_atomically(path, bytes, len);
@@ -580,7 +594,6 @@ void exec_save(Interp *I, const Node *n) {
                 state_summary(I, m), len);
 }
 
-/* the whole file in a malloc'd buffer, or NULL with the reason in why */
 /* a model file's read ends as soon as its first bytes are not the signature */
 static bool not_a_model(const char *bytes, size_t n) {
     size_t k = n < sizeof persist_magic ? n : sizeof persist_magic;
@@ -602,11 +615,7 @@ void exec_load(Interp *I, const Node *n) {
     const unsigned char *bytes = NULL;
     unsigned char *owned = NULL;
     size_t len = 0;
-    if (I->dry_run) {
-        const char *key = file_key(I, path);
-        for (struct DrySave *s = I->dry_saves; s && !bytes; s = s->next)
-            if (strcmp(s->key, key) == 0) { bytes = s->bytes; len = s->len; }
-    }
+    if (I->dry_run) bytes = persist_dry_read(I, path, &len);
     if (!bytes && !(bytes = owned = read_whole(m, path, &len, err, sizeof err))) fail_at(n->loc, "%s", err);
     LoadPlan plan;
     bool is_mismatch;
@@ -620,6 +629,7 @@ void exec_load(Interp *I, const Node *n) {
     undo_remember(I, m, "load");
     apply_plan(I, m, &plan, path, n->loc);     /* the plan points into the bytes: free them after */
     free(owned);
+    history_end_run(m);                         /* new weights: the next train starts a new run */
     if (I->interactive && !I->dry_run)
         fprintf(I->out, "loaded %s from %s: %d parameters, %s\n", m->name, path, model_param_count(m),
                 state_summary(I, m));

@@ -118,6 +118,8 @@ struct Model {
     bool        initialised;
     long        steps;          /* optimizer updates so far: t in the update rule */
     long        epochs;         /* epochs finished so far: epoch in a schedule */
+    double      last_lr;        /* the learning rate of its last update (train.c's optimizer_step), NAN
+                                   if the optimizer has no `lr` setting */
     long        revision;       /* bumped when train or load change the weights: a pass recorded
                                    at an older revision is stale (teach/trace.h) */
     const Callable *state_owner;/* optimizer whose state the params hold */
@@ -208,6 +210,7 @@ struct Interp {
     bool     interrupted;       /* Ctrl-C stopped a `train` */
     bool     timing;            /* --time: interp_run reports each statement's wall time on stderr */
     bool     quiet;             /* --quiet: `train` prints no progress */
+    bool     track_gradients;   /* `track gradients`: train keeps each layer's gradient norm in the history */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
     int      nundo;

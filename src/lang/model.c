@@ -480,6 +480,11 @@ int model_param_count(const Model *m) {
 }
 
 /* the name of a layer's `activation` argument ("sigmoid"), or NULL */
+const Param *layer_weight(const Layer *l) {
+    for (int k = 0; k < l->nparams; k++) if (l->params[k].value->ndim == 2) return &l->params[k];
+    return l->nparams ? &l->params[0] : NULL;
+}
+
 const char *layer_activation(const Layer *l) {
     for (int i = 0; i < l->nargs; i++)
         if (l->args[i].name == intern("activation") && l->args[i].v.kind == V_FUNC) {

@@ -14,6 +14,9 @@ Value   layer_field(Interp *I, Layer *l, const char *field, SrcLoc loc);
 void    model_zero_grad(Model *m);
 int     model_param_count(const Model *m);
 
+/* the parameter that stands for a layer's weights W(l) (gradients, history):
+ * its first matrix, else its first parameter; NULL for a layer without any */
+const Param *layer_weight(const Layer *l);
 /* the name of a layer's `activation` argument ("sigmoid"), or NULL */
 const char *layer_activation(const Layer *l);
 

@@ -3,7 +3,7 @@
  * decision regions of a 2-input classifier with its data, drawn in the
  * terminal or written as a standalone SVG file (`to "FILE.svg"`).
  * Owns: which numbers each picture shows and where they come from — the
- * model's history (train/curve.h), a pass recorded as `gradients` and
+ * model's history (train/history.h), a pass recorded as `gradients` and
  * `activations` record theirs (teach/trace.h, teach/diagnose.h), the model's
  * own outputs.  Must not: compute a number the REPL would not show (no
  * gradient or statistic of its own), or lay out a picture (see/chart.h). */
@@ -21,7 +21,7 @@
 #include "teach/diagnose.h"
 #include "teach/trace.h"
 #include "tensor/tensor.h"
-#include "train/curve.h"
+#include "train/history.h"
 #include "train/train.h"
 #include <errno.h>
 #include <math.h>
@@ -31,10 +31,11 @@
 
 static const CommandInfo plot_info = {
     "plot",
-    "plot loss [NET] | plot [gradients|activations] NET on DATA [to \"F.svg\"]",
+    "plot loss|lr [NET] | plot [gradients|activations] NET on DATA [to \"F.svg\"]",
     "Draws a picture in the terminal, or writes it as an SVG file with `to \"FILE.svg\"`:\n"
-    "  loss           the training (and validation) loss of every epoch of NET's training (the\n"
-    "                 last model trained if NET is left out); a log scale when it spans decades\n"
+    "  loss           the training (and validation) loss of every epoch of NET's current run, since\n"
+    "                 its last reset or load (the last model trained if NET is left out); a log\n"
+    "                 scale when it spans decades\n"
     "  gradients      one backward pass over DATA: ‖δ(l)‖ and ‖∂C/∂W(l)‖ of each layer, on a log\n"
     "                 scale: vanishing or exploding gradients at a glance (rows N: the first N rows)\n"
     "  activations    one forward pass: a histogram of each layer's z(l), with the saturated share\n"
@@ -112,7 +113,9 @@ static const char *target_file(Interp *I, const Node *cmd, Node *rest, SrcLoc *l
 
 /* ---- plot loss -------------------------------------------------------------------- */
 
-static void plot_loss(Interp *I, const Node *cmd, const char *file, SrcLoc file_loc) {
+/* The current run of the model `plot loss|lr [NET]` names (the last trained
+ * without one), or NULL in the check pass, which trains nothing. */
+static const HistoryRun *run_to_plot(Interp *I, const Node *cmd, Model **model) {
     const NodeList *w = &cmd->kids;
     Model *m;
     if (w->n == 2) {
@@ -121,27 +124,59 @@ static void plot_loss(Interp *I, const Node *cmd, const char *file, SrcLoc file_
     } else if (w->n == 1) {
         m = I->trained_last;
         if (!m) {
-            if (I->dry_run) return;          /* the check pass trains nothing: the run will have a model */
-            fail_at(cmd->loc, "no model has been trained yet: 'plot loss' draws the last training (or name one: plot loss NET)");
+            if (I->dry_run) return NULL;     /* the check pass trains nothing: the run will have a model */
+            fail_at(cmd->loc, "no model has been trained yet: 'plot %s' draws the last training (or name one: "
+                    "plot %s NET)", w->items[0]->name, w->items[0]->name);
         }
     } else {
         usage(w->items[2]);
     }
-    const History *h = m->history;
-    if (!h || h->n == 0) {
-        if (I->dry_run) return;
-        fail_at(cmd->loc, "%s has not been trained yet: there is no loss to plot", m->name);
+    const HistoryRun *h = history_run(m, -1);    /* the current run: since the last reset or load */
+    if (!h || h->n == 0 || history_of(m)->closed) {
+        if (I->dry_run) return NULL;
+        fail_at(cmd->loc, "%s has not been trained %s: there is no %s to plot", m->name,
+                h && h->n ? "since its last reset or load" : "yet", w->items[0]->name);
     }
+    *model = m;
+    return h;
+}
+
+/* where each later train statement of the run began, and the epoch early stopping went back to */
+static void mark_run(Interp *I, Chart *c, const HistoryRun *h) {
+    for (int s = 1; s < h->nstarts; s++)
+        chart_add_marker(c, h->starts[s] + 0.5, arena_printf(&I->pass, "train %d", s + 1));
+    if (h->restored_epoch > 0)
+        chart_add_marker(c, h->restored_epoch, arena_printf(&I->pass, "early stop: epoch %d kept", h->restored_epoch));
+}
+
+static void plot_loss(Interp *I, const Node *cmd, const char *file, SrcLoc file_loc) {
+    Model *m;
+    const HistoryRun *h = run_to_plot(I, cmd, &m);
+    if (!h) return;
     const char *loss = I->loss.fn ? (I->loss.fn->kind == C_PARTIAL ? I->loss.fn->base : I->loss.fn)->name : "loss";
     Chart *c = chart_new(CHART_LINES, arena_printf(&I->pass, "loss of %s", m->name));
     chart_set_labels(c, "epoch", loss);
-    chart_add_series(c, "training", NULL, h->train, h->n);
+    chart_add_series(c, "training", NULL, h->loss, h->n);
     bool valid = false;
-    for (int i = 0; i < h->n; i++) valid |= !isnan(h->valid[i]);
-    if (valid) chart_add_series(c, "validation", NULL, h->valid, h->n);
-    for (int s = 1; s < h->nstarts; s++)        /* where each later train statement began */
-        chart_add_marker(c, h->starts[s] + 0.5, arena_printf(&I->pass, "train %d", s + 1));
+    for (int i = 0; i < h->n; i++) valid |= !isnan(h->valid_loss[i]);
+    if (valid) chart_add_series(c, "validation", NULL, h->valid_loss, h->n);
+    mark_run(I, c, h);
     show(I, c, file, file_loc, arena_printf(&I->pass, "the loss of %s", m->name));
+}
+
+/* the learning rate each epoch's updates used: a schedule as it ran */
+static void plot_lr(Interp *I, const Node *cmd, const char *file, SrcLoc file_loc) {
+    Model *m;
+    const HistoryRun *h = run_to_plot(I, cmd, &m);
+    if (!h) return;
+    bool any = false;
+    for (int i = 0; i < h->n; i++) any |= isfinite(h->lr[i]);
+    if (!any) fail_at(cmd->loc, "the optimizer %s was trained with has no lr setting to plot", m->name);
+    Chart *c = chart_new(CHART_LINES, arena_printf(&I->pass, "learning rate of %s", m->name));
+    chart_set_labels(c, "epoch", "lr");
+    chart_add_series(c, "lr", NULL, h->lr, h->n);
+    mark_run(I, c, h);
+    show(I, c, file, file_loc, arena_printf(&I->pass, "the learning rate of %s", m->name));
 }
 
 /* ---- plot gradients / activations NET on DATA --------------------------------------- */
@@ -284,6 +319,7 @@ static void exec_plot(Interp *I, const Node *cmd) {
     if (words.kids.n == 0) usage(cmd);
     const Node *what = words.kids.items[0];
     if (is_word(what, "loss")) plot_loss(I, &words, file, file_loc);
+    else if (is_word(what, "lr")) plot_lr(I, &words, file, file_loc);
     else if (is_word(what, "gradients")) plot_gradients(I, &words, file, file_loc);
     else if (is_word(what, "activations")) plot_activations(I, &words, file, file_loc);
     else if (what->kind == N_NAME && words.kids.n >= 3 && is_word(words.kids.items[1], "on"))

@@ -72,7 +72,10 @@ static const Command commands[] = {
       "Trains NET, its layers in training mode: progress every N epochs (default: a tenth of them; 0: none),\n"
       "then a diagnosis of the loss curve if it looks wrong.  valid DATA reports the loss (and accuracy)\n"
       "on DATA after every epoch; early_stop patience=K stops when that loss has not improved for K\n"
-      "epochs and restores the best epoch's weights.  Ctrl-C at the prompt stops it after the current batch.",
+      "epochs and restores the best epoch's weights.  On a terminal the current epoch's line is redrawn\n"
+      "in place (a bar over its batches, samples/s, elapsed time and ETA, the loss so far); elsewhere\n"
+      "one plain line per reported epoch.  Every epoch goes into the history (history NET).  Ctrl-C at\n"
+      "the prompt stops it after the current batch.",
       "train net on training valid validation epochs 100 early_stop patience=10" },
     { "regularize", "regularize NET l1(λ) | l2(λ) | elastic(l1=λ1, l2=λ2)",
       "Adds a penalty on every weight matrix of NET to the loss that train and backward minimise;\n"
@@ -98,9 +101,18 @@ static const Command commands[] = {
       "(epochs E) and says whether it reaches 100 % accuracy; the weights are put back afterwards.\n"
       "loss: the loss before training next to log(n) for n classes.",
       "sanity overfit net on xor rows 4" },
-    { "history", "history NET [all]",
-      "The loss of every epoch NET was trained (20 of them, or all), with a picture of the curve.",
-      "history net" },
+    { "history", "history NET [all]  |  history NET to \"FILE.csv\"",
+      "The epochs NET was trained since it was last reset or loaded (its current run): the loss, the\n"
+      "validation loss and accuracy, and with `track gradients` each layer's ‖∂C/∂W(l)‖; 20 epochs\n"
+      "spread over the run, or all, and a picture of the curve.  `to FILE` writes every run's epochs\n"
+      "as CSV: epoch,loss,valid_loss,valid_accuracy,lr, grad_norm_L for each layer when tracked, and\n"
+      "run when there are several.",
+      "history net to \"history.csv\"" },
+    { "track", "track gradients  |  track off",
+      "From now on `train` keeps each layer's weight-gradient norm ‖∂C/∂W(l)‖ in the history, averaged\n"
+      "over each epoch's batches (history shows them; the trained numbers do not change).  `track off`\n"
+      "(or `track gradients off`) stops it.",
+      "track gradients" },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -207,6 +219,16 @@ static void set_break(Interp *I, const Node *n) {
     }
 }
 
+static void track(Interp *I, const Node *n) {
+    const NodeList *w = &n->kids;
+    bool on = w->n == 1 && w->items[0]->kind == N_NAME && strcmp(w->items[0]->name, "gradients") == 0;
+    bool off = (w->n == 1 && w->items[0]->kind == N_NAME && strcmp(w->items[0]->name, "off") == 0) ||
+               (w->n == 2 && w->items[0]->kind == N_NAME && strcmp(w->items[0]->name, "gradients") == 0 &&
+                w->items[1]->kind == N_NAME && strcmp(w->items[1]->name, "off") == 0);
+    if (!on && !off) fail_at(w->n ? w->items[0]->loc : n->loc, "usage: %s", command_usage("track"));
+    I->track_gradients = on;
+}
+
 static void no_words(const Node *n) {
     if (n->kids.n) fail_at(n->kids.items[0]->loc, "'%s' takes nothing more (help %s)", n->name, n->name);
 }
@@ -220,6 +242,7 @@ void exec_command(Interp *I, const Node *n) {
     if (strcmp(c, "help") == 0) { help(I, n); return; }
     if (strcmp(c, "set") == 0) { set(I, n); return; }
     if (strcmp(c, "break") == 0) { set_break(I, n); return; }
+    if (strcmp(c, "track") == 0) { track(I, n); return; }
     if (strcmp(c, "reset") == 0) {
         if (n->kids.n != 1 || n->kids.items[0]->kind != N_NAME) fail_at(n->loc, "usage: reset NET");
         exec_reset(I, find_model(I, n->kids.items[0]->name, n->kids.items[0]->loc), n->loc);

@@ -8,7 +8,9 @@
  * Must not: differentiate (tape.c, prims.c) or judge loss curves (curve.c). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "base/text.h"
+#include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "teach/commands.h"
@@ -17,6 +19,7 @@
 #include "tensor/tensor.h"
 #include "train/curve.h"
 #include "train/evaluation.h"
+#include "train/history.h"
 #include "train/lint.h"
 #include "train/snapshot.h"
 #include "train/train.h"
@@ -66,12 +69,6 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
     model_ensure_initialised(I, o->m);
 }
 
-double tensor_l2_norm(const Tensor *t) {
-    double s = 0;
-    for (int i = 0; i < t->size; i++) s += tensor_get(t, i) * tensor_get(t, i);
-    return sqrt(s);
-}
-
 static double mean_abs(const Tensor *t) {
     double s = 0;
     for (int i = 0; i < t->size; i++) s += fabs(tensor_get(t, i));
@@ -86,11 +83,6 @@ const char *layer_title(Interp *I, const Layer *l) {
 /* ---- gradients NET on DATA ---------------------------------------------------------- */
 
 typedef struct GradRow { const char *layer, *what; double norm, mean; } GradRow;
-
-const Param *layer_weight(const Layer *l) {
-    for (int k = 0; k < l->nparams; k++) if (l->params[k].value->ndim == 2) return &l->params[k];
-    return l->nparams ? &l->params[0] : NULL;
-}
 
 static void gradients_verdict(Interp *I, const Model *m) {
     const Layer *bottom = NULL, *top = NULL;
@@ -397,6 +389,38 @@ static void exec_sanity_overfit(Interp *I, const Node *cmd) {
     print_paragraph(I->out, "", text);
 }
 
+/* ---- history NET [all] | history NET to "FILE" ------------------------------------------ */
+
+static void exec_history(Interp *I, const Node *cmd) {
+    const NodeList *w = &cmd->kids;
+    bool all = w->n == 2 && is_word(w->items[1], "all");
+    bool to = w->n == 3 && is_word(w->items[1], "to");
+    if (w->n < 1 || w->items[0]->kind != N_NAME || (w->n > 1 && !all && !to)) usage(cmd, w->n ? w->items[0] : NULL);
+    Model *m = find_model(I, w->items[0]->name, w->items[0]->loc);
+    if (!to) { history_print(I, m, all); return; }
+    const Node *file = w->items[2];
+    if (file->kind != N_STR || !*file->name)
+        fail_at(file->loc, "'to' needs a file name in quotes (history %s to \"history.csv\")", m->name);
+    const char *path = script_path(I, file->name, file->loc);
+    const char *why = file_check_writable(path);
+    if (why) fail_at(file->loc, "%s: cannot write: %s", path, why);
+    if (I->dry_run) return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bool ok = f && history_write_csv(f, m);      /* no error can unwind from here: nothing leaks */
+    if (f) ok = fclose(f) == 0 && ok;
+    why = ok ? file_write_atomically(path, text, len) : "out of memory";
+    free(text);
+    if (why) fail_at(file->loc, "%s: cannot write: %s", path, why);
+    const History *h = history_of(m);
+    int epochs = 0, runs = h ? h->nruns : 0;
+    for (int r = 0; r < runs; r++) epochs += h->runs[r].n;
+    fprintf(I->out, "history of %s written to %s: %d epoch%s", m->name, path, epochs, epochs == 1 ? "" : "s");
+    if (runs > 1) fprintf(I->out, " in %d runs", runs);
+    fputc('\n', I->out);
+}
+
 /* ---- dispatch -------------------------------------------------------------------------- */
 
 bool exec_diagnostic(Interp *I, const Node *cmd) {
@@ -410,9 +434,7 @@ bool exec_diagnostic(Interp *I, const Node *cmd) {
         else if (w->n && is_word(w->items[0], "loss")) exec_sanity_loss(I, cmd);
         else usage(cmd, w->n ? w->items[0] : NULL);
     } else if (strcmp(c, "history") == 0) {
-        if (w->n < 1 || w->n > 2 || w->items[0]->kind != N_NAME || (w->n == 2 && !is_word(w->items[1], "all")))
-            usage(cmd, w->n ? w->items[0] : NULL);
-        exec_history(I, find_model(I, w->items[0]->name, w->items[0]->loc), w->n == 2);
+        exec_history(I, cmd);
     } else
         return false;
     return true;

@@ -17,12 +17,10 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
                          double *values, Operands *o);
 
 /* The numbers `gradients` and `activations` print, for the pictures that
- * show them (see/plot.c): */
-double tensor_l2_norm(const Tensor *t);
+ * show them (see/plot.c); the norms are tensor_l2_norm's (tensor/tensor.h),
+ * of the weight layer_weight picks (lang/model.h), as train's history's are */
 /* "2 sigmoid": a layer's index and activation (or kind), in I->pass */
 const char *layer_title(Interp *I, const Layer *l);
-/* the weight that stands for a layer: its first matrix, else its first parameter, or NULL */
-const Param *layer_weight(const Layer *l);
 /* where an activation saturates, by its name (layer_activation) */
 typedef enum { SAT_NONE, SAT_SIGMOID, SAT_TANH, SAT_RELU } Saturation;
 Saturation saturation_of(const char *act);

@@ -11,6 +11,7 @@
 #include "teach/trace.h"
 #include "teach/update.h"
 #include "tensor/tensor.h"
+#include "train/history.h"
 #include "train/snapshot.h"
 #include "train/train.h"
 #include <stdlib.h>
@@ -143,6 +144,7 @@ void exec_reset(Interp *I, Model *m, SrcLoc loc) {
     model_ensure_initialised(I, m);
     model_zero_grad(m);
     diag_pop(&h);
+    history_end_run(m);
     undo_push(I, s);
     if (I->trace && I->trace->model == m) I->trace->stale = true;
     (void)loc;

@@ -56,6 +56,12 @@ bool values_all_finite(DType dt, const void *data, int n) {
 bool tensor_all_finite(const Tensor *t) { return values_all_finite(t->dtype, t->data, t->size); }
 VECTORIZE_END
 
+double tensor_l2_norm(const Tensor *t) {
+    double s = 0;
+    for (int i = 0; i < t->size; i++) s += tensor_get(t, i) * tensor_get(t, i);
+    return sqrt(s);
+}
+
 Tensor *tensor_scalar(Arena *a, DType dt, double v) {
     Tensor *t = tensor_new(a, dt, 0, NULL);
     tensor_set(t, 0, v);

@@ -43,6 +43,7 @@ bool    dims_fit(int ndim, const int *shape);
 Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape);   /* zeroed */
 Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape);   /* for outputs written whole */
 bool    tensor_all_finite(const Tensor *t);                            /* no NaN, no Inf */
+double  tensor_l2_norm(const Tensor *t);            /* the L2 norm √(Σ t_i²), summed in double in element order */
 bool    values_all_finite(DType dt, const void *data, int n);
 Tensor *tensor_scalar(Arena *a, DType dt, double v);
 Tensor *tensor_like(Arena *a, const Tensor *t);                        /* zeroed */

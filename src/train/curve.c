@@ -1,14 +1,15 @@
-/* curve.c — a model's loss history (one entry per epoch, kept across `train`
- * statements and after Ctrl-C), `history NET`, how often `train` prints its
- * progress, and the rules that read a loss curve: NaN, rising, oscillating,
- * flat, overfitting — each with a paragraph saying what it means.
- * Must not: train or run a model (train.c calls in with the numbers). */
+/* curve.c — the rules that read a loss curve: NaN, rising, oscillating,
+ * flat, overfitting — each with a paragraph saying what it means — and the
+ * notes on where a NaN came from.
+ * Must not: train or run a model (train.c calls in with the numbers), or
+ * keep the history (history.c). */
 #include "autodiff/prims.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/text.h"
 #include "tensor/tensor.h"
 #include "train/curve.h"
+#include "train/history.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,49 +60,10 @@ Diagnosis curve_diagnose(const double *train, const double *valid, int n) {
     return d;
 }
 
-/* ---- the history ------------------------------------------------------------ */
-
-static History *history_of(Interp *I, Model *m) {
-    if (!m->history) m->history = arena_alloc(&I->perm, sizeof *m->history);
-    return m->history;
-}
-
-/* arrays in the interpreter's arena, doubled when full: amortised O(1) */
-static void *grown(Interp *I, void *old, int n, int cap, size_t size) {
-    return arena_grow(&I->perm, old, size * (size_t)n, size * (size_t)cap);
-}
-
-int history_begin(Interp *I, Model *m) {
-    History *h = history_of(I, m);
-    if (!I->dry_run) {
-        h->starts = grown(I, h->starts, h->nstarts, h->nstarts + 1, sizeof *h->starts);
-        h->starts[h->nstarts++] = h->n;
-    }
-    return h->n;
-}
-
-void history_add(Interp *I, Model *m, double train, double valid) {
-    History *h = history_of(I, m);
-    if (h->n == h->cap) {
-        int cap = h->cap ? 2 * h->cap : 64;
-        h->train = grown(I, h->train, h->n, cap, sizeof *h->train);
-        h->valid = grown(I, h->valid, h->n, cap, sizeof *h->valid);
-        h->cap = cap;
-    }
-    h->train[h->n] = train;
-    h->valid[h->n++] = valid;
-}
-
-bool progress_due(const Interp *I, int e, int epochs, int every) {
-    if (I->quiet || every < 0) return false;
-    if (every == 0) every = epochs / 10 > 0 ? epochs / 10 : 1;
-    return e == 1 || e % every == 0 || e == epochs;
-}
-
 /* ---- paragraphs ------------------------------------------------------------- */
 
-static bool has_valid(const History *h, int first) {
-    for (int i = first; i < h->n; i++) if (!isnan(h->valid[i])) return true;
+static bool has_valid(const HistoryRun *h, int first) {
+    for (int i = first; i < h->n; i++) if (!isnan(h->valid_loss[i])) return true;
     return false;
 }
 
@@ -162,10 +124,10 @@ static char *describe(Interp *I, Model *m, const Diagnosis *d, const double *L, 
 }
 
 void curve_report(Interp *I, Model *m, int first, bool stopped_early) {
-    History *h = m->history;
+    const HistoryRun *h = history_run(m, -1);
     if (I->dry_run || !h || h->n - first <= 0) return;
     int n = h->n - first;
-    const double *L = h->train + first, *V = has_valid(h, first) ? h->valid + first : NULL;
+    const double *L = h->loss + first, *V = has_valid(h, first) ? h->valid_loss + first : NULL;
     Diagnosis d = curve_diagnose(L, V, n);
     if (stopped_early && d.kind == CURVE_OVERFITTING) return;    /* early stopping dealt with it */
     char *text = describe(I, m, &d, L, V, n);
@@ -181,10 +143,10 @@ static bool all_finite(const Tensor *t) {
 }
 
 void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc) {
-    History *h = m->history;
+    const HistoryRun *h = I->dry_run ? NULL : history_run(m, -1);
     int done = h ? h->n - first : 0;
     if (done >= 1) {
-        const double *L = h->train + first;
+        const double *L = h->loss + first;
         int peak = 0;
         for (int i = 1; i < done; i++) if (L[i] > L[peak]) peak = i;
         diag_note(loc, "before epoch %d the loss went from %.4g (epoch 1) to %.4g (epoch %d)%s", epoch, L[0],
@@ -212,51 +174,4 @@ void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc)
               "each update overshoots and the weights grow until exp or a square overflows; try one 10 times "
               "smaller.  Other causes: log of 0 in a hand-written loss (the fused cross_entropy avoids it), a "
               "division by something that reaches 0, inputs far from 0 (normalize them)", gmax);
-}
-
-/* ---- history NET ---------------------------------------------------------------- */
-
-/* a one-line picture of the loss on a log scale: one character per bucket of epochs */
-static void sparkline(FILE *f, const double *L, int n) {
-    static const char *bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-    enum { COLS = 60 };
-    int cols = n < COLS ? n : COLS;
-    double lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < n; i++)
-        if (isfinite(L[i]) && L[i] > 0) { lo = fmin(lo, log(L[i])); hi = fmax(hi, log(L[i])); }
-    if (!(lo <= hi)) return;
-    fputs("  ", f);
-    for (int c = 0; c < cols; c++) {
-        int from = (int)((long)c * n / cols), to = (int)((long)(c + 1) * n / cols);
-        double s = 0;
-        int k = 0;
-        for (int i = from; i < to; i++) if (isfinite(L[i]) && L[i] > 0) { s += log(L[i]); k++; }
-        if (!k) { fputc(' ', f); continue; }
-        int b = hi > lo ? (int)((s / k - lo) / (hi - lo) * 7.999) : 0;
-        fputs(bars[b], f);
-    }
-    fprintf(f, "  (loss, log scale: %.4g to %.4g)\n", exp(lo), exp(hi));
-}
-
-void exec_history(Interp *I, Model *m, bool all) {
-    if (I->dry_run) return;
-    History *h = m->history;
-    if (!h || h->n == 0) { fprintf(I->out, "%s has not been trained yet: no history\n", m->name); return; }
-    bool valid = has_valid(h, 0);
-    fprintf(I->out, "history of %s: %d epoch%s in %d train statement%s\n", m->name, h->n, h->n == 1 ? "" : "s",
-            h->nstarts, h->nstarts == 1 ? "" : "s");
-    int width = snprintf(NULL, 0, "%d", h->n);
-    if (width < 5) width = 5;
-    fprintf(I->out, valid ? "  %*s  %-12s  valid\n" : "  %*s  %s\n", width, "epoch", "loss");
-    enum { SHOWN = 20 };
-    int step = all || h->n <= SHOWN ? 1 : (h->n + SHOWN - 1) / SHOWN;
-    for (int i = 0; i < h->n; i++) {
-        bool start = false;
-        for (int s = 1; s < h->nstarts; s++) start |= h->starts[s] == i;
-        if (!(i == 0 || i == h->n - 1 || (i + 1) % step == 0 || start)) continue;
-        fprintf(I->out, valid ? "  %*d  %-12.6g" : "  %*d  %.6g", width, i + 1, h->train[i]);
-        if (valid && !isnan(h->valid[i])) fprintf(I->out, "  %.6g", h->valid[i]);
-        fputs(start ? "   (a new train statement)\n" : "\n", I->out);
-    }
-    if (h->n > 1) sparkline(I->out, h->train, h->n);
 }

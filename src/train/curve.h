@@ -1,22 +1,14 @@
-/* The loss history of a model and what its shape says (curve.c).
+/* What the shape of a loss curve says (curve.c).
  *
- * train.c adds one entry per finished epoch; `history NET` prints it; after
- * each `train` the rules below read that statement's epochs and, when
- * something is off, print a paragraph saying what and why.  The rules are a
- * pure function of the numbers (curve_diagnose), so they are tested on
- * made-up histories (tests/unit/test_curve.c). */
+ * After each `train` the rules below read that statement's epochs of the
+ * history (history.h) and, when something is off, print a paragraph saying
+ * what and why.  The rules are a pure function of the numbers
+ * (curve_diagnose), so they are tested on made-up histories
+ * (tests/unit/test_curve.c). */
 #ifndef NNL_CURVE_H
 #define NNL_CURVE_H
 #include "lang/interp.h"
 #include <math.h>
-
-typedef struct History {
-    double *train;          /* the mean training loss of each epoch */
-    double *valid;          /* the validation loss after it, NAN where there is none */
-    int     n, cap;
-    int    *starts;         /* where each `train` statement began (an index into train) */
-    int     nstarts;
-} History;
 
 typedef enum {
     CURVE_FINE,             /* nothing to say */
@@ -48,20 +40,12 @@ enum { CURVE_MIN_EPOCHS = 10 };     /* fewer epochs say too little for the shape
 /* Reads epochs [0, n) of train (and valid, or NULL). */
 Diagnosis curve_diagnose(const double *train, const double *valid, int n);
 
-/* recording (train.c) */
-int  history_begin(Interp *I, Model *m);                       /* a `train` starts: its first index */
-void history_add(Interp *I, Model *m, double train, double valid);
-/* whether `train` prints epoch e of E: the first, the last and every `every`-th
- * (every 0: the default E/10; negative: none) */
-bool progress_due(const Interp *I, int e, int epochs, int every);
 /* after a `train` that finished: the paragraph, if its epochs from `first` on
- * call for one (not overfitting when early stopping put back the best weights) */
+ * (of the current run) call for one (not overfitting when early stopping put
+ * back the best weights) */
 void curve_report(Interp *I, Model *m, int first, bool stopped_early);
 /* a loss or parameter became NaN or infinite in epoch `epoch`: notes saying
  * where it first appeared and why (the caller has reported the error) */
 void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, SrcLoc loc);
-
-/* `history NET [all]` (diagnose.c dispatches it) */
-void exec_history(Interp *I, Model *m, bool all);
 
 #endif

@@ -19,8 +19,10 @@
 #include "tensor/tensor.h"
 #include "train/curve.h"
 #include "train/evaluation.h"
+#include "train/history.h"
 #include "train/lint.h"
 #include "train/optcompile.h"
+#include "train/progress.h"
 #include "train/replay.h"
 #include "train/snapshot.h"
 #include "train/train.h"
@@ -346,6 +348,21 @@ static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Calla
     return s;
 }
 
+/* the learning rate an update uses: the `lr` setting (after its schedule),
+ * divided by 1 + decay·t with a `decay` setting (Keras' decay, as the stdlib's
+ * optimizers apply it); NAN without an `lr` setting */
+static double update_lr(const Model *m, const Callable *def, const Value *hyper) {
+    static const char *lr_name, *decay_name;      /* interned once: names live as long as the process */
+    if (!lr_name) { lr_name = intern("lr"); decay_name = intern("decay"); }
+    double lr = NAN, decay = 0;
+    for (int h = 0; h < def->nparams; h++) {
+        if (hyper[h].kind != V_TENSOR || hyper[h].t->size != 1) continue;
+        if (def->param_names[h] == lr_name) lr = tensor_get(hyper[h].t, 0);
+        if (def->param_names[h] == decay_name) decay = tensor_get(hyper[h].t, 0);
+    }
+    return lr / (1 + decay * (double)m->steps);
+}
+
 bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
@@ -363,6 +380,7 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         Value v = settings->bound[h];
         hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
     }
+    m->last_lr = update_lr(m, def, hyper);
     bool weights_finite;
     if (fused_update(I, m, def, hyper, loc, &weights_finite)) {
         I->updates_fused++;
@@ -490,21 +508,6 @@ void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Datase
     lint_targets(I, *m, *d);
 }
 
-/* One epoch's line of progress: the mean loss (and penalty) over its batches,
- * and the loss and accuracy on the validation data after it. */
-typedef struct EpochStats {
-    double loss, penalty, valid_loss, valid_accuracy;
-    bool   has_penalty, has_valid, has_accuracy;
-} EpochStats;
-
-static void print_epoch(Interp *I, int e, int epochs, const EpochStats *s) {
-    fprintf(I->out, "epoch %*d/%d  loss %.6g", (int)snprintf(NULL, 0, "%d", epochs), e, epochs, s->loss);
-    if (s->has_penalty) fprintf(I->out, "  penalty %.6g", s->penalty);
-    if (s->has_valid) fprintf(I->out, "  valid loss %.6g", s->valid_loss);
-    if (s->has_accuracy) fprintf(I->out, "  valid accuracy %.6g", s->valid_accuracy);
-    fputc('\n', I->out);
-}
-
 static void validate(Interp *I, Model *m, const Dataset *v, EpochStats *s, SrcLoc loc) {
     arena_reset(&I->pass);
     Objective o;
@@ -536,13 +539,14 @@ static bool early_stop_after(Interp *I, EarlyStop *es, Model *m, int e, double v
     return ++es->waited >= patience;
 }
 
-static void early_stop_finish(Interp *I, EarlyStop *es, int e, bool stopped, int patience) {
+static void early_stop_finish(Interp *I, Model *m, EarlyStop *es, int first, int e, bool stopped, int patience) {
     if (stopped)
         fprintf(I->out, "early stop after epoch %d: the validation loss has not improved for %d epoch%s; ", e,
                 patience, patience == 1 ? "" : "s");
     if (es->best_epoch != e) {
         snapshot_restore_weights(es->weights);
         es->restored = true;
+        history_restored(m, first, es->best_epoch);
         fprintf(I->out, "%sweights restored to epoch %d (valid loss %.6g)\n", stopped ? "" : "best ", es->best_epoch,
                 es->best);
     }
@@ -555,10 +559,19 @@ static void describe_training(FILE *out, const void *arg) {
     fprintf(out, "in epoch %d, batch %d of this training", at->epoch, at->batch);
 }
 
+/* `track gradients`: each layer's ‖∂C/∂W(l)‖ of this batch added to sum (NAN
+ * for a layer without parameters); reads the gradients, changes nothing */
+static void add_gradient_norms(const Model *m, double *sum) {
+    for (int l = 0; l < m->nlayers; l++) {
+        const Param *w = layer_weight(&m->layers[l]);
+        sum[l] = w ? sum[l] + tensor_l2_norm(w->value->grad) : NAN;
+    }
+}
+
 /* The epochs of one `train`, the layers in training mode keeping what they
  * write to their state. */
 static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOptions o, EarlyStop *es,
-                         StepPlans *plans) {
+                         StepPlans *plans, Progress *progress) {
     int rows = d->x->shape[0];
     if (rows > I->order_cap) {
         free(I->order);
@@ -570,6 +583,9 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
     int first = history_begin(I, m);
+    bool track = I->track_gradients && !I->dry_run;
+    double *norms = track ? arena_alloc(&I->perm, sizeof *norms * (size_t)(m->nlayers + 1)) : NULL;
+    progress_begin(progress, I, o.epochs, o.every, rows, o.batch);
     for (int e = 1; e <= o.epochs; e++) {
         budget_charge(rows, n->loc);
         if (shuffle)
@@ -579,6 +595,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             }
         EpochStats stats = { 0 };
         int batch_no = 0;
+        for (int l = 0; track && l < m->nlayers; l++) norms[l] = 0;
         for (int from = 0; from < rows; from += o.batch) {
             int count = rows - from < o.batch ? rows - from : o.batch;
             arena_reset(&I->pass);
@@ -594,6 +611,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
             check_finite(I, m, plans, total, false, e, batch_no, first, n->loc);
+            if (track) add_gradient_norms(m, norms);
             bool weights_finite = optimizer_step(I, m, n->loc);
             m->revision++;   /* the weights moved on: a recorded pass is stale */
             check_finite(I, m, plans, total, !weights_finite, e, batch_no, first, n->loc);
@@ -607,22 +625,29 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
                 if (o.valid) validate(I, m, o.valid, &stats, n->loc);
                 return;
             }
+            int done = from + count;
+            double so_far = stats.loss * rows / done;     /* the mean loss of the epoch's batches so far */
             if (nnl_interrupt) {
                 I->interrupted = true;
+                progress_interrupted(progress, e, batch_no, done, so_far);
                 fprintf(I->out, "interrupted: training stopped after epoch %d, batch %d; the weights and "
                                 "optimizer state are kept (%ld updates made)\n", e, batch_no, m->steps);
                 return;
             }
+            progress_batch(progress, e, batch_no, done, so_far);
         }
         m->epochs++;
         if (o.valid) validate(I, m, o.valid, &stats, n->loc);
-        history_add(I, m, stats.loss, o.valid ? stats.valid_loss : NAN);
+        for (int l = 0; track && l < m->nlayers; l++) norms[l] /= batch_no;
+        history_add(I, m, stats.loss, o.valid ? stats.valid_loss : NAN,
+                    o.valid && stats.has_accuracy ? stats.valid_accuracy : NAN, m->last_lr, norms);
         bool stop = o.patience && early_stop_after(I, es, m, e, stats.valid_loss, o.patience);
-        if (progress_due(I, e, o.epochs, o.every) || (stop && !I->quiet)) print_epoch(I, e, o.epochs, &stats);
-        if (o.patience && (stop || e == o.epochs)) early_stop_finish(I, es, e, stop, o.patience);
+        progress_epoch(progress, e, &stats, stop && !I->quiet);
+        if (o.patience && (stop || e == o.epochs)) early_stop_finish(I, m, es, first, e, stop, o.patience);
         fflush(I->out);         /* a log of a run that is stopped keeps its progress */
         if (stop) break;
     }
+    progress_end(progress);
     curve_report(I, m, first, es->restored);
 }
 
@@ -636,6 +661,7 @@ void exec_train(Interp *I, const Node *n) {
     I->trained_last = m;
     EarlyStop es = { .best = INFINITY };
     StepPlans plans = { 0 };
+    Progress progress = { 0 };
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {           /* the best weights so far and the plans are forgotten with the error */
@@ -643,11 +669,13 @@ void exec_train(Interp *I, const Node *n) {
         if (kept) snapshot_free(kept);
         tape_clear(&I->tape);            /* it may hold a plan's ops */
         replay_free(&plans);
+        progress_end(&progress);
         diag_throw();
     }
     nnl_interrupt = 0;
     nnl_training = 1;
-    train_epochs(I, n, m, d, o, &es, &plans);
+    train_epochs(I, n, m, d, o, &es, &plans, &progress);
+    progress_end(&progress);             /* after Ctrl-C */
     nnl_training = nnl_interrupt = 0;
     diag_pop(&h);
     tape_clear(&I->tape);

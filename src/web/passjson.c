@@ -8,7 +8,7 @@
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "tensor/tensor.h"
-#include "train/curve.h"
+#include "train/history.h"
 #include "web/passjson.h"
 #include "web/plane.h"
 #include "web/values.h"
@@ -46,18 +46,18 @@ const char *view_dataset(Interp *I, Model *m) {
 }
 
 static cJSON *history(const Model *m) {
-    const struct History *h = m->history;
+    const HistoryRun *h = history_run(m, -1);      /* the current run, as `plot loss` draws it */
     if (!h || h->n == 0) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     cJSON *epoch = cJSON_AddArrayToObject(o, "epoch"), *loss = cJSON_AddArrayToObject(o, "loss");
     bool valid = false;
     for (int e = 0; e < h->n; e++) {
         cJSON_AddItemToArray(epoch, cJSON_CreateNumber(e + 1));
-        cJSON_AddItemToArray(loss, json_num(h->train[e]));
-        valid |= h->valid && isfinite(h->valid[e]);
+        cJSON_AddItemToArray(loss, json_num(h->loss[e]));
+        valid |= isfinite(h->valid_loss[e]);
     }
     cJSON *v = valid ? cJSON_CreateArray() : cJSON_CreateNull();
-    for (int e = 0; valid && e < h->n; e++) cJSON_AddItemToArray(v, json_num(h->valid[e]));
+    for (int e = 0; valid && e < h->n; e++) cJSON_AddItemToArray(v, json_num(h->valid_loss[e]));
     cJSON_AddItemToObject(o, "valid_loss", v);
     return o;
 }

@@ -5,6 +5,8 @@
 #           the ```nnl examples of the docs  ->  BUILD/fuzz/seeds-script
 #   load    the models of tests/fuzz/load_models.nnl saved by BUILD/nnl, in
 #           float32 and double, with each choice byte  ->  BUILD/fuzz/seeds-load
+#   onnx    tests/onnx's ONNX files and those of tests/fuzz/load_models.nnl
+#           written by `export`  ->  BUILD/fuzz/seeds-onnx
 #   others  tests/fuzz/corpus-NAME (the parser's: tests/fuzz/corpus)
 # Run from the top of the tree.
 set -e
@@ -41,6 +43,17 @@ load)
             done
         done
     done
+    rm -rf "$work"
+    ;;
+onnx)
+    # the ONNX files of tests/onnx and those `export` writes of the load fuzzer's models
+    rm -rf "$out"; mkdir -p "$out"
+    cp tests/onnx/fixtures/*.onnx tests/onnx/torch/*.onnx "$out/"
+    work=$(mktemp -d)
+    { cat tests/fuzz/load_models.nnl
+      for k in 2 3; do echo "export m$k \"m$k.onnx\""; done; } > "$work/models.nnl"   # m1 has a layer of its own
+    if "$build/nnl" "$work/models.nnl" > /dev/null 2> "$work/err"; then cp "$work"/m*.onnx "$out/"
+    elif ! grep -q 'built without ONNX' "$work/err"; then cat "$work/err" >&2; rm -rf "$work"; exit 1; fi
     rm -rf "$work"
     ;;
 *)

@@ -4,6 +4,7 @@
  * how often `train` prints its progress. */
 #include "check.h"
 #include "train/curve.h"
+#include "train/progress.h"
 #include <string.h>
 
 enum { N = 40 };
