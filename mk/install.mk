@@ -12,7 +12,7 @@ ROOT     = $(DESTDIR)$(PREFIX)
 
 INSTALLED  = $(BUILD)/nnl=bin/nnl man/nnl.1=share/man/man1/nnl.1
 INSTALLED += $(foreach f,$(wildcard examples/*.nnl examples/data/*.csv),$(f)=share/nnl/$(f))
-INSTALLED += $(foreach f,$(wildcard docs/*.md docs/img/*),$(f)=share/nnl/$(f))
+INSTALLED += $(foreach f,$(wildcard docs/*.md docs/*.ipynb docs/img/*.* docs/img/*/*.*),$(f)=share/nnl/$(f))
 INSTALLED += $(foreach f,$(STDLIB),$(f)=share/nnl/$(f))
 INSTALLED += README.md=share/nnl/README.md
 # the editors' files, generated in $(BUILD)/editors (mk/editors.mk)
