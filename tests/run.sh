@@ -566,6 +566,20 @@ else
     skip "seed, split and normalize meanings: python3 is not installed"
 fi
 
+# where people work (tests/workplace/*.sh): make install and uninstall, --version,
+# the man page, the editor files, the language server, the Jupyter kernel
+for t in tests/workplace/*.sh; do
+    BUILD="$BUILD" "$t" > "$tmp/workplace" 2>&1
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "${t##*/}: ${line#PASS }" ;;
+            "FAIL "*) fail "${t##*/}: ${line#FAIL }" ;;
+            "SKIP "*) skip "${t##*/}: ${line#SKIP }" ;;
+        esac
+    done < "$tmp/workplace"
+    grep -q '^PASS \|^SKIP ' "$tmp/workplace" || fail "$t ran no check" "$tmp/workplace"
+done
+
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]

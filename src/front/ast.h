@@ -89,6 +89,11 @@ Node *parse_source(Arena *ar, const char *file, const char *text);
  * the caller registers the whole text with diag_add_source. */
 Node *parse_chunk(Arena *ar, const char *file, const char *text, int first_line);
 
+/* The lexer's reserved words (data, model, train, ...) and its command
+ * words (step, show, plot, ...), the i-th from 0; NULL past the last. */
+const char *lex_keyword(int i);
+const char *lex_command_word(int i);
+
 /* Print an expression back as nnl source (used by --ir and messages). */
 void ast_print_expr(FILE *f, const Node *n);
 /* A statement (and any block in it), indented. */
