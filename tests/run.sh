@@ -350,6 +350,10 @@ else
     skip "plots as SVG: python3 is not installed"
 fi
 
+# make mutate's list names lines of code: it must follow the code as it moves
+if python3 tests/mutate.py --check > "$tmp/mutate" 2>&1; then ok "tests/mutations.txt matches the code"
+else fail "tests/mutations.txt no longer matches the code (update the list)" "$tmp/mutate"; fi
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
