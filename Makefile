@@ -211,6 +211,10 @@ mutate:
 # the fuzz objects are built by pattern rules for pattern targets: keep them
 .SECONDARY: $(FUZZ_OBJS)
 
+# make install / make uninstall (PREFIX, DESTDIR): mk/install.mk
+include mk/install.mk
+# the editors' syntax files, generated from the language: mk/editors.mk
+include mk/editors.mk
 # make docs: runs every ```nnl block of docs/tutorial.md, rewrites its
 # ```output blocks and remakes its pictures in docs/img/tutorial/
 # (scripts/make-docs); make test checks that they are up to date

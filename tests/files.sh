@@ -67,3 +67,47 @@ for w in "${writers[@]}"; do
     check $? "$name writes a 249-byte name, leaving no temporary file" "rc $rc: $(head -1 "$tmp/out")"
     rm -f "$long" "$tmp/mine"
 done
+
+# ---- reading: files that are not files, and reads that would not end ------
+# a FIFO and /dev/stdin as data: read once, shared by the check pass and the run
+mkfifo "$tmp/data.csv"
+printf 'a,b,y\n1,2,0\n3,4,1\n' > "$tmp/rows.csv"
+(cat "$tmp/rows.csv" > "$tmp/data.csv" &)
+printf 'data d = csv("%s", target="y")\nprint d\n' "$tmp/data.csv" > "$tmp/s.nnl"
+out=$(timeout 10 "$NNL" "$tmp/s.nnl" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "<data d: 2 rows, 2 -> 2 classes (0, 1)>" ]
+check $? "csv() reads a FIFO once for the check pass and the run" "rc $rc: $out"
+printf 'data d = csv("/dev/stdin", target="y")\nprint d\n' > "$tmp/s.nnl"
+out=$(timeout 10 "$NNL" "$tmp/s.nnl" < "$tmp/rows.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "<data d: 2 rows, 2 -> 2 classes (0, 1)>" ]
+check $? "csv() reads /dev/stdin" "rc $rc: $out"
+# /dev/zero as a script, as CSV and as a model file: an error at once naming it
+timeout 10 "$NNL" /dev/zero > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "^/dev/zero:1:1: error: the file contains a NUL byte" "$tmp/out"
+check $? "nnl /dev/zero stops at once: not text" "rc $rc: $(head -1 "$tmp/out")"
+printf 'data d = csv("/dev/zero", target="y")\n' > "$tmp/s.nnl"
+timeout 10 "$NNL" "$tmp/s.nnl" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "/dev/zero:1: the file contains a NUL byte" "$tmp/out"
+check $? "csv(\"/dev/zero\") stops at once" "rc $rc: $(head -1 "$tmp/out")"
+printf 'model m { input 2; dense 1; }\nload m "/dev/zero"\n' > "$tmp/s.nnl"
+timeout 10 "$NNL" "$tmp/s.nnl" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "/dev/zero: not an nnl model file" "$tmp/out"
+check $? "load m \"/dev/zero\" stops at once" "rc $rc: $(head -1 "$tmp/out")"
+# a gzip bomb (2 MB of CSV text per 1 KB) stops at the memory limit, naming the file
+{ echo 'a,b,y'; yes '1,2,3' | head -n 2000000; } | gzip -9 > "$tmp/bomb.csv.gz"
+printf 'data d = csv("%s", target="y")\n' "$tmp/bomb.csv.gz" > "$tmp/s.nnl"
+NNL_MEMORY_LIMIT=4 timeout 20 "$NNL" "$tmp/s.nnl" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "bomb.csv.gz' is too large: more than 4 MiB of text" "$tmp/out"
+check $? "a gzip bomb stops at NNL_MEMORY_LIMIT" "rc $rc: $(head -1 "$tmp/out")"
+
+# ---- the C stack: a 999-level expression inside 300 nested calls ---------
+# 'nested too deeply' (or the answer) under any stack limit, never a crash
+{ e=1; for i in $(seq 997); do e="(1 + $e)"; done
+  echo "def f0(x) = x + $e"
+  for i in $(seq 299); do echo "def f$i(x) = f$((i - 1))(x) + 1"; done
+  echo 'print f299(1)'; } > "$tmp/deep.nnl"
+for kb in 8192 1024 256 128 64; do
+    (ulimit -s $kb 2> /dev/null && exec "$NNL" "$tmp/deep.nnl") > "$tmp/out" 2>&1; rc=$?
+    { [ $rc -eq 0 ] && grep -qx 1298 "$tmp/out"; } || { [ $rc -eq 1 ] && grep -q "error: nested too deeply" "$tmp/out"; }
+    check $? "a deep expression in deep calls under ulimit -s $kb: the answer or 'nested too deeply'" "rc $rc: $(head -c 200 "$tmp/out")"
+done

@@ -381,6 +381,10 @@ else
     skip "plots as SVG: python3 is not installed"
 fi
 
+# make mutate's list names lines of code: it must follow the code as it moves
+if python3 tests/mutate.py --check > "$tmp/mutate" 2>&1; then ok "tests/mutations.txt matches the code"
+else fail "tests/mutations.txt no longer matches the code (update the list)" "$tmp/mutate"; fi
+
 # 10. the layering: src/ is a stack of stages (src/LAYERS) that only call
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
@@ -596,6 +600,20 @@ if command -v python3 > /dev/null 2>&1; then
 else
     skip "seed, split and normalize meanings: python3 is not installed"
 fi
+
+# where people work (tests/workplace/*.sh): make install and uninstall, --version,
+# the man page, the editor files, the language server, the Jupyter kernel
+for t in tests/workplace/*.sh; do
+    BUILD="$BUILD" "$t" > "$tmp/workplace" 2>&1
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "${t##*/}: ${line#PASS }" ;;
+            "FAIL "*) fail "${t##*/}: ${line#FAIL }" ;;
+            "SKIP "*) skip "${t##*/}: ${line#SKIP }" ;;
+        esac
+    done < "$tmp/workplace"
+    grep -q '^PASS \|^SKIP ' "$tmp/workplace" || fail "$t ran no check" "$tmp/workplace"
+done
 
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi

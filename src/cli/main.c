@@ -7,9 +7,12 @@
 #include "base/arena.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
+#include "cli/version.h"
 #include "front/ast.h"
 #include "lang/irprint.h"
 #include "lang/resolve.h"
+#include "lsp/names.h"
+#include "lsp/server.h"
 #include "train/lint.h"
 #include "web/view.h"
 #include <errno.h>
@@ -18,6 +21,8 @@
 
 static const char usage[] =
     "usage: nnl [--check | --ir | -i | --view] [--quiet] [--time] [--interpret] [FILE]\n"
+    "       nnl lsp           the language server for editors (LSP on standard input and output)\n"
+    "       nnl --version | --help\n"
     "  nnl FILE          run a script\n"
     "  nnl               read statements from standard input (an interactive REPL on a terminal)\n"
     "  nnl -i FILE       run a script, then go on reading statements with everything it defined\n"
@@ -53,12 +58,27 @@ static char *read_file(const char *path) {
     return buf;
 }
 
+/* every name of the language, "KIND NAME" a line (editors/gen_syntax.awk reads them) */
+static int dump_names(void) {
+    Interp I;
+    interp_init(&I, true);
+    interp_load_stdlib(&I);
+    names_dump(stdout, &I);
+    interp_free(&I);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* nnl lsp: the language server checks documents as --check does */
+static void lsp_start(Interp *I) { interp_init(I, true); interp_load_stdlib(I); }
+static const LspRunner lsp_runner = { lsp_start, interp_run, interp_free };
+
 int main(int argc, char **argv) {
     stack_guard_start(&argc);              /* the stack's origin, for every depth check */
     enum { RUN, CHECK, IR } mode = RUN;
     bool then_repl = false, quiet = false, timing = false, interpret = false, view = false;
     double start = wall_seconds();
     const char *path = NULL;
+    if (argc == 2 && strcmp(argv[1], "lsp") == 0) return lsp_serve(&lsp_runner);   /* a script called lsp: nnl ./lsp */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0) mode = CHECK;
         else if (strcmp(argv[i], "--ir") == 0) mode = IR;
@@ -67,6 +87,8 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--quiet") == 0) quiet = true;
         else if (strcmp(argv[i], "--time") == 0) timing = true;
         else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
+        else if (strcmp(argv[i], "--version") == 0) { version_print(stdout); return 0; }
+        else if (strcmp(argv[i], "--dump-names") == 0) return dump_names();    /* hidden: for the syntax files */
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
         else if (path) { fprintf(stderr, "nnl: one script at a time\n%s", usage); return 2; }

@@ -92,6 +92,10 @@ Node *parse_chunk(Arena *ar, const char *file, const char *text, int first_line)
 /* The command word or statement keyword a mistyped word may have been meant
  * as (`explian`, `Show`), or NULL (the lexer knows them). */
 const char *lex_word_near(const char *w);
+/* The lexer's reserved words (data, model, train, ...) and its command
+ * words (step, show, plot, ...), the i-th from 0; NULL past the last. */
+const char *lex_keyword(int i);
+const char *lex_command_word(int i);
 
 /* Print an expression back as nnl source (used by --ir and messages). */
 void ast_print_expr(FILE *f, const Node *n);

@@ -35,10 +35,13 @@ static CacheEntry *cache_find(const char *key) {
     return NULL;
 }
 
-/* file identity for the key: a file changed on disk is loaded again */
+/* file identity for the key: a regular file changed on disk is loaded again;
+ * anything else (a FIFO, /dev/stdin) can be read only once, so its first
+ * read is the one the check pass and the run share, whatever its times say */
 static const char *file_stamp(Interp *I, const char *path) {
     struct stat st;
     if (stat(path, &st) != 0) return "missing";
+    if (!S_ISREG(st.st_mode)) return arena_printf(&I->pass, "stream.%lld.%lld", (long long)st.st_dev, (long long)st.st_ino);
     return arena_printf(&I->pass, "%lld.%lld.%ld", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
                         (long)st.st_mtim.tv_nsec);
 }

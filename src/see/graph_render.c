@@ -8,9 +8,11 @@
 #include "base/diag.h"
 #include "base/files.h"
 #include "see/graph_render.h"
+#include "see/svg_out.h"
 #include <stdlib.h>
 #include <string.h>
 #ifdef NNL_HAVE_GVC
+#include <graphviz_version.h>
 #include <gvc.h>
 #endif
 
@@ -22,6 +24,14 @@ static bool ends_with(const char *s, const char *tail) {
 #ifndef NNL_HAVE_GVC
 static const char no_gvc[] = "nnl was built without Graphviz's library (Debian: libgraphviz-dev); write .dot and run dot -Tsvg";
 #endif
+
+const char *graph_library(void) {
+#ifdef NNL_HAVE_GVC
+    return PACKAGE_VERSION;
+#else
+    return NULL;
+#endif
+}
 
 void graph_check_file(Interp *I, const char *path, SrcLoc loc) {
     (void)I;
@@ -68,6 +78,18 @@ static const char *render_svg(const char *dot, char **svg, size_t *len) {
 #endif
 
 void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *what, SrcLoc loc) {
+#ifdef NNL_HAVE_GVC
+    if (!path && svg_out_wanted()) {       /* the notebook's picture, between markers */
+        char *svg;
+        size_t n = 0;
+        const char *why = render_svg(dot, &svg, &n);
+        free(dot);
+        if (why) fail_at(loc, "cannot draw %s: %s", what, why);
+        svg_out_print(I->out, svg, n);
+        free(svg);
+        return;
+    }
+#endif
     if (!path) {
         fwrite(dot, 1, len, I->out);
         free(dot);

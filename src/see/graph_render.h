@@ -12,4 +12,7 @@ void graph_check_file(Interp *I, const char *path, SrcLoc loc);
  * message saying where it went */
 void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *what, SrcLoc loc);
 
+/* Graphviz's version ("2.42.2") when nnl was built with libgvc (.svg graphs), else NULL */
+const char *graph_library(void);
+
 #endif

@@ -17,6 +17,7 @@
 #include "lang/stdnames.h"
 #include "see/chart.h"
 #include "see/plot.h"
+#include "see/svg_out.h"
 #include "teach/commands.h"
 #include "teach/diagnose.h"
 #include "teach/trace.h"
@@ -58,7 +59,8 @@ static void show(Interp *I, Chart *c, const char *file, SrcLoc file_loc, const c
         if (why) fail_at(file_loc, "%s: cannot write: %s", file, why);
         return;
     }
-    if (!file) {
+    bool notebook = !file && svg_out_wanted();
+    if (!file && !notebook) {
         int rc = chart_render_term(c, I->out, 80, colour_terminal(I->out));
         chart_free(c);
         if (rc != 0) fail_at(file_loc, "there is nothing to draw in %s", what);
@@ -70,6 +72,12 @@ static void show(Interp *I, Chart *c, const char *file, SrcLoc file_loc, const c
     int rc = f ? chart_render_svg(c, f, 0, 0) : -1;
     chart_free(c);
     if (f && fclose(f) != 0) rc = -1;
+    if (notebook) {
+        if (rc == 0) svg_out_print(I->out, text, len);
+        free(text);
+        if (rc != 0) fail_at(file_loc, "there is nothing to draw in %s", what);
+        return;
+    }
     const char *why = rc != 0 ? "there is nothing to draw" : file_write_atomically(file, text, len);
     free(text);
     if (why) fail_at(file_loc, "%s: cannot write: %s", file, why);

@@ -51,6 +51,21 @@ static bool load_one_thread(const char *name, Blas *blas, char *why, size_t why_
     return ok;
 }
 
+/* the first of default_names that loads; its name, or NULL */
+static const char *load_default(Blas *blas, char *why, size_t why_size) {
+    for (size_t i = 0; i < sizeof default_names / sizeof *default_names; i++)
+        if (load_one_thread(default_names[i], blas, why, why_size)) return default_names[i];
+    return NULL;
+}
+
+const char *blas_probe(void) {
+    Blas b;
+    char why[512];
+    const char *chosen = getenv("NNL_BLAS");
+    if (chosen && *chosen) return load(chosen, &b, why, sizeof why) ? chosen : NULL;
+    return load_default(&b, why, sizeof why);
+}
+
 const Blas *blas_library(void) {
     static Blas blas;
     static enum { UNTRIED, LOADED, MISSING } state = UNTRIED;
@@ -64,11 +79,10 @@ const Blas *blas_library(void) {
                           "run on nnl's own loops, which are slower", chosen, why);
         return state == LOADED ? &blas : NULL;
     }
-    for (size_t i = 0; i < sizeof default_names / sizeof *default_names; i++)
-        if (load_one_thread(default_names[i], &blas, why, sizeof why)) {
-            state = LOADED;
-            return &blas;
-        }
+    if (load_default(&blas, why, sizeof why)) {
+        state = LOADED;
+        return &blas;
+    }
     diag_warning(diag_statement, "no BLAS library was found (tried libopenblas.so.0, libopenblas.so, "
                  "libblas.so.3): large matrix products run on nnl's own loops, which are slower; "
                  "install OpenBLAS (Debian: libopenblas0) or set NNL_BLAS to a CBLAS library");

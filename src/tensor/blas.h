@@ -33,5 +33,8 @@ typedef struct Blas {
  * be loaded; the first such call warns once (at the running statement) that
  * large products fall back to nnl's own loops. */
 const Blas *blas_library(void);
+/* The name of the library blas_library would load ($NNL_BLAS or the first
+ * default that loads), or NULL: for `nnl --version`; warns of nothing. */
+const char *blas_probe(void);
 
 #endif

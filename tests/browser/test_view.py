@@ -116,7 +116,7 @@ def new_driver(tmp):
     return d
 
 
-def wait(d, fn, what, timeout=5):
+def wait(d, fn, what, timeout=20):   # generous: a loaded CI machine is slow, and a pass only waits as long as it must
     try:
         return WebDriverWait(d, timeout, poll_frequency=0.05).until(lambda _: fn())
     except Exception:
