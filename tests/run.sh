@@ -15,6 +15,21 @@ skipped=0
 ok()   { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
 # a test that needs a tool this machine lacks: counted apart, never as passed
 skip() { skipped=$((skipped + 1)); echo "SKIP $1"; return 0; }
+# The results of a checker that prints one "PASS what", "FAIL what: why" or
+# "SKIP why" line per check: each counted under LABEL; a checker that ran no
+# check, or exited non-zero without saying which check failed, fails too.
+checks() {   # checks LABEL FILE EXIT_STATUS
+    local label=$1 file=$2 rc=$3 line
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) ok "$label: ${line#PASS }" ;;
+            "FAIL "*) fail "$label: ${line#FAIL }" ;;
+            "SKIP "*) skip "$label: ${line#SKIP }" ;;
+        esac
+    done < "$file"
+    grep -q '^PASS \|^SKIP ' "$file" || fail "$label: ran no check" "$file"
+    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$file"; then fail "$label: exited with $rc" "$file"; fi
+}
 fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | head -40; return 0; }
 
 # OpenBLAS picks its kernels for the CPU it runs on, and kernels add a
@@ -346,15 +361,7 @@ ls "$BUILD"/fuzz/fuzz_* > /dev/null 2>&1 || skip "fuzz targets: clang cannot lin
 # mode kept, names at the length limit (every statement that writes a file)
 NNL="$NNL" tests/files.sh > "$tmp/files" 2>&1
 files_rc=$?
-while IFS= read -r line; do
-    case "$line" in
-        "PASS "*) ok "files: ${line#PASS }" ;;
-        "FAIL "*) fail "files: ${line#FAIL }" ;;
-        "SKIP "*) skip "files: ${line#SKIP }" ;;
-    esac
-done < "$tmp/files"
-grep -q '^PASS ' "$tmp/files" || fail "tests/files.sh ran no check" "$tmp/files"
-if [ $files_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/files"; then fail "tests/files.sh exited with $files_rc" "$tmp/files"; fi
+checks "files" "$tmp/files" $files_rc
 
 # pictures: tests/golden/plots.nnl's plots written as SVG hold the numbers
 # the run printed (the history, the gradients table), one panel per layer,
@@ -370,13 +377,7 @@ if command -v python3 > /dev/null 2>&1; then
     sed -n '/^history of net/,/^[^ h]/p' "$tmp/plots/out" > "$tmp/plots/history"
     sed -n '/^gradients of net on d:/,$p' "$tmp/plots/out" > "$tmp/plots/gradients"
     python3 tests/plots_svg.py "$tmp/plots" "$tmp/plots/history" "$tmp/plots/gradients" > "$tmp/plots/check" 2>&1
-    while IFS= read -r line; do
-        case "$line" in
-            "PASS "*) ok "plot: ${line#PASS }" ;;
-            "FAIL "*) fail "plot: ${line#FAIL }" ;;
-        esac
-    done < "$tmp/plots/check"
-    grep -q '^PASS ' "$tmp/plots/check" || fail "plots as SVG: no check ran" "$tmp/plots/check"
+    checks "plot" "$tmp/plots/check" 0
 else
     skip "plots as SVG: python3 is not installed"
 fi
@@ -413,27 +414,13 @@ else fail "layering check names a planted call up, include up and unknown folder
 #     one PASS/FAIL line per check, or SKIP with the reason)
 python3 tests/browser/test_view.py > "$tmp/browser" 2>&1
 browser_rc=$?
-while IFS= read -r line; do
-    case "$line" in
-        "PASS "*) ok "browser: ${line#PASS }" ;;
-        "FAIL "*) fail "browser: ${line#FAIL }" ;;
-        "SKIP "*) skip "${line#SKIP }" ;;
-    esac
-done < "$tmp/browser"
-if [ $browser_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/browser"; then fail "browser tests exited with $browser_rc" "$tmp/browser"; fi
+checks "browser" "$tmp/browser" $browser_rc
 
 # 11b. the view against nnl itself (tests/browser/test_live.py): the offline
 #      file nnl writes, and nnl's live server driven from the page and the prompt
 BUILD="$BUILD" python3 tests/browser/test_live.py > "$tmp/live" 2>&1
 live_rc=$?
-while IFS= read -r line; do
-    case "$line" in
-        "PASS "*) ok "view: ${line#PASS }" ;;
-        "FAIL "*) fail "view: ${line#FAIL }" ;;
-        "SKIP "*) skip "${line#SKIP }" ;;
-    esac
-done < "$tmp/live"
-if [ $live_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/live"; then fail "live view tests exited with $live_rc" "$tmp/live"; fi
+checks "view" "$tmp/live" $live_rc
 
 # 13. train's progress and history (tests/history): each NAME.nnl runs in a
 #     scratch folder; its output must be NAME.out, every tests/history/NAME*.csv
@@ -571,14 +558,7 @@ else fail "graph to .svg through libgvc" "$tmp/why"; fi
 if [ -x /usr/bin/python3 ]; then
     /usr/bin/python3 tests/onnx/test_onnx.py "$BUILD" > "$tmp/onnx" 2>&1
     onnx_rc=$?
-    while IFS= read -r line; do
-        case "$line" in
-            "PASS "*) ok "onnx: ${line#PASS }" ;;
-            "FAIL "*) fail "onnx: ${line#FAIL }" ;;
-            "SKIP "*) skip "${line#SKIP }" ;;
-        esac
-    done < "$tmp/onnx"
-    if [ $onnx_rc -ne 0 ]; then fail "onnx tests exited with $onnx_rc" "$tmp/onnx"; fi
+    checks "onnx" "$tmp/onnx" $onnx_rc
 else
     skip "ONNX tests: /usr/bin/python3 is not installed"
 fi
@@ -589,14 +569,7 @@ fi
 if command -v python3 > /dev/null 2>&1; then
     python3 tests/meanings.py "$NNL" > "$tmp/meanings" 2>&1
     meanings_rc=$?
-    while IFS= read -r line; do
-        case "$line" in
-            "PASS "*) ok "meaning: ${line#PASS }" ;;
-            "FAIL "*) fail "meaning: ${line#FAIL }" ;;
-        esac
-    done < "$tmp/meanings"
-    if [ $meanings_rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/meanings"; then fail "tests/meanings.py exited with $meanings_rc" "$tmp/meanings"; fi
-    grep -q '^PASS ' "$tmp/meanings" || fail "tests/meanings.py ran no check" "$tmp/meanings"
+    checks "meaning" "$tmp/meanings" $meanings_rc
 else
     skip "seed, split and normalize meanings: python3 is not installed"
 fi
@@ -605,14 +578,8 @@ fi
 # the man page, the editor files, the language server, the Jupyter kernel
 for t in tests/workplace/*.sh; do
     BUILD="$BUILD" "$t" > "$tmp/workplace" 2>&1
-    while IFS= read -r line; do
-        case "$line" in
-            "PASS "*) ok "${t##*/}: ${line#PASS }" ;;
-            "FAIL "*) fail "${t##*/}: ${line#FAIL }" ;;
-            "SKIP "*) skip "${t##*/}: ${line#SKIP }" ;;
-        esac
-    done < "$tmp/workplace"
-    grep -q '^PASS \|^SKIP ' "$tmp/workplace" || fail "$t ran no check" "$tmp/workplace"
+    rc=$?
+    checks "${t##*/}" "$tmp/workplace" $rc
 done
 
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
