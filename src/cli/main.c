@@ -115,6 +115,7 @@ int main(int argc, char **argv) {
     if (!text) return 1;
     Arena ast = { 0 };
     int status = 1;
+    bool diverged = false;
     Node *program = parse_source(&ast, path, text);
     if (program) {
         /* The check pass runs the whole program once without output, so
@@ -139,12 +140,13 @@ int main(int argc, char **argv) {
             if (timing) report_time("stdlib", phase);
             I.timing = timing;              /* statements of the script, not of the stdlib */
             ok = interp_run(&I, program);
+            diverged = I.diverged;
             if (I.interrupted) status = 130;
             else if (view && web_wake_fd() < 0 && !web_view_start(&I, 0)) status = 1;
             else if (then_repl) status = repl_run(&I);   /* goes on with what the script defined */
             interp_free(&I);
         }
-        if (status != 130 && !(then_repl && ok && mode == RUN)) status = ok ? 0 : 1;
+        if (status != 130 && !(then_repl && ok && mode == RUN)) status = !ok ? 1 : diverged ? 3 : 0;
     }
     arena_free(&ast);
     free(text);

@@ -216,14 +216,15 @@ static void session_init(Session *s, Interp *I, const char *file) {
     s->text[0] = 0;
 }
 
-/* 1 if a statement failed; the input ending inside an open bracket (Ctrl-D
+/* 1 if a statement failed, else 3 if a train diverged (stopped at a NaN);
+ * the input ending inside an open bracket (Ctrl-D
  * in a block) is an error too (ended_open) */
 static int session_end(Session *s) {
     Judgement j = judge(s->text + s->chunk, NULL, s->terminal);
     s->ended_open = j.state == CHUNK_OPEN && j.opener;
     if (s->ended_open) report_unclosed(s, j.opener, "the input ended first");
     else if (s->chunk < s->len) run_chunk(s);     /* a line ending in a backslash: its error */
-    int status = s->failed ? 1 : 0;
+    int status = s->failed ? 1 : s->I->diverged ? 3 : 0;
     diag_add_source(s->file, "");
     free(s->text);
     arena_free(&s->ast);

@@ -209,6 +209,7 @@ struct Interp {
     int      digits;            /* significant digits printed (`set precision`); 0: the default */
     bool     interactive;       /* statements come from the REPL: passes announce themselves */
     bool     interrupted;       /* Ctrl-C stopped a `train` */
+    bool     diverged;          /* a `train` stopped at a NaN or infinite number (exit status 3) */
     bool     timing;            /* --time: interp_run reports each statement's wall time on stderr */
     bool     quiet;             /* --quiet: `train` prints no progress */
     bool     track_gradients;   /* `track gradients`: train keeps each layer's gradient norm in the history */

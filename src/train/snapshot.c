@@ -39,6 +39,30 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     return s;
 }
 
+static bool same_shape(const SavedParam *sp) {
+    return sp->state == sp->param->state && sp->nstate == sp->param->nstate;
+}
+
+struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const char *what) {
+    bool reuse = s && s->model == m;
+    for (int k = 0; reuse && k < s->nparams; k++) reuse = same_shape(&s->params[k]);
+    if (!reuse) {
+        if (s) snapshot_free(s);
+        return snapshot_take(I, m, what);
+    }
+    s->what = what;
+    s->steps = m->steps;
+    s->epochs = m->epochs;
+    s->state_owner = m->state_owner;
+    s->initialised = m->initialised;
+    for (int k = 0; k < s->nparams; k++) {
+        SavedParam *sp = &s->params[k];
+        tensor_copy_into(sp->value, sp->param->value);
+        for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state_values[i], sp->state[i].v.t);
+    }
+    return s;
+}
+
 static void restore(struct Snapshot *s, bool weights_only) {
     Model *m = s->model;
     for (int k = 0; k < s->nparams; k++) tensor_copy_into(s->params[k].param->value, s->params[k].value);

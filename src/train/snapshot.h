@@ -29,6 +29,10 @@ struct Snapshot {
  * back later: all of it, or only the weights and layer state (early
  * stopping's best epoch) */
 struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
+/* s (or NULL) taken again of m: into its own copies when m's optimizer state
+ * has the shape it had, else a new snapshot (train keeps the last finite
+ * step's this way, once per step, without allocating) */
+struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const char *what);
 void snapshot_restore(struct Snapshot *s);
 void snapshot_restore_weights(struct Snapshot *s);
 void snapshot_free(struct Snapshot *s);

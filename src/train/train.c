@@ -404,13 +404,15 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
 
 /* ---- statements ------------------------------------------------------------ */
 
-/* A non-finite loss, parameter or layer state stops training; curve.c adds
- * notes on where it first appeared and why (`first`: this statement's first
- * history entry). */
-static void stop_nonfinite(Interp *I, Model *m, StepPlans *ps, int epoch, bool updated, int first, SrcLoc loc) {
+/* A non-finite loss, parameter or layer state stops the training (not the
+ * script): reported with curve.c's notes on where it first appeared and why
+ * (`first`: this statement's first history entry), except in the check pass,
+ * which checks names and shapes, not numbers.  True when it stops. */
+static bool stop_nonfinite(Interp *I, Model *m, StepPlans *ps, int epoch, bool updated, int first, SrcLoc loc) {
+    if (I->dry_run) return true;
     replay_expose(I, ps);
     curve_overflow_notes(I, m, first, epoch, updated, loc);
-    diag_throw();
+    return true;
 }
 
 /* the first element of t that is NaN or infinite, or -1 */
@@ -421,14 +423,15 @@ static int first_nonfinite(const Tensor *t) {
 }
 
 /* the loss; after an update (`after`) every layer's state (written by the
- * forward), and with `weights` every parameter */
-static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool after, bool weights, int epoch,
+ * forward), and with `weights` every parameter; true when one is not finite */
+static bool check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool after, bool weights, int epoch,
                          int batch, int first, SrcLoc loc) {
     if (!isfinite(loss)) {
         bool updated = after || epoch > 1 || batch > 1;     /* else no step of this training can be the cause */
-        diag_error(loc, "the loss became %s at epoch %d, batch %d%s", isnan(loss) ? "NaN" : "infinite", epoch, batch,
-                   updated ? "; try a smaller learning rate" : "");
-        stop_nonfinite(I, m, ps, epoch, updated, first, loc);
+        if (!I->dry_run)
+            diag_error(loc, "the loss became %s at epoch %d, batch %d%s", isnan(loss) ? "NaN" : "infinite", epoch,
+                       batch, updated ? "; try a smaller learning rate" : "");
+        return stop_nonfinite(I, m, ps, epoch, updated, first, loc);
     }
     for (int i = 0; after && i < m->nlayers; i++) {
         Layer *L = &m->layers[i];
@@ -438,13 +441,39 @@ static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool a
             const Param *p = state ? &L->states[k - L->nparams] : &L->params[k];
             int j = first_nonfinite(p->value);
             if (j < 0) continue;
-            diag_error(loc, "%s %s.%d.%s became %s at epoch %d, batch %d%s", state ? "layer state" : "parameter",
-                       m->name, i + 1, p->name, isnan(tensor_get(p->value, j)) ? "NaN" : "infinite", epoch, batch,
-                       state ? "" : "; try a smaller learning rate");
+            if (!I->dry_run)
+                diag_error(loc, "%s %s.%d.%s became %s at epoch %d, batch %d%s", state ? "layer state" : "parameter",
+                           m->name, i + 1, p->name, isnan(tensor_get(p->value, j)) ? "NaN" : "infinite", epoch,
+                           batch, state ? "" : "; try a smaller learning rate");
             /* a state is written by the forward: at the first batch, before any update */
-            stop_nonfinite(I, m, ps, epoch, !state || epoch > 1 || batch > 1, first, loc);
+            return stop_nonfinite(I, m, ps, epoch, !state || epoch > 1 || batch > 1, first, loc);
         }
     }
+    return false;
+}
+
+/* The model as it was when it gave the last finite loss (before that step's
+ * update), which a training that diverges puts back. */
+typedef struct LastFinite {
+    struct Snapshot *s;        /* NULL before the first finite loss of this training */
+    int    epoch, batch;
+    double loss;
+} LastFinite;
+
+/* The training stopped at a non-finite number: the model goes back to the
+ * last finite step, the script goes on, and its exit status will say so. */
+static void diverged(Interp *I, Model *m, const LastFinite *last, Progress *progress, SrcLoc loc) {
+    if (last->s) snapshot_restore(last->s);
+    m->revision++;
+    I->diverged = true;
+    if (I->dry_run) return;
+    progress_end(progress);
+    const char *goes_on = I->interactive ? "" : ", and the script goes on";
+    if (last->s)
+        diag_note(loc, "training stopped; the weights are put back to those that gave the last finite loss "
+                  "(%.6g, epoch %d, batch %d)%s", last->loss, last->epoch, last->batch, goes_on);
+    else
+        diag_note(loc, "training stopped before its first update; the weights are as they were%s", goes_on);
 }
 
 typedef struct TrainOptions {
@@ -586,7 +615,7 @@ static void add_gradient_norms(const Model *m, double *sum) {
 /* The epochs of one `train`, the layers in training mode keeping what they
  * write to their state. */
 static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOptions o, EarlyStop *es,
-                         StepPlans *plans, Progress *progress) {
+                         LastFinite *last, StepPlans *plans, Progress *progress) {
     int rows = d->x->shape[0];
     if (rows > I->order_cap) {
         free(I->order);
@@ -625,11 +654,19 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             batch_no++;
             if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
-            check_finite(I, m, plans, total, false, false, e, batch_no, first, n->loc);
+            if (check_finite(I, m, plans, total, false, false, e, batch_no, first, n->loc)) {
+                diverged(I, m, last, progress, n->loc);
+                return;
+            }
+            last->s = snapshot_retake(I, last->s, m, "last finite step");
+            *last = (LastFinite){ last->s, e, batch_no, loss };
             if (track) add_gradient_norms(m, norms);
             bool weights_finite = optimizer_step(I, m, n->loc);
             m->revision++;   /* the weights moved on: a recorded pass is stale */
-            check_finite(I, m, plans, total, true, !weights_finite, e, batch_no, first, n->loc);
+            if (check_finite(I, m, plans, total, true, !weights_finite, e, batch_no, first, n->loc)) {
+                diverged(I, m, last, progress, n->loc);
+                return;
+            }
             stats.loss += loss * count / rows;
             if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
             /* the check pass: the first step shows every shape and name works,
@@ -675,12 +712,15 @@ void exec_train(Interp *I, const Node *n) {
     model_ensure_initialised(I, m);
     I->trained_last = m;
     EarlyStop es = { .best = INFINITY };
+    LastFinite last = { 0 };
     StepPlans plans = { 0 };
     Progress progress = { 0 };
     DiagHandler h;
     diag_push(&h);
     if (setjmp(h.env) != 0) {           /* the best weights so far and the plans are forgotten with the error */
         struct Snapshot *kept = *(struct Snapshot *volatile *)&es.weights;
+        if (kept) snapshot_free(kept);
+        kept = *(struct Snapshot *volatile *)&last.s;
         if (kept) snapshot_free(kept);
         tape_clear(&I->tape);            /* it may hold a plan's ops */
         replay_free(&plans);
@@ -689,13 +729,14 @@ void exec_train(Interp *I, const Node *n) {
     }
     nnl_interrupt = 0;
     nnl_training = 1;
-    train_epochs(I, n, m, d, o, &es, &plans, &progress);
+    train_epochs(I, n, m, d, o, &es, &last, &plans, &progress);
     progress_end(&progress);             /* after Ctrl-C */
     nnl_training = nnl_interrupt = 0;
     diag_pop(&h);
     tape_clear(&I->tape);
     replay_free(&plans);
     if (es.weights) snapshot_free(es.weights);
+    if (last.s) snapshot_free(last.s);
     fflush(I->out);
 }
 
