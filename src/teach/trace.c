@@ -223,8 +223,7 @@ Tensor *trace_preactivation(const Trace *t, int layer, const char **name) {
     return tl->out;
 }
 
-static const Param *param_of(const Trace *t, const Tensor *v, int *layer) {
-    const Model *m = t->model;
+static const Param *param_of(const Model *m, const Tensor *v, int *layer) {
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++)
             if (m->layers[l].params[k].value == v) { *layer = l + 1; return &m->layers[l].params[k]; }
@@ -233,7 +232,7 @@ static const Param *param_of(const Trace *t, const Tensor *v, int *layer) {
 
 const char *trace_label(Interp *I, const Trace *t, const Tensor *v) {
     int layer;
-    const Param *p = param_of(t, v, &layer);
+    const Param *p = param_of(t->model, v, &layer);
     if (p) return arena_printf(&I->pass, "%s(%d)", p->name, layer);
     for (int i = t->nnames - 1; i >= 0; i--)
         if (t->names[i].value == v) return arena_printf(&I->pass, "%s(%d)", t->names[i].name, t->names[i].layer);
@@ -573,7 +572,7 @@ GradState trace_grad_state(const Trace *t, const Tensor *v, int *run_out, int *u
     if (!v->requires_grad) return GRAD_NONE;
     if (v == t->loss) return in_backward(t) ? GRAD_DONE : GRAD_LOSS_NOT_REACHED;
     if (!in_backward(t) || run == 0)
-        return t->pos == 0 && param_of(t, v, &(int){ 0 }) ? GRAD_NOT_STEPPED : GRAD_NOT_REACHED;
+        return t->pos == 0 && param_of(t->model, v, &(int){ 0 }) ? GRAD_NOT_STEPPED : GRAD_NOT_REACHED;
     return run < users ? GRAD_PARTIAL : GRAD_DONE;
 }
 
@@ -582,22 +581,36 @@ bool trace_grad_reached(const Trace *t, const Tensor *v) {
     return v->grad && (s == GRAD_PARTIAL || s == GRAD_DONE);
 }
 
-static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
-    int run, users;
-    switch (trace_grad_state(t, v, &run, &users)) {
-    case GRAD_NO_BACKWARD: fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return;
-    case GRAD_NONE: fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return;
-    case GRAD_NOT_STEPPED:
-        fprintf(I->out, "%s: not reached yet by stepping (the whole backward already filled it: print grad shows it)\n", what);
-        return;
-    case GRAD_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass has not come to it)\n", what); return;
-    case GRAD_LOSS_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass starts with it)\n", what); return;
-    case GRAD_PARTIAL: case GRAD_DONE: break;
-    }
+static void show_grad_value(Interp *I, const Trace *t, const char *what, const Tensor *v, int run, int users) {
     fprintf(I->out, "%s = ", what);
     trace_print(I, t, v->grad);
     if (run < users) fprintf(I->out, "   (partial: %d of the %d ops using it have run backward)", run, users);
+    else if (t->pos > 0 && t->pos <= t->n)
+        fputs("   (the whole backward's; stepping backward computes it again)", I->out);
     fputc('\n', I->out);
+}
+
+/* A gradient as `show` prints it: the state at the cursor once stepping is
+ * in the backward half; before that, every gradient is the one the whole
+ * backward of `backward NET X -> Y` computed (stepping backward computes
+ * them again, op by op). */
+static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
+    int run, users;
+    GradState s = trace_grad_state(t, v, &run, &users);
+    if ((s == GRAD_NOT_STEPPED || s == GRAD_NOT_REACHED) && t->pos <= t->n && v->grad) {
+        s = GRAD_DONE;
+        run = users;
+    }
+    switch (s) {
+    case GRAD_NO_BACKWARD: fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return;
+    case GRAD_NONE: fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return;
+    case GRAD_NOT_STEPPED: case GRAD_NOT_REACHED:
+        fprintf(I->out, "%s: not reached yet (the backward pass has not come to it)\n", what);
+        return;
+    case GRAD_LOSS_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass starts with it)\n", what); return;
+    case GRAD_PARTIAL: case GRAD_DONE: break;
+    }
+    show_grad_value(I, t, what, v, run, users);
 }
 
 static int layer_number(Interp *I, const Trace *t, const Node *arg, bool zero_ok) {
@@ -631,24 +644,77 @@ static Tensor *intermediate(Interp *I, const Trace *t, const char *name, int lay
     return v;
 }
 
+/* a value as show prints it, at the pass's precision */
+static void show_plain(Interp *I, Value v) {
+    if (v.kind == V_TENSOR) tensor_print_digits(I->out, v.t, trace_digits(I));
+    else print_value(I, I->out, v);
+    fputc('\n', I->out);
+}
+
+/* the model a parameter like net.2.W belongs to, or NULL */
+static Model *model_of_param(Interp *I, const Tensor *p, int *layer, const Param **par) {
+    for (int i = 0; i < I->nbuilt; i++)
+        if ((*par = param_of(I->built[i].model, p, layer))) return I->built[i].model;
+    return NULL;
+}
+
+/* `show grad P` of a parameter with no current pass of its model to read:
+ * the gradient the parameter holds, from the last training step */
+static void show_grad_unrecorded(Interp *I, const Node *arg, const Tensor *p) {
+    int layer;
+    const Param *par;
+    Model *m = model_of_param(I, p, &layer, &par);
+    if (!m) fail_at(arg->loc, "'show grad' takes a parameter, like net.1.W");
+    if (I->dry_run) return;
+    const char *what = arena_printf(&I->pass, "∂C/∂%s(%d)", par->name, layer);
+    if (m->steps == 0 || !p->grad) {
+        fprintf(I->out, "%s: nothing has computed it yet: run 'backward %s X -> Y' (or train %s)\n", what, m->name,
+                m->name);
+        return;
+    }
+    fprintf(I->out, "%s = ", what);
+    tensor_print_digits(I->out, p->grad, trace_digits(I));
+    fprintf(I->out, "   (of %s's last training step: no current pass of it is recorded)\n", m->name);
+}
+
+static bool word_is(const char *word, const char *a, const char *b) {
+    return word && (strcmp(word, a) == 0 || (b && strcmp(word, b) == 0));
+}
+
 void trace_show(Interp *I, const Node *cmd) {
     SrcLoc loc = cmd->loc;
-    Trace *t = trace_need(I, loc);
     int n = cmd->kids.n;
     const Node *w = n ? cmd->kids.items[0] : NULL;
     if (!w) fail_at(loc, "show what? e.g. 'show z 1', 'show delta 2', 'show grad net.1.W', 'show loss' (help show)");
     const char *word = w->kind == N_NAME ? w->name : NULL;
-    if (I->dry_run && !(word && (strcmp(word, "grad") == 0 || w->kind == N_FIELD))) {
-        /* still check the words */
+    bool of_pass = word_is(word, "grad", NULL) || word_is(word, "loss", "C") || word_is(word, "output", "x") || word_is(word, "target", NULL) ||
+                   word_is(word, "delta", "δ") || word_is(word, "a", "z") || n == 2;
+    if (n == 1 && !of_pass) {   /* net.1.W, or any value: as it is now, with or without a pass */
+        Value v = eval_expr(I, NULL, w);
+        if (!I->dry_run) show_plain(I, v);
+        return;
     }
-    if (word && (strcmp(word, "loss") == 0 || strcmp(word, "C") == 0)) {
+    if (word_is(word, "grad", NULL)) {
+        if (n != 2) fail_at(loc, "show grad takes a parameter, e.g. 'show grad net.1.W'");
+        Value v = eval_expr(I, NULL, cmd->kids.items[1]);
+        Tensor *p = expect_tensor(v, cmd->kids.items[1]->loc, "the operand of 'show grad'");
+        int layer;
+        /* a pass recorded before the weights changed (train, reset, load) no longer holds their gradients */
+        const Param *par = I->trace && !trace_stale(I->trace) ? param_of(I->trace->model, p, &layer) : NULL;
+        if (!par) { show_grad_unrecorded(I, cmd->kids.items[1], p); return; }
+        if (I->dry_run) return;
+        show_grad(I, I->trace, arena_printf(&I->pass, "∂C/∂%s(%d)", par->name, layer), p);
+        return;
+    }
+    Trace *t = trace_need(I, loc);
+    if (word_is(word, "loss", "C")) {
         if (!t->loss) fail_at(w->loc, "this pass has no loss: it was 'forward' only");
         if (I->dry_run) return;
         if (!trace_forward_reached(t, t->loss)) fputs("C: not reached yet (the loss comes after the forward pass)\n", I->out);
         else show_value(I, t, "C", t->loss);
         return;
     }
-    if (word && (strcmp(word, "output") == 0 || strcmp(word, "x") == 0 || strcmp(word, "target") == 0)) {
+    if (word_is(word, "output", "x") || word_is(word, "target", NULL)) {
         const Tensor *v = word[0] == 'o' ? t->out : word[0] == 'x' ? t->x : t->y;
         if (!v) fail_at(w->loc, "this pass has no targets: it was 'forward' only");
         if (I->dry_run) return;
@@ -656,21 +722,9 @@ void trace_show(Interp *I, const Node *cmd) {
         else show_value(I, t, word[0] == 'o' ? "ŷ" : word[0] == 'x' ? "x" : "t", v);
         return;
     }
-    if (word && strcmp(word, "grad") == 0) {
-        if (n != 2) fail_at(loc, "show grad takes a parameter, e.g. 'show grad %s.1.W'", t->model->name);
-        Value v = eval_expr(I, NULL, cmd->kids.items[1]);
-        Tensor *p = expect_tensor(v, cmd->kids.items[1]->loc, "the operand of 'show grad'");
-        int layer;
-        const Param *par = param_of(t, p, &layer);
-        if (!par) fail_at(cmd->kids.items[1]->loc, "'show grad' takes a parameter of '%s', the model of this pass", t->model->name);
-        if (I->dry_run) return;
-        show_grad(I, t, arena_printf(&I->pass, "∂C/∂%s(%d)", par->name, layer), p);
-        return;
-    }
-    if (word && (strcmp(word, "delta") == 0 || strcmp(word, "δ") == 0 || strcmp(word, "a") == 0 ||
-                 strcmp(word, "z") == 0 || (n == 2 && cmd->kids.items[1]->kind == N_NUM))) {
+    if (word_is(word, "delta", "δ") || word_is(word, "a", "z") || (n == 2 && cmd->kids.items[1]->kind == N_NUM)) {
         if (n != 2) fail_at(loc, "show %s takes a layer number, e.g. 'show %s 1'", word, word);
-        bool delta = strcmp(word, "delta") == 0;
+        bool delta = word_is(word, "delta", "δ");
         int layer = layer_number(I, t, cmd->kids.items[1], !delta && strcmp(word, "a") != 0);
         const char *pre = "a";
         Tensor *v = delta ? trace_preactivation(t, layer, &pre) : NULL;
@@ -680,14 +734,6 @@ void trace_show(Interp *I, const Node *cmd) {
         if (delta) show_grad(I, t, arena_printf(&I->pass, "δ(%d) = ∂C/∂%s(%d)", layer, pre, layer), v);
         else if (!trace_forward_reached(t, v)) fprintf(I->out, "%s: not reached yet (the forward pass has not come to it)\n", what);
         else show_value(I, t, what, v);
-        return;
-    }
-    if (n == 1) {   /* net.1.W: the parameter's value now */
-        Value v = eval_expr(I, NULL, w);
-        if (I->dry_run) return;
-        if (v.kind == V_TENSOR) { fputs("", I->out); tensor_print_digits(I->out, v.t, trace_digits(I)); fputc('\n', I->out); return; }
-        print_value(I, I->out, v);
-        fputc('\n', I->out);
         return;
     }
     fail_at(w->loc, "show what? e.g. 'show z 1', 'show delta 2', 'show grad %s.1.W', 'show loss' (help show)",
