@@ -582,6 +582,17 @@ for t in tests/workplace/*.sh; do
     checks "${t##*/}" "$tmp/workplace" $rc
 done
 
+# explain's numbers are nnl's: every substituted line `explain` prints (the
+# output layer's δ(L) and ∂C/∂ŷ of each stdlib loss, each optimizer line, the
+# layers' formulas) evaluates to the result printed under it
+if command -v python3 > /dev/null 2>&1; then
+    if python3 tests/explain_numbers.py tests/repl/*.out docs/repl.md > "$tmp/explained" 2>&1
+    then ok "explain's substituted formulas give its results: $(tail -1 "$tmp/explained")"
+    else fail "explain's substituted formulas give its results" "$tmp/explained"; fi
+else
+    skip "explain's substituted formulas: python3 is not installed"
+fi
+
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]

@@ -574,7 +574,7 @@ static void exec_assign(Interp *I, Frame *f, const Node *s) {
         v = tensor_value(tape_apply(&I->tape, binary_prim(s->op), in, 2, AXIS_ALL, s->loc));
     }
     name_intermediate(I, s, v);
-    if (I->mode.watch) I->mode.watch(I, s, v, rhs, I->mode.watch_ctx);
+    if (I->mode.watch) I->mode.watch(I, f, s, v, rhs, I->mode.watch_ctx);
     if (!f) {
         /* `w = net.1.W` keeps the value it has now, not the live parameter */
         if (v.kind == V_TENSOR && v.t->requires_grad && !arena_owns(&I->pass, v.t)) v.t = tensor_copy(&I->perm, v.t);

@@ -143,8 +143,9 @@ typedef struct Setting { const Callable *fn; SrcLoc loc; bool set; } Setting;
 
 /* Called with every assignment a body makes while set (the REPL's `update`
  * uses it to show each line of an optimizer with its value): v is the value
- * assigned, rhs the right-hand side's (for `w -= step`, step). */
-typedef void (*AssignWatch)(Interp *I, const Node *stmt, Value v, Value rhs, void *ctx);
+ * assigned, rhs the right-hand side's (for `w -= step`, step); f is the frame
+ * the line ran in, whose names still hold the values the line read. */
+typedef void (*AssignWatch)(Interp *I, Frame *f, const Node *stmt, Value v, Value rhs, void *ctx);
 
 /* A training step being recorded to be replayed (replay.h).  The evaluator
  * notes here the first thing it did that a replay of the step's primitives

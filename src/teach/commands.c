@@ -61,7 +61,8 @@ static const Command commands[] = {
     { "explain", "explain",
       "Prints the formula of the step just taken with its numbers substituted: a(l) = W(l) z(l-1) + b(l),\n"
       "z(l) = h(a(l)), the loss, δ(L), δ(l-1) = h'(a(l-1)) ⊙ (W(l)ᵀ δ(l)), ∂C/∂W(l) = δ(l) z(l-1)ᵀ,\n"
-      "∂C/∂b(l) = δ(l), an op's rule, or each line of the optimizer after `update`.",
+      "∂C/∂b(l) = δ(l), an op's rule, or each line of the optimizer after `update`.  The stdlib's\n"
+      "losses are said as the course says them: ∂C/∂ŷ = 2(ŷ − t)/n, δ(L) = ŷ − t, ...",
       "explain" },
     { "update", "update",
       "Applies one step of the current optimizer to the pass's gradients and shows each parameter\n"

@@ -7,8 +7,10 @@
 #include "autodiff/prims.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "front/ast.h"
 #include "teach/explain.h"
+#include "teach/explain_loss.h"
 #include "teach/trace.h"
 #include "tensor/tensor.h"
 #include <string.h>
@@ -20,11 +22,17 @@ typedef struct Ctx {
     const char  *input;     /* the forward's parameter name (x) */
     int          upto;      /* names of this layer assigned before this index are values */
     bool         values;    /* print numbers instead of symbols */
+    const Binding *read;    /* an optimizer's line: the values its names had (no layer) */
+    int          nread;
 } Ctx;
 
 static FILE *out(const Ctx *c) { return c->I->out; }
 
-static void value(const Ctx *c, const Tensor *v) { trace_print(c->I, c->t, v); }
+/* a value of the pass (one sample's rows as vectors), or of an optimizer's line as it is */
+static void value(const Ctx *c, const Tensor *v) {
+    if (c->read) tensor_print_digits(out(c), v, trace_digits(c->I));
+    else trace_print(c->I, c->t, v);
+}
 
 /* the symbol of a function in formulas */
 static const char *fn_symbol(const char *name) { return strcmp(name, "sigmoid") == 0 ? "σ" : name; }
@@ -73,6 +81,8 @@ static void operand(const Ctx *c, const Node *e, int outer) {
 }
 
 static void name(const Ctx *c, const Node *e) {
+    for (int i = 0; c->values && i < c->nread; i++)
+        if (c->read[i].name == e->name) { value(c, c->read[i].v.t); return; }
     const Layer *l = c->layer;
     if (!l) { fputs(e->name, out(c)); return; }
     const TapeLayer *tl = trace_layer(c->t, l->index);
@@ -147,7 +157,7 @@ static void layer_forward(Interp *I, const Trace *t, int l) {
         const TapeName *tn = &t->names[i];
         if (tn->layer != l) continue;
         const Node *stmt = tn->stmt;
-        Ctx c = { I, t, layer, input, i, false };
+        Ctx c = { I, t, layer, input, i, false, NULL, 0 };
         int w = fprintf(I->out, "%s(%d) = ", tn->name, l) - 2;
         expr(&c, stmt->a, 0);
         c.values = true;
@@ -273,10 +283,13 @@ static void layer_backward(Interp *I, const Trace *t, int l) {
     /* what comes down from the layer above: W(l+1)ᵀ δ(l+1) when it is a W z + b layer */
     const Param *W_above = l < L ? layer_param(&t->model->layers[l], intern("W")) : NULL;
     bool above_is_wz = W_above && W_above->value->ndim == 2;
-    const char *from_above = !above_is_wz ? arena_printf(&I->pass, "∂C/∂%s(%d)", zn, l)
+    const char *from_above = l == L ? "∂C/∂ŷ"
+                           : !above_is_wz ? arena_printf(&I->pass, "∂C/∂%s(%d)", zn, l)
                                           : arena_printf(&I->pass, "(W(%d)ᵀ δ(%d))", l + 1, l + 1);
     bool fused = z && !z->grad && z != a;
-    if (fused) {
+    if (fused && explain_output_delta(I, t, l, a)) {
+        /* the course's δ(L) of a stdlib loss fused with the output's activation */
+    } else if (fused) {
         fprintf(I->out, "δ(%d) = ∂C/∂%s(%d), straight from the fused %s: ", l, an, l, t->loss_name);
         const TapeEntry *e = NULL;
         for (int i = t->nforward; i < t->n; i++)
@@ -332,6 +345,7 @@ static void layer_backward(Interp *I, const Trace *t, int l) {
 }
 
 static void loss_backward(Interp *I, const Trace *t) {
+    if (explain_loss_backward(I, t)) return;       /* a stdlib loss: the course's formula */
     fprintf(I->out, "∂C/∂C = 1, then back through the ops of %s (last first), by the chain rule:\n", t->loss_name);
     for (int i = t->n - 1; i >= t->nforward; i--) {
         const TapeEntry *e = &t->entries[i];
@@ -368,19 +382,38 @@ static void op(Interp *I, const Trace *t, int i, bool backward) {
 
 /* ---- update ------------------------------------------------------------------------ */
 
+/* One line an optimizer ran in `update`: as written, with the values it
+ * read substituted, and the value it assigned (for `w -= s`, the new w). */
+static void update_line(Interp *I, const Trace *t, const UpdateLine *u) {
+    const Node *stmt = u->stmt;
+    char line[200];
+    if (!diag_source_line(stmt->loc, line, sizeof line)) snprintf(line, sizeof line, "%s = ...", stmt->name);
+    fprintf(I->out, "  %s\n", line);
+    int lhs = 2 + text_width(stmt->name) + 1 + (stmt->op != '=');
+    fprintf(I->out, "%*s= ", lhs, "");
+    Ctx c = { .I = I, .t = t, .values = true, .read = u->read, .nread = u->nread };
+    if (stmt->op != '=') {      /* w -= s: w − (s) */
+        Node w = { .kind = N_NAME, .name = stmt->name, .loc = stmt->loc };
+        name(&c, &w);
+        fprintf(I->out, " %s ", op_name(stmt->op));
+        operand(&c, stmt->a, stmt->op == '+' ? 2 : stmt->op == '/' ? 4 : 3);   /* w - (a - b), w / (a * b) */
+    } else {
+        expr(&c, stmt->a, 0);
+    }
+    fprintf(I->out, "\n%*s= ", lhs, "");
+    tensor_print_digits(I->out, u->value, trace_digits(I));
+    fputc('\n', I->out);
+}
+
 static void update_lines(Interp *I, const Trace *t) {
     const Param *current = NULL;
-    char line[200];
     for (int i = 0; i < t->nlines; i++) {
         const UpdateLine *u = &t->lines[i];
         if (u->param != current) {
             current = u->param;
             fprintf(I->out, "%s.%d.%s:\n", t->model->name, u->layer->index, u->param->name);
         }
-        if (!diag_source_line(u->stmt->loc, line, sizeof line)) snprintf(line, sizeof line, "%s = ...", u->stmt->name);
-        fprintf(I->out, "  %-36s → %s = ", line, u->stmt->name);
-        tensor_print_digits(I->out, u->value, trace_digits(I));
-        fputc('\n', I->out);
+        update_line(I, t, u);
     }
     if (t->nlines == 0) fputs("the optimizer assigned nothing\n", I->out);
 }

@@ -17,7 +17,14 @@ typedef enum { STEP_NONE, STEP_OP, STEP_GROUP, STEP_UPDATE } StepKind;
 /* A line an optimizer ran in `update`: the value it assigned; for `w += s`
  * and `w -= s`, change is the step it computed (s, -s), which `update` shows
  * rather than the difference of the two rounded weights. */
-typedef struct UpdateLine { const Param *param; const Layer *layer; const Node *stmt; Tensor *value, *change; } UpdateLine;
+typedef struct UpdateLine {
+    const Param *param;
+    const Layer *layer;
+    const Node  *stmt;
+    Tensor      *value, *change;
+    Binding     *read;         /* the values of the names the line read, as it read them */
+    int          nread;
+} UpdateLine;
 
 typedef struct Trace {
     Arena      arena;          /* every tensor of the pass: inputs, outputs, gradients */

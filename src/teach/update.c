@@ -4,7 +4,9 @@
  * reset or load, several levels) and `reset NET`, keeping the pass in step.
  * Must not: run the optimizer's body itself (train.c's optimizer_step does),
  * or keep snapshots itself (snapshot.c). */
+#include "base/arena.h"
 #include "base/diag.h"
+#include "base/stack.h"
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "lang/settings.h"
@@ -17,8 +19,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the watch `update` sets: each line the optimizer runs, with its value */
-static void record_line(Interp *I, const Node *stmt, Value v, Value rhs, void *ctx) {
+/* the names expression e reads (once each), with the values they have in f */
+static void read_names(Interp *I, Trace *t, Frame *f, const Node *e, UpdateLine *u, int cap) {
+    if (!e) return;
+    stack_guard(e->loc);           /* the walk nests as deep as the code */
+    if (e->kind == N_NAME) {
+        for (int i = 0; i < u->nread; i++) if (u->read[i].name == e->name) return;
+        Value v = lookup_name(I, f, e->name, e->loc);
+        if (v.kind == V_TENSOR && u->nread < cap)
+            u->read[u->nread++] = (Binding){ e->name, tensor_value(tensor_copy(&t->arena, v.t)) };
+        return;
+    }
+    read_names(I, t, f, e->a, u, cap);
+    read_names(I, t, f, e->b, u, cap);
+    read_names(I, t, f, e->c, u, cap);
+    for (int i = 0; i < e->kids.n; i++) read_names(I, t, f, e->kids.items[i], u, cap);
+}
+
+/* the watch `update` sets: each line the optimizer runs, with its value and
+ * the values it read (explain substitutes them) */
+static void record_line(Interp *I, Frame *f, const Node *stmt, Value v, Value rhs, void *ctx) {
     Trace *t = ctx;
     if (!I->mode.updating || v.kind != V_TENSOR) return;
     if (t->nlines == t->cap_lines) {
@@ -32,8 +52,15 @@ static void record_line(Interp *I, const Node *stmt, Value v, Value rhs, void *c
         change = tensor_copy(&t->arena, rhs.t);
         if (stmt->op == '-') for (int i = 0; i < change->size; i++) tensor_set(change, i, -tensor_get(change, i));
     }
-    t->lines[t->nlines++] = (UpdateLine){ I->mode.updating, I->mode.updating_layer, stmt,
-                                          tensor_copy(&t->arena, v.t), change };
+    UpdateLine *u = &t->lines[t->nlines++];
+    *u = (UpdateLine){ I->mode.updating, I->mode.updating_layer, stmt, tensor_copy(&t->arena, v.t), change, NULL, 0 };
+    enum { MAX_READ = 32 };
+    u->read = arena_alloc(&t->arena, sizeof(Binding) * MAX_READ);
+    if (stmt->op != '=') {         /* w -= s reads w */
+        Value w = lookup_name(I, f, stmt->name, stmt->loc);
+        if (w.kind == V_TENSOR) u->read[u->nread++] = (Binding){ stmt->name, tensor_value(tensor_copy(&t->arena, w.t)) };
+    }
+    read_names(I, t, f, stmt->a, u, MAX_READ);
 }
 
 /* The step the optimizer computed for p: the right-hand side of its one
