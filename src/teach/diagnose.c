@@ -304,7 +304,7 @@ static void exec_sanity_loss(Interp *I, const Node *cmd) {
         fail_at(cmd->loc, "'sanity loss' needs a cross-entropy loss and class targets (one-hot rows, or one "
                 "column of 0s and 1s): only then is log(n) the loss to expect");
     double loss = train_pass(I, o.m, o.x, o.y, false, cmd->loc);
-    compare_initial_loss(I, o.m, n, loss, true, cmd->loc);
+    compare_initial_loss(I, o.m, n, loss, tensor_rows(o.x), true, cmd->loc);
 }
 
 /* ---- sanity overfit NET on DATA ---------------------------------------------------------- */

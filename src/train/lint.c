@@ -4,6 +4,7 @@
  * with negative targets), and data, models and layer definitions that are
  * never used.  Each is a diag_warning, shown once.
  * Must not: change anything or stop a script (warnings only). */
+#include "base/arena.h"
 #include "base/stack.h"
 #include "base/diag.h"
 #include "lang/model.h"
@@ -181,23 +182,53 @@ int cross_entropy_classes(Interp *I, const Dataset *d) {
     return w == 1 ? 2 : w;
 }
 
-void compare_initial_loss(Interp *I, const Model *m, int n, double loss, bool show, SrcLoc loc) {
+/* Where m's weights came from, for the advice on a loss far above log(n):
+ * "with" (set by hand), the stdlib initialiser of its weight matrices when
+ * they all share one ("xavier", "normal"), else NULL. */
+static const char *weights_from(const Interp *I, const Model *m) {
+    const char *from = NULL;
+    for (int l = 0; l < m->nlayers; l++) {
+        const Param *w = layer_weight(&m->layers[l]);
+        if (!w) continue;
+        const char *this = w->hand_set ? "with" : stdlib_name(I, w->init_used);
+        if (!this || (from && strcmp(from, this) != 0)) return NULL;
+        from = this;
+    }
+    return from;
+}
+
+/* the initialisers that scale the weights to the layer's fans */
+static bool scaled_to_fans(const char *init) {
+    return init && (strncmp(init, "xavier", 6) == 0 || strncmp(init, "glorot", 6) == 0 ||
+                    strncmp(init, "he", 2) == 0 || strncmp(init, "lecun", 5) == 0);
+}
+
+void compare_initial_loss(Interp *I, const Model *m, int n, double loss, int rows, bool show, SrcLoc loc) {
     double expected = log(n);
     if (show && !I->dry_run)
-        fprintf(I->out, "initial loss %.6g; log(%d) = %.6g is what a net that has learnt nothing gives (all %d "
-                "classes equally likely)\n", loss, n, expected, n);
-    if (loss > 1.5 * expected)
+        fprintf(I->out, "initial loss %.6g (the mean over %d row%s); log(%d) = %.6g is what a net that has learnt "
+                "nothing gives (all %d classes equally likely)\n", loss, rows, rows == 1 ? "" : "s", n, expected, n);
+    if (loss > 1.5 * expected) {
+        const char *from = weights_from(I, m);
+        const char *advice =
+            from && strcmp(from, "with") == 0
+                ? "Likely the weights given with 'with' are too large, or the inputs are far from 0 (normalize them)"
+            : scaled_to_fans(from)
+                ? arena_printf(&I->pass, "The weights come from %s, which scales them to the layers' sizes, so "
+                               "look at the inputs (far from 0? normalize them) and at how the signal grows layer by "
+                               "layer ('activations %s on DATA')", from, m->name)
+                : "Likely the initial weights are too large (try init xavier, or a smaller std) or the inputs are "
+                  "far from 0 (normalize them)";
         diag_warning(loc, "the initial loss %.4g of '%s' is far above log(%d) = %.4g: before training it is "
-                     "confidently wrong.  Likely the initial weights are too large (try init xavier, or a smaller "
-                     "std) or the inputs are far from 0 (normalize them)", loss, m->name, n, expected);
-    else if (loss < 0.5 * expected)
+                     "confidently wrong.  %s", loss, m->name, n, expected, advice);
+    } else if (loss < 0.5 * expected)
         diag_warning(loc, "the initial loss %.4g of '%s' is far below log(%d) = %.4g: it is right, and sure of "
                      "it, before any training.  Easy data with inputs far from 0 can do that to a random net; "
                      "otherwise, were the weights trained or set before, or do the inputs give the targets away?",
                      loss, m->name, n, expected);
 }
 
-void initial_loss_check(Interp *I, Model *m, const Dataset *d, double loss, SrcLoc loc) {
+void initial_loss_check(Interp *I, Model *m, const Dataset *d, double loss, int rows, SrcLoc loc) {
     int n = cross_entropy_classes(I, d);
-    if (n >= 2 && isfinite(loss)) compare_initial_loss(I, m, n, loss, !I->quiet, loc);
+    if (n >= 2 && isfinite(loss)) compare_initial_loss(I, m, n, loss, rows, !I->quiet, loc);
 }

@@ -169,6 +169,30 @@ static Tensor *evaluation_pass(Interp *I, Model *m, Tensor *x, Objective *o, Ten
     return out;
 }
 
+/* The loss of the model as it is, over up to 1024 rows spread evenly over d
+ * (all of them when fewer): what the initial-loss check compares with log(n)
+ * — one batch, or one row at batch 1, says little.  *used: the rows read. */
+static double spread_loss(Interp *I, Model *m, const Dataset *d, int *used, SrcLoc loc) {
+    enum { MAX_ROWS = 1024 };
+    int rows = d->x->shape[0], take = rows < MAX_ROWS ? rows : MAX_ROWS;
+    Tensor *x = d->x, *y = d->y;
+    if (take < rows && x->ndim == 2 && y->ndim == 2) {
+        int *idx = arena_alloc(&I->pass, sizeof(int) * (size_t)take);
+        for (int i = 0; i < take; i++) idx[i] = (int)((long)i * rows / take);
+        x = tensor_new_raw(&I->pass, x->dtype, 2, (int[]){ take, d->x->shape[1] });
+        y = tensor_new_raw(&I->pass, y->dtype, 2, (int[]){ take, d->y->shape[1] });
+        tensor_gather_rows(x, d->x, idx, 0);
+        tensor_gather_rows(y, d->y, idx, 0);
+    } else if (take < rows) {
+        x = tensor_first_rows(&I->pass, x, take);
+        y = tensor_first_rows(&I->pass, y, take);
+    }
+    Objective o;
+    evaluation_pass(I, m, x, &o, y, loc);
+    *used = take;
+    return tensor_get(o.loss, 0);
+}
+
 /* ---- the optimizer update --------------------------------------------------- */
 
 static bool opt_persistent(Frame *f, const char *name) {
@@ -629,6 +653,12 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     int first = history_begin(I, m);
     bool track = I->track_gradients && !I->dry_run;
     double *norms = track ? arena_alloc(&I->perm, sizeof *norms * (size_t)(m->nlayers + 1)) : NULL;
+    /* the first training of a classifier: its loss before any step, next to log(n) */
+    if (m->steps == 0 && !I->dry_run && cross_entropy_classes(I, d) >= 2) {
+        int used;
+        double loss = spread_loss(I, m, d, &used, n->loc);
+        initial_loss_check(I, m, d, loss, used, n->loc);
+    }
     progress_begin(progress, I, o.epochs, o.every, rows, o.batch);
     for (int e = 1; e <= o.epochs; e++) {
         budget_charge(rows, n->loc);
@@ -653,7 +683,6 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             diag_context = ctx.prev;
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             batch_no++;
-            if (m->steps == 0) initial_loss_check(I, m, d, loss, n->loc);
             if (check_finite(I, m, plans, total, false, false, e, batch_no, first, n->loc)) {
                 diverged(I, m, last, progress, n->loc);
                 return;
