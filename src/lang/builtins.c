@@ -67,10 +67,17 @@ static void fill_truncated_normal(Tensor *t, double mean, double std, Rng *r) {
     }
 }
 
-/* rand_*(shape, a, b) */
+/* rand_*(shape, a, b), its two numbers refused where NumPy and PyTorch
+ * refuse them: a negative std, hi below lo, a NaN or an infinity */
 static Value random_tensor(Interp *I, Value *a, SrcLoc loc, RandomFill fill, const char *na, const char *nb) {
     Tensor *t = new_of_shape(I, a[0], loc);
     double first = expect_number(I, a[1], loc, na), second = expect_number(I, a[2], loc, nb);
+    if (!isfinite(first) || !isfinite(second))
+        fail_at(loc, "%s and %s of a random draw must be finite numbers, not %g and %g", na, nb, first, second);
+    if (fill != fill_uniform && second < 0)
+        fail_at(loc, "the standard deviation %s must be at least 0, not %g: a spread cannot be negative", nb, second);
+    if (fill == fill_uniform && second < first)
+        fail_at(loc, "a uniform draw needs %s <= %s, not %s = %g above %s = %g", na, nb, na, first, nb, second);
     RandomDraw d = { .fill = fill, .out = t, .a = first, .b = second, .rng = I->mode.draw };
     random_draw(&d);
     note_random_draw(I, &d);
