@@ -7,6 +7,7 @@
 #include "autodiff/tape.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "teach/trace.h"
@@ -527,24 +528,55 @@ void trace_where(Interp *I, SrcLoc loc) {
         where_in_source(I, t->entries[entry_at(t, t->pos)].loc);
 }
 
+/* one op's inputs and output: "z(0) [2, 2], (op 1) [2, 2] -> a(1) [2, 2]" */
+static const char *op_flow(Interp *I, const Trace *t, const TapeEntry *e) {
+    const char *s = "";
+    for (int k = 0; k < e->call.nin; k++) {
+        const char *label = label_or_op(I, t, e->call.in[k]);
+        s = arena_printf(&I->pass, "%s%s%s%s%s", s, k ? ", " : "", label ? label : "", label ? " " : "",
+                         shape_str(e->call.in[k]));
+    }
+    const char *label = trace_label(I, t, e->call.out);
+    return arena_printf(&I->pass, "%s -> %s%s%s", s, label ? label : "", label ? " " : "", shape_str(e->call.out));
+}
+
+/* `tape`: every op in a table whose columns are as wide as their widest
+ * cell, measured in columns (labels hold δ, ŷ) */
 void trace_list(Interp *I, SrcLoc loc) {
     Trace *t = trace_need(I, loc);
     if (I->dry_run) return;
     int next = t->pos < trace_total(t) ? entry_at(t, t->pos) : -1;
-    fprintf(I->out, "     op  part     primitive  inputs -> output                     source\n");
+    enum { COLS = 4 };
+    static const char *const heads[COLS] = { "part", "primitive", "inputs -> output", "source" };
+    const char **cell = arena_alloc(&I->pass, sizeof(char *) * (size_t)(COLS * (t->n + 1)));
+    int width[COLS];
+    for (int c = 0; c < COLS; c++) width[c] = text_width(heads[c]);
     for (int i = 0; i < t->n; i++) {
         const TapeEntry *e = &t->entries[i];
+        const char **row = cell + COLS * i;
+        row[0] = group_name(I, t, i);
+        row[1] = prims[e->call.op].name;
+        row[2] = op_flow(I, t, e);
+        row[3] = arena_printf(&I->pass, "%s:%d", e->loc.file ? e->loc.file : "?", e->loc.line);
+        for (int c = 0; c < COLS; c++) if (text_width(row[c]) > width[c]) width[c] = text_width(row[c]);
+    }
+    int digits = snprintf(NULL, 0, "%d", t->n);
+    if (digits < 2) digits = 2;
+    fprintf(I->out, "   %*s", digits, "op");
+    for (int c = 0; c < COLS; c++) {
+        fputs("  ", I->out);
+        if (c < COLS - 1) print_padded(I->out, heads[c], width[c]); else fputs(heads[c], I->out);
+    }
+    fputc('\n', I->out);
+    for (int i = 0; i < t->n; i++) {
         const char *mark = i != next ? "  " : t->pos < t->n ? "=>" : "<=";
-        fprintf(I->out, "%s %4d  %-7s  %-9s  ", mark, i + 1, group_name(I, t, i), prims[e->call.op].name);
-        int width = 0;
-        for (int k = 0; k < e->call.nin; k++) {
-            const char *label = label_or_op(I, t, e->call.in[k]);
-            width += fprintf(I->out, "%s%s%s%s", k ? ", " : "", label ? label : "", label ? " " : "",
-                             shape_str(e->call.in[k]));
+        fprintf(I->out, "%s %*d", mark, digits, i + 1);
+        for (int c = 0; c < COLS; c++) {
+            fputs("  ", I->out);
+            if (c < COLS - 1) print_padded(I->out, cell[COLS * i + c], width[c]);
+            else fputs(cell[COLS * i + c], I->out);
         }
-        const char *label = trace_label(I, t, e->call.out);
-        width += fprintf(I->out, " -> %s%s%s", label ? label : "", label ? " " : "", shape_str(e->call.out));
-        fprintf(I->out, "%*s  %s:%d\n", width < 35 ? 35 - width : 0, "", e->loc.file ? e->loc.file : "?", e->loc.line);
+        fputc('\n', I->out);
     }
     if (t->loss) fprintf(I->out, "ops %d to %d compute the loss; backward runs them in reverse\n", t->nforward + 1, t->n);
 }
