@@ -105,5 +105,9 @@ int    trace_backward_done(const Trace *t);       /* entries [that, n) have run 
 /* stepping backward has reached v's gradient (show would print it, maybe partial) */
 bool   trace_grad_reached(const Trace *t, const Tensor *v);
 const char *activation_name(const Layer *l, const Node *callee);
+/* the parameter of m whose value v is, with its layer (1-based), or NULL */
+const Param *trace_param_of(const Model *m, const Tensor *v, int *layer);
+/* "what = value" at the pass's precision, one sample as vectors */
+void   trace_show_value(Interp *I, const Trace *t, const char *what, const Tensor *v);
 
 #endif
