@@ -230,6 +230,11 @@ awk -v dir="$tmp/repl" -f tests/repl_doc.awk docs/repl.md
 "$NNL" < "$tmp/repl/input" > "$tmp/repl/out" 2>&1; st=$?
 if [ -s "$tmp/repl/input" ] && [ $st -eq 0 ] && diff -u "$tmp/repl/expected" "$tmp/repl/out" > "$tmp/diff"; then ok "docs/repl.md transcript"
 else fail "docs/repl.md transcript" "$tmp/diff"; fi
+# ... and it reads in a terminal 100 columns wide: no line of it is wider
+widest=$(LC_ALL=C.UTF-8 wc -L < docs/repl.md)
+if [ "$widest" -le 100 ]; then ok "docs/repl.md fits 100 columns (widest line: $widest)"
+else LC_ALL=C.UTF-8 awk 'length($0) > 100 { print FILENAME ":" FNR ": " length($0) " columns" }' docs/repl.md > "$tmp/wide"
+     fail "docs/repl.md has lines wider than 100 columns" "$tmp/wide"; fi
 
 # 6. the command line: --ir output, --check runs nothing, misuse exits with 2
 for src in examples/*.nnl; do

@@ -194,7 +194,7 @@ static bool feed(Session *s, const char *line) {
     if (j.state == CHUNK_STUCK) {
         bool blank = strspn(line, " \t\r") == strlen(line);
         report_unclosed(s, j.opener, blank ? "an empty line gives the statement up"
-                                           : "the next line starts another statement, which runs on its own");
+                                           : "the next line starts a new statement, run on its own");
         s->chunk = blank ? s->len : start;        /* the statement is dropped; the new line starts afresh */
         s->chunk_line = blank ? s->line + 1 : s->line;
         if (blank) return true;

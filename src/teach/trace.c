@@ -137,7 +137,7 @@ static bool mode_matters(const Model *m) {
 
 void trace_announce(Interp *I, const Trace *t) {
     int rows = t->single ? 1 : tensor_rows(t->x);
-    fprintf(I->out, "(pass of %s on %d sample%s: forward %d layer%s", t->model->name, rows, rows == 1 ? "" : "s",
+    fprintf(I->out, "(pass of %s on %d sample%s: %d layer%s", t->model->name, rows, rows == 1 ? "" : "s",
             t->model->nlayers, t->model->nlayers == 1 ? "" : "s");
     if (mode_matters(t->model)) fputs(t->training ? " in training mode" : " in evaluation mode", I->out);
     if (t->loss) fprintf(I->out, ", loss %s, backward", t->loss_name);

@@ -91,7 +91,7 @@ wait_for "<repl>:[0-9]+:10: error: this '\(' is not closed: an empty line gives 
 wait_prompt 'nnl>'
 # ... or a line that starts a statement, which then runs on its own
 send 'print max([0, 1]' Enter 'print 5 * 9' Enter
-wait_for "error: this '\(' is not closed: the next line starts another statement"
+wait_for "error: this '\(' is not closed: the next line starts a new statement"
 wait_for '^45$'
 wait_prompt 'nnl>'
 
