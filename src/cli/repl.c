@@ -315,6 +315,55 @@ static void add_candidate(const char *prefix, const char *text, const char *word
     candidates[ncandidates++] = c;
 }
 
+/* What the word being completed must be, from the words before it on the
+ * line: after `optimizer` an optimizer, after `loss` a loss, after `init`
+ * an initialiser, after `on` a data set, after `train` (and the other
+ * statements and commands that take a model first) a model, after `train
+ * NET` the word `on`; else anything. */
+typedef enum { SLOT_ANY, SLOT_OPTIMIZER, SLOT_LOSS, SLOT_INIT, SLOT_MODEL, SLOT_ON, SLOT_DATA } Slot;
+
+static int completion_start;           /* where the word being completed starts in rl_line_buffer */
+
+static Slot slot_at(const Interp *I) {
+    static const char *const take_model[] = {
+        "train", "backward", "forward", "evaluate", "summary", "predict", "reset", "history", "graph",
+        "activations", "gradients", "gradcheck", "sanity", "save", "view",
+    };
+    char before[256], *words[64];
+    int n = 0;
+    snprintf(before, sizeof before, "%.*s", completion_start < 255 ? completion_start : 255, rl_line_buffer);
+    for (char *w = strtok(before, " \t"); w && n < 64; w = strtok(NULL, " \t")) words[n++] = w;
+    if (n == 0) return SLOT_ANY;
+    const char *prev = words[n - 1];
+    if (n == 1 && strcmp(prev, "optimizer") == 0) return SLOT_OPTIMIZER;
+    if (n == 1 && strcmp(prev, "loss") == 0) return SLOT_LOSS;
+    if (strcmp(prev, "init") == 0) return SLOT_INIT;      /* init NAME, and dense 4 init NAME */
+    if (strcmp(prev, "on") == 0) return SLOT_DATA;
+    for (size_t i = 0; n == 1 && i < sizeof take_model / sizeof *take_model; i++)
+        if (strcmp(prev, take_model[i]) == 0) return SLOT_MODEL;
+    static const char *const then_on[] = { "train", "backward", "evaluate", "activations", "gradients", "gradcheck" };
+    for (size_t i = 0; n == 2 && i < sizeof then_on / sizeof *then_on; i++)
+        if (strcmp(words[0], then_on[i]) == 0) return SLOT_ON;
+    (void)I;
+    return SLOT_ANY;
+}
+
+/* a value that can stand where the slot is */
+static bool fits(Value v, Slot slot) {
+    if (slot == SLOT_ANY) return true;
+    if (slot == SLOT_MODEL) return v.kind == V_MODEL;
+    if (slot == SLOT_DATA) return v.kind == V_DATA;
+    if (v.kind != V_FUNC) return false;
+    const Callable *fn = v.fn->kind == C_PARTIAL ? v.fn->base : v.fn;
+    if (slot == SLOT_OPTIMIZER) return fn->kind == C_OPTIMIZER;
+    if (fn->kind != C_DEF) return false;
+    bool initialiser = fn->nparams >= 1 && strcmp(fn->param_names[0], "shape") == 0;
+    if (slot == SLOT_INIT) return initialiser;
+    if (initialiser) return false;
+    /* a loss: C(y, t), both required (l2(w, lambda = 0.01) is a regularizer) */
+    return fn->nparams == 2 && !fn->fuses && !fn->param_defaults[0] && !fn->param_defaults[1];
+}
+
 static void collect_candidates(const char *text) {
     static const char *const words[] = {
         "data", "model", "input", "init", "loss", "optimizer", "seed", "precision", "train", "backward",
@@ -357,10 +406,14 @@ static void collect_candidates(const char *text) {
         }
         return;
     }
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++) add_candidate("", text, words[i]);
-    for (int i = 0; command_name(i); i++) add_candidate("", text, command_name(i));
+    Slot slot = slot_at(I);
+    if (slot == SLOT_ON) { add_candidate("", text, "on"); return; }
+    if (slot == SLOT_ANY) {
+        for (size_t i = 0; i < sizeof words / sizeof *words; i++) add_candidate("", text, words[i]);
+        for (int i = 0; command_name(i); i++) add_candidate("", text, command_name(i));
+    }
     for (int i = 0; i < I->nglobals; i++)
-        if (!strchr(I->globals[i].name, '(')) add_candidate("", text, I->globals[i].name);
+        if (!strchr(I->globals[i].name, '(') && fits(I->globals[i].v, slot)) add_candidate("", text, I->globals[i].name);
 }
 
 static char *next_candidate(const char *text, int state) {
@@ -381,7 +434,8 @@ static char *next_candidate(const char *text, int state) {
 }
 
 static char **complete_word(const char *text, int start, int end) {
-    (void)start; (void)end;
+    (void)end;
+    completion_start = start;
     rl_attempted_completion_over = 1;     /* names, not file names */
     const char *dot = strchr(text, '.');
     rl_completion_append_character = dot && !strchr(dot + 1, '.') ? '.' : ' ';   /* net.1 then its params */

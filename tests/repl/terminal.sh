@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Drives the interactive REPL in a real terminal (tmux): the prompt and the
-# continuation prompt, tab completion of names and parameters, history recall,
+# continuation prompt, tab completion of names and parameters (and only of
+# names that can stand where the word is), history recall,
 # Ctrl-C at the prompt and during `train`, an unclosed bracket reported at
 # once, Ctrl-D (also inside an open block), ~/.nnl_history.
 # Each wait is bounded (polling, 15 s at most); prints the screen on failure.
@@ -81,6 +82,29 @@ send 'print nope' Enter
 wait_for "error: unknown name 'nope'"
 send 'print 6 * 7' Enter
 wait_for '^42$' 2
+
+# tab completion offers only what can stand there: after `optimizer` the
+# optimizers (ad -> adagrad, adam; not the primitive add), after `loss` the
+# losses, after `init` the initialisers, after `train` a model, then `on`,
+# then a data set
+send 'optimizer ad' Tab
+wait_for '^nnl> optimizer ada$'
+send Tab Tab
+wait_for '^adagrad +adam *$'
+screen | grep -qE '(^| )add( |$)' && die "optimizer ad offered add"
+send C-u 'loss mean_s' Tab
+wait_for '^nnl> loss mean_squared_error *$'
+send C-u 'loss he' Tab
+sleep 0.3
+send Tab Tab
+sleep 0.3
+screen | grep -q 'he_normal' && die "loss offered an initialiser"
+send C-u 'init he_n' Tab
+wait_for '^nnl> init he_normal *$'
+send C-u 'train n' Tab 'o' Tab 'd' Tab
+wait_for '^nnl> train net on d *$'
+send C-u 'print 1' Enter
+wait_prompt 'nnl>'
 
 # an unclosed bracket is reported as soon as the input cannot be completed,
 # at its opener, and the session goes on: an empty line inside ( or [ ...
