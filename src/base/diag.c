@@ -222,6 +222,15 @@ void diag_warning(SrcLoc loc, const char *fmt, ...) {
     report(loc, "warning", "%s", msg);
 }
 
+void diag_forget_warnings(void) {
+    while (warned) {
+        Warned *w = warned;
+        warned = w->next;
+        free(w->msg);
+        free(w);
+    }
+}
+
 void diag_note(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
     vreport(loc, "note", fmt, ap);

@@ -24,6 +24,9 @@ void diag_note(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2
  * whole process: a statement that trains runs the same code for every batch,
  * and the check pass runs every statement before the real run does. */
 void diag_warning(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* every warning may be shown again: a new session in the same process (the
+ * unit tests run several scripts, each to be told what it would be told alone) */
+void diag_forget_warnings(void);
 /* report and unwind to the innermost handler */
 _Noreturn void fail_at(SrcLoc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void diag_throw(void);

@@ -189,7 +189,7 @@ static const char *weights_from(const Interp *I, const Model *m) {
     const char *from = NULL;
     for (int l = 0; l < m->nlayers; l++) {
         const Param *w = layer_weight(&m->layers[l]);
-        if (!w) continue;
+        if (!w || (w->init && !w->hand_set)) continue;     /* the layer's own init, not the model's */
         const char *this = w->hand_set ? "with" : stdlib_name(I, w->init_used);
         if (!this || (from && strcmp(from, this) != 0)) return NULL;
         from = this;

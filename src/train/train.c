@@ -137,9 +137,14 @@ static Objective pass(Interp *I, Model *m, Tensor *x, Tensor *y, bool backward, 
     return obj;
 }
 
-/* a training step's pass, as replay.c records it */
+/* a training step's pass, every op on the tape as replay.c records it, so
+ * that a NaN's first op is found in an interpreted step as in a replayed one */
 static Objective training_pass(Interp *I, Model *m, Tensor *x, Tensor *y, SrcLoc loc) {
-    return pass(I, m, x, y, true, NULL, loc);
+    bool all = I->mode.tape.record_all;
+    I->mode.tape.record_all = true;
+    Objective o = pass(I, m, x, y, true, NULL, loc);
+    I->mode.tape.record_all = all;
+    return o;
 }
 
 /* forward + loss + backward on one batch; returns the loss (without the penalty) */

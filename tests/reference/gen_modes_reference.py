@@ -320,14 +320,15 @@ def train_valid_case(name, double=True, epochs=4):
     def logits(x):
         return torch.relu(x @ P[0].t() + P[1]) @ P[2].t() + P[3]
 
+    with torch.no_grad():     # train's initial loss: the untrained net over all rows, next to log(n) (src/train/lint.c)
+        c.out.append("initial loss %s (the mean over 6 rows); log(3) = %s is what a net that has learnt nothing "
+                     "gives (all 3 classes equally likely)" % (num(F.cross_entropy(logits(x), t).item()),
+                                                              num(math.log(3))))
     for e in range(1, epochs + 1):
         total = 0.0
         for start in range(0, 6, 3):
             loss = F.cross_entropy(logits(x[start:start + 3]), t[start:start + 3])
             loss.backward()
-            if e == 1 and start == 0:     # train's first batch, next to log(n) (src/teach/diagnose.c)
-                c.out.append("initial loss %s; log(3) = %s is what a net that has learnt nothing gives "
-                             "(all 3 classes equally likely)" % (num(loss.item()), num(math.log(3))))
             total += loss.item() * 3
             sgd_step(P, 0.3)
         with torch.no_grad():

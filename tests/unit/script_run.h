@@ -25,6 +25,7 @@ static void run_begin(Run *r) {
     interp_init(&r->I, false);
     r->I.out = open_memstream(&r->log, &r->log_size);
     diag_set_stream(r->I.out);
+    diag_forget_warnings();           /* each run is told its warnings, as it would be alone */
     interp_load_stdlib(&r->I);
 }
 
