@@ -117,8 +117,8 @@ static void grad_cell(Dot *d, Interp *I, const Trace *t, const Tensor *v) {
     switch (trace_grad_state(t, v, &run, &users)) {
     case GRAD_NO_BACKWARD: return;
     case GRAD_NONE: cell_grey(d, "grad", "no gradient"); return;
-    case GRAD_NOT_STEPPED: case GRAD_NOT_REACHED: case GRAD_LOSS_NOT_REACHED: cell_grey(d, "grad", "not reached"); return;
-    case GRAD_PARTIAL: case GRAD_DONE: break;
+    case GRAD_NOT_REACHED: case GRAD_LOSS_NOT_REACHED: cell_grey(d, "grad", "not reached"); return;
+    case GRAD_WHOLE: case GRAD_PARTIAL: case GRAD_DONE: break;     /* before the backward half: the whole backward's */
     }
     if (!v->grad) { cell_grey(d, "grad", "not reached"); return; }
     cell_open(d, run < users ? "grad (partial)" : "grad");

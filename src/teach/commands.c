@@ -54,7 +54,7 @@ static const Command commands[] = {
     { "show", "show a L | show z L | show delta L | show grad NET.L.P | show NET.L.P | show loss | show output | show x | show target",
       "Shows a value of the pass: pre-activation a(l), activation z(l) (z(0) is the input), the delta\n"
       "δ(l) = ∂C/∂a(l), a parameter's gradient, a parameter, the loss C, the output ŷ.  A value the\n"
-      "cursor has not reached yet says so; every gradient is there from the whole backward until\n"
+      "cursor has not reached yet says so, but a parameter's gradient is the whole backward's until\n"
       "stepping goes into the backward half.  `show NET.L.P` (or any value) and `show grad NET.L.P`\n"
       "need no pass: without one, the gradient is the last training step's.",
       "show delta 1" },

@@ -19,25 +19,17 @@ static void show_grad_value(Interp *I, const Trace *t, const char *what, const T
     fputc('\n', I->out);
 }
 
-/* A gradient as `show` prints it: the state at the cursor once stepping is
- * in the backward half; before that, every gradient is the one the whole
- * backward of `backward NET X -> Y` computed (stepping backward computes
- * them again, op by op). */
+/* A gradient as `show` prints it: the state at the cursor, except that a
+ * parameter's is the whole backward's until stepping goes into the backward
+ * half (trace_grad_state) */
 static void show_grad(Interp *I, const Trace *t, const char *what, const Tensor *v) {
     int run, users;
-    GradState s = trace_grad_state(t, v, &run, &users);
-    if ((s == GRAD_NOT_STEPPED || s == GRAD_NOT_REACHED) && t->pos <= t->n && v->grad) {
-        s = GRAD_DONE;
-        run = users;
-    }
-    switch (s) {
+    switch (trace_grad_state(t, v, &run, &users)) {
     case GRAD_NO_BACKWARD: fprintf(I->out, "%s: this pass has no loss and no backward half\n", what); return;
     case GRAD_NONE: fprintf(I->out, "%s: no gradient (it does not depend on a parameter)\n", what); return;
-    case GRAD_NOT_STEPPED: case GRAD_NOT_REACHED:
-        fprintf(I->out, "%s: not reached yet (the backward pass has not come to it)\n", what);
-        return;
+    case GRAD_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass has not come to it)\n", what); return;
     case GRAD_LOSS_NOT_REACHED: fprintf(I->out, "%s: not reached yet (the backward pass starts with it)\n", what); return;
-    case GRAD_PARTIAL: case GRAD_DONE: break;
+    case GRAD_WHOLE: case GRAD_PARTIAL: case GRAD_DONE: break;
     }
     show_grad_value(I, t, what, v, run, users);
 }

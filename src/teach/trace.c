@@ -603,14 +603,20 @@ GradState trace_grad_state(const Trace *t, const Tensor *v, int *run_out, int *u
     if (!t->loss) return GRAD_NO_BACKWARD;
     if (!v->requires_grad) return GRAD_NONE;
     if (v == t->loss) return in_backward(t) ? GRAD_DONE : GRAD_LOSS_NOT_REACHED;
-    if (!in_backward(t) || run == 0)
-        return t->pos == 0 && trace_param_of(t->model, v, &(int){ 0 }) ? GRAD_NOT_STEPPED : GRAD_NOT_REACHED;
+    /* before stepping goes into the backward half, a parameter's gradient is
+     * the one the whole backward of `backward NET X -> Y` computed (what
+     * `update` applies); the pass's own values wait for the cursor */
+    if (!in_backward(t) && v->grad && trace_param_of(t->model, v, &(int){ 0 })) {
+        if (run_out) *run_out = users;
+        return GRAD_WHOLE;
+    }
+    if (!in_backward(t) || run == 0) return GRAD_NOT_REACHED;
     return run < users ? GRAD_PARTIAL : GRAD_DONE;
 }
 
 bool trace_grad_reached(const Trace *t, const Tensor *v) {
     GradState s = trace_grad_state(t, v, NULL, NULL);
-    return v->grad && (s == GRAD_PARTIAL || s == GRAD_DONE);
+    return v->grad && (s == GRAD_WHOLE || s == GRAD_PARTIAL || s == GRAD_DONE);
 }
 
 /* ---- what one layer's step shows ------------------------------------------------- */

@@ -82,13 +82,13 @@ Tensor *trace_named(const Trace *t, int layer, const char *name);
  * else its output; *name says which */
 Tensor *trace_preactivation(const Trace *t, int layer, const char **name);
 bool   trace_forward_reached(const Trace *t, const Tensor *v);
-/* What show says of v's gradient at the cursor: GRAD_PARTIAL and GRAD_DONE
- * mean v->grad holds it (*run of the *users ops using v have run backward);
+/* What show says of v's gradient at the cursor: GRAD_WHOLE, GRAD_PARTIAL and
+ * GRAD_DONE mean v->grad holds it (*run of the *users ops using v have run backward);
  * otherwise v->grad is not the state at the cursor and must not be shown. */
 typedef enum {
     GRAD_NO_BACKWARD,       /* a forward-only pass */
     GRAD_NONE,              /* v does not depend on a parameter */
-    GRAD_NOT_STEPPED,       /* a parameter at the start: the recorded backward filled it, stepping has not */
+    GRAD_WHOLE,             /* a parameter, stepping not in the backward half yet: the whole backward's gradient */
     GRAD_NOT_REACHED,       /* the backward pass has not come to it */
     GRAD_LOSS_NOT_REACHED,  /* C, before the backward pass starts with it */
     GRAD_PARTIAL,           /* some of the ops using it have run backward */
