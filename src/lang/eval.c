@@ -140,6 +140,10 @@ Value *global_find(Interp *I, const char *name) {
 
 void global_set(Interp *I, const char *name, Value v) {
     Value *p = global_find(I, name);
+    if (p && p->kind == V_MODEL && !(v.kind == V_MODEL && v.model == p->model) && strcmp(p->model->name, name) == 0) {
+        p->model->redefined = true;      /* the old model lives on in a pass or the undo stack: stale there */
+        p->model->revision++;
+    }
     if (p) { *p = v; return; }
     bindings_push(&I->perm, &I->globals, &I->nglobals, &I->cap_globals, name, v);
     index_global(I, I->nglobals - 1);

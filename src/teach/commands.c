@@ -65,7 +65,7 @@ static const Command commands[] = {
       "Applies one step of the current optimizer to the pass's gradients and shows each parameter\n"
       "before, the change and after.  If it fails, nothing changes.",
       "update" },
-    { "undo", "undo", "Restores the weights and optimizer state of before the last `update`, `reset` or `load` (several levels).", "undo" },
+    { "undo", "undo", "Restores the weights, optimizer state and history of before the last `train`, `update`, `reset` or `load` (several levels).", "undo" },
     { "reset", "reset NET", "Initialises NET's parameters afresh (as its first use did) and forgets its optimizer state.", "reset net" },
     { "set", "set precision N", "Prints N significant digits (1 to 17) in `print` and in the pass views.", "set precision 4" },
     { "help", "help | help NAME",

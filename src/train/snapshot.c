@@ -1,6 +1,7 @@
 /* snapshot.c — copies of a model's weights, layer state and optimizer state
- * to put back later (early stopping's best epoch, `update`, `reset`, `load`),
- * and the undo stack of the last MAX_UNDO of them.
+ * to put back later (early stopping's best epoch, `update`, `reset`, `load`,
+ * `train`), with where the model's history stood, and the undo stack of the
+ * last MAX_UNDO of them.
  * Must not: know the pass (teach/) or what made the change (the callers say). */
 #include "base/arena.h"
 #include "tensor/tensor.h"
@@ -29,6 +30,7 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     s->epochs = m->epochs;
     s->state_owner = m->state_owner;
     s->initialised = m->initialised;
+    s->history = history_mark(m);
     for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams + m->layers[l].nstates;
     s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
     int k = 0;
@@ -47,6 +49,7 @@ static void restore(struct Snapshot *s, bool weights_only) {
     m->epochs = s->epochs;
     m->state_owner = s->state_owner;
     m->initialised = s->initialised;
+    history_rewind(m, s->history);
     for (int k = 0; k < s->nparams; k++) {
         SavedParam *sp = &s->params[k];
         sp->param->state = sp->state;

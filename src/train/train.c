@@ -673,6 +673,7 @@ void exec_train(Interp *I, const Node *n) {
     need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
     TrainOptions o = train_options(I, n, m, d->x->shape[0]);
     model_ensure_initialised(I, m);
+    undo_remember(I, m, "train");       /* `undo` takes the whole train back, even one stopped by an error */
     I->trained_last = m;
     EarlyStop es = { .best = INFINITY };
     StepPlans plans = { 0 };
