@@ -74,6 +74,14 @@ void note_random_draw(Interp *I, RandomDraw *d) {
     r->draws[r->ndraws++] = *d;
 }
 
+void check_literal(Interp *I, double v, SrcLoc loc, int index) {
+    if (dtype_holds(I->dtype, v)) return;
+    const char *why = dtype_too_large(isinf(v) ? DT_F64 : I->dtype);    /* the lexer's inf: beyond even float64 */
+    if (index < 0) fail_at(loc, "this number is %s", why);
+    if (isinf(v)) fail_at(loc, "element %d of this list is %s", index + 1, why);
+    fail_at(loc, "element %d of this list (%g) is %s", index + 1, v, why);
+}
+
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
     Tensor *t = expect_tensor(v, loc, what);
     not_replayable(I, t, loc, "takes a number from a value that changes every step (an if, a require, a setting)");
@@ -503,13 +511,14 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
      * node the stack ran out in */
     stack_check(I, I->mode.call_loc.file ? I->mode.call_loc : e->loc);
     switch (e->kind) {
-    case N_NUM: case N_BOOL: return tensor_value(new_scalar(I, e->num));
+    case N_NUM: check_literal(I, e->num, e->loc, -1); return tensor_value(new_scalar(I, e->num));
+    case N_BOOL: return tensor_value(new_scalar(I, e->num));
     case N_STR: { Value v = { .kind = V_STRING, .s = e->name }; return v; }
     case N_NAME: return lookup_name(I, f, e->name, e->loc);
     case N_LIST: {
         if (e->nvals) {
             Tensor *t = tensor_new(&I->pass, I->dtype, 1, &e->nvals);
-            for (int i = 0; i < e->nvals; i++) tensor_set(t, i, e->vals[i]);
+            for (int i = 0; i < e->nvals; i++) { check_literal(I, e->vals[i], e->loc, i); tensor_set(t, i, e->vals[i]); }
             return tensor_value(t);
         }
         int n = e->kids.n;

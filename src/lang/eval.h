@@ -24,6 +24,9 @@ void  global_set(Interp *I, const char *name, Value v);
 Value *global_find(Interp *I, const char *name);
 Tensor *expect_tensor(Value v, SrcLoc loc, const char *what);
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what);
+/* a number literal (index -1) or element `index` of a list of them is one of
+ * the precision's finite numbers, else an error at loc (1e39 in float32) */
+void   check_literal(Interp *I, double v, SrcLoc loc, int index);
 int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
 Value  tensor_value(Tensor *t);
 Tensor *new_scalar(Interp *I, double v);
