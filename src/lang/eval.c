@@ -89,11 +89,15 @@ double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
     return tensor_get(t, 0);
 }
 
-int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
-    double d = expect_number(I, v, loc, what);
+int count_number(double d, SrcLoc loc, const char *what) {
+    if (isnan(d)) fail_at(loc, "%s is NaN (not a number); it must be a whole number from 1 to 10^9", what);
     if (d > 1e9) fail_at(loc, "%s is too large: %g (the limit is 10^9)", what, d);
     if (d != floor(d) || d < 1) fail_at(loc, "%s must be a whole number of at least 1, got %g", what, d);
     return (int)d;
+}
+
+int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
+    return count_number(expect_number(I, v, loc, what), loc, what);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -609,6 +613,24 @@ static void exec_assign(Interp *I, Frame *f, const Node *s) {
 
 static bool is_true(Interp *I, Value v, SrcLoc loc) { return expect_number(I, v, loc, "a condition") != 0; }
 
+/* A name in expression e whose value holds a NaN (lr = 0/0), or NULL: a
+ * `require lr >= 0` it fails says so rather than that lr is negative. */
+static const char *nan_name(Interp *I, Frame *f, const Node *e) {
+    if (!e) return NULL;
+    if (e->kind == N_NAME) {
+        Value *v = frame_find(f, e->name);
+        if (!v) v = global_find(I, e->name);
+        if (v && v->kind == V_TENSOR)
+            for (int i = 0; i < v->t->size; i++) if (isnan(tensor_get(v->t, i))) return e->name;
+        return NULL;
+    }
+    const char *n = nan_name(I, f, e->a);
+    if (!n) n = nan_name(I, f, e->b);
+    if (!n) n = nan_name(I, f, e->c);
+    for (int i = 0; !n && i < e->kids.n; i++) n = nan_name(I, f, e->kids.items[i]);
+    return n;
+}
+
 static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
     switch (s->kind) {
     case N_EXPR_STMT: return eval_expr(I, f, s->a);
@@ -627,7 +649,11 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         Tensor *c = expect_tensor(eval_expr(I, f, s->a), s->a->loc, "a requirement");
         not_replayable(I, c, s->loc, "checks a requirement on a value that changes every step");
         if (c->size != 1) fail_at(s->loc, "%s: got a tensor of shape %s where a single number belongs", s->name, shape_str(c));
-        if (tensor_get(c, 0) == 0) fail_at(s->loc, "%s", s->name);
+        if (tensor_get(c, 0) == 0) {
+            const char *nan = nan_name(I, f, s->a);
+            if (nan) fail_at(s->loc, "%s is NaN (not a number): it must be a number (0/0, for one, gives NaN)", nan);
+            fail_at(s->loc, "%s", s->name);
+        }
         return (Value){ 0 };
     }
     case N_STATE:
