@@ -414,34 +414,35 @@ static void stop_nonfinite(Interp *I, Model *m, StepPlans *ps, int epoch, bool u
     diag_throw();
 }
 
-/* the number the optimizer in force has for its setting `name` (given, or its
- * default), or NAN (no such setting, a schedule, not a number) */
-static double optimizer_number(Interp *I, const char *name, SrcLoc loc) {
-    const Callable *opt = I->optimizer.fn;
-    const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
-    Value *v = bind_all(I, def, NULL, 0, opt->kind == C_PARTIAL ? opt->bound : NULL,
-                        opt->kind == C_PARTIAL ? opt->nbound : 0, loc);
-    for (int h = 0; h < def->nparams; h++)
-        if (def->param_names[h] == intern(name) && v[h].kind == V_TENSOR && v[h].t->size == 1) return tensor_get(v[h].t, 0);
-    return NAN;
-}
-
-/* Parameter p became NaN at element j in an update though its gradient there
- * is 0: the step divided 0 by 0 (g / (sqrt(v) + epsilon) with v and epsilon
- * 0); nothing overflowed.  What happened, for the note; NULL otherwise. */
-static const char *zero_over_zero(Interp *I, const Model *m, int layer, const Param *p, int j, SrcLoc loc) {
+/* Parameter p became NaN at element j in an update from finite numbers:
+ * not an overflow but a setting that is NaN (a custom optimizer with no
+ * `require`), or a 0/0 where its gradient is 0 (g / (sqrt(v) + epsilon) with
+ * v and epsilon 0).  What happened, for the note; NULL otherwise. */
+static const char *nan_cause(Interp *I, const Model *m, int layer, const Param *p, int j, SrcLoc loc) {
     const Tensor *g = p->value->grad;
-    if (!isnan(tensor_get(p->value, j)) || !g || g->size != p->value->size || tensor_get(g, j) != 0) return NULL;
-    const Callable *opt = I->optimizer.fn;
-    const char *name = (opt->kind == C_PARTIAL ? opt->base : opt)->name;
+    if (!isnan(tensor_get(p->value, j)) || !g || g->size != p->value->size || !isfinite(tensor_get(g, j))) return NULL;
+    const Callable *opt = I->optimizer.fn, *def = opt->kind == C_PARTIAL ? opt->base : opt;
+    const Binding *given = opt->kind == C_PARTIAL ? opt->bound : NULL;
+    int ngiven = opt->kind == C_PARTIAL ? opt->nbound : 0;
+    Value *v = bind_all(I, def, NULL, 0, given, ngiven, loc);     /* the settings, given or default */
+    double epsilon = NAN;
+    for (int h = 0; h < def->nparams; h++) {
+        if (v[h].kind != V_TENSOR || v[h].t->size != 1) continue;    /* a schedule, a flag list... */
+        double x = tensor_get(v[h].t, 0);
+        if (isnan(x))
+            return arena_printf(&I->pass, "the setting %s of optimizer '%s' is NaN (not a number), so every step "
+                                "it takes part in is NaN; give it a number", def->param_names[h], def->name);
+        if (def->param_names[h] == intern("epsilon")) epsilon = x;
+    }
+    if (tensor_get(g, j) != 0) return NULL;
     const char *what = arena_printf(&I->pass, "a 0/0 in the optimizer's step, not an overflow: the gradient of "
                                     "%s.%d.%s at element %d is 0, and '%s' divided it by something that is 0 too",
-                                    m->name, layer, p->name, j + 1, name);
-    if (optimizer_number(I, "epsilon", loc) == 0)
+                                    m->name, layer, p->name, j + 1, def->name);
+    if (epsilon == 0)
         return arena_printf(&I->pass, "%s: epsilon = 0, so where no gradient has reached a weight yet its step "
                             "is 0 / (√0 + 0); give epsilon a positive value (like 1e-7, the stdlib's default)", what);
     return arena_printf(&I->pass, "%s; look for a division in optimizer '%s' that nothing (like a positive epsilon) "
-                        "keeps from 0", what, name);
+                        "keeps from 0", what, def->name);
 }
 
 /* the first element of t that is NaN or infinite, or -1 */
@@ -469,10 +470,10 @@ static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool a
             const Param *p = state ? &L->states[k - L->nparams] : &L->params[k];
             int j = first_nonfinite(p->value);
             if (j < 0) continue;
-            const char *cause = state ? NULL : zero_over_zero(I, m, i + 1, p, j, loc);
+            const char *cause = state ? NULL : nan_cause(I, m, i + 1, p, j, loc);
             diag_error(loc, "%s %s.%d.%s became %s at epoch %d, batch %d%s", state ? "layer state" : "parameter",
                        m->name, i + 1, p->name, isnan(tensor_get(p->value, j)) ? "NaN" : "infinite", epoch, batch,
-                       state ? "" : cause ? ": 0/0 in the optimizer's step" : "; try a smaller learning rate");
+                       state ? "" : cause ? ": made by the optimizer's step, not by an overflow" : "; try a smaller learning rate");
             /* a state is written by the forward: at the first batch, before any update */
             stop_nonfinite(I, m, ps, epoch, !state || epoch > 1 || batch > 1, first, cause, loc);
         }
