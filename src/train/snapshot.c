@@ -10,10 +10,12 @@
 #include <string.h>
 
 enum { MAX_UNDO = 32 };
+static const size_t MAX_UNDO_BYTES = (size_t)256 << 20;
 
 static void save(struct Snapshot *s, SavedParam *sp, Param *p) {
     sp->param = p;
     sp->value = tensor_copy(&s->arena, p->value);
+    s->bytes += dtype_size(p->value->dtype) * (size_t)p->value->size * (size_t)(p->nstate + 1);
     sp->state = p->state;
     sp->nstate = p->nstate;
     sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
@@ -69,12 +71,21 @@ void snapshot_free(struct Snapshot *s) {
 void undo_push(Interp *I, struct Snapshot *s) {
     s->older = I->undo;
     I->undo = s;
-    if (++I->nundo <= MAX_UNDO) return;
-    struct Snapshot *keep = I->undo;             /* drop the oldest */
-    for (int i = 1; i < MAX_UNDO; i++) keep = keep->older;
-    snapshot_free(keep->older);
-    keep->older = NULL;
-    I->nundo = MAX_UNDO;
+    I->nundo++;
+    struct Snapshot *keep = I->undo;             /* the newest that fit; the older ones are dropped */
+    size_t bytes = keep->bytes;
+    int n = 1;
+    while (keep->older && n < MAX_UNDO && bytes + keep->older->bytes <= MAX_UNDO_BYTES) {
+        keep = keep->older;
+        bytes += keep->bytes;
+        n++;
+    }
+    while (keep->older) {
+        struct Snapshot *drop = keep->older;
+        keep->older = drop->older;
+        snapshot_free(drop);
+    }
+    I->nundo = n;
 }
 
 void undo_free_all(Interp *I) {

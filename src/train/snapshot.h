@@ -25,6 +25,7 @@ struct Snapshot {
     int         nparams;
     int         trace_serial;  /* the pass an update applied, 0 for none */
     HistoryMark history;       /* the model's history as it was (undo of a train takes its epochs out) */
+    size_t      bytes;         /* what its copies hold */
 };
 
 /* a copy of m's weights, layer state, optimizer state and counts, to put
@@ -35,7 +36,8 @@ void snapshot_restore(struct Snapshot *s);           /* all of it, and the histo
 void snapshot_restore_weights(struct Snapshot *s);
 void snapshot_free(struct Snapshot *s);
 
-/* the undo stack: newest first, the oldest dropped past its depth */
+/* the undo stack: newest first, the oldest dropped past its depth (32) or
+ * when together they hold more than 256 MiB (the newest is always kept) */
 void undo_push(Interp *I, struct Snapshot *s);
 struct Snapshot *undo_pop(Interp *I);              /* NULL when empty */
 /* keeps m's weights and optimizer state for `undo` before `what` changes them */
