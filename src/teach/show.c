@@ -8,6 +8,7 @@
 #include "lang/model.h"
 #include "teach/trace.h"
 #include "tensor/tensor.h"
+#include <math.h>
 #include <string.h>
 
 static void show_grad_value(Interp *I, const Trace *t, const char *what, const Tensor *v, int run, int users) {
@@ -39,7 +40,7 @@ static int layer_number(Interp *I, const Trace *t, const Node *arg, bool zero_ok
     if (arg->kind == N_NUM) {
         double d = arg->num;
         int lo = zero_ok ? 0 : 1;
-        if (d != (int)d || d < lo || d > t->model->nlayers)
+        if (!(d >= lo && d <= t->model->nlayers) || d != floor(d))
             fail_at(arg->loc, "model '%s' has layers %d to %d, not %g", t->model->name, lo, t->model->nlayers, d);
         return (int)d;
     }
