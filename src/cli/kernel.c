@@ -4,12 +4,14 @@
  *   execute BYTES              the cell's lines run as the REPL runs them
  *   complete BYTES LINE CHAR   completion at LINE, CHAR of the cell
  *   inspect BYTES LINE CHAR    hover there
+ *   is_complete BYTES          whether the text is whole statements
  * (LINE from 0, CHAR in UTF-16 units: the language server's positions).
  * Each answer ends with one line that starts with the byte 0x1E: "\x1E" "done"
  * after execute (the cell's output and errors come before it), "\x1E" and
  * one line of JSON after complete (CompletionItem[]) and inspect (Hover or
  * null): the language server's answers (lsp/query.c), asked of the live
- * interpreter with the cell read as if it followed everything run so far.
+ * interpreter with the cell read as if it followed everything run so far;
+ * after is_complete "\x1E" and "complete" or "incomplete" (JSON strings).
  * Ctrl-C (SIGINT) stops `train` after its batch and skips the rest of the
  * cell; a cell that ends inside an open bracket is an error at that bracket,
  * and the statement is given up.
@@ -117,10 +119,10 @@ int kernel_run(Interp *I) {
         size_t n = 0;
         int line = 0, character = 0;
         int got = sscanf(header, "%15s %zu %d %d", what, &n, &line, &character);
-        bool run = got == 2 && strcmp(what, "execute") == 0;
+        bool run = got == 2 && strcmp(what, "execute") == 0, judge = got == 2 && strcmp(what, "is_complete") == 0;
         bool ask = got == 4 && (strcmp(what, "complete") == 0 || strcmp(what, "inspect") == 0) && line >= 0 &&
                    character >= 0;
-        if ((!run && !ask) || n > CELL_CAP) {
+        if ((!run && !judge && !ask) || n > CELL_CAP) {
             fprintf(stderr, "nnl --kernel: not a request: %s\n", header);
             fputs(END "error\n", stdout);
             fflush(stdout);
@@ -130,6 +132,10 @@ int kernel_run(Interp *I) {
         char *cell = read_cell(n);
         if (!cell) break;
         if (run) execute(s, I, cell, n);
+        else if (judge) {
+            printf(END "\"%s\"\n", statement_open(cell) ? "incomplete" : "complete");
+            fflush(stdout);
+        }
         else query(s, I, strcmp(what, "complete") == 0, cell, line, character);
         free(cell);
     }

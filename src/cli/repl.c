@@ -248,6 +248,8 @@ static int session_end(Session *s) {
 
 /* ---- a session read by another reader (cli/kernel.c) ---------------------- */
 
+bool statement_open(const char *text) { return judge(text, NULL, false).state == CHUNK_OPEN; }
+
 Session *session_open(Interp *I, const char *file) {
     Session *s = malloc(sizeof *s);
     if (!s) { fputs("nnl: out of memory\n", stderr); exit(70); }

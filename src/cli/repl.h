@@ -23,6 +23,9 @@ void     session_skip(Session *s, const char *line);
 /* the input ends here for now: a statement still open is an error at its
  * open bracket ("this '{' is not closed: WHY") and is given up */
 void     session_end_input(Session *s, const char *why);
+/* true when text ends inside an open bracket, or in a backslash: the REPL
+ * would wait for more lines */
+bool     statement_open(const char *text);
 /* everything read so far (error locations point into it), and its number of lines */
 const char *session_text(const Session *s, int *lines);
 /* ends it (as the end of input does) and frees it; 1 if a statement failed */

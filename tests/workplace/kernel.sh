@@ -64,9 +64,9 @@ if "$py" -c 'import jupyter_client' > /dev/null 2>&1; then
     check $? "jupyter_client drives the kernel to the end" "$(tail -5 "$tmp/client.err")"
     ! grep -q "NO REPLY\|NO IDLE" "$tmp/client.out"
     check $? "the kernel answers every request (no cell hangs it)" "$(grep "NO REPLY\|NO IDLE" "$tmp/client.out")"
-    for part in complete inspect interrupt open; do
+    for part in complete inspect is_complete interrupt open; do
         case $part in
-            complete) pat="^complete" ;; inspect) pat="^inspect" ;;
+            complete) pat="^complete" ;; inspect) pat="^inspect" ;; is_complete) pat="^is_complete" ;;
             interrupt) pat="train started|^interrupted|^execute (after the interrupt|a second train)" ;;
             open) pat="^execute (open|after the open|an error)" ;;
         esac

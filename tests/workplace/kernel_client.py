@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The nnl Jupyter kernel driven through jupyter_client, as a notebook drives
 it: a KernelManager starts the installed kernel spec (JUPYTER_PATH), then
-execute, complete (Tab), inspect (Shift-Tab), interrupt, a cell left open.
+execute, complete (Tab), inspect (Shift-Tab), is_complete (a console's Enter), interrupt, a
+cell left open.
 Prints one line per reply, made comparable (tests/workplace/kernel.out is
 the golden output); a reply that does not come within a minute is a failure
 (the kernel hangs), printed as "NO REPLY".  usage: kernel_client.py"""
@@ -99,6 +100,11 @@ def inspect(kc, code, pos):
         print("  | " + line)
 
 
+def is_complete(kc, code):
+    r = reply(kc, kc.is_complete(code))
+    print("is_complete %r: %s" % (code, "NO REPLY" if r is None else "%s, indent %r" % (r["status"], r.get("indent", ""))))
+
+
 def session(km, kc):
     execute(kc, "definitions", """data d {
   [0, 0] -> [0]
@@ -131,6 +137,12 @@ answer = 42
     inspect(kc, "train net on d epochs 10", 20)
     inspect(kc, "explain", 2)
     inspect(kc, "nothing_here", 3)
+
+    # a console's Enter: more lines while a bracket is open
+    is_complete(kc, "print answer")
+    is_complete(kc, "model m {\n  input 2")
+    is_complete(kc, "v = [1,\n 2]")
+    is_complete(kc, "x = 1 + \\")
 
     # interrupt: train for ever, interrupt once it has started; the rest of the cell does not run
     msg_id = kc.execute("train net on d epochs 100000000 batch 4\nanswer = 7\n")
