@@ -7,7 +7,8 @@
  * at that bracket as soon as a line shows it (judge), and given up.  The
  * loop also waits on the view's wake-up pipe (web/view.h): a command from
  * the page runs here, on this thread, as if typed.  Also the SIGINT handling
- * for scripts.
+ * for scripts, and the same reading of lines for the Jupyter kernel's nnl
+ * (session_*: cli/kernel.c frames the cells and answers the kernel).
  * Must not: interpret statements itself (toplevel.c does). */
 #include "base/arena.h"
 #include "base/diag.h"
