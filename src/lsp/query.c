@@ -14,6 +14,7 @@
 #include "lsp/names.h"
 #include "lsp/query.h"
 #include "teach/commands.h"
+#include "teach/help.h"
 #include "teach/summary.h"
 #include "tensor/tensor.h"
 #include <ctype.h>
@@ -173,6 +174,18 @@ static void describe_field(FILE *out, const Model *m, const char *rest) {
                     l->def->name, shape_str(l->states[p].value));
 }
 
+/* a statement's help (train, model, loss, ...), as `help train` prints it */
+static void describe_statement(FILE *out, const char *word) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *help = open_memstream(&text, &size);
+    if (!help) return;
+    bool found = help_statement(help, word);
+    fclose(help);
+    if (found) fprintf(out, "```\n%s```\n", text);
+    free(text);
+}
+
 static bool is_command_word(const char *word) {
     for (int i = 0; lex_command_word(i); i++) if (strcmp(lex_command_word(i), word) == 0) return true;
     return false;
@@ -198,6 +211,7 @@ cJSON *query_hover(const QueryText *q, int line, int character) {
     else if (v && v->kind == V_DATA) describe_data(out, v->data);
     else if (v && v->kind == V_TENSOR) fprintf(out, "%s: %s %s\n", word, value_kind_name(*v), shape_str(v->t));
     else if (is_command_word(word)) fprintf(out, "```\n%s\n```\n", command_usage(word));
+    else describe_statement(out, word);
     fclose(out);
     cJSON *r = NULL;
     if (size > 0) {

@@ -65,8 +65,10 @@ def outputs(kc, msg_id, until_idle=True):
     return got
 
 
+# stop_on_error=False: after a cell's error ipykernel aborts what comes within
+# a moment (as a notebook's "run all" stops); the cells here are sent one by one
 def execute(kc, label, code, mask=False):
-    msg_id = kc.execute(code)
+    msg_id = kc.execute(code, stop_on_error=False)
     r = reply(kc, msg_id)
     text = "".join(outputs(kc, msg_id))
     if r is None:
@@ -135,6 +137,8 @@ answer = 42
     inspect(kc, "twice_plus(3)", 3)
     inspect(kc, "y = relu(x)", 6)
     inspect(kc, "train net on d epochs 10", 20)
+    inspect(kc, "train net on d epochs 10", 2)
+    inspect(kc, "loss mse", 1)
     inspect(kc, "explain", 2)
     inspect(kc, "nothing_here", 3)
 
@@ -145,7 +149,7 @@ answer = 42
     is_complete(kc, "x = 1 + \\")
 
     # interrupt: train for ever, interrupt once it has started; the rest of the cell does not run
-    msg_id = kc.execute("train net on d epochs 100000000 batch 4\nanswer = 7\n")
+    msg_id = kc.execute("train net on d epochs 100000000 batch 4\nanswer = 7\n", stop_on_error=False)
     end, started = time.monotonic() + TIMEOUT, False
     text = []
     while time.monotonic() < end and not started:

@@ -157,6 +157,7 @@ async function main() {
     await hover(doc, 4, 7);             // net
     await hover(doc, 4, 30);            // relu
     await hover(doc, 7, 6);             // net in train
+    await hover(doc, 7, 2);             // train: the statement's help
     await complete(doc, 7, 2);          // tr
     await complete(doc, 5, 7);          // loss ms
     // net. then its layers: the document grows by a line being typed
