@@ -197,13 +197,17 @@ static Value setting(Interp *I, const Callable *fn, const char *name, SrcLoc loc
     fail_at(loc, "'%s' has no setting '%s'", def->name, name);
 }
 
-/* a setting that must be a number for the program (a schedule is refused) */
-static double setting_number(Interp *I, const Callable *fn, const char *name, const char *what, SrcLoc loc) {
-    Value v = setting(I, fn, name, loc);
-    if (v.kind == V_FUNC)
-        fail_at(loc, "cannot export to PyTorch: %s's %s is a schedule (%s); the PyTorch program has constant "
-                "settings: give %s a number before the export", what, name, v.fn->name, name);
-    return expect_number(I, v, loc, name);
+/* a setting that must be a number for the program (a schedule is refused
+ * at the export, loc, with a note at `set`, where the setting was given) */
+static double setting_number(Interp *I, const Callable *fn, const char *name, const char *what, SrcLoc loc, SrcLoc set) {
+    Value v = setting(I, fn, name, set);
+    if (v.kind == V_FUNC) {
+        diag_error(loc, "cannot export to PyTorch: %s's %s is a schedule (%s); the PyTorch program has constant "
+                   "settings: give %s a number before the export", what, name, v.fn->name, name);
+        diag_note(set, "%s is set here", what);
+        diag_throw();
+    }
+    return expect_number(I, v, set, name);
 }
 
 /* where a stdlib definition is: "stdlib/optimizers.nnl:69" */
@@ -258,16 +262,16 @@ static const char *penalty_expr(Interp *I, const Callable *r, SrcLoc loc, const 
     const char *name = stdlib_name(I, r);
     char a[64], b[64];
     if (name && strcmp(name, "l1") == 0) {
-        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l1", loc), false);
+        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l1", loc, loc), false);
         return arena_printf(&I->pass, "%s * %s.abs().sum()", a, w);
     }
     if (name && strcmp(name, "l2") == 0) {
-        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l2", loc), false);
+        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l2", loc, loc), false);
         return arena_printf(&I->pass, "%s * (%s ** 2).sum()", a, w);
     }
     if (name && strcmp(name, "elastic") == 0) {
-        format_shortest(a, sizeof a, setting_number(I, r, "l1", "elastic", loc), false);
-        format_shortest(b, sizeof b, setting_number(I, r, "l2", "elastic", loc), false);
+        format_shortest(a, sizeof a, setting_number(I, r, "l1", "elastic", loc, loc), false);
+        format_shortest(b, sizeof b, setting_number(I, r, "l2", "elastic", loc, loc), false);
         return arena_printf(&I->pass, "%s * %s.abs().sum() + %s * (%s ** 2).sum()", a, w, b, w);
     }
     fail_at(loc, "cannot export to PyTorch: the regularizer '%s' is not one of the stdlib's (l1, l2, elastic)", r->name);
@@ -310,7 +314,7 @@ typedef struct OptimizerForm {
 static const OptimizerForm optimizers[] = {
     { "sgd", { "lr", "momentum", "nesterov", "decay", NULL },
       "v ← momentum·v - lr_t·g;  w ← w + v  (nesterov: w ← w + momentum·v - lr_t·g)",
-      "                state[\"v\"] = torch.zeros_like(w)\n",
+      "                    state[\"v\"] = torch.zeros_like(w)\n",
       "            v = state[\"v\"]\n"
       "            v.mul_(group[\"momentum\"]).sub_(lr_t * g)\n"
       "            if group[\"nesterov\"]:\n"
@@ -321,14 +325,14 @@ static const OptimizerForm optimizers[] = {
       "acc ← acc + g²;  w ← w - lr_t·g / (√acc + epsilon), acc starting at\n"
       "    initial_accumulator_value (torch.optim.Adagrad adds its eps, 1e-10, the same way\n"
       "    but starts acc at 0 by default)",
-      "                state[\"acc\"] = torch.full_like(w, group[\"initial_accumulator_value\"])\n",
+      "                    state[\"acc\"] = torch.full_like(w, group[\"initial_accumulator_value\"])\n",
       "            acc = state[\"acc\"]\n"
       "            acc.add_(g * g)\n"
       "            w.sub_(lr_t * g / (acc.sqrt() + group[\"epsilon\"]))\n" },
     { "rmsprop", { "lr", "rho", "epsilon", "decay", NULL },
       "s ← rho·s + (1 - rho)·g²;  w ← w - lr_t·g / (√s + epsilon)  (torch.optim.RMSprop:\n"
       "    rho is alpha, the same formula; the defaults differ)",
-      "                state[\"s\"] = torch.zeros_like(w)\n",
+      "                    state[\"s\"] = torch.zeros_like(w)\n",
       "            s = state[\"s\"]\n"
       "            s.mul_(group[\"rho\"]).add_((1 - group[\"rho\"]) * g * g)\n"
       "            w.sub_(lr_t * g / (s.sqrt() + group[\"epsilon\"]))\n" },
@@ -338,8 +342,8 @@ static const OptimizerForm optimizers[] = {
       "        lr_t = lr / (1 + decay·t) · √(1 - beta_2^(t+1)) / (1 - beta_1^(t+1))\n"
       "        m ← beta_1·m + (1 - beta_1)·g;  v ← beta_2·v + (1 - beta_2)·g²\n"
       "        w ← w - lr_t·m / (√v + epsilon)",
-      "                state[\"m\"] = torch.zeros_like(w)\n"
-      "                state[\"v\"] = torch.zeros_like(w)\n",
+      "                    state[\"m\"] = torch.zeros_like(w)\n"
+      "                    state[\"v\"] = torch.zeros_like(w)\n",
       "            m, v = state[\"m\"], state[\"v\"]\n"
       "            m.mul_(group[\"beta_1\"]).add_((1 - group[\"beta_1\"]) * g)\n"
       "            v.mul_(group[\"beta_2\"]).add_((1 - group[\"beta_2\"]) * g * g)\n"
@@ -354,7 +358,7 @@ static const OptimizerForm *optimizer_form(Interp *I, SrcLoc loc) {
     for (int i = 0; name && i < NOPTIMIZERS; i++) {
         if (strcmp(name, optimizers[i].name) != 0) continue;
         for (int k = 0; k < 5 && optimizers[i].settings[k]; k++)
-            setting_number(I, fn, optimizers[i].settings[k], name, I->optimizer.loc);
+            setting_number(I, fn, optimizers[i].settings[k], name, loc, I->optimizer.loc);
         return &optimizers[i];
     }
     const Callable *def = fn->kind == C_PARTIAL ? fn->base : fn;
@@ -378,7 +382,7 @@ void torch_write_optimizer(TorchWriter *w) {
     const Callable *fn = I->optimizer.fn;
     double v[5] = { 0 };
     int n = 0;
-    for (; n < 5 && o->settings[n]; n++) v[n] = setting_number(I, fn, o->settings[n], o->name, I->optimizer.loc);
+    for (; n < 5 && o->settings[n]; n++) v[n] = setting_number(I, fn, o->settings[n], o->name, w->loc, I->optimizer.loc);
     fprintf(f, "\n\n# ---- the optimizer: %s\n# nnl's %s, %s\n", torch_source(I, I->optimizer.loc), o->name,
             defined_at(I, fn));
     bool plain_sgd = strcmp(o->name, "sgd") == 0 && v[3] == 0;     /* no decay: torch.optim.SGD is the same */
