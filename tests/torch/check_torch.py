@@ -97,16 +97,19 @@ def check_outputs():
         if name in REFUSED:
             continue
         text = open(os.path.join(TOP, 'examples', name + '.nnl')).read()
-        trains = {}
-        lines = []
-        for line in text.splitlines():
+        trains, last = {}, {}
+        source = text.splitlines()
+        for i, line in enumerate(source):
             m = re.match(r'\s*train (\w+) on (\w+)', line)
             if m:
                 trains[m.group(1)] = m.group(2)
-                line = re.sub(r'\bepochs \d+', 'epochs 1', line)
-            lines.append(line)
-        for model, data in trains.items():
-            lines += [f'export {model} "{model}.py"', f'print "@@{model}"', f'print {model}({data}.x)']
+                last[m.group(1)] = i
+        lines = []
+        for i, line in enumerate(source):     # after a model's last train, while its data has that name
+            lines.append(re.sub(r'\bepochs \d+', 'epochs 1', line) if re.match(r'\s*train ', line) else line)
+            for model, data in trains.items():
+                if last[model] == i:
+                    lines += [f'export {model} "{model}.py"', f'print "@@{model}"', f'print {model}({data}.x)']
         where = folder(name)
         p = nnl(where, name, '\n'.join(lines) + '\n')
         if p.returncode != 0:
@@ -217,8 +220,8 @@ def check_steps():
 
 # ---- torchrun: XOR and digits on two processes ------------------------------------------
 
-def accuracy_of(text, label):
-    m = re.findall(label + r'.*accuracy[ =]+([\d.]+)', text)
+def accuracy_of(text, pattern):
+    m = re.findall(pattern, text, flags=re.M)
     return float(m[-1]) if m else None
 
 
@@ -232,13 +235,15 @@ def check_torchrun():
         text = re.sub(r'^(train net .*)$', r'export net "net.py"\n\1', text, count=1, flags=re.M)
         where = folder(name)
         p = nnl(where, name, text)
-        want = accuracy_of(p.stdout, 'accuracy')
+        want = accuracy_of(p.stdout, r'^accuracy = ([\d.]+)')
         if p.returncode != 0 or want is None:
             report('FAIL', f'torchrun {name}: nnl failed or printed no accuracy', p.stderr + p.stdout[-2000:])
             continue
-        r = subprocess.run([torchrun, '--standalone', '--nproc_per_node=2', 'net.py'], capture_output=True, text=True,
-                           cwd=where, env=ENV, timeout=1800)
-        got = accuracy_of(r.stdout, 'validation' if 'validation:' in r.stdout else 'training')
+        # --redirects 1 --tee 1: Debian's torch 1.13 under Python 3.11 cannot read the default, 0
+        # (Std.from_str("0") gives None: IntFlag no longer lists a member of value 0)
+        r = subprocess.run([torchrun, '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'net.py'],
+                           capture_output=True, text=True, cwd=where, env=ENV, timeout=1800)
+        got = accuracy_of(r.stdout, r'^(?:\[\w+\]:)?%s: .*accuracy ([\d.]+)' % ('validation' if 'validation:' in r.stdout else 'training'))
         if r.returncode != 0 or got is None:
             report('FAIL', f'torchrun {name}: the program failed (exit {r.returncode})', r.stderr[-3000:] + r.stdout[-1000:])
             continue
