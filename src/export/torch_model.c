@@ -157,7 +157,7 @@ void torch_write_model(TorchWriter *w) {
     FILE *f = w->f;
     Model *m = w->m;
     const char *cls = class_name(w->I, m);
-    fprintf(f, "\n# ---- the model: %s\n\nclass %s(nn.Module):\n    \"\"\"model %s: %d", torch_source(w->I, m->loc), cls,
+    fprintf(f, "\n\n# ---- the model: %s\n\nclass %s(nn.Module):\n    \"\"\"model %s: %d", torch_source(w->I, m->loc), cls,
             m->name, m->in_dim);
     for (int i = 0; i < m->nlayers; i++)
         if (!stdlib_is(m->layers[i].def, "dropout")) fprintf(f, " -> %d", m->layers[i].out_dim);

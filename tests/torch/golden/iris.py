@@ -28,6 +28,7 @@ DTYPE = torch.float32
 torch.set_default_dtype(DTYPE)
 SEED = 1    # nnl's seed: torch's generator is another, so shuffles and dropout differ
 
+
 # ---- the model: iris.nnl:15: model net {
 
 class Net(nn.Module):
