@@ -7,7 +7,6 @@
  * one process or under torchrun with DistributedDataParallel.  Must not:
  * touch files (commands.c) or write a program that computes something else
  * than nnl did — what it cannot say is refused before anything is written. */
-#define _XOPEN_SOURCE 700      /* realpath */
 #include "base/arena.h"
 #include "base/diag.h"
 #include "export/torch.h"
@@ -18,7 +17,6 @@
 #include "lang/settings.h"
 #include "train/train.h"
 #include "tensor/tensor.h"
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,8 +53,6 @@ static void plan_data(Interp *I, DataPlan *p, const Dataset *d, SrcLoc loc) {
     if (v.call)
         for (int i = 0; i < v.call->nin; i++) plan_data(I, p, v.call->in[i], loc);
     if (p->nsteps == 64) fail_at(loc, "cannot export to PyTorch: the data is made in more than 64 steps");
-    if (v.call && v.call->kind == DATA_CSV && v.call->csv.nfeature_index > 0 && v.call->csv.features)
-        fail_at(loc, "cannot export to PyTorch: csv's features are given both by name and by number");
     p->steps[p->nsteps++] = (DataStep){ v.call, v.call ? NULL : d, { NULL, NULL, NULL } };
 }
 
