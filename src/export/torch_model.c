@@ -261,17 +261,18 @@ static const Callable *regularizer_of(const Layer *l) {
 static const char *penalty_expr(Interp *I, const Callable *r, SrcLoc loc, const char *w) {
     const char *name = stdlib_name(I, r);
     char a[64], b[64];
+    bool single = I->dtype != DT_F64;
     if (name && strcmp(name, "l1") == 0) {
-        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l1", loc, loc), false);
+        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l1", loc, loc), single);
         return arena_printf(&I->pass, "%s * %s.abs().sum()", a, w);
     }
     if (name && strcmp(name, "l2") == 0) {
-        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l2", loc, loc), false);
+        format_shortest(a, sizeof a, setting_number(I, r, "lambda", "l2", loc, loc), single);
         return arena_printf(&I->pass, "%s * (%s ** 2).sum()", a, w);
     }
     if (name && strcmp(name, "elastic") == 0) {
-        format_shortest(a, sizeof a, setting_number(I, r, "l1", "elastic", loc, loc), false);
-        format_shortest(b, sizeof b, setting_number(I, r, "l2", "elastic", loc, loc), false);
+        format_shortest(a, sizeof a, setting_number(I, r, "l1", "elastic", loc, loc), single);
+        format_shortest(b, sizeof b, setting_number(I, r, "l2", "elastic", loc, loc), single);
         return arena_printf(&I->pass, "%s * %s.abs().sum() + %s * (%s ** 2).sum()", a, w, b, w);
     }
     fail_at(loc, "cannot export to PyTorch: the regularizer '%s' is not one of the stdlib's (l1, l2, elastic)", r->name);
@@ -286,19 +287,19 @@ void torch_write_loss(TorchWriter *w) {
     if (!w->penalty) return;
     fprintf(f, "\n\n# ---- the penalty training adds to the loss: nnl's regularizers (stdlib/regularizers.nnl)\n\n"
                "def penalty(net):\n    \"\"\"the sum of the regularizers' penalties on the weight matrices\"\"\"\n"
-               "    return (");
+               "    return (\n");
     bool first = true;
     for (int i = 0; i < w->m->nlayers; i++) {
         const Layer *l = &w->m->layers[i];
         const Callable *r = regularizer_of(l);
         if (!r || !layer_tensor(l, "W")) continue;
         SrcLoc rl = l->regularizer ? l->regularizer_loc : w->m->regularizer_loc;
-        fprintf(f, "%s%s  # %s", first ? "" : "\n            + ",
+        fprintf(f, "        %s%s  # %s\n", first ? "" : "+ ",
                 penalty_expr(w->I, r, rl, arena_printf(&w->I->pass, "net.layer%d.weight", l->index)),
                 torch_source(w->I, rl));
         first = false;
     }
-    fputs("\n    )\n", f);
+    fputs("    )\n", f);
 }
 
 /* ---- the optimizer ------------------------------------------------------------ */

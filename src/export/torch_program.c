@@ -142,9 +142,14 @@ static void write_list(TorchWriter *w, const Tensor *t, int row) {
     fputc(']', w->f);
 }
 
+/* [a, b, ...] of doubles, exactly, wrapped after about 90 columns */
 static void write_doubles(FILE *f, const double *v, int n) {
     fputc('[', f);
-    for (int i = 0; i < n; i++) fprintf(f, "%s%.17g", i ? ", " : "", v[i]);
+    for (int i = 0, width = 0; i < n; i++) {
+        if (i) fputs(width > 90 ? ",\n            " : ", ", f);
+        if (width > 90) width = 0;
+        width += fprintf(f, "%.17g", v[i]) + 2;
+    }
     fputc(']', f);
 }
 
