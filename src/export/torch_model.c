@@ -323,26 +323,25 @@ static const OptimizerForm optimizers[] = {
       "            else:\n"
       "                w.add_(v)\n" },
     { "adagrad", { "lr", "epsilon", "decay", "initial_accumulator_value", NULL },
-      "acc ← acc + g²;  w ← w - lr_t·g / (√acc + epsilon), acc starting at\n"
-      "    initial_accumulator_value (torch.optim.Adagrad adds its eps, 1e-10, the same way\n"
-      "    but starts acc at 0 by default)",
+      "acc ← acc + g² (acc starting at initial_accumulator_value);  w ← w - lr_t·g / (√acc + epsilon)\n"
+      "    (torch.optim.Adagrad's formula, but its acc starts at 0 and its eps is 1e-10)",
       "                    state[\"acc\"] = torch.full_like(w, group[\"initial_accumulator_value\"])\n",
       "            acc = state[\"acc\"]\n"
       "            acc.add_(g * g)\n"
       "            w.sub_(lr_t * g / (acc.sqrt() + group[\"epsilon\"]))\n" },
     { "rmsprop", { "lr", "rho", "epsilon", "decay", NULL },
-      "s ← rho·s + (1 - rho)·g²;  w ← w - lr_t·g / (√s + epsilon)  (torch.optim.RMSprop:\n"
-      "    rho is alpha, the same formula; the defaults differ)",
+      "s ← rho·s + (1 - rho)·g²;  w ← w - lr_t·g / (√s + epsilon)\n"
+      "    (torch.optim.RMSprop's formula, with alpha for rho; the defaults differ)",
       "                    state[\"s\"] = torch.zeros_like(w)\n",
       "            s = state[\"s\"]\n"
       "            s.mul_(group[\"rho\"]).add_((1 - group[\"rho\"]) * g * g)\n"
       "            w.sub_(lr_t * g / (s.sqrt() + group[\"epsilon\"]))\n" },
     { "adam", { "lr", "beta_1", "beta_2", "epsilon", "decay" },
-      "Keras 2.2.4's Adam: the bias corrections are folded into the step size, so\n"
-      "    epsilon is added to √v, not to √v̂ as torch.optim.Adam adds it:\n"
+      "the bias corrections folded into the step size,\n"
       "        lr_t = lr / (1 + decay·t) · √(1 - beta_2^(t+1)) / (1 - beta_1^(t+1))\n"
       "        m ← beta_1·m + (1 - beta_1)·g;  v ← beta_2·v + (1 - beta_2)·g²\n"
-      "        w ← w - lr_t·m / (√v + epsilon)",
+      "        w ← w - lr_t·m / (√v + epsilon)\n"
+      "    so epsilon is added to √v, not to √v̂ as torch.optim.Adam adds it",
       "                    state[\"m\"] = torch.zeros_like(w)\n"
       "                    state[\"v\"] = torch.zeros_like(w)\n",
       "            m, v = state[\"m\"], state[\"v\"]\n"
@@ -398,14 +397,14 @@ void torch_write_optimizer(TorchWriter *w) {
         fprintf(f, ", nesterov=%s)\n", v[2] != 0 && v[1] > 0 ? "True" : "False");
         return;
     }
-    fprintf(f, "\nclass Nnl%c%s(torch.optim.Optimizer):\n    \"\"\"nnl's %s, its formula written out (lr_t = lr / (1 + decay·t) is\n"
-               "    Keras' decay; t counts the updates made before this one):\n        %s\"\"\"\n\n"
+    fprintf(f, "\nclass Nnl%c%s(torch.optim.Optimizer):\n    \"\"\"nnl's %s, Keras 2.2.4's formula, with t the updates made before this one\n"
+               "    and lr_t = lr / (1 + decay·t) (Keras' decay):\n    %s\"\"\"\n\n"
                "    def __init__(self, params, %s", o->name[0] - 'a' + 'A', o->name + 1, o->name, o->formula,
             o->settings[0]);
     for (int k = 1; k < n; k++) fprintf(f, ", %s", o->settings[k]);
     fprintf(f, "):\n        super().__init__(params, dict(");
     for (int k = 0; k < n; k++) fprintf(f, "%s%s=%s", k ? ", " : "", o->settings[k], o->settings[k]);
-    fputs("))\n        self.t = 0\n\n    @torch.no_grad()\n    def step(self, closure=None):\n"
+    fputs("))\n        self.t = 0      # nnl's t: the updates made so far\n\n    @torch.no_grad()\n    def step(self, closure=None):\n"
           "        loss = None\n        if closure is not None:\n            with torch.enable_grad():\n"
           "                loss = closure()\n        for group in self.param_groups:\n", f);
     if (strcmp(o->name, "adam") == 0)
