@@ -62,9 +62,9 @@ static void run_export(Interp *I, const Node *n) {
     Model *m = find_model(I, arguments(I, n, &path), n->kids.items[0]->loc);
     const Node *file = n->kids.items[1];
     if (ends_with(file->name, ".py")) {
-        size_t len;
-        char *text = torch_program(I, m, n->loc, path, &len);
-        write_export(I, n, m, path, text, len, "a PyTorch program");
+        TorchProgram p = torch_program(I, m, n->loc, path);
+        if (p.weights_path) write_export(I, n, m, p.weights_path, p.weights, p.weights_len, "its weights");
+        write_export(I, n, m, path, p.text, p.len, "a PyTorch program");
         return;
     }
     if (!ends_with(file->name, ".onnx"))

@@ -19,6 +19,7 @@
 #include "lang/stdnames.h"
 #include "tensor/tensor.h"
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *torch_source(Interp *I, SrcLoc loc) {
@@ -168,20 +169,57 @@ void torch_write_model(TorchWriter *w) {
     fputs("        return x\n\n\n", f);
     fprintf(f, "# the weights %s had when it was exported, as state_dict() names them: nnl's\n"
                "# %s.1.W [out, in] is layer1.weight, %s.1.b layer1.bias, batchnorm's gamma and beta\n"
-               "# weight and bias, prelu's alpha weight\nWEIGHTS = {\n", m->name, m->name, m->name);
+               "# weight and bias, prelu's alpha weight\n", m->name, m->name, m->name);
+    if (w->weights_file)
+        fprintf(f, "# They are in %s, next to this file: %d numbers, too many to list here, as\n"
+                   "# little-endian %s in this order, each of this shape.\nWEIGHTS_FILE = \"%s\"\nSHAPES = {\n",
+                w->weights_file, torch_value_count(m), w->single ? "float32" : "float64", w->weights_file);
+    else
+        fputs("WEIGHTS = {\n", f);
+    size_t at = 0, width = w->single ? 4 : 8;
     for (int i = 0; i < m->nlayers; i++) {
         const Layer *l = &m->layers[i];
         const char *torch[4], *nnl[4];
         int n = layer_weights(w->I, w->loc, l, torch, nnl);
         for (int k = 0; k < n; k++) {
+            const Tensor *t = layer_tensor(l, nnl[k]);
             fprintf(f, "    # %s.%d.%s\n    \"layer%d.%s\": ", m->name, l->index, nnl[k], l->index, torch[k]);
-            write_values(w, layer_tensor(l, nnl[k]));
+            if (w->weights_file) {
+                fprintf(f, t->ndim == 2 ? "[%d, %d]" : "[%d]", t->shape[0], t->ndim == 2 ? t->shape[1] : 0);
+                for (int e = 0; e < t->size; e++, at += width) {
+                    double v = tensor_get(t, e);
+                    uint64_t bits = 0;
+                    if (w->single) { float x = (float)v; uint32_t b; memcpy(&b, &x, 4); bits = b; }
+                    else memcpy(&bits, &v, 8);
+                    for (size_t byte = 0; byte < width; byte++) w->bin[at + byte] = (unsigned char)(bits >> (8 * byte));
+                }
+            } else {
+                write_values(w, t);
+            }
             fputs(",\n", f);
         }
     }
-    fprintf(f, "}\n\n\ndef model():\n    \"\"\"the nn.Module with the weights %s had when it was exported\"\"\"\n"
-               "    net = %s()\n    state = net.state_dict()\n    for name, values in WEIGHTS.items():\n"
-               "        state[name].copy_(torch.tensor(values, dtype=DTYPE))\n    return net\n", m->name, cls);
+    fputs("}\n\n\ndef weights():\n    \"\"\"{state_dict() name: tensor}\"\"\"\n", f);
+    if (w->weights_file)
+        fprintf(f, "    values = np.fromfile(os.path.join(HERE, WEIGHTS_FILE), dtype=\"<%s\")\n"
+                   "    out, at = {}, 0\n    for name, shape in SHAPES.items():\n        count = math.prod(shape)\n"
+                   "        out[name] = torch.from_numpy(values[at:at + count].copy()).reshape(shape)\n"
+                   "        at += count\n    return out\n", w->single ? "f4" : "f8");
+    else
+        fputs("    return {name: torch.tensor(values, dtype=DTYPE) for name, values in WEIGHTS.items()}\n", f);
+    fprintf(f, "\n\ndef model():\n    \"\"\"the nn.Module with the weights %s had when it was exported\"\"\"\n"
+               "    net = %s()\n    state = net.state_dict()\n    for name, values in weights().items():\n"
+               "        state[name].copy_(values)\n    return net\n", m->name, cls);
+}
+
+int torch_value_count(const Model *m) {
+    int n = 0;
+    for (int i = 0; i < m->nlayers; i++) {
+        const Layer *l = &m->layers[i];
+        for (int k = 0; k < l->nparams; k++) n += l->params[k].value->size;
+        for (int k = 0; k < l->nstates; k++) n += l->states[k].value->size;
+    }
+    return n;
 }
 
 /* ---- settings of the stdlib's functions -------------------------------------- */

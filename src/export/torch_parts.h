@@ -17,6 +17,8 @@ typedef struct TorchWriter {
     bool        single;         /* float32 (else float64): how numbers are written */
     bool        penalty;        /* the model has a regularizer: penalty(net) is written */
     const struct TrainRecord *train;   /* the train statement the program's training is */
+    const char *weights_file;  /* the weights' file next to the program (its name), or NULL: in the program */
+    unsigned char *bin;        /* that file's bytes (torch_value_count values), written by torch_write_model */
 } TorchWriter;
 
 /* "examples/xor.nnl:12: dense 2 sigmoid": where something came from, for a comment */
@@ -27,7 +29,9 @@ void torch_number(TorchWriter *w, double v);
 /* refuses (naming the layer, loss or setting) what the program cannot compute as nnl does */
 void torch_check_model(Interp *I, Model *m, SrcLoc loc);
 void torch_check_training(Interp *I, Model *m, SrcLoc loc);
-/* the class, its weights and model() */
+/* how many numbers the model's parameters and states hold */
+int torch_value_count(const Model *m);
+/* the class, its weights (in the program, or into w->bin) and model() */
 void torch_write_model(TorchWriter *w);
 /* loss_fn(output, target), and penalty(net) when the model has a regularizer */
 void torch_write_loss(TorchWriter *w);

@@ -318,7 +318,13 @@ static const struct TrainRecord *training_of(Interp *I, Model *m, SrcLoc loc) {
     return t;
 }
 
-char *torch_program(Interp *I, Model *m, SrcLoc loc, const char *path, size_t *len) {
+/* "dir/net.py" -> "dir/net.weights" */
+static const char *weights_path(Interp *I, const char *path) {
+    size_t n = strlen(path);
+    return arena_printf(&I->pass, "%.*s.weights", (int)(n > 3 && strcmp(path + n - 3, ".py") == 0 ? n - 3 : n), path);
+}
+
+TorchProgram torch_program(Interp *I, Model *m, SrcLoc loc, const char *path) {
     model_ensure_initialised(I, m);
     const struct TrainRecord *t = training_of(I, m, loc);
     torch_check_model(I, m, loc);
@@ -332,7 +338,14 @@ char *torch_program(Interp *I, Model *m, SrcLoc loc, const char *path, size_t *l
         p->valid = val_of(v);
         p->has_valid = true;
     }
-    TorchWriter w = { I, NULL, m, loc, I->dtype != DT_F64, false, t };
+    TorchWriter w = { I, NULL, m, loc, I->dtype != DT_F64, false, t, NULL, NULL };
+    TorchProgram out = { 0 };
+    if (torch_value_count(m) > TORCH_INLINE_MAX) {
+        out.weights_path = weights_path(I, path);
+        w.weights_file = strrchr(out.weights_path, '/') ? strrchr(out.weights_path, '/') + 1 : out.weights_path;
+        out.weights_len = (size_t)torch_value_count(m) * (w.single ? 4 : 8);
+        out.weights = w.bin = arena_alloc_raw(&I->pass, out.weights_len + 1);
+    }
     for (int i = 0; i < m->nlayers; i++) w.penalty |= m->layers[i].regularizer || m->regularizer;
     char *buf = NULL;
     size_t size = 0;
@@ -345,9 +358,9 @@ char *torch_program(Interp *I, Model *m, SrcLoc loc, const char *path, size_t *l
     write_data(&w, p, path);
     write_training(&w);
     fclose(w.f);
-    char *out = arena_alloc_raw(&I->pass, size + 1);
-    memcpy(out, buf, size + 1);
+    out.text = arena_alloc_raw(&I->pass, size + 1);
+    memcpy(out.text, buf, size + 1);
     free(buf);
-    *len = size;
+    out.len = size;
     return out;
 }

@@ -4,7 +4,8 @@ test, without PyTorch (docs/export.md), one PASS/FAIL line per check:
 
   - every model of every example is exported just before its first `train`
     (the example's epochs cut to 1, for time): the program compiles
-    (py_compile), or the export is refused with the message listed below;
+    (py_compile), or the export is refused with the message listed below; a
+    big model's weights file (MODEL.weights) holds as many numbers as it says;
   - examples/xor.nnl and examples/iris.nnl, exported before their train,
     give exactly tests/torch/golden/{xor,iris}.py (--update writes them);
   - each tests/torch/errors/NAME.nnl fails with exactly NAME.err.
@@ -58,6 +59,25 @@ def run_example(name, cut_epochs):
     return p, folder, models
 
 
+def check_weights_file(name, model, folder):
+    """a big model's weights are in MODEL.weights: as many float32 as SHAPES says"""
+    program = open(os.path.join(folder, model + '.py')).read()
+    if 'WEIGHTS_FILE' not in program:
+        return
+    want = 0
+    for shape in re.findall(r'^    "[\w.]+": \[([\d, ]+)\],$', program, flags=re.M):
+        count = 1
+        for d in shape.split(','):
+            count *= int(d)
+        want += count
+    path = os.path.join(folder, model + '.weights')
+    size = os.path.getsize(path) if os.path.exists(path) else -1
+    if size == 4 * want and want > 20000:
+        report('PASS', f'examples/{name}.nnl: {model}.weights holds its {want} float32')
+    else:
+        report('FAIL', f'examples/{name}.nnl: {model}.weights has {size} bytes, not 4 x {want}')
+
+
 def main():
     examples = sorted(f[:-4] for f in os.listdir(os.path.join(TOP, 'examples')) if f.endswith('.nnl'))
     for name in examples:
@@ -78,6 +98,7 @@ def main():
                 report('PASS', f'examples/{name}.nnl: {model}.py compiles')
             except (py_compile.PyCompileError, OSError) as e:
                 report('FAIL', f'examples/{name}.nnl: {model}.py does not compile', str(e))
+            check_weights_file(name, model, folder)
 
     for name in ('xor', 'iris'):
         p, folder, models = run_example(name, False)

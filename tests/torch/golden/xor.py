@@ -65,12 +65,17 @@ WEIGHTS = {
 }
 
 
+def weights():
+    """{state_dict() name: tensor}"""
+    return {name: torch.tensor(values, dtype=DTYPE) for name, values in WEIGHTS.items()}
+
+
 def model():
     """the nn.Module with the weights net had when it was exported"""
     net = Net()
     state = net.state_dict()
-    for name, values in WEIGHTS.items():
-        state[name].copy_(torch.tensor(values, dtype=DTYPE))
+    for name, values in weights().items():
+        state[name].copy_(values)
     return net
 
 
