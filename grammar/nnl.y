@@ -139,8 +139,8 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | NAME TIMESEQ expr         { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '*'; $$->a = $3; }
     | NAME DIVEQ expr           { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '/'; $$->a = $3; }
     | IF expr block else_part   { $$ = NEW(N_IF, @1); $$->a = $2; $$->b = $3; $$->c = $4; }
-    | PRINT expr                { $$ = NEW(N_PRINT, @1); $$->a = $2; }
-    | PRINT FULL expr           { $$ = NEW(N_PRINT, @1); $$->a = $3; $$->op = 1; }
+    | PRINT exprs               { $$ = with_kids(NEW(N_PRINT, @1), $2); $$->a = $2.items[0]; }
+    | PRINT FULL exprs          { $$ = with_kids(NEW(N_PRINT, @1), $3); $$->a = $3.items[0]; $$->op = 1; }
     /* for lr in [0.1, 0.01] { ... }: `in` stays a name (a layer's input width) */
     | FOR NAME NAME '[' exprs ']' block
                                 { if (strcmp($3, "in") != 0) {

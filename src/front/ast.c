@@ -202,7 +202,7 @@ void ast_print_stmt(FILE *f, const Node *n, int indent) {
         fprintf(f, "%s %s%s ", n->name, n->op == '=' ? "" : op_name(n->op), "=");
         ast_print_expr(f, n->a);
         break;
-    case N_PRINT: fputs(n->op ? "print full " : "print ", f); ast_print_expr(f, n->a); break;
+    case N_PRINT: fputs(n->op ? "print full " : "print ", f); print_list(f, &n->kids); break;
     case N_FOR:
         fprintf(f, "for %s in [", n->name); print_list(f, &n->kids); fputs("] ", f);
         print_block(f, n->a, indent);

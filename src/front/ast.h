@@ -24,7 +24,7 @@ typedef enum {
     N_ASSIGN,     /* name op= a; op is '=' or one of + - * / */
     N_IF,         /* if a b else c */
     N_BLOCK,      /* kids */
-    N_PRINT,      /* print a; op = 1: print full a (no summary of a large tensor) */
+    N_PRINT,      /* print kids (a: the first); op = 1: print full (no summary of a large tensor) */
     N_DATA,       /* data name { kids = N_ROW } */
     N_ROW,        /* a -> b */
     N_DATA_EXPR,  /* data kids = N_NAME... = a   (a loader, split, normalize, another data set) */

@@ -610,10 +610,15 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         if (is_true(I, eval_expr(I, f, s->a), s->a->loc)) return exec_block(I, f, s->b);
         return s->c ? exec_block(I, f, s->c) : (Value){ 0 };
     case N_BLOCK: return exec_block(I, f, s);
-    case N_PRINT: {
+    case N_PRINT: {     /* print a, b, c: the values on one line, a space between */
         not_replayable(I, NULL, s->loc, "prints");
-        Value v = eval_expr(I, f, s->a);
-        if (!I->dry_run) { print_value_as(I, I->out, v, s->op == 1); fputc('\n', I->out); }
+        Value *v = arena_alloc(&I->pass, sizeof(Value) * (size_t)s->kids.n);
+        for (int i = 0; i < s->kids.n; i++) v[i] = eval_expr(I, f, s->kids.items[i]);
+        for (int i = 0; i < s->kids.n && !I->dry_run; i++) {
+            if (i) fputc(' ', I->out);
+            print_value_as(I, I->out, v[i], s->op == 1);
+        }
+        if (!I->dry_run) fputc('\n', I->out);
         return (Value){ 0 };
     }
     case N_REQUIRE: {   /* shown at the user's line when it fails in the stdlib (diag.c) */
@@ -654,7 +659,7 @@ void print_value_as(Interp *I, FILE *f, Value v, bool full) {
     case V_TENSOR:
         if (full || !tensor_is_large(v.t)) { tensor_print_digits(f, v.t, I->digits); break; }   /* 0: the shortest that reads back */
         tensor_print_summary(f, v.t, I->digits);
-        fprintf(f, "  # shape %s: 'print full' shows all %d values", shape_str(v.t), v.t->size);
+        fprintf(f, "\n# shape %s, %d values: print full shows them all", shape_str(v.t), v.t->size);
         break;
     case V_STRING: fputs(v.s, f); break;
     case V_FUNC: fprintf(f, "<%s %s>", v.fn->kind == C_LAYER ? "layer" : v.fn->kind == C_OPTIMIZER ? "optimizer"
