@@ -317,9 +317,9 @@ postfix: access                 { $$ = $1; }
        ;
 
 access: primary                 { $$ = $1; }
-       | access '(' args ')'   { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; nest(ctx, $$); }
-       | access '.' NAME       { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; nest(ctx, $$); }
-       | access '.' NUM        { if ($3 > 1e6 || $3 != (double)(long)$3) {
+      | access '(' args ')'     { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; nest(ctx, $$); }
+      | access '.' NAME         { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; nest(ctx, $$); }
+      | access '.' NUM          { if ($3 > 1e6 || $3 != (double)(long)$3) {
                                       diag_error(LOC(@3), "a layer number must be a whole number (write net.1.W)");
                                       ctx->failed = 1;
                                       YYERROR;
@@ -327,8 +327,8 @@ access: primary                 { $$ = $1; }
                                   $$ = NEW(N_FIELD, @3); $$->a = $1;
                                   char buf[32]; snprintf(buf, sizeof buf, "%ld", (long)$3);
                                   $$->name = intern(buf); nest(ctx, $$); }
-       | access '\''           { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; nest(ctx, $$); }
-       ;
+      | access '\''             { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; nest(ctx, $$); }
+      ;
 
 /* x[2], x[0:5], x[-1], W[:, 1:3]: an index or a slice per dimension */
 indices: index                  { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
