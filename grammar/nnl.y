@@ -61,6 +61,26 @@ static Node *new_node(ParseCtx *ctx, NodeKind kind, SrcLoc loc) {
 }
 static void recycle(ParseCtx *ctx, Node *n) { n->a = ctx->spare; ctx->spare = n; }
 
+/* A layer line's words are its arguments, so `dense sizes [0]` is two; but
+ * `dense sizes[0] relu`, the list right after the name, is an index. */
+static void layer_arg_push(ParseCtx *ctx, NodeList *args, Node *arg) {
+    Node *prev = args->n ? args->items[args->n - 1] : NULL;
+    if (prev && prev->kind == N_NAME && arg->kind == N_LIST && (arg->kids.n || arg->nvals) &&
+        prev->loc.line == arg->loc.line && prev->loc.col + (int)strlen(prev->name) == arg->loc.col) {
+        Node *ix = node_new(ctx->ar, N_INDEX, arg->loc);
+        ix->a = prev;
+        for (int i = 0; i < arg->nvals; i++) {
+            Node *k = node_new(ctx->ar, N_NUM, arg->loc);
+            k->num = arg->vals[i];
+            list_push(ctx->ar, &ix->kids, k);
+        }
+        for (int i = 0; i < arg->kids.n; i++) list_push(ctx->ar, &ix->kids, arg->kids.items[i]);
+        args->items[args->n - 1] = nest(ctx, ix);
+        return;
+    }
+    list_push(ctx->ar, args, arg);
+}
+
 /* a number as written: 3 or -3 */
 static int literal_number(const Node *e, double *v) {
     if (e->kind == N_NUM) { *v = e->num; return 1; }
@@ -267,7 +287,7 @@ layer_opts: %empty              { $$ = (NodeList){0}; }
           ;
 
 layer_args: %empty              { $$ = (NodeList){0}; }
-          | layer_args layer_arg { $$ = $1; list_push(ctx->ar, &$$, $2); }
+          | layer_args layer_arg { $$ = $1; layer_arg_push(ctx, &$$, $2); }
           ;
 
 layer_arg: NUM                  { $$ = NEW(N_NUM, @1); $$->num = $1; }
