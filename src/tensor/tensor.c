@@ -39,20 +39,22 @@ Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape) { return 
 
 /* A value is NaN or infinite exactly when its exponent bits are all ones:
  * with the sign cleared, its bits as an integer are then above the largest
- * finite number's.  Integer compares OR-ed together vectorise, where a sum
- * of x·0 would wait on each addition in turn. */
+ * finite number's.  The largest of those integers, taken over the values,
+ * vectorises to one max per vector (an OR of compares did not: 2.4
+ * instructions a float), where a sum of x·0 would wait on each addition in
+ * turn.  The optimizer's update checks each chunk of w with it. */
 VECTORIZE_BEGIN
-bool values_all_finite(DType dt, const void *data, int n) {
+SIMD_CLONES bool values_all_finite(DType dt, const void *data, int n) {
     if (dt == DT_F64) {
         const uint64_t *d = data;
-        uint64_t bad = 0;
-        for (int i = 0; i < n; i++) bad |= (d[i] & 0x7fffffffffffffffu) > 0x7fefffffffffffffu;
-        return !bad;
+        uint64_t most = 0;
+        for (int i = 0; i < n; i++) { uint64_t u = d[i] & 0x7fffffffffffffffu; most = u > most ? u : most; }
+        return most <= 0x7fefffffffffffffu;
     }
     const uint32_t *d = data;
-    uint32_t bad = 0;
-    for (int i = 0; i < n; i++) bad |= (d[i] & 0x7fffffffu) > 0x7f7fffffu;
-    return !bad;
+    uint32_t most = 0;
+    for (int i = 0; i < n; i++) { uint32_t u = d[i] & 0x7fffffffu; most = u > most ? u : most; }
+    return most <= 0x7f7fffffu;
 }
 
 bool tensor_all_finite(const Tensor *t) { return values_all_finite(t->dtype, t->data, t->size); }
