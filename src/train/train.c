@@ -386,13 +386,13 @@ static bool state_start(const Callable *def, const Value *hyper, const Node *ini
  * interpreted first update peaked at 100 MB above the model).  False, having
  * made nothing, otherwise: the interpreted update makes them, as always. */
 static bool make_states_first(Interp *I, Model *m, const Callable *def, const Value *hyper) {
-    if (I->interpret_optimizer || I->mode.watch || opt_program_refusal(opt_program(I, def), NULL)) return false;
-    const Node *body = def->node->a;
     int nparams = 0;
-    for (int i = 0; i < m->nlayers; i++)
+    for (int i = 0; i < m->nlayers; i++)       /* first: every later update returns here */
         for (int k = 0; k < m->layers[i].nparams; k++, nparams++)
             if (m->layers[i].params[k].nstate) return false;
-    if (!nparams) return false;
+    if (!nparams || I->interpret_optimizer || I->mode.watch || opt_program_refusal(opt_program(I, def), NULL))
+        return false;
+    const Node *body = def->node->a;
     int nstates = 0;
     for (int i = 0; i < body->kids.n; i++) {
         const Node *s = body->kids.items[i];
