@@ -22,6 +22,8 @@
 # 256:8 256:512", H:BATCH).  Needs bench/run.sh's tools in $BUILD/bench
 # (runstat, gemm) and bench/data (run.sh makes both).  Writes
 # $BUILD/bench/scaling.tsv (every run) and prints the table.
+# $ONE and $TWO below are `env` with settings, split into words on purpose
+# shellcheck disable=SC2086
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
