@@ -188,9 +188,9 @@ static double spread_loss(Interp *I, Model *m, const Dataset *d, int *used, SrcL
         y = tensor_new_raw(&I->pass, y->dtype, 2, (int[]){ take, d->y->shape[1] });
         tensor_gather_rows(x, d->x, idx, 0);
         tensor_gather_rows(y, d->y, idx, 0);
-    } else if (take < rows) {
-        x = tensor_first_rows(&I->pass, x, take);
-        y = tensor_first_rows(&I->pass, y, take);
+    } else {                                       /* all rows (or the first): as numbers, not kept bytes */
+        x = tensor_first_rows(&I->pass, tensor_plain(x), take);
+        y = tensor_first_rows(&I->pass, tensor_plain(y), take);
     }
     Objective o;
     evaluation_pass(I, m, x, &o, y, loc);
