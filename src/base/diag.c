@@ -1,13 +1,23 @@
 /* diag.c — error, warning and note messages with the source line and a caret,
  * and the longjmp-based unwinding that lets a failed statement leave the
  * interpreter usable.  Must not: decide what is an error (callers do). */
+#include "base/budget.h"
 #include "base/diag.h"
 #include <stdarg.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Source { const char *file; const char *text; bool library; struct Source *next; } Source;
+/* at_line starts at at_off of text: where the last line looked up was, so
+ * that errors on lines n, n+1, ... of a long REPL session (or script) are
+ * found from there, not by reading the text from its start each time */
+typedef struct Source {
+    const char *file, *text;
+    bool library;
+    int at_line;
+    size_t at_off;
+    struct Source *next;
+} Source;
 static Source *sources;
 typedef struct Warned { SrcLoc loc; char *msg; struct Warned *next; } Warned;
 static Warned *warned;             /* every warning shown so far */
@@ -24,10 +34,14 @@ _Noreturn void diag_out_of_memory(size_t bytes) {
 
 void diag_add_source(const char *file, const char *text) {
     for (Source *s = sources; s; s = s->next)
-        if (strcmp(s->file, file) == 0) { s->text = text; return; }
+        if (strcmp(s->file, file) == 0) {
+            if (s->text != text) s->at_line = 1, s->at_off = 0;
+            s->text = text;
+            return;
+        }
     Source *s = malloc(sizeof *s);
     if (!s) abort();
-    *s = (Source){ .file = file, .text = text, .next = sources };
+    *s = (Source){ .file = file, .text = text, .at_line = 1, .next = sources };
     sources = s;
 }
 
@@ -48,12 +62,15 @@ int diag_error_count(void) { return errors; }
 static const char *find_line(SrcLoc loc, int *len) {
     for (Source *s = sources; s; s = s->next) {
         if (!loc.file || strcmp(s->file, loc.file) != 0) continue;
-        const char *p = s->text;
-        for (int l = 1; l < loc.line && p; l++) {
+        bool ahead = loc.line >= s->at_line;
+        const char *p = ahead ? s->text + s->at_off : s->text;
+        for (int l = ahead ? s->at_line : 1; l < loc.line && p; l++) {
+            nnl_steps++;
             p = strchr(p, '\n');
             if (p) p++;
         }
         if (!p || !*p) return NULL;
+        if (loc.line >= 1) s->at_line = loc.line, s->at_off = (size_t)(p - s->text);
         const char *e = strchr(p, '\n');
         *len = e ? (int)(e - p) : (int)strlen(p);
         return p;

@@ -2,6 +2,7 @@
  * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
  * `nnl --time FILE` (wall time of each phase and statement, for bench/).
  * Must not: know the language beyond calling the stages in order. */
+#include "base/budget.h"
 #include "base/files.h"
 #include "base/stack.h"
 #include "base/arena.h"
@@ -98,6 +99,7 @@ int main(int argc, char **argv) {
     if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
     if (timing && (mode != RUN || !path)) { fprintf(stderr, "nnl: --time goes with running a script\n%s", usage); return 2; }
     signals_install();
+    atexit(steps_report);                  /* NNL_COUNT_STEPS=1: tests of linear work */
     const char *memory = getenv("NNL_MEMORY_LIMIT");    /* MiB: out of memory is then an error, testably */
     if (memory && atof(memory) > 0) arena_set_limit((size_t)(atof(memory) * (1 << 20)));
     Interp I;

@@ -10,6 +10,7 @@
  * for scripts.
  * Must not: interpret statements itself (toplevel.c does). */
 #include "base/arena.h"
+#include "base/budget.h"
 #include "base/diag.h"
 #include "base/interrupt.h"
 #include "cli/repl.h"
@@ -61,6 +62,14 @@ typedef struct Session {
     bool        failed;
     bool        terminal;       /* lines typed at a terminal: an empty line in ( or [ gives up */
     bool        ended_open;     /* the input ended inside an open bracket */
+    /* judge's scan of the statement being collected, kept between lines so
+     * that each line is read once (a block of n lines was O(n²)): offsets
+     * into text, up to `scanned` */
+    size_t      scanned, last;
+    size_t      open[64];       /* the open brackets, innermost last */
+    char        kind[64];       /* '(' '[' (also a model or data block) or '{' */
+    int         depth;
+    bool        any;            /* a character that is not blank was seen (at last) */
 } Session;
 
 static void append(Session *s, const char *line) {
@@ -125,38 +134,51 @@ static char block_kind(const char *text, const char *brace) {
     return table ? '[' : '{';
 }
 
-static Judgement judge(const char *text, const char *last_line, bool terminal) {
-    const char *open[64];
-    char kind[64];
-    int depth = 0;
-    bool in_string = false;
-    const char *last = text;
-    for (const char *p = text;; p++) {
-        if (p == last_line && depth > 0 && !in_string) {      /* the line just read, before its first character */
-            const char *q = p;
-            while (*q == ' ' || *q == '\t' || *q == '\r') q++;
-            char c = kind[depth - 1 < 64 ? depth - 1 : 63];
-            bool blank = *q == 0 || *q == '\n';
-            if ((blank && terminal && *open[depth - 1 < 64 ? depth - 1 : 63] != '{') || (!blank && starts_statement(q, c)))
-                return (Judgement){ CHUNK_STUCK, open[depth - 1 < 64 ? depth - 1 : 63] };
-        }
-        if (!*p) break;
-        if (in_string) {
-            if (*p == '\\' && p[1]) p++;
-            else if (*p == '"' || *p == '\n') in_string = false;
+/* the statement being collected starts afresh at s->chunk */
+static void scan_reset(Session *s) {
+    s->scanned = s->chunk;
+    s->depth = 0;
+    s->any = false;
+}
+
+/* Judges the statement after a line was added: the line just read (from
+ * `line`, or none) is checked against the brackets still open before it,
+ * then the text not yet scanned is read, once. */
+static Judgement judge(Session *s, const char *line) {
+    const char *text = s->text;
+    int top = s->depth - 1 < 64 ? s->depth - 1 : 63;
+    if (line && s->depth > 0) {
+        const char *q = line;
+        while (*q == ' ' || *q == '\t' || *q == '\r') q++;
+        bool blank = *q == 0 || *q == '\n';
+        if ((blank && s->terminal && text[s->open[top]] != '{') || (!blank && starts_statement(q, s->kind[top])))
+            return (Judgement){ CHUNK_STUCK, text + s->open[top] };
+    }
+    const char *p = text + s->scanned;
+    for (; *p; p++) {
+        nnl_steps++;
+        if (*p == '"') {                      /* a string ends at its quote or the line's end */
+            for (p++; *p && *p != '"' && *p != '\n'; p++) if (*p == '\\' && p[1]) p++;
+            if (!*p) break;
+            s->last = (size_t)(p - text);
+            s->any = true;
             continue;
         }
         if (*p == '#') { while (p[1] && p[1] != '\n') p++; continue; }
-        if (*p == '"') in_string = true;
-        else if (*p == '(' || *p == '[' || *p == '{') {
-            if (depth < 64) { open[depth] = p; kind[depth] = *p == '{' ? block_kind(text, p) : *p; }
-            depth++;
+        if (*p == '(' || *p == '[' || *p == '{') {
+            if (s->depth < 64) {
+                s->open[s->depth] = (size_t)(p - text);
+                s->kind[s->depth] = *p == '{' ? block_kind(text, p) : *p;
+            }
+            s->depth++;
         }
-        else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0) depth--;
-        if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') last = p;
+        else if ((*p == ')' || *p == ']' || *p == '}') && s->depth > 0) s->depth--;
+        if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') { s->last = (size_t)(p - text); s->any = true; }
     }
-    if (depth > 0) return (Judgement){ CHUNK_OPEN, open[depth - 1 < 64 ? depth - 1 : 63] };
-    return (Judgement){ *last == '\\' ? CHUNK_OPEN : CHUNK_COMPLETE, NULL };
+    s->scanned = (size_t)(p - text);
+    top = s->depth - 1 < 64 ? s->depth - 1 : 63;
+    if (s->depth > 0) return (Judgement){ CHUNK_OPEN, text + s->open[top] };
+    return (Judgement){ s->any && text[s->last] == '\\' ? CHUNK_OPEN : CHUNK_COMPLETE, NULL };
 }
 
 /* an open bracket of the statement being collected, as an error at it */
@@ -184,21 +206,23 @@ static void run_chunk(Session *s) {
     }
     s->chunk = s->len;
     s->chunk_line = s->line + 1;
+    scan_reset(s);
 }
 
 /* one line of input; true when it ended a statement (or gave one up) */
 static bool feed(Session *s, const char *line) {
     size_t start = s->len;
     append(s, line);
-    Judgement j = judge(s->text + s->chunk, s->text + start, s->terminal);
+    Judgement j = judge(s, s->text + start);
     if (j.state == CHUNK_STUCK) {
         bool blank = strspn(line, " \t\r") == strlen(line);
         report_unclosed(s, j.opener, blank ? "an empty line gives the statement up"
                                            : "the next line starts another statement, which runs on its own");
         s->chunk = blank ? s->len : start;        /* the statement is dropped; the new line starts afresh */
         s->chunk_line = blank ? s->line + 1 : s->line;
+        scan_reset(s);
         if (blank) return true;
-        j = judge(s->text + s->chunk, s->text + s->chunk, s->terminal);
+        j = judge(s, NULL);
     }
     if (j.state != CHUNK_COMPLETE) return false;
     run_chunk(s);
@@ -219,7 +243,7 @@ static void session_init(Session *s, Interp *I, const char *file) {
 /* 1 if a statement failed; the input ending inside an open bracket (Ctrl-D
  * in a block) is an error too (ended_open) */
 static int session_end(Session *s) {
-    Judgement j = judge(s->text + s->chunk, NULL, s->terminal);
+    Judgement j = judge(s, NULL);
     s->ended_open = j.state == CHUNK_OPEN && j.opener;
     if (s->ended_open) report_unclosed(s, j.opener, "the input ended first");
     else if (s->chunk < s->len) run_chunk(s);     /* a line ending in a backslash: its error */
@@ -445,6 +469,9 @@ static int read_terminal(Interp *I) {
                 s.len = s.chunk;              /* and any statement half typed */
                 s.text[s.len] = 0;
                 s.line = s.chunk_line - 1;
+                scan_reset(&s);
+                diag_add_source(s.file, "");  /* its lines are gone: diag forgets where they were */
+                diag_add_source(s.file, s.text);
                 rl_set_prompt(PROMPT);
                 rl_on_new_line();
                 rl_redisplay();
