@@ -7,6 +7,7 @@
 #ifndef NNL_BUDGET_H
 #define NNL_BUDGET_H
 #include "base/diag.h"
+#include "base/interrupt.h"
 #include <stdbool.h>
 
 /* What an op and a call of an nnl function cost beyond their elements: the
@@ -31,7 +32,9 @@ void budget_set(long long work_limit, int max_elements, bool files_below_script)
 void budget_restart(void);
 _Noreturn void budget_exhausted(SrcLoc loc);
 
+/* also where long work sees Ctrl-C (base/interrupt.h) */
 static inline void budget_charge(long long units, SrcLoc loc) {
+    interrupt_poll();
     if (nnl_budget.work_limit && (nnl_budget.work_used += units) > nnl_budget.work_limit) budget_exhausted(loc);
 }
 

@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700      /* realpath */
 #include "base/files.h"
 #include "base/arena.h"
+#include "base/interrupt.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -71,6 +72,14 @@ const char *file_check_writable(const char *path) {
     return why;
 }
 
+/* the temporary file being written, for the SIGINT handler: a fixed buffer,
+ * as only async-signal-safe calls may touch it there */
+static char writing[4096];
+
+void file_abandon_temporary(void) {
+    if (writing[0]) unlink(writing);
+}
+
 const char *file_write_atomically(const char *path, const void *bytes, size_t len) {
     char *target;
     mode_t mode;
@@ -83,9 +92,12 @@ const char *file_write_atomically(const char *path, const void *bytes, size_t le
     strcat(tmp, "/.nnl-XXXXXX");
     int fd = mkstemp(tmp);
     if (fd < 0) { int e = errno; free(tmp); free(dir); free(target); return strerror(e); }
+    if (strlen(tmp) < sizeof writing) memcpy(writing, tmp, strlen(tmp) + 1);
     size_t done = 0;
-    while (!why && done < len) {
-        ssize_t w = write(fd, (const char *)bytes + done, len - done);
+    while (!why && done < len) {              /* a MiB at a time, so that Ctrl-C is seen */
+        if (nnl_interrupt) { why = "interrupted (Ctrl-C); nothing was written"; break; }
+        size_t chunk = len - done < (1u << 20) ? len - done : 1u << 20;
+        ssize_t w = write(fd, (const char *)bytes + done, chunk);
         if (w < 0 && errno != EINTR) why = strerror(errno);
         else if (w > 0) done += (size_t)w;
     }
@@ -94,9 +106,9 @@ const char *file_write_atomically(const char *path, const void *bytes, size_t le
     if (close(fd) != 0 && !why) why = strerror(errno);
     if (!why && file_crash_hook) file_crash_hook(tmp);
     if (!why && rename(tmp, target) != 0) why = strerror(errno);
-    if (why) {
-        unlink(tmp);
-    } else {                                   /* make the rename itself durable */
+    if (why) unlink(tmp);
+    writing[0] = 0;
+    if (!why) {                                   /* make the rename itself durable */
         int d = open(dir, O_RDONLY);
         if (d >= 0) { fsync(d); close(d); }
     }

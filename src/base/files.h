@@ -14,6 +14,10 @@
  * file", "it is read-only", strerror). */
 const char *file_write_atomically(const char *path, const void *bytes, size_t len);
 
+/* Removes the temporary file file_write_atomically is writing, if any:
+ * async-signal-safe, for a SIGINT handler that ends the process. */
+void file_abandon_temporary(void);
+
 /* What file_write_atomically would refuse, without writing (the check
  * pass): NULL, or why not. */
 const char *file_check_writable(const char *path);

@@ -129,10 +129,11 @@ int main(int argc, char **argv) {
         phase = wall_seconds();
         bool ok = interp_run(&check, program) && resolve_definitions(&check, program);
         if (ok) lint_unused(program);
+        if (check.interrupted) status = 130;      /* Ctrl-C during the check: nothing runs */
         if (timing) report_time("check", phase);
         if (ok && mode == IR) ir_print(stdout, &check, program);
         interp_free(&check);
-        if (ok && mode == RUN) {
+        if (ok && mode == RUN && status != 130) {
             phase = wall_seconds();
             interp_init(&I, false);
             I.quiet = quiet;

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/budget.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "base/interrupt.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
@@ -33,10 +34,14 @@
 
 static volatile sig_atomic_t in_repl;
 
+/* Ctrl-C sets the flag that long work polls (base/interrupt.h).  A second
+ * one before the first was seen, outside the interactive REPL, ends the
+ * process as SIGINT does (status 130), removing a half-written file first. */
 static void on_sigint(int sig) {
     (void)sig;
-    if (nnl_training || in_repl) { nnl_interrupt = 1; return; }
-    signal(SIGINT, SIG_DFL);          /* a script not training: stop as usual */
+    if (!nnl_interrupt || in_repl) { nnl_interrupt = 1; return; }
+    file_abandon_temporary();
+    signal(SIGINT, SIG_DFL);
     raise(SIGINT);
 }
 
@@ -200,7 +205,7 @@ static void run_chunk(Session *s) {
         Node *prog = parse_chunk(&s->ast, s->file, src, s->chunk_line);
         if (!prog) s->failed = true;
         else
-            for (int i = 0; i < prog->kids.n; i++)
+            for (int i = 0; i < prog->kids.n && !s->I->interrupted; i++)
                 if (!interp_run_statement(s->I, prog->kids.items[i])) s->failed = true;
         fflush(s->I->out);
     }
@@ -295,15 +300,22 @@ static int read_plain(Interp *I) {
         else len += (size_t)n;
         size_t start = 0;
         for (size_t i = 0; i < len; i++)
-            if (buf[i] == '\n') {
+            if (buf[i] == '\n' && !I->interrupted) {
                 buf[i] = 0;
                 feed(&s, buf + start);
                 start = i + 1;
             }
         memmove(buf, buf + start, len - start);
         len -= start;
+        if (I->interrupted) break;         /* Ctrl-C: the rest of the input is not read */
     }
     free(buf);
+    if (I->interrupted) {
+        s.chunk = s.len;                   /* a statement half read is not an error of its own */
+        scan_reset(&s);
+        session_end(&s);
+        return 130;
+    }
     return session_end(&s);
 }
 

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/budget.h"
 #include "base/diag.h"
+#include "base/interrupt.h"
 #include "data/dataload.h"
 #include "tensor/tensor.h"
 #include <math.h>
@@ -317,6 +318,11 @@ static bool make_targets(Csv *c, Label *labels, int rows, Arena *ar, Table *out)
     return true;
 }
 
+/* Ctrl-C (base/interrupt.h) during a long load */
+static bool stopped(Csv *c, int line) {
+    return data_error(c->err, "%s:%d: reading stopped there: interrupted (Ctrl-C)", c->file, line);
+}
+
 static bool parse(Csv *c, Arena *ar, Table *out) {
     const CsvOptions *o = c->o;
     const char *pos = c->text;
@@ -351,7 +357,8 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
     Line l;
     const char *p = data_start;
     int no = data_line0;
-    while (next_line(c, &p, &no, &l)) rows++;
+    while (next_line(c, &p, &no, &l))
+        if ((++rows & 0xffff) == 0 && nnl_interrupt) return stopped(c, l.no);
     if (rows == 0) return data_error(c->err, "%s: no data rows after the header", c->file);
     int xs[2] = { (int)(rows < MAX_ELEMENTS ? rows : MAX_ELEMENTS), nfeat };
     if (rows > MAX_ELEMENTS || !dims_fit(2, xs))
@@ -363,6 +370,7 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
     p = data_start;
     no = data_line0;
     for (int r = 0; next_line(c, &p, &no, &l); r++) {
+        if ((r & 0xfff) == 0 && nnl_interrupt) return stopped(c, l.no);
         int n = split_cells(c, &l, c->cells, ncols);
         if (n < 0) return false;
         if (n != ncols)
