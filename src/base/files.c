@@ -127,6 +127,10 @@ size_t file_read_cap(size_t format_cap) {
 
 bool file_stop_at_nul(const char *bytes, size_t n) { return memchr(bytes, 0, n) != NULL; }
 
+const char *file_error_text(int e) {
+    return e == EINTR && nnl_interrupt ? "interrupted (Ctrl-C)" : strerror(e);
+}
+
 static char *read_failed(char *buf, FILE *f, char *why, size_t size, const char *fmt, const char *path,
                          const char *reason) {
     snprintf(why, size, fmt, path, reason);
@@ -138,8 +142,8 @@ static char *read_failed(char *buf, FILE *f, char *why, size_t size, const char 
 char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, char *why, size_t why_size) {
     FILE *f = fopen(path, "rb");
     struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0)
-        return read_failed(NULL, f, why, why_size, "cannot open '%s': %s", path, strerror(errno));
+    if (!f || fstat(fileno(f), &st) != 0)       /* a FIFO with no writer waits in open: Ctrl-C ends it */
+        return read_failed(NULL, f, why, why_size, "cannot open '%s': %s", path, file_error_text(errno));
     if (S_ISDIR(st.st_mode)) return read_failed(NULL, f, why, why_size, "'%s' is %s", path, "a folder, not a file");
     size_t size = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16, n = 0;
     if (size > cap + 1) size = cap + 1;
@@ -147,7 +151,7 @@ char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, ch
     for (;;) {
         if (!buf) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, "out of memory");
         size_t got = fread(buf + n, 1, size - n - 1, f);
-        if (ferror(f)) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, strerror(errno));
+        if (ferror(f)) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, file_error_text(errno));
         n += got;
         if (stop && got && stop(buf, n)) break;
         if (got == 0) break;

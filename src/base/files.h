@@ -37,6 +37,10 @@ char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, ch
 /* a ReadStop: text ends at a NUL byte */
 bool file_stop_at_nul(const char *bytes, size_t n);
 
+/* strerror(e), or "interrupted (Ctrl-C)" when Ctrl-C broke off the call
+ * (EINTR: opening a FIFO that no one writes, a read that waits) */
+const char *file_error_text(int e);
+
 /* Tests only: called with the temporary file's name before the rename. */
 extern void (*file_crash_hook)(const char *tmp_path);
 
