@@ -155,6 +155,8 @@ char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, ch
         n += got;
         if (stop && got && stop(buf, n)) break;
         if (got == 0) break;
+        if (nnl_interrupt)
+            return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, "interrupted (Ctrl-C)");
         if (n > cap) {
             char limit[64];
             snprintf(limit, sizeof limit, "more than %zu MiB", cap >> 20 ? cap >> 20 : 1);

@@ -3,6 +3,7 @@
  * Owns: opening, reading and closing data files.  Must not: interpret what
  * it reads (csv.c, idx.c do). */
 #include "base/files.h"
+#include "base/interrupt.h"
 #include "data/dataload.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -85,6 +86,11 @@ bool read_text_file(const char *path, char **text, size_t *len, DataError *err) 
         bool nul = memchr(buf + n, 0, (size_t)got) != NULL;   /* not text (/dev/zero): stop now */
         n += (size_t)got;
         if (nul) break;
+        if (nnl_interrupt) {                  /* Ctrl-C: a large (or gzipped) file stops here */
+            free(buf);
+            source_close(&s);
+            return data_error(err, "%s: reading stopped: interrupted (Ctrl-C)", path);
+        }
         if (n > limit) {
             free(buf);
             source_close(&s);
