@@ -75,6 +75,7 @@ typedef struct Session {
     char        kind[64];       /* '(' '[' (also a model or data block) or '{' */
     int         depth;
     bool        any;            /* a character that is not blank was seen (at last) */
+    bool        in_string;      /* the scan stopped inside a string (a backslash before its newline) */
 } Session;
 
 static void append(Session *s, const char *line) {
@@ -143,7 +144,7 @@ static char block_kind(const char *text, const char *brace) {
 static void scan_reset(Session *s) {
     s->scanned = s->chunk;
     s->depth = 0;
-    s->any = false;
+    s->any = s->in_string = false;
 }
 
 /* Judges the statement after a line was added: the line just read (from
@@ -152,7 +153,7 @@ static void scan_reset(Session *s) {
 static Judgement judge(Session *s, const char *line) {
     const char *text = s->text;
     int top = s->depth - 1 < 64 ? s->depth - 1 : 63;
-    if (line && s->depth > 0) {
+    if (line && s->depth > 0 && !s->in_string) {
         const char *q = line;
         while (*q == ' ' || *q == '\t' || *q == '\r') q++;
         bool blank = *q == 0 || *q == '\n';
@@ -160,17 +161,17 @@ static Judgement judge(Session *s, const char *line) {
             return (Judgement){ CHUNK_STUCK, text + s->open[top] };
     }
     const char *p = text + s->scanned;
+    bool in_string = s->in_string;
     for (; *p; p++) {
         nnl_steps++;
-        if (*p == '"') {                      /* a string ends at its quote or the line's end */
-            for (p++; *p && *p != '"' && *p != '\n'; p++) if (*p == '\\' && p[1]) p++;
-            if (!*p) break;
-            s->last = (size_t)(p - text);
-            s->any = true;
+        if (in_string) {                      /* a string ends at its quote or the line's end */
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == '"' || *p == '\n') in_string = false;
             continue;
         }
         if (*p == '#') { while (p[1] && p[1] != '\n') p++; continue; }
-        if (*p == '(' || *p == '[' || *p == '{') {
+        if (*p == '"') in_string = true;
+        else if (*p == '(' || *p == '[' || *p == '{') {
             if (s->depth < 64) {
                 s->open[s->depth] = (size_t)(p - text);
                 s->kind[s->depth] = *p == '{' ? block_kind(text, p) : *p;
@@ -181,6 +182,7 @@ static Judgement judge(Session *s, const char *line) {
         if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') { s->last = (size_t)(p - text); s->any = true; }
     }
     s->scanned = (size_t)(p - text);
+    s->in_string = in_string;
     top = s->depth - 1 < 64 ? s->depth - 1 : 63;
     if (s->depth > 0) return (Judgement){ CHUNK_OPEN, text + s->open[top] };
     return (Judgement){ s->any && text[s->last] == '\\' ? CHUNK_OPEN : CHUNK_COMPLETE, NULL };
