@@ -20,7 +20,10 @@ typedef struct Source {
 } Source;
 static Source *sources;
 typedef struct Warned { SrcLoc loc; char *msg; struct Warned *next; } Warned;
-static Warned *warned;             /* every warning shown so far */
+/* every warning shown so far, hashed by its line and text (a list read
+ * whole for each new warning made a long session's warnings O(n²)) */
+enum { WARNED_BUCKETS = 1 << 16 };
+static Warned *warned[WARNED_BUCKETS];
 static FILE *out;
 static int errors;
 static DiagHandler *top;
@@ -226,7 +229,10 @@ void diag_warning(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    for (const Warned *w = warned; w; w = w->next)
+    unsigned h = (unsigned)loc.line * 31u + (unsigned)loc.col;
+    for (const char *c = msg; *c; c++) h = h * 33u + (unsigned char)*c;
+    Warned **bucket = &warned[h % WARNED_BUCKETS];
+    for (const Warned *w = *bucket; w; w = w->next, nnl_steps++)
         if (w->loc.line == loc.line && w->loc.col == loc.col && strcmp(w->msg, msg) == 0 &&
             (w->loc.file == loc.file || (w->loc.file && loc.file && strcmp(w->loc.file, loc.file) == 0)))
             return;
@@ -234,8 +240,8 @@ void diag_warning(SrcLoc loc, const char *fmt, ...) {
     char *copy = malloc(strlen(msg) + 1);
     if (!w || !copy) abort();
     strcpy(copy, msg);
-    *w = (Warned){ loc, copy, warned };
-    warned = w;
+    *w = (Warned){ loc, copy, *bucket };
+    *bucket = w;
     report(loc, "warning", "%s", msg);
 }
 

@@ -59,9 +59,11 @@ n=$(long && echo 80000 || echo 5000)
 for k in $n $((2 * n)); do
     { echo "x = ["; for ((i = 0; i < k; i++)); do echo "  $((i % 7)),"; done; echo "  0]"; echo "print sum(x)"; } > "$tmp/block$k.nnl"
     for ((i = 0; i < k / 4; i++)); do echo "print nosuch$((i % 3))"; done > "$tmp/errors$k.nnl"
+    for ((i = 0; i < k / 4; i++)); do echo 'warn("careful")'; done > "$tmp/warnings$k.nnl"
 done
 linear "a $n-line block piped to the REPL" "$(steps "$NNL" < "$tmp/block$n.nnl")" "$(steps "$NNL" < "$tmp/block$((2 * n)).nnl")"
 linear "$((n / 4)) erroring lines piped to the REPL" "$(steps "$NNL" < "$tmp/errors$n.nnl")" "$(steps "$NNL" < "$tmp/errors$((2 * n)).nnl")"
+linear "$((n / 4)) warnings piped to the REPL" "$(steps "$NNL" < "$tmp/warnings$n.nnl")" "$(steps "$NNL" < "$tmp/warnings$((2 * n)).nnl")"
 
 # ---- 2. low memory: OpenBLAS's buffers do not fit -------------------------
 cat > "$tmp/product.nnl" <<'NNL'
