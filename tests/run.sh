@@ -363,6 +363,11 @@ NNL="$NNL" tests/files.sh > "$tmp/files" 2>&1
 files_rc=$?
 checks "files" "$tmp/files" $files_rc
 
+# numbers on the way in: every loader and literal refuses NaN, Inf and what
+# the precision cannot hold, naming the file and the place (tests/finite.sh)
+NNL="$NNL" tests/finite.sh > "$tmp/finite" 2>&1
+checks "finite" "$tmp/finite" $?
+
 # pictures: tests/golden/plots.nnl's plots written as SVG hold the numbers
 # the run printed (the history, the gradients table), one panel per layer,
 # one point per row

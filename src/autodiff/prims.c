@@ -323,7 +323,7 @@ static void reduce_forward(Arena *a, PrimCall *c, SrcLoc loc) {
     if (c->axis != AXIS_ALL)
         for (int d = 0; d < x->ndim; d++) if (d != c->axis) shape[nd++] = x->shape[d];
     Tensor *out = output(a, c, x->dtype, nd, shape, true);
-    double scale = c->op == P_MEAN ? 1.0 / (n ? n : 1) : 1.0;
+    double scale = c->op != P_MEAN ? 1.0 : n ? 1.0 / n : NAN;     /* the mean of nothing is NaN, as in numpy and torch */
     FOR_DTYPE(x, T, {
         const T *xv = x->data;
         T *z = out->data;

@@ -117,22 +117,31 @@ static bool plain_decimal(const char *p, int len, double *v) {
     return true;
 }
 
-static bool cell_number(const Cell *cell, double *v) {
-    if (cell->len > 0 && plain_decimal(cell->p, cell->len, v)) return true;
+/* CELL_HUGE: written as a number, but beyond even float64 (1e400) */
+typedef enum { CELL_TEXT, CELL_NUMBER, CELL_HUGE } CellKind;
+
+static CellKind cell_number(const Cell *cell, double *v) {
+    if (cell->len > 0 && plain_decimal(cell->p, cell->len, v)) return CELL_NUMBER;
     char buf[64];
-    if (cell->len == 0 || cell->len >= (int)sizeof buf) return false;
+    if (cell->len == 0 || cell->len >= (int)sizeof buf) return CELL_TEXT;
     bool digit = false;
     for (int i = 0; i < cell->len; i++) {
         char ch = cell->p[i];
         if (ch >= '0' && ch <= '9') digit = true;
-        else if (!strchr("+-.eE", ch) || ch == 0) return false;
+        else if (!strchr("+-.eE", ch) || ch == 0) return CELL_TEXT;
     }
-    if (!digit) return false;
+    if (!digit) return CELL_TEXT;
     memcpy(buf, cell->p, (size_t)cell->len);
     buf[cell->len] = 0;
     char *end;
     *v = strtod(buf, &end);
-    return end == buf + cell->len && isfinite(*v);
+    if (end != buf + cell->len) return CELL_TEXT;
+    return isfinite(*v) ? CELL_NUMBER : CELL_HUGE;
+}
+
+/* why a number cell is not one of dt's numbers (1e39 in float32, 1e400), or NULL */
+static const char *out_of_range(CellKind kind, double v, DType dt) {
+    return kind == CELL_HUGE ? dtype_too_large(DT_F64) : dtype_holds(dt, v) ? NULL : dtype_too_large(dt);
 }
 
 /* the cell's text, quotes undone, in the arena */
@@ -263,7 +272,7 @@ static int feature_columns(Csv *c, int target, int *cols) {
 }
 
 /* one target cell: its text and, if it is one, its number */
-typedef struct Label { Cell cell; double num; bool numeric; int row, line; } Label;
+typedef struct Label { Cell cell; double num; bool numeric; CellKind kind; int row, line; } Label;
 
 static int by_number(const void *a, const void *b) {
     double x = ((const Label *)a)->num, y = ((const Label *)b)->num;
@@ -288,6 +297,11 @@ static bool make_targets(Csv *c, Label *labels, int rows, Arena *ar, Table *out)
     }
     bool classes = o->classify == 1 || (o->classify < 0 && (first_text >= 0 || whole));
     if (!classes) {
+        for (int r = 0; r < rows; r++) {
+            const char *why = labels[r].kind == CELL_TEXT ? NULL : out_of_range(labels[r].kind, labels[r].num, o->dtype);
+            if (why) return data_error(c->err, "%s:%d: the target '%.40s' is %s", c->file, labels[r].line,
+                                       cell_text(&c->scratch, &labels[r].cell), why);
+        }
         if (first_text >= 0)
             return data_error(c->err, "%s:%d: the target '%s' is not a number (with classify=false targets are numbers)",
                               c->file, labels[first_text].line, cell_text(&c->scratch, &labels[first_text].cell));
@@ -379,12 +393,17 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
         for (int j = 0; j < nfeat; j++) {
             const Cell *cell = &c->cells[cols[j]];
             double v;
-            if (!cell_number(cell, &v)) {
+            CellKind kind = cell_number(cell, &v);
+            if (kind == CELL_TEXT) {
                 if (cell->len == 0)
                     return data_error(c->err, "%s:%d: the cell in column '%s' is empty", c->file, l.no, c->names[cols[j]]);
                 return data_error(c->err, "%s:%d: '%.40s' in column '%s' is not a number", c->file, l.no,
                                   cell_text(&c->scratch, cell), c->names[cols[j]]);
             }
+            const char *why = out_of_range(kind, v, o->dtype);
+            if (why)
+                return data_error(c->err, "%s:%d: '%.40s' in column '%s' is %s", c->file, l.no,
+                                  cell_text(&c->scratch, cell), c->names[cols[j]], why);
             tensor_set(out->x, r * nfeat + j, v);
         }
         Label *lb = &labels[r];
@@ -395,7 +414,8 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
         }
         lb->row = r;
         lb->line = l.no;
-        lb->numeric = cell_number(&lb->cell, &lb->num);
+        lb->kind = cell_number(&lb->cell, &lb->num);
+        lb->numeric = lb->kind == CELL_NUMBER;
         if (lb->cell.len == 0)
             return data_error(c->err, "%s:%d: the target cell (column '%s') is empty", c->file, l.no, c->names[target]);
     }

@@ -111,22 +111,47 @@ static bool read_header(ByteSource *s, const IdxType **type, long *items, long l
     return true;
 }
 
+/* value k of the file (0-based, after the header at byte `start`) is not one
+ * of the tensor's numbers: NaN or Inf in a float file, or too large once
+ * scaled or in float32 */
+static bool not_finite(ByteSource *s, size_t start, const IdxType *type, long long k, long long width, double scale,
+                       double v, DType dt, DataError *err) {
+    char why[DTYPE_REFUSAL_SIZE];
+    return data_error(err, "%s: byte %lld: value %lld of item %lld%s is %s", s->name,
+                      (long long)start + k * type->size, k % width, k / width, scale != 1 ? " (times scale)" : "",
+                      dtype_refusal(dt, v, why, sizeof why));
+}
+
+/* scale: a finite number (the caller checks) */
 static bool read_values(ByteSource *s, const IdxType *type, long items, long rows, long long width, double scale,
                         Tensor *t, size_t offset, DataError *err) {
     enum { CHUNK = 1 << 16 };
     unsigned char buf[CHUNK];
     long long total = (long long)rows * width, done = 0;
+    size_t start = offset;
+    bool byte_too_large = false;             /* some byte times scale is beyond the tensor's type */
+    for (int v = 0; v < 256; v++) byte_too_large |= !dtype_holds(t->dtype, v * scale);
     while (done < total) {
         long long want = (total - done) * type->size;
         if (want > CHUNK) want = CHUNK;
         long got = read_full(s, buf, (size_t)want, err);
         if (got < 0) return read_failed(s, offset, err);
         long long whole = got / type->size;
+        if (type->code == 0x08 && byte_too_large) {
+            for (long long i = 0; i < whole; i++)
+                if (!dtype_holds(t->dtype, buf[i] * scale))
+                    return not_finite(s, start, type, done + i, width, scale, buf[i] * scale, t->dtype, err);
+        } else if (type->code != 0x08) {
+            for (long long i = 0; i < whole; i++) {
+                double v = value_at(type, buf + i * type->size) * scale;
+                if (!dtype_holds(t->dtype, v)) return not_finite(s, start, type, done + i, width, scale, v, t->dtype, err);
+            }
+        }
         FOR_DTYPE(t, T, {
             T *d = (T *)t->data + done;
             if (type->code == 0x08) {   /* bytes (MNIST's pixels): 256 values, each converted once */
                 T of_byte[256];
-                for (int v = 0; v < 256; v++) of_byte[v] = (T)((double)v * scale);
+                for (int v = 0; v < 256; v++) of_byte[v] = dtype_holds(t->dtype, v * scale) ? (T)((double)v * scale) : 0;
                 for (long long i = 0; i < whole; i++) d[i] = of_byte[buf[i]];
             } else
                 for (long long i = 0; i < whole; i++) d[i] = (T)(value_at(type, buf + i * type->size) * scale);

@@ -128,6 +128,10 @@ static double *numbers(Reader *R, const Onnx__TensorProto *t, const char *what, 
             v[i] = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? t->float_data[i]
                  : type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? t->double_data[i] : (double)t->int64_data[i];
     }
+    char why[DTYPE_REFUSAL_SIZE];
+    for (int64_t i = 0; i < n; i++)       /* a NaN, or a double beyond float32, would load as NaN or inf */
+        if (!dtype_holds(R->I->dtype, v[i]))
+            bad(R, "element %lld of %s is %s", (long long)i, what, dtype_refusal(R->I->dtype, v[i], why, sizeof why));
     *count = n;
     return v;
 }

@@ -281,6 +281,17 @@ static bool get_str(In *in, const char **s, const char *what) {
     return true;
 }
 
+/* element i of a tensor in the file */
+static double image_value(const TensorImage *t, int i) {
+    size_t w = dtype_size(t->dtype);
+    uint64_t bits = uint_at(t->data + w * (size_t)i, (int)w);
+    if (t->dtype == DT_F64) { double d; memcpy(&d, &bits, 8); return d; }
+    uint32_t b32 = (uint32_t)bits;
+    float f;
+    memcpy(&f, &b32, 4);
+    return f;
+}
+
 static bool get_tensor(In *in, TensorImage *t, const char *what) {
     uint64_t dtype, ndim;
     size_t at = in->pos;
@@ -303,6 +314,13 @@ static bool get_tensor(In *in, TensorImage *t, const char *what) {
     size_t bytes = (size_t)t->size * dtype_size(t->dtype);
     if (!need(in, bytes, what)) return false;
     t->data = in->p + in->pos;
+    for (int i = 0; i < t->size; i++) {     /* a NaN, or a double beyond float32, would load as NaN or inf */
+        double v = image_value(t, i);
+        char why[DTYPE_REFUSAL_SIZE];
+        if (!dtype_holds(in->I->dtype, v))
+            return fail_in(in, "byte %zu: element %d of %s is %s", in->pos + (size_t)i * dtype_size(t->dtype), i, what,
+                           dtype_refusal(in->I->dtype, v, why, sizeof why));
+    }
     in->pos += bytes;
     return true;
 }
@@ -463,12 +481,9 @@ static void copy_image(Tensor *dst, const TensorImage *src) {
     size_t w = dtype_size(src->dtype);
     for (int i = 0; i < src->size; i++) {
         uint64_t bits = uint_at(src->data + w * (size_t)i, (int)w);
-        double v;
-        if (src->dtype == DT_F64) memcpy(&v, &bits, 8);
-        else { uint32_t b32 = (uint32_t)bits; float f; memcpy(&f, &b32, 4); v = f; }
         if (dst->dtype == src->dtype && src->dtype == DT_F32) memcpy((float *)dst->data + i, &bits, 4);
         else if (dst->dtype == src->dtype) memcpy((double *)dst->data + i, &bits, 8);
-        else tensor_set(dst, i, v);     /* another precision: converted, as PyTorch's load_state_dict does */
+        else tensor_set(dst, i, image_value(src, i));   /* another precision: converted, as PyTorch's load_state_dict does */
     }
 }
 

@@ -71,6 +71,8 @@ static void fill_truncated_normal(Tensor *t, double mean, double std, Rng *r) {
 static Value random_tensor(Interp *I, Value *a, SrcLoc loc, RandomFill fill, const char *na, const char *nb) {
     Tensor *t = new_of_shape(I, a[0], loc);
     double first = expect_number(I, a[1], loc, na), second = expect_number(I, a[2], loc, nb);
+    if (fill != fill_uniform && !(second >= 0))     /* a normal's spread: NaN or negative is no distribution */
+        fail_at(loc, isnan(second) ? "std is NaN (not a number); it must be ≥ 0" : "std must be ≥ 0, got %g", second);
     RandomDraw d = { .fill = fill, .out = t, .a = first, .b = second, .rng = I->mode.draw };
     random_draw(&d);
     note_random_draw(I, &d);

@@ -17,8 +17,11 @@ typedef struct RowSide { const double *vals; const Tensor *t; int n; double one;
 
 static RowSide row_side(Interp *I, const Node *e, const char *what) {
     RowSide r = { 0 };
-    if (e->kind == N_LIST && e->nvals) { r.vals = e->vals; r.n = e->nvals; return r; }
-    if (e->kind == N_NUM) { r.one = e->num; r.n = 1; return r; }
+    if (e->kind == N_LIST && e->nvals) {
+        for (int i = 0; i < e->nvals; i++) check_literal(I, e->vals[i], e->loc, i);
+        r.vals = e->vals; r.n = e->nvals; return r;
+    }
+    if (e->kind == N_NUM) { check_literal(I, e->num, e->loc, -1); r.one = e->num; r.n = 1; return r; }
     Tensor *t = expect_tensor(eval_expr(I, NULL, e), e->loc, what);
     if (t->ndim > 1) fail_at(e->loc, "%s must be a number or a flat list, got shape %s", what, shape_str(t));
     r.t = t;
@@ -30,9 +33,10 @@ static RowSide row_side(Interp *I, const Node *e, const char *what) {
 static void fill_row(Tensor *dst, int row, const RowSide *src, const Node *e, const char *what) {
     for (int j = 0; j < src->n; j++) {
         double v = src->t ? tensor_get(src->t, j) : src->vals ? src->vals[j] : src->one;
-        if (!isfinite(v))
+        char why[DTYPE_REFUSAL_SIZE];
+        if (!dtype_holds(dst->dtype, v))
             fail_at(e->loc, "%s of row %d is %s (element %d): data must be finite numbers", what, row + 1,
-                    isnan(v) ? "NaN" : "infinite", j + 1);
+                    isnan(v) ? "NaN" : dtype_refusal(dst->dtype, v, why, sizeof why), j + 1);
         tensor_set(dst, row * src->n + j, v);
     }
 }

@@ -74,6 +74,14 @@ void note_random_draw(Interp *I, RandomDraw *d) {
     r->draws[r->ndraws++] = *d;
 }
 
+void check_literal(Interp *I, double v, SrcLoc loc, int index) {
+    if (dtype_holds(I->dtype, v)) return;
+    const char *why = dtype_too_large(isinf(v) ? DT_F64 : I->dtype);    /* the lexer's inf: beyond even float64 */
+    if (index < 0) fail_at(loc, "this number is %s", why);
+    if (isinf(v)) fail_at(loc, "element %d of this list is %s", index + 1, why);
+    fail_at(loc, "element %d of this list (%g) is %s", index + 1, v, why);
+}
+
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
     Tensor *t = expect_tensor(v, loc, what);
     not_replayable(I, t, loc, "takes a number from a value that changes every step (an if, a require, a setting)");
@@ -81,11 +89,15 @@ double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
     return tensor_get(t, 0);
 }
 
-int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
-    double d = expect_number(I, v, loc, what);
+int count_number(double d, SrcLoc loc, const char *what) {
+    if (isnan(d)) fail_at(loc, "%s is NaN (not a number); it must be a whole number from 1 to 10^9", what);
     if (d > 1e9) fail_at(loc, "%s is too large: %g (the limit is 10^9)", what, d);
     if (d != floor(d) || d < 1) fail_at(loc, "%s must be a whole number of at least 1, got %g", what, d);
     return (int)d;
+}
+
+int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
+    return count_number(expect_number(I, v, loc, what), loc, what);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -140,6 +152,10 @@ Value *global_find(Interp *I, const char *name) {
 
 void global_set(Interp *I, const char *name, Value v) {
     Value *p = global_find(I, name);
+    if (p && p->kind == V_MODEL && !(v.kind == V_MODEL && v.model == p->model) && strcmp(p->model->name, name) == 0) {
+        p->model->redefined = true;      /* the old model lives on in a pass or the undo stack: stale there */
+        p->model->revision++;
+    }
     if (p) { *p = v; return; }
     bindings_push(&I->perm, &I->globals, &I->nglobals, &I->cap_globals, name, v);
     index_global(I, I->nglobals - 1);
@@ -499,13 +515,14 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
      * node the stack ran out in */
     stack_check(I, I->mode.call_loc.file ? I->mode.call_loc : e->loc);
     switch (e->kind) {
-    case N_NUM: case N_BOOL: return tensor_value(new_scalar(I, e->num));
+    case N_NUM: check_literal(I, e->num, e->loc, -1); return tensor_value(new_scalar(I, e->num));
+    case N_BOOL: return tensor_value(new_scalar(I, e->num));
     case N_STR: { Value v = { .kind = V_STRING, .s = e->name }; return v; }
     case N_NAME: return lookup_name(I, f, e->name, e->loc);
     case N_LIST: {
         if (e->nvals) {
             Tensor *t = tensor_new(&I->pass, I->dtype, 1, &e->nvals);
-            for (int i = 0; i < e->nvals; i++) tensor_set(t, i, e->vals[i]);
+            for (int i = 0; i < e->nvals; i++) { check_literal(I, e->vals[i], e->loc, i); tensor_set(t, i, e->vals[i]); }
             return tensor_value(t);
         }
         int n = e->kids.n;
@@ -596,6 +613,24 @@ static void exec_assign(Interp *I, Frame *f, const Node *s) {
 
 static bool is_true(Interp *I, Value v, SrcLoc loc) { return expect_number(I, v, loc, "a condition") != 0; }
 
+/* A name in expression e whose value holds a NaN (lr = 0/0), or NULL: a
+ * `require lr >= 0` it fails says so rather than that lr is negative. */
+static const char *nan_name(Interp *I, Frame *f, const Node *e) {
+    if (!e) return NULL;
+    if (e->kind == N_NAME) {
+        Value *v = frame_find(f, e->name);
+        if (!v) v = global_find(I, e->name);
+        if (v && v->kind == V_TENSOR)
+            for (int i = 0; i < v->t->size; i++) if (isnan(tensor_get(v->t, i))) return e->name;
+        return NULL;
+    }
+    const char *n = nan_name(I, f, e->a);
+    if (!n) n = nan_name(I, f, e->b);
+    if (!n) n = nan_name(I, f, e->c);
+    for (int i = 0; !n && i < e->kids.n; i++) n = nan_name(I, f, e->kids.items[i]);
+    return n;
+}
+
 static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
     switch (s->kind) {
     case N_EXPR_STMT: return eval_expr(I, f, s->a);
@@ -614,7 +649,11 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         Tensor *c = expect_tensor(eval_expr(I, f, s->a), s->a->loc, "a requirement");
         not_replayable(I, c, s->loc, "checks a requirement on a value that changes every step");
         if (c->size != 1) fail_at(s->loc, "%s: got a tensor of shape %s where a single number belongs", s->name, shape_str(c));
-        if (tensor_get(c, 0) == 0) fail_at(s->loc, "%s", s->name);
+        if (tensor_get(c, 0) == 0) {
+            const char *nan = nan_name(I, f, s->a);
+            if (nan) fail_at(s->loc, "%s is NaN (not a number): it must be a number (0/0, for one, gives NaN)", nan);
+            fail_at(s->loc, "%s", s->name);
+        }
         return (Value){ 0 };
     }
     case N_STATE:

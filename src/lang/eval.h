@@ -24,7 +24,13 @@ void  global_set(Interp *I, const char *name, Value v);
 Value *global_find(Interp *I, const char *name);
 Tensor *expect_tensor(Value v, SrcLoc loc, const char *what);
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what);
+/* a number literal (index -1) or element `index` of a list of them is one of
+ * the precision's finite numbers, else an error at loc (1e39 in float32) */
+void   check_literal(Interp *I, double v, SrcLoc loc, int index);
 int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
+/* d as a count (epochs, rows, patience): a whole number from 1 to 10^9, else
+ * an error saying which way it is wrong (NaN, too large, not whole, below 1) */
+int    count_number(double d, SrcLoc loc, const char *what);
 Value  tensor_value(Tensor *t);
 Tensor *new_scalar(Interp *I, double v);
 const char *value_kind_name(Value v);

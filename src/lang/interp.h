@@ -122,6 +122,8 @@ struct Model {
                                    if the optimizer has no `lr` setting */
     long        revision;       /* bumped when train or load change the weights: a pass recorded
                                    at an older revision is stale (teach/trace.h) */
+    bool        redefined;      /* its name was bound to something else since (a new `model` of the
+                                   same name, import): a pass of it, and what undo kept of it, are stale */
     const Callable *state_owner;/* optimizer whose state the params hold */
     struct History *history;    /* the loss of every epoch trained (curve.h), or NULL */
     const Callable *regularizer;/* `regularize net l2(0.001)`: a penalty on every weight matrix, or NULL */

@@ -183,6 +183,9 @@ static Value b_idx(Interp *I, Value *a, SrcLoc loc) {
     IdxArgs args = { script_path(I, string_arg(a[0], loc, "the images file"), loc),
                      script_path(I, string_arg(a[1], loc, "the labels file"), loc), NULL,
                      expect_number(I, a[2], loc, "scale"), 0, I->dtype };
+    char why[DTYPE_REFUSAL_SIZE];
+    if (!dtype_holds(I->dtype, args.scale))     /* 0/0: every value would be NaN */
+        fail_at(loc, "scale is %s; it multiplies every value read", dtype_refusal(I->dtype, args.scale, why, sizeof why));
     if (a[3].kind != V_NONE) args.limit = whole_arg(I, a[3], loc, "limit", 1, MAX_ELEMENTS);
     if (a[4].kind != V_NONE) args.names = string_arg(a[4], loc, "names (class names separated by commas)");
     const char *key = arena_printf(&I->pass, "idx\n%s\n%s\n%s\n%s\n%.17g\n%ld\n%s\n%d", args.images,

@@ -13,6 +13,7 @@
 #include "lang/settings.h"
 #include "tensor/rng.h"
 #include "tensor/tensor.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,10 @@ static void hand_set(Interp *I, Layer *l, const NodeList *with) {
         if (!tensor_same_shape(v, p->value))
             fail_at(kv->a->loc, "shape mismatch: %s is given as %s but layer %d (%s) needs %s", kv->name,
                     shape_str(v), l->index, l->def->name, shape_str(p->value));
+        for (int k = 0; k < v->size; k++)     /* 0/0 or 1e20^2 would only show later, as a NaN loss */
+            if (!isfinite(tensor_get(v, k)))
+                fail_at(kv->a->loc, "%s of layer %d is %s at element %d: weights must be finite numbers", kv->name,
+                        l->index, isnan(tensor_get(v, k)) ? "NaN" : "infinite", k + 1);
         tensor_copy_into(p->value, v);
         p->hand_set = true;
         p->given = kv->a;

@@ -12,6 +12,7 @@
 #include "teach/help.h"
 #include "teach/trace.h"
 #include "teach/update.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +66,7 @@ static const Command commands[] = {
       "Applies one step of the current optimizer to the pass's gradients and shows each parameter\n"
       "before, the change and after.  If it fails, nothing changes.",
       "update" },
-    { "undo", "undo", "Restores the weights and optimizer state of before the last `update`, `reset` or `load` (several levels).", "undo" },
+    { "undo", "undo", "Restores the weights, optimizer state and history of before the last `train`, `update`, `reset` or `load` (several levels).", "undo" },
     { "reset", "reset NET", "Initialises NET's parameters afresh (as its first use did) and forgets its optimizer state.", "reset net" },
     { "set", "set precision N", "Prints N significant digits (1 to 17) in `print` and in the pass views.", "set precision 4" },
     { "help", "help | help NAME",
@@ -158,7 +159,7 @@ static void set(Interp *I, const Node *n) {
         n->kids.items[1]->kind != N_NUM)
         fail_at(n->loc, "usage: set precision N (the number of significant digits printed)");
     double d = n->kids.items[1]->num;
-    if (d != (int)d || d < 1 || d > 17)
+    if (!(d >= 1 && d <= 17) || d != floor(d))      /* range first: (int)1e30 is undefined */
         fail_at(n->kids.items[1]->loc, "precision must be a whole number of digits from 1 to 17, got %g", d);
     I->digits = (int)d;
 }
@@ -181,7 +182,7 @@ static void set_break(Interp *I, const Node *n) {
     if (w->kind == N_NAME && strcmp(w->name, "clear") == 0) { I->nbreaks = 0; return; }
     Breakpoint bp = { .layer = 0, .op = -1 };
     if (w->kind == N_NUM) {
-        if (w->num != (int)w->num || w->num < 1 || w->num > 1e6)
+        if (!(w->num >= 1 && w->num <= 1e6) || w->num != floor(w->num))
             fail_at(w->loc, "a layer number is a whole number from 1, got %g", w->num);
         bp.layer = (int)w->num;
     } else if (w->kind == N_NAME && strcmp(w->name, "loss") == 0) {

@@ -11,6 +11,7 @@
 #include "base/diag.h"
 #include "base/files.h"
 #include "base/text.h"
+#include "lang/eval.h"
 #include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
@@ -59,10 +60,7 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
         if (which < 0) usage(cmd, k);
         if (i + 1 >= w->n || w->items[i + 1]->kind != N_NUM)
             fail_at(k->loc, "'%s' needs a number after it (usage: %s)", k->name, command_usage(cmd->name));
-        double v = w->items[i + 1]->num;
-        if (v != floor(v) || v < 1 || v > 1e9)
-            fail_at(w->items[i + 1]->loc, "%s must be a whole number of at least 1, got %g", k->name, v);
-        values[which] = v;
+        values[which] = count_number(w->items[i + 1]->num, w->items[i + 1]->loc, k->name);
     }
     o->rows = o->d->x->shape[0];
     if (rows_option >= 0 && values[rows_option] < o->rows) o->rows = (int)values[rows_option];

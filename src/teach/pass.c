@@ -67,6 +67,7 @@ void exec_forward_pass(Interp *I, const Node *n) { record_pass(I, n, false); }
 /* the same rows again, on the weights as they are now */
 void pass_again(Interp *I, SrcLoc loc) {
     Trace *old = trace_need(I, loc);
+    if (old->model->redefined) trace_refuse_stale(old, loc, "'backward' or 'forward'");   /* not the old model */
     Model *m = old->model;
     /* rows of the trace's own arena go with it: copy them; a data set's stay its own */
     Tensor *x = arena_owns(&old->arena, old->x) ? tensor_copy(&I->pass, old->x) : old->x;

@@ -12,6 +12,7 @@
 #include "teach/trace.h"
 #include "tensor/tensor.h"
 #include "train/train.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,13 @@ void trace_discard(Interp *I) {
 int trace_total(const Trace *t) { return t->loss ? 2 * t->n : t->n; }
 
 bool trace_stale(const Trace *t) { return t->stale || t->revision != t->model->revision; }
+
+void trace_refuse_stale(const Trace *t, SrcLoc loc, const char *again) {
+    if (t->model->redefined)
+        fail_at(loc, "model '%s' was redefined since this pass was recorded, so the pass belongs to the old "
+                     "definition; run %s again for the new one", t->model->name, again);
+    if (trace_stale(t)) fail_at(loc, "the weights of '%s' changed since this pass; run %s again", t->model->name, again);
+}
 
 static void *copy_array(const void *src, int n, size_t size) {
     void *p = malloc(size * (size_t)(n ? n : 1));
@@ -396,11 +404,11 @@ static void backward_op(Interp *I, Trace *t, int i, bool show) {
 /* ---- moving the cursor ------------------------------------------------------ */
 
 static void refuse_if_moved(Trace *t, SrcLoc loc) {
+    if (t->model->redefined) trace_refuse_stale(t, loc, "'backward' or 'forward'");
     if (t->applied)
         fail_at(loc, "'update' has applied this pass's gradients, so the weights moved on; "
                      "run 'backward' again for a new pass (or 'undo')");
-    if (trace_stale(t)) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' or 'forward' again",
-                          t->model->name);
+    trace_refuse_stale(t, loc, "'backward' or 'forward'");
 }
 
 /* one op; quietly when !show */
@@ -512,6 +520,7 @@ void trace_continue(Interp *I, bool finish, SrcLoc loc) {
 
 const char *trace_position(Interp *I, const Trace *t) {
     if (t->applied) return "its gradients were applied by 'update' (weights moved on)";
+    if (t->model->redefined) return arena_printf(&I->pass, "stale: model '%s' was redefined since", t->model->name);
     if (trace_stale(t)) return "stale: the weights changed since";
     if (t->pos == 0) return "at the start";
     if (t->pos >= trace_total(t)) return t->loss ? "at the end (forward and backward done)" : "at the end of the forward pass";
@@ -605,7 +614,7 @@ static int layer_number(Interp *I, const Trace *t, const Node *arg, bool zero_ok
     if (arg->kind == N_NUM) {
         double d = arg->num;
         int lo = zero_ok ? 0 : 1;
-        if (d != (int)d || d < lo || d > t->model->nlayers)
+        if (!(d >= lo && d <= t->model->nlayers) || d != floor(d))
             fail_at(arg->loc, "model '%s' has layers %d to %d, not %g", t->model->name, lo, t->model->nlayers, d);
         return (int)d;
     }

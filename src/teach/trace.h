@@ -54,6 +54,9 @@ void   trace_announce(Interp *I, const Trace *t);
 int    trace_total(const Trace *t);
 /* the weights changed since the pass was recorded: its numbers are not theirs */
 bool   trace_stale(const Trace *t);
+/* fails at loc when the pass is stale, saying why (the model redefined, or
+ * its weights changed) and to run `again` ("'backward'") again */
+void   trace_refuse_stale(const Trace *t, SrcLoc loc, const char *again);
 
 /* stepping; `loc` is the command's, for errors */
 void trace_step(Interp *I, SrcLoc loc);

@@ -1,7 +1,8 @@
 /* update.c — `update` (one optimizer step on the pass's gradients, and the
  * layer state its forward computed; all or nothing), `undo` (back to the
- * weights, layer state and optimizer state of before the last update,
- * reset or load, several levels) and `reset NET`, keeping the pass in step.
+ * weights, layer state, optimizer state and history of before the last
+ * train, update, reset or load, several levels; not past a redefinition)
+ * and `reset NET`, keeping the pass in step.
  * Must not: run the optimizer's body itself (train.c's optimizer_step does),
  * or keep snapshots itself (snapshot.c). */
 #include "base/diag.h"
@@ -68,8 +69,8 @@ void exec_update(Interp *I, SrcLoc loc) {
     Trace *t = trace_need(I, loc);
     Model *m = t->model;
     if (!t->loss) fail_at(loc, "this pass has no loss, so no gradients: run 'backward NET X -> Y' first");
+    trace_refuse_stale(t, loc, "'backward'");
     if (t->applied) fail_at(loc, "this pass's gradients are already applied; run 'backward' again for new ones");
-    if (trace_stale(t)) fail_at(loc, "the weights of '%s' changed since this pass; run 'backward' again", m->name);
     if (t->pos > t->n && t->pos < trace_total(t))
         fail_at(loc, "the backward pass is stepped only part way, so the gradients are partial; "
                      "'finish' it first");
@@ -123,9 +124,28 @@ void exec_update(Interp *I, SrcLoc loc) {
     }
 }
 
+/* What undo kept of models redefined since is of no use: dropped, all of it,
+ * with an error when the newest change was to one of them. */
+static void refuse_redefined(Interp *I, SrcLoc loc) {
+    struct Snapshot *top = I->undo;
+    if (!top || !top->model->redefined) return;
+    const char *name = top->model->name, *what = top->what;
+    struct Snapshot *keep = NULL, *s;
+    int dropped = 0;
+    while ((s = undo_pop(I))) {         /* the stack without them, in its order */
+        if (s->model->redefined) { snapshot_free(s); dropped++; }
+        else { s->older = keep; keep = s; }
+    }
+    while (keep) { s = keep; keep = keep->older; undo_push(I, s); }
+    fail_at(loc, "cannot undo the %s of '%s': model '%s' was redefined since, and 'undo' does not take back "
+                 "a definition (%d change%s to the old '%s' forgotten)", what, name, name, dropped,
+            dropped == 1 ? "" : "s", name);
+}
+
 void exec_undo(Interp *I, SrcLoc loc) {
+    refuse_redefined(I, loc);
     struct Snapshot *s = undo_pop(I);
-    if (!s) fail_at(loc, "nothing to undo: 'undo' takes back an 'update', a 'reset' or a 'load'");
+    if (!s) fail_at(loc, "nothing to undo: 'undo' takes back a 'train', an 'update', a 'reset' or a 'load'");
     snapshot_restore(s);
     Trace *t = I->trace;
     if (t && t->model == s->model) {

@@ -5,12 +5,30 @@
 #include "base/budget.h"
 #include "base/text.h"
 #include "tensor/tensor.h"
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
+
+/* float32: what rounds to FLT_MAX at most, i.e. below FLT_MAX + half its ulp (2^104) */
+bool dtype_holds(DType dt, double v) { return isfinite(v) && (dt == DT_F64 || fabs(v) < (double)FLT_MAX + 0x1p103); }
+
+const char *dtype_too_large(DType dt) {
+    return dt == DT_F64 ? "too large for float64 (beyond ±1.7976931e+308)"
+                        : "too large for float32 (beyond ±3.4028235e+38; 'precision double' holds it)";
+}
+
+const char *dtype_refusal(DType dt, double v, char *buf, size_t size) {
+    if (isnan(v)) return "NaN (not a number)";
+    if (isinf(v)) return "infinite";
+    if (dtype_holds(dt, v)) return NULL;
+    snprintf(buf, size, "%.9g, %s", v, dtype_too_large(dt));
+    return buf;
+}
 
 bool dims_fit(int ndim, const int *shape) {
     long long n = 1;

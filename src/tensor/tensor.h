@@ -75,5 +75,15 @@ void    tensor_print_digits(FILE *f, const Tensor *t, int digits);   /* digits 0
 void    print_number(FILE *f, double v, int digits);   /* never "-0" or "-nan" */
 void    print_number_shortest(FILE *f, double v, DType dt);   /* 0.15, not 0.150000006 */
 size_t  dtype_size(DType dt);
+/* Numbers on their way in (a file, a literal): v is one of dt's finite
+ * numbers — not NaN or ±Inf, and not beyond dt's range (1e39 is inf in
+ * float32).  dtype_refusal says why not, to follow "is": "NaN (not a
+ * number)", "infinite", "1e+39, too large for float32 (beyond ...)" (written
+ * in buf); NULL when it is.  dtype_too_large is the phrase alone, "too large
+ * for float32 (beyond ...)" (a decimal beyond even float64 reads as inf). */
+enum { DTYPE_REFUSAL_SIZE = 160 };
+bool    dtype_holds(DType dt, double v);
+const char *dtype_refusal(DType dt, double v, char *buf, size_t size);
+const char *dtype_too_large(DType dt);
 
 #endif

@@ -142,7 +142,7 @@ static bool all_finite(const Tensor *t) {
     return true;
 }
 
-void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, SrcLoc loc) {
+void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, const char *cause, SrcLoc loc) {
     const HistoryRun *h = I->dry_run ? NULL : history_run(m, -1);
     int done = h ? h->n - first : 0;
     if (done >= 1) {
@@ -169,6 +169,7 @@ void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool update
                   "model's or the loss's code, and at the data and weights it started from (numbers far from 0)");
         return;
     }
+    if (cause) { diag_note(I->optimizer.set ? I->optimizer.loc : loc, "%s", cause); return; }
     double gmax = 0;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) {

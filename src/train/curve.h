@@ -46,7 +46,9 @@ Diagnosis curve_diagnose(const double *train, const double *valid, int n);
 void curve_report(Interp *I, Model *m, int first, bool stopped_early);
 /* a loss, parameter or layer state became NaN or infinite in epoch `epoch`:
  * notes saying where it first appeared and why (the caller has reported the
- * error); `updated`: some update of this training ran before it */
-void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, SrcLoc loc);
+ * error); `updated`: some update of this training ran before it; `cause`:
+ * what the caller knows happened (a 0/0 in the optimizer's step), said at
+ * the optimizer instead of "numbers overflowed", or NULL */
+void curve_overflow_notes(Interp *I, Model *m, int first, int epoch, bool updated, const char *cause, SrcLoc loc);
 
 #endif

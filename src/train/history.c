@@ -83,6 +83,26 @@ void history_end_run(Model *m) {
     if (m->history && m->history->nruns && m->history->runs[m->history->nruns - 1].n) m->history->closed = true;
 }
 
+HistoryMark history_mark(const Model *m) {
+    const History *h = m->history;
+    if (!h || h->nruns == 0) return (HistoryMark){ 0 };
+    const HistoryRun *r = &h->runs[h->nruns - 1];
+    return (HistoryMark){ h->nruns, r->n, r->nstarts, r->restored_epoch, h->closed };
+}
+
+void history_rewind(Model *m, HistoryMark k) {
+    History *h = m->history;
+    if (!h || k.nruns > h->nruns) return;           /* nothing recorded since (the check pass records nothing) */
+    h->nruns = k.nruns;
+    h->closed = k.closed;
+    if (!k.nruns) return;
+    HistoryRun *r = &h->runs[k.nruns - 1];
+    if (k.n > r->n || k.nstarts > r->nstarts) return;
+    r->n = k.n;
+    r->nstarts = k.nstarts;
+    r->restored_epoch = k.restored_epoch;
+}
+
 /* ---- history NET ---------------------------------------------------------------- */
 
 static bool any(const double *v, int n) {

@@ -8,8 +8,10 @@
  *
  * A **run** starts at a model's first `train` and again at the first
  * `train` after `reset NET` or `load NET "FILE"` (new weights: the curve
- * before them says nothing of what follows).  `undo` of a reset does not
- * reopen the run it closed.  Epochs are numbered from 1 in each run. */
+ * before them says nothing of what follows).  `undo` puts the history back
+ * as it was before what it undoes: undo of a `train` takes its epochs out,
+ * undo of a reset or load reopens the run it closed (snapshot.c keeps a
+ * HistoryMark).  Epochs are numbered from 1 in each run. */
 #ifndef NNL_HISTORY_H
 #define NNL_HISTORY_H
 #include "lang/interp.h"
@@ -65,6 +67,13 @@ void history_add(Interp *I, Model *m, double loss, double valid_loss, double val
 void history_restored(Model *m, int first, int e);
 /* reset and load: the next `train` of m starts a new run */
 void history_end_run(Model *m);
+
+/* where m's history stands, to go back to (undo): a mark, then
+ * history_rewind drops what was recorded after it, and reopens a run closed
+ * after it.  Marks are rewound to newest first. */
+typedef struct HistoryMark { int nruns, n, nstarts, restored_epoch; bool closed; } HistoryMark;
+HistoryMark history_mark(const Model *m);
+void history_rewind(Model *m, HistoryMark k);
 
 /* ---- history NET ---- */
 /* the table of the current run (20 epochs spread over it, or all) and its sparkline */

@@ -1,6 +1,7 @@
 /* snapshot.c — copies of a model's weights, layer state and optimizer state
- * to put back later (early stopping's best epoch, `update`, `reset`, `load`),
- * and the undo stack of the last MAX_UNDO of them.
+ * to put back later (early stopping's best epoch, `update`, `reset`, `load`,
+ * `train`), with where the model's history stood, and the undo stack of the
+ * last MAX_UNDO of them.
  * Must not: know the pass (teach/) or what made the change (the callers say). */
 #include "base/arena.h"
 #include "tensor/tensor.h"
@@ -9,10 +10,12 @@
 #include <string.h>
 
 enum { MAX_UNDO = 32 };
+static const size_t MAX_UNDO_BYTES = (size_t)256 << 20;
 
 static void save(struct Snapshot *s, SavedParam *sp, Param *p) {
     sp->param = p;
     sp->value = tensor_copy(&s->arena, p->value);
+    s->bytes += dtype_size(p->value->dtype) * (size_t)p->value->size * (size_t)(p->nstate + 1);
     sp->state = p->state;
     sp->nstate = p->nstate;
     sp->state_values = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(p->nstate + 1));
@@ -29,6 +32,7 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     s->epochs = m->epochs;
     s->state_owner = m->state_owner;
     s->initialised = m->initialised;
+    s->history = history_mark(m);
     for (int l = 0; l < m->nlayers; l++) s->nparams += m->layers[l].nparams + m->layers[l].nstates;
     s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
     int k = 0;
@@ -47,6 +51,7 @@ static void restore(struct Snapshot *s, bool weights_only) {
     m->epochs = s->epochs;
     m->state_owner = s->state_owner;
     m->initialised = s->initialised;
+    history_rewind(m, s->history);
     for (int k = 0; k < s->nparams; k++) {
         SavedParam *sp = &s->params[k];
         sp->param->state = sp->state;
@@ -66,12 +71,21 @@ void snapshot_free(struct Snapshot *s) {
 void undo_push(Interp *I, struct Snapshot *s) {
     s->older = I->undo;
     I->undo = s;
-    if (++I->nundo <= MAX_UNDO) return;
-    struct Snapshot *keep = I->undo;             /* drop the oldest */
-    for (int i = 1; i < MAX_UNDO; i++) keep = keep->older;
-    snapshot_free(keep->older);
-    keep->older = NULL;
-    I->nundo = MAX_UNDO;
+    I->nundo++;
+    struct Snapshot *keep = I->undo;             /* the newest that fit; the older ones are dropped */
+    size_t bytes = keep->bytes;
+    int n = 1;
+    while (keep->older && n < MAX_UNDO && bytes + keep->older->bytes <= MAX_UNDO_BYTES) {
+        keep = keep->older;
+        bytes += keep->bytes;
+        n++;
+    }
+    while (keep->older) {
+        struct Snapshot *drop = keep->older;
+        keep->older = drop->older;
+        snapshot_free(drop);
+    }
+    I->nundo = n;
 }
 
 void undo_free_all(Interp *I) {

@@ -3,6 +3,7 @@
 #ifndef NNL_SNAPSHOT_H
 #define NNL_SNAPSHOT_H
 #include "lang/interp.h"
+#include "train/history.h"
 
 typedef struct SavedParam {
     Param   *param;            /* a parameter, or a layer's state (which has no optimizer state) */
@@ -15,7 +16,7 @@ typedef struct SavedParam {
 struct Snapshot {
     struct Snapshot *older;
     Arena       arena;
-    const char *what;          /* "update" or "reset" */
+    const char *what;          /* what changed the weights after it: "update", "reset", "load", "train" */
     Model      *model;
     long        steps, epochs;
     const Callable *state_owner;
@@ -23,17 +24,20 @@ struct Snapshot {
     SavedParam *params;
     int         nparams;
     int         trace_serial;  /* the pass an update applied, 0 for none */
+    HistoryMark history;       /* the model's history as it was (undo of a train takes its epochs out) */
+    size_t      bytes;         /* what its copies hold */
 };
 
 /* a copy of m's weights, layer state, optimizer state and counts, to put
  * back later: all of it, or only the weights and layer state (early
  * stopping's best epoch) */
 struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
-void snapshot_restore(struct Snapshot *s);
+void snapshot_restore(struct Snapshot *s);           /* all of it, and the history as it was */
 void snapshot_restore_weights(struct Snapshot *s);
 void snapshot_free(struct Snapshot *s);
 
-/* the undo stack: newest first, the oldest dropped past its depth */
+/* the undo stack: newest first, the oldest dropped past its depth (32) or
+ * when together they hold more than 256 MiB (the newest is always kept) */
 void undo_push(Interp *I, struct Snapshot *s);
 struct Snapshot *undo_pop(Interp *I);              /* NULL when empty */
 /* keeps m's weights and optimizer state for `undo` before `what` changes them */

@@ -407,10 +407,42 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
 /* A non-finite loss, parameter or layer state stops training; curve.c adds
  * notes on where it first appeared and why (`first`: this statement's first
  * history entry). */
-static void stop_nonfinite(Interp *I, Model *m, StepPlans *ps, int epoch, bool updated, int first, SrcLoc loc) {
+static void stop_nonfinite(Interp *I, Model *m, StepPlans *ps, int epoch, bool updated, int first, const char *cause,
+                           SrcLoc loc) {
     replay_expose(I, ps);
-    curve_overflow_notes(I, m, first, epoch, updated, loc);
+    curve_overflow_notes(I, m, first, epoch, updated, cause, loc);
     diag_throw();
+}
+
+/* Parameter p became NaN at element j in an update from finite numbers:
+ * not an overflow but a setting that is NaN (a custom optimizer with no
+ * `require`), or a 0/0 where its gradient is 0 (g / (sqrt(v) + epsilon) with
+ * v and epsilon 0).  What happened, for the note; NULL otherwise. */
+static const char *nan_cause(Interp *I, const Model *m, int layer, const Param *p, int j, SrcLoc loc) {
+    const Tensor *g = p->value->grad;
+    if (!isnan(tensor_get(p->value, j)) || !g || g->size != p->value->size || !isfinite(tensor_get(g, j))) return NULL;
+    const Callable *opt = I->optimizer.fn, *def = opt->kind == C_PARTIAL ? opt->base : opt;
+    const Binding *given = opt->kind == C_PARTIAL ? opt->bound : NULL;
+    int ngiven = opt->kind == C_PARTIAL ? opt->nbound : 0;
+    Value *v = bind_all(I, def, NULL, 0, given, ngiven, loc);     /* the settings, given or default */
+    double epsilon = NAN;
+    for (int h = 0; h < def->nparams; h++) {
+        if (v[h].kind != V_TENSOR || v[h].t->size != 1) continue;    /* a schedule, a flag list... */
+        double x = tensor_get(v[h].t, 0);
+        if (isnan(x))
+            return arena_printf(&I->pass, "the setting %s of optimizer '%s' is NaN (not a number), so every step "
+                                "it takes part in is NaN; give it a number", def->param_names[h], def->name);
+        if (def->param_names[h] == intern("epsilon")) epsilon = x;
+    }
+    if (tensor_get(g, j) != 0) return NULL;
+    const char *what = arena_printf(&I->pass, "a 0/0 in the optimizer's step, not an overflow: the gradient of "
+                                    "%s.%d.%s at element %d is 0, and '%s' divided it by something that is 0 too",
+                                    m->name, layer, p->name, j + 1, def->name);
+    if (epsilon == 0)
+        return arena_printf(&I->pass, "%s: epsilon = 0, so where no gradient has reached a weight yet its step "
+                            "is 0 / (√0 + 0); give epsilon a positive value (like 1e-7, the stdlib's default)", what);
+    return arena_printf(&I->pass, "%s; look for a division in optimizer '%s' that nothing (like a positive epsilon) "
+                        "keeps from 0", what, def->name);
 }
 
 /* the first element of t that is NaN or infinite, or -1 */
@@ -428,7 +460,7 @@ static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool a
         bool updated = after || epoch > 1 || batch > 1;     /* else no step of this training can be the cause */
         diag_error(loc, "the loss became %s at epoch %d, batch %d%s", isnan(loss) ? "NaN" : "infinite", epoch, batch,
                    updated ? "; try a smaller learning rate" : "");
-        stop_nonfinite(I, m, ps, epoch, updated, first, loc);
+        stop_nonfinite(I, m, ps, epoch, updated, first, NULL, loc);
     }
     for (int i = 0; after && i < m->nlayers; i++) {
         Layer *L = &m->layers[i];
@@ -438,11 +470,12 @@ static void check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool a
             const Param *p = state ? &L->states[k - L->nparams] : &L->params[k];
             int j = first_nonfinite(p->value);
             if (j < 0) continue;
+            const char *cause = state ? NULL : nan_cause(I, m, i + 1, p, j, loc);
             diag_error(loc, "%s %s.%d.%s became %s at epoch %d, batch %d%s", state ? "layer state" : "parameter",
                        m->name, i + 1, p->name, isnan(tensor_get(p->value, j)) ? "NaN" : "infinite", epoch, batch,
-                       state ? "" : "; try a smaller learning rate");
+                       state ? "" : cause ? ": made by the optimizer's step, not by an overflow" : "; try a smaller learning rate");
             /* a state is written by the forward: at the first batch, before any update */
-            stop_nonfinite(I, m, ps, epoch, !state || epoch > 1 || batch > 1, first, loc);
+            stop_nonfinite(I, m, ps, epoch, !state || epoch > 1 || batch > 1, first, cause, loc);
         }
     }
 }
@@ -673,6 +706,7 @@ void exec_train(Interp *I, const Node *n) {
     need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
     TrainOptions o = train_options(I, n, m, d->x->shape[0]);
     model_ensure_initialised(I, m);
+    undo_remember(I, m, "train");       /* `undo` takes the whole train back, even one stopped by an error */
     I->trained_last = m;
     EarlyStop es = { .best = INFINITY };
     StepPlans plans = { 0 };

@@ -20,6 +20,7 @@
 #include "web/server.h"
 #include "web/view.h"
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,7 @@ static void run_view(Interp *I, const Node *n) {
     }
     if (word && strcmp(word, "on") == 0 && k->n == 2 && k->items[1]->kind == N_NUM) {
         double p = k->items[1]->num;
-        if (p != (int)p || p < 1 || p > 65535) fail_at(k->items[1]->loc, "a port is a whole number from 1 to 65535, got %g", p);
+        if (!(p >= 1 && p <= 65535) || p != floor(p)) fail_at(k->items[1]->loc, "a port is a whole number from 1 to 65535, got %g", p);
         if (I->dry_run) return;
         if (!web_view_start(I, (int)p)) fail_at(n->loc, "the view could not start on port %d", (int)p);
         return;
