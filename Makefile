@@ -232,3 +232,14 @@ torture: $(BUILD)/nnl
 	NNL=$(BUILD)/nnl tests/torture/run.sh long
 	NNL=build-san/nnl tests/torture/run.sh long
 .PHONY: torture
+
+# make check-torch: the PyTorch programs `export NET "F.py"` writes, run with
+# Debian's python3-torch (which CI does not install): outputs, one training
+# step of every optimizer, torchrun on two processes (tests/torch/check_torch.py,
+# docs/export.md).  MNIST and Fashion-MNIST are made-up images, as in make test.
+check-torch: $(BUILD)/nnl $(BUILD)/tools/synth_idx
+	@tmp=$$(mktemp -d) && mkdir -p $$tmp/mnist $$tmp/fashion && \
+	$(BUILD)/tools/synth_idx digits $$tmp/mnist 600 200 && $(BUILD)/tools/synth_idx fashion $$tmp/fashion 600 200 && \
+	NNL_MNIST=$$tmp/mnist NNL_FASHION=$$tmp/fashion /usr/bin/python3 tests/torch/check_torch.py $(BUILD); \
+	rc=$$?; rm -rf $$tmp; exit $$rc
+.PHONY: check-torch

@@ -568,6 +568,16 @@ else
     skip "ONNX tests: /usr/bin/python3 is not installed"
 fi
 
+# 13. the PyTorch export (tests/torch/test_export.py, no torch needed): every
+#     example's programs compile, golden programs, refusals' exact messages
+if [ -x /usr/bin/python3 ]; then
+    /usr/bin/python3 tests/torch/test_export.py "$BUILD" > "$tmp/torch" 2>&1
+    torch_rc=$?
+    checks "torch export" "$tmp/torch" $torch_rc
+else
+    skip "PyTorch export tests: /usr/bin/python3 is not installed"
+fi
+
 # 14. what seed, split and normalize mean, from what nnl prints (tests/meanings.py:
 #     the same seed the same run, another seed another init, shuffle and dropout
 #     mask; split's parts and sizes; normalize's statistics)

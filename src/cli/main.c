@@ -6,6 +6,7 @@
 #include "base/files.h"
 #include "base/stack.h"
 #include "base/arena.h"
+#include "cli/kernel.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
 #include "cli/version.h"
@@ -76,7 +77,7 @@ static const LspRunner lsp_runner = { lsp_start, interp_run, interp_free };
 int main(int argc, char **argv) {
     stack_guard_start(&argc);              /* the stack's origin, for every depth check */
     enum { RUN, CHECK, IR } mode = RUN;
-    bool then_repl = false, quiet = false, timing = false, interpret = false, view = false;
+    bool then_repl = false, quiet = false, timing = false, interpret = false, view = false, kernel = false;
     double start = wall_seconds();
     const char *path = NULL;
     if (argc == 2 && strcmp(argv[1], "lsp") == 0) return lsp_serve(&lsp_runner);   /* a script called lsp: nnl ./lsp */
@@ -89,6 +90,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--time") == 0) timing = true;
         else if (strcmp(argv[i], "--interpret") == 0) interpret = true;
         else if (strcmp(argv[i], "--version") == 0) { version_print(stdout); return 0; }
+        else if (strcmp(argv[i], "--kernel") == 0) kernel = true;          /* hidden: the Jupyter kernel's nnl */
         else if (strcmp(argv[i], "--dump-names") == 0) return dump_names();    /* hidden: for the syntax files */
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(usage, stdout); return 0; }
         else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "nnl: unknown option '%s'\n%s", argv[i], usage); return 2; }
@@ -96,6 +98,7 @@ int main(int argc, char **argv) {
         else path = argv[i];
     }
     if (!path && (mode != RUN || (then_repl && !view))) { fputs(usage, stderr); return 2; }
+    if (kernel && (path || mode != RUN || then_repl)) { fputs(usage, stderr); return 2; }
     if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
     if (timing && (mode != RUN || !path)) { fprintf(stderr, "nnl: --time goes with running a script\n%s", usage); return 2; }
     signals_install();
@@ -109,7 +112,7 @@ int main(int argc, char **argv) {
         I.interpret_steps = I.interpret_optimizer = interpret;
         interp_load_stdlib(&I);
         if (view && !web_view_start(&I, 0)) { interp_free(&I); return 1; }
-        int status = repl_run(&I);
+        int status = kernel ? kernel_run(&I) : repl_run(&I);
         interp_free(&I);
         return status;
     }

@@ -7,7 +7,8 @@
  * at that bracket as soon as a line shows it (judge), and given up.  The
  * loop also waits on the view's wake-up pipe (web/view.h): a command from
  * the page runs here, on this thread, as if typed.  Also the SIGINT handling
- * for scripts.
+ * for scripts, and the same reading of lines for the Jupyter kernel's nnl
+ * (session_*: cli/kernel.c frames the cells and answers the kernel).
  * Must not: interpret statements itself (toplevel.c does). */
 #include "base/arena.h"
 #include "base/budget.h"
@@ -45,6 +46,8 @@ static void on_sigint(int sig) {
     raise(SIGINT);
 }
 
+void signals_keep_running(void) { in_repl = 1; }
+
 void signals_install(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -55,7 +58,7 @@ void signals_install(void) {
 
 /* ---- statements from lines ----------------------------------------------- */
 
-typedef struct Session {
+struct Session {
     Interp     *I;
     Arena       ast;            /* every statement's tree: definitions live on */
     const char *file;           /* "<stdin>" or "<repl>" */
@@ -76,7 +79,7 @@ typedef struct Session {
     int         depth;
     bool        any;            /* a character that is not blank was seen (at last) */
     bool        in_string;      /* the scan stopped inside a string (a backslash before its newline) */
-} Session;
+};
 
 static void append(Session *s, const char *line) {
     size_t n = strlen(line);
@@ -199,10 +202,20 @@ static void report_unclosed(Session *s, const char *opener, const char *why) {
     s->failed = true;
 }
 
+/* the statement being collected forgotten (its lines stay in the text) */
+static void drop_chunk(Session *s) {
+    s->chunk = s->len;
+    s->chunk_line = s->line + 1;
+    scan_reset(s);
+}
+
+/* runs the statements collected; after one that Ctrl-C interrupted
+ * (I->interrupted) the others on its lines do not run */
 static void run_chunk(Session *s) {
     const char *src = s->text + s->chunk;
     bool blank = true;
     for (const char *p = src; *p && blank; p++) blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+    s->I->interrupted = false;
     if (!blank) {
         Node *prog = parse_chunk(&s->ast, s->file, src, s->chunk_line);
         if (!prog) s->failed = true;
@@ -211,9 +224,7 @@ static void run_chunk(Session *s) {
                 if (!interp_run_statement(s->I, prog->kids.items[i])) s->failed = true;
         fflush(s->I->out);
     }
-    s->chunk = s->len;
-    s->chunk_line = s->line + 1;
-    scan_reset(s);
+    drop_chunk(s);
 }
 
 /* one line of input; true when it ended a statement (or gave one up) */
@@ -247,17 +258,59 @@ static void session_init(Session *s, Interp *I, const char *file) {
     s->text[0] = 0;
 }
 
+/* the input ends here: a statement still open is an error at its open
+ * bracket, given up (ended_open); one ending in a backslash runs (its error) */
+static void end_chunk(Session *s, const char *why) {
+    Judgement j = judge(s, NULL);
+    s->ended_open = j.state == CHUNK_OPEN && j.opener;
+    if (s->ended_open) { report_unclosed(s, j.opener, why); drop_chunk(s); }
+    else if (s->chunk < s->len) run_chunk(s);
+}
+
 /* 1 if a statement failed; the input ending inside an open bracket (Ctrl-D
  * in a block) is an error too (ended_open) */
 static int session_end(Session *s) {
-    Judgement j = judge(s, NULL);
-    s->ended_open = j.state == CHUNK_OPEN && j.opener;
-    if (s->ended_open) report_unclosed(s, j.opener, "the input ended first");
-    else if (s->chunk < s->len) run_chunk(s);     /* a line ending in a backslash: its error */
+    end_chunk(s, "the input ended first");
     int status = s->failed ? 1 : 0;
     diag_add_source(s->file, "");
     free(s->text);
     arena_free(&s->ast);
+    return status;
+}
+
+/* ---- a session read by another reader (cli/kernel.c) ---------------------- */
+
+bool statement_open(const char *text) {
+    Session s;
+    memset(&s, 0, sizeof s);
+    s.text = (char *)text;                 /* judge only reads it */
+    return judge(&s, NULL).state == CHUNK_OPEN;
+}
+
+Session *session_open(Interp *I, const char *file) {
+    Session *s = malloc(sizeof *s);
+    if (!s) { fputs("nnl: out of memory\n", stderr); exit(70); }
+    session_init(s, I, file);
+    return s;
+}
+
+bool session_feed(Session *s, const char *line) { return feed(s, line); }
+
+void session_skip(Session *s, const char *line) {
+    append(s, line);
+    drop_chunk(s);
+}
+
+void session_end_input(Session *s, const char *why) { end_chunk(s, why); }
+
+const char *session_text(const Session *s, int *lines) {
+    *lines = s->line;
+    return s->text;
+}
+
+int session_close(Session *s) {
+    int status = session_end(s);
+    free(s);
     return status;
 }
 

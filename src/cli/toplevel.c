@@ -233,18 +233,25 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
 }
 
 bool interp_run(Interp *I, const Node *program) {
-    for (int i = 0; i < program->kids.n; i++) {
+    const Node *outer = I->program;
+    int outer_statement = I->statement;
+    bool ok = true;
+    for (int i = 0; ok && i < program->kids.n; i++) {
         const Node *s = program->kids.items[i];
         double start = I->timing ? wall_seconds() : 0;
-        bool ok = interp_run_statement(I, s);
+        I->program = program;
+        I->statement = i;
+        ok = interp_run_statement(I, s);
         if (I->timing) {
             char what[300];
             snprintf(what, sizeof what, "%s:%d %s", s->loc.file, s->loc.line, node_kind_name(s->kind));
             report_time(what, start);
         }
-        if (!ok || I->interrupted) return false;
+        ok = ok && !I->interrupted;
     }
-    return true;
+    I->program = outer;
+    I->statement = outer_statement;
+    return ok;
 }
 
 /* stdout first, so that a statement's output comes before its time when

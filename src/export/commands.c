@@ -1,14 +1,16 @@
-/* commands.c — the statements `export NET "FILE.onnx"` and `import NET
+/* commands.c — the statements `export NET "FILE.onnx"`, `export NET
+ * "FILE.py"` (the format by the file's extension) and `import NET
  * "FILE.onnx"`: their arguments, the files (base/files.h: bounded reads;
  * writes through a temporary file renamed over the target, never over
  * something that is not a regular file; in the check pass, files in memory
  * as io/persist.c keeps them), and their help.  Must not: know ONNX's encoding (onnx_write.c,
- * onnx_read.c). */
+ * onnx_read.c) or what the PyTorch program holds (torch_program.c). */
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/files.h"
 #include "export/export.h"
 #include "export/onnx.h"
+#include "export/torch.h"
 #include "front/ast.h"
 #include "io/persist.h"
 #include "lang/eval.h"
@@ -36,15 +38,14 @@ _Noreturn static void no_onnx(const Node *n) {
 }
 #endif
 
-static void run_export(Interp *I, const Node *n) {
-    const char *path;
-    Model *m = find_model(I, arguments(I, n, &path), n->kids.items[0]->loc);
-#ifndef NNL_HAVE_ONNX
-    (void)m;
-    no_onnx(n);
-#else
-    size_t len;
-    unsigned char *bytes = onnx_encode(I, m, n->loc, &len);
+static bool ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), k = strlen(tail);
+    return n > k && strcmp(s + n - k, tail) == 0;
+}
+
+/* the bytes written (in the check pass, kept in memory); what: "ONNX" or "a PyTorch program" */
+static void write_export(Interp *I, const Node *n, Model *m, const char *path, const void *bytes, size_t len,
+                         const char *what) {
     const char *why;
     if (I->dry_run) {
         if ((why = persist_dry_write(I, path, bytes, len))) fail_at(n->loc, "cannot export to '%s': %s", path, why);
@@ -52,7 +53,29 @@ static void run_export(Interp *I, const Node *n) {
     }
     if ((why = file_write_atomically(path, bytes, len))) fail_at(n->loc, "cannot export to '%s': %s", path, why);
     if (I->interactive)
-        fprintf(I->out, "exported %s to %s: ONNX, %d parameters (%zu bytes)\n", m->name, path, model_param_count(m), len);
+        fprintf(I->out, "exported %s to %s: %s, %d parameters (%zu bytes)\n", m->name, path, what,
+                model_param_count(m), len);
+}
+
+static void run_export(Interp *I, const Node *n) {
+    const char *path;
+    Model *m = find_model(I, arguments(I, n, &path), n->kids.items[0]->loc);
+    const Node *file = n->kids.items[1];
+    if (ends_with(file->name, ".py")) {
+        TorchProgram p = torch_program(I, m, n->loc, path);
+        if (p.weights_path) write_export(I, n, m, p.weights_path, p.weights, p.weights_len, "its weights");
+        write_export(I, n, m, path, p.text, p.len, "a PyTorch program");
+        return;
+    }
+    if (!ends_with(file->name, ".onnx"))
+        fail_at(file->loc, "export writes FILE.onnx (ONNX) or FILE.py (a PyTorch program), chosen by the extension; "
+                "'%s' has neither", file->name);
+#ifndef NNL_HAVE_ONNX
+    no_onnx(n);
+#else
+    size_t len;
+    unsigned char *bytes = onnx_encode(I, m, n->loc, &len);
+    write_export(I, n, m, path, bytes, len, "ONNX");
 #endif
 }
 
@@ -84,9 +107,11 @@ static void run_import(Interp *I, const Node *n) {
 }
 
 static const CommandInfo export_info = {
-    "export", "export NET \"FILE.onnx\"",
+    "export", "export NET \"FILE.onnx\" | export NET \"FILE.py\"",
     "Writes model NET as an ONNX file (IR 8, opset 17) that ONNX Runtime runs and Netron shows: dense layers as Gemm, "
-    "each activation as its op, batchnorm with its running averages, dropout left out.  docs/export.md.",
+    "each activation as its op, batchnorm with its running averages, dropout left out.  FILE.py: a PyTorch program "
+    "of NET with its weights, the loss, the optimizer, the data and the training of its last train, which "
+    "python3 runs on one machine and torchrun on several (DistributedDataParallel).  docs/export.md.",
     "export net \"net.onnx\"" };
 static const CommandInfo import_info = {
     "import", "import NET \"FILE.onnx\"",

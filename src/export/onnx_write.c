@@ -158,19 +158,8 @@ static Onnx__ValueInfoProto *value_info(Graph *G, const char *name, const char *
 
 /* ---- layers --------------------------------------------------------------- */
 
-static Value layer_arg(const Layer *l, const char *name) {
-    for (int i = 0; i < l->nargs; i++) if (strcmp(l->args[i].name, name) == 0) return l->args[i].v;
-    return (Value){ .kind = V_NONE };
-}
-
 static double number_arg(Graph *G, const Layer *l, const char *name) {
     return expect_number(G->I, layer_arg(l, name), l->loc, name);
-}
-
-static Tensor *param(const Layer *l, const char *name) {
-    for (int i = 0; i < l->nparams; i++) if (strcmp(l->params[i].name, name) == 0) return l->params[i].value;
-    for (int i = 0; i < l->nstates; i++) if (strcmp(l->states[i].name, name) == 0) return l->states[i].value;
-    return NULL;
 }
 
 typedef struct LayerOut {
@@ -185,34 +174,17 @@ static const char *tensor_of(Graph *G, LayerOut *o, const char *name) {
     bool state = false;
     for (int i = 0; i < o->l->nstates; i++) state |= strcmp(o->l->states[i].name, name) == 0;
     tensor_init(G, full, arena_printf(G->a, "%s %s of layer %d (%s) of model '%s'", state ? "state" : "parameter",
-                                      name, o->l->index, o->l->def->name, o->l->model->name), param(o->l, name));
+                                      name, o->l->index, o->l->def->name, o->l->model->name), layer_tensor(o->l, name));
     return full;
 }
 
-/* "cannot export model 'net' to ONNX: layer 2 (dense) WHY" */
-_Noreturn static void refuse(Graph *G, const Layer *l, const char *why) {
-    diag_error(G->loc, "cannot export model '%s' to ONNX: layer %d (%s) %s", l->model->name, l->index, l->def->name, why);
-    diag_note(l->loc, "layer %d is defined here", l->index);
-    diag_throw();
-}
+_Noreturn static void refuse(Graph *G, const Layer *l, const char *why) { export_refuse(G->loc, l, "ONNX", why); }
 
 /* the layer's activation as a node from x to out; returns false for linear (no node) */
 static bool activation(Graph *G, LayerOut *o, const char *x, const char *out) {
-    Value v = layer_arg(o->l, "activation");
-    if (v.kind != V_FUNC) return false;
     double alpha;
-    const OnnxActivation *a = onnx_activation_of(G->I, v.fn, &alpha, o->l->loc);
-    const Callable *fn = v.fn->kind == C_PARTIAL ? v.fn->base : v.fn;
-    if (!a) {
-        const char *where = fn->node && fn->node->loc.file
-                          ? arena_printf(G->a, " (defined at %s:%d)", fn->node->loc.file, fn->node->loc.line) : "";
-        if (stdlib_named(fn->name))
-            refuse(G, o->l, arena_printf(G->a, "has the activation '%s'%s, the script's own function, not the stdlib's "
-                                         "'%s': ONNX's op of that name would compute something else", fn->name, where,
-                                         fn->name));
-        refuse(G, o->l, arena_printf(G->a, "has the activation '%s'%s, which is not one of the stdlib's activations "
-                                     "that ONNX has an op for (%s)", fn->name, where, onnx_activation_list(G->I)));
-    }
+    const OnnxActivation *a = export_activation(G->I, G->loc, o->l, "ONNX", "that ONNX has an op for", &alpha);
+    if (!a) return false;
     if (!a->op) return false;
     Onnx__NodeProto *n = node(G, a->op, arena_printf(G->a, "%s.%s", o->prefix, a->op), o->doc, 1, &x, out);
     if (a->has_alpha) attr_float(G, n, "alpha", alpha);
@@ -270,11 +242,8 @@ static bool export_layer(Graph *G, LayerOut *o, const char *x, const char *out) 
     } else if (stdlib_is(l->def, "dropout")) {
         return false;
     } else {
-        const Callable *def = l->def;
         refuse(G, l, arena_printf(G->a, "is %s, not one of the stdlib layers export knows (dense, batchnorm, prelu, "
-                                  "maxout, dropout)", def->node && def->node->loc.file
-                                  ? arena_printf(G->a, "a layer defined at %s:%d", def->node->loc.file, def->node->loc.line)
-                                  : "another layer"));
+                                  "maxout, dropout)", layer_origin(G->I, l)));
     }
     return true;
 }

@@ -5,6 +5,7 @@
  * table's own string, which no user file can be).  Must not: write or read
  * ONNX. */
 #include "base/arena.h"
+#include "base/diag.h"
 #include "export/stdlib_ops.h"
 #include "front/ast.h"
 #include "lang/eval.h"
@@ -75,4 +76,46 @@ const char *onnx_activation_list(Interp *I) {
     for (int i = 1; i < NACTIVATIONS; i++)
         s = arena_printf(&I->pass, "%s%s%s", s, i > 1 ? ", " : "", activations[i].nnl);
     return s;
+}
+
+Value layer_arg(const Layer *l, const char *name) {
+    for (int i = 0; i < l->nargs; i++) if (strcmp(l->args[i].name, name) == 0) return l->args[i].v;
+    return (Value){ .kind = V_NONE };
+}
+
+Tensor *layer_tensor(const Layer *l, const char *name) {
+    for (int i = 0; i < l->nparams; i++) if (strcmp(l->params[i].name, name) == 0) return l->params[i].value;
+    for (int i = 0; i < l->nstates; i++) if (strcmp(l->states[i].name, name) == 0) return l->states[i].value;
+    return NULL;
+}
+
+void export_refuse(SrcLoc loc, const Layer *l, const char *format, const char *why) {
+    diag_error(loc, "cannot export model '%s' to %s: layer %d (%s) %s", l->model->name, format, l->index, l->def->name,
+               why);
+    diag_note(l->loc, "layer %d is defined here", l->index);
+    diag_throw();
+}
+
+const char *layer_origin(Interp *I, const Layer *l) {
+    const Callable *def = l->def;
+    return def->node && def->node->loc.file
+         ? arena_printf(&I->pass, "a layer defined at %s:%d", def->node->loc.file, def->node->loc.line)
+         : "another layer";
+}
+
+const OnnxActivation *export_activation(Interp *I, SrcLoc loc, const Layer *l, const char *format, const char *has_op,
+                                        double *alpha) {
+    Value v = layer_arg(l, "activation");
+    if (v.kind != V_FUNC) return NULL;
+    const OnnxActivation *a = onnx_activation_of(I, v.fn, alpha, l->loc);
+    if (a) return a;
+    const Callable *fn = v.fn->kind == C_PARTIAL ? v.fn->base : v.fn;
+    const char *where = fn->node && fn->node->loc.file
+                      ? arena_printf(&I->pass, " (defined at %s:%d)", fn->node->loc.file, fn->node->loc.line) : "";
+    if (stdlib_named(fn->name))
+        export_refuse(loc, l, format, arena_printf(&I->pass, "has the activation '%s'%s, the script's own function, "
+                      "not the stdlib's '%s': %s of that name would compute something else", fn->name, where, fn->name,
+                      strcmp(format, "ONNX") == 0 ? "ONNX's op" : "PyTorch's function"));
+    export_refuse(loc, l, format, arena_printf(&I->pass, "has the activation '%s'%s, which is not one of the stdlib's "
+                  "activations %s (%s)", fn->name, where, has_op, onnx_activation_list(I)));
 }

@@ -30,4 +30,20 @@ const char *onnx_activation_list(Interp *I);
 /* The default alpha of the stdlib's activation a (0.3 for leaky_relu), in I's precision. */
 double stdlib_default_alpha(Interp *I, const OnnxActivation *a, SrcLoc loc);
 
+/* ---- what both exports (ONNX, PyTorch) ask of a model's layers ---- */
+
+/* a layer's constructor argument `name` (V_NONE if it has none) */
+Value layer_arg(const Layer *l, const char *name);
+/* a layer's parameter or state `name` (W, running_mean), or NULL */
+Tensor *layer_tensor(const Layer *l, const char *name);
+/* "cannot export model 'net' to FORMAT: layer 2 (dense) WHY", with a note at the layer */
+_Noreturn void export_refuse(SrcLoc loc, const Layer *l, const char *format, const char *why);
+/* "a layer defined at FILE:LINE" or "another layer": for refusing a layer that is not the stdlib's */
+const char *layer_origin(Interp *I, const Layer *l);
+/* The stdlib activation of a layer's `activation` argument (NULL if it has
+ * none), or refused naming the layer: a script's own function, even under a
+ * stdlib name, has no op (`has_op`: "that ONNX has an op for").  alpha: its alpha. */
+const OnnxActivation *export_activation(Interp *I, SrcLoc loc, const Layer *l, const char *format, const char *has_op,
+                                        double *alpha);
+
 #endif

@@ -91,6 +91,7 @@ void data_assign(Interp *I, const Node *n) {
         *named = d->nparts ? *d->parts[i] : *d;
         named->name = n->kids.items[i]->name;
         named->loc = n->loc;
+        if (named->made_by) named->made_by->names[named->part] = named->name;
         Value nv = { .kind = V_DATA, .data = named };
         global_set(I, named->name, nv);
     }

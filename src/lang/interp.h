@@ -128,6 +128,8 @@ struct Model {
     struct History *history;    /* the loss of every epoch trained (curve.h), or NULL */
     const Callable *regularizer;/* `regularize net l2(0.001)`: a penalty on every weight matrix, or NULL */
     SrcLoc      regularizer_loc;
+    /* its last `train` (train.c) and `evaluate`, which `export NET "F.py"` writes as the program's training */
+    struct TrainRecord { const Node *stmt; Dataset *data, *valid, *evaluated; int epochs, batch, every; bool shuffle; } last_train;
 };
 
 struct Dataset {
@@ -139,6 +141,8 @@ struct Dataset {
     int         nclasses;
     Dataset   **parts;          /* what split/normalize of several give: unpacked by */
     int         nparts;         /* `data a, b = ...`; x and y are NULL then */
+    struct DataCall *made_by;   /* the csv, idx, split or normalize call that made it (dataset.h), or NULL */
+    int         part;           /* which of that call's data sets it is */
 };
 
 typedef struct Setting { const Callable *fn; SrcLoc loc; bool set; } Setting;
@@ -234,6 +238,8 @@ struct Interp {
     struct DrySave *dry_saves;  /* what the check pass's `save`s would write (persist.c) */
     Model   *trained_last;      /* the model the last `train` trained (`plot loss` without a model) */
     Binding *stdlib_fns;        /* the functions the stdlib bound, by identity (stdnames.h) */
+    const Node *program;        /* the script interp_run is running and the index of its statement */
+    int      statement;         /* running now (export looks ahead for a train); NULL in the REPL */
     int      nstdlib_fns;
 };
 

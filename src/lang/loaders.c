@@ -115,6 +115,21 @@ static Dataset *new_dataset(Interp *I, const char *name, SrcLoc loc, const Table
 
 static Value data_value(Dataset *d) { Value v = { .kind = V_DATA, .data = d }; return v; }
 
+/* the call that made data set `part` of the nout it gave (for export) */
+static DataCall *new_call(Interp *I, DataCallKind kind, SrcLoc loc, int nout) {
+    DataCall *c = arena_alloc(&I->perm, sizeof *c);
+    c->kind = kind;
+    c->loc = loc;
+    c->nout = nout;
+    return c;
+}
+
+static Dataset *made_by(Dataset *d, DataCall *c, int part) {
+    d->made_by = c;
+    d->part = part;
+    return d;
+}
+
 static Dataset *data_arg(Value v, SrcLoc loc, const char *what) {
     if (v.kind != V_DATA) fail_at(loc, "%s must be a data set, not %s", what, value_kind_name(v));
     return data_one(v.data, loc);
@@ -166,7 +181,18 @@ static Value b_csv(Interp *I, Value *a, SrcLoc loc) {
     const char *key = arena_printf(&I->pass, "csv\n%s\n%s\n%s\n%d\n%s\n%c%d%d%d", args.path, file_stamp(I, args.path),
                                    o->target ? o->target : "", o->target_index, features, o->delimiter, o->header,
                                    o->classify, o->dtype);
-    return data_value(new_dataset(I, base_name(args.path), loc, cached_load(key, load_csv, &args, loc)));
+    Dataset *d = new_dataset(I, base_name(args.path), loc, cached_load(key, load_csv, &args, loc));
+    DataCall *c = new_call(I, DATA_CSV, loc, 1);
+    c->file = arena_strdup(&I->perm, args.path);
+    c->csv = *o;
+    if (o->target) c->csv.target = arena_strdup(&I->perm, o->target);
+    if (o->features) c->csv.features = arena_strdup(&I->perm, o->features);
+    if (o->nfeature_index > 0) {
+        int *idx = arena_alloc(&I->perm, sizeof(int) * (size_t)o->nfeature_index);
+        memcpy(idx, o->feature_index, sizeof(int) * (size_t)o->nfeature_index);
+        c->csv.feature_index = idx;
+    }
+    return data_value(made_by(d, c, 0));
 }
 
 /* ---- idx ------------------------------------------------------------------ */
@@ -191,7 +217,13 @@ static Value b_idx(Interp *I, Value *a, SrcLoc loc) {
     const char *key = arena_printf(&I->pass, "idx\n%s\n%s\n%s\n%s\n%.17g\n%ld\n%s\n%d", args.images,
                                    file_stamp(I, args.images), args.labels, file_stamp(I, args.labels), args.scale,
                                    args.limit, args.names ? args.names : "", args.dt);
-    return data_value(new_dataset(I, base_name(args.images), loc, cached_load(key, load_idx, &args, loc)));
+    Dataset *d = new_dataset(I, base_name(args.images), loc, cached_load(key, load_idx, &args, loc));
+    DataCall *c = new_call(I, DATA_IDX, loc, 1);
+    c->file = arena_strdup(&I->perm, args.images);
+    c->labels = arena_strdup(&I->perm, args.labels);
+    c->scale = args.scale;
+    c->limit = args.limit;
+    return data_value(made_by(d, c, 0));
 }
 
 /* ---- generate ------------------------------------------------------------ */
@@ -248,12 +280,18 @@ static Value b_split(Interp *I, Value *a, SrcLoc loc) {
             fail_at(loc, "part %d of the split would be empty: '%s' has only %d row%s", i + 1, d->name, rows,
                     rows == 1 ? "" : "s");
     int *order = arena_alloc(&I->pass, sizeof(int) * (size_t)rows);
-    row_order(order, rows, seed_arg(I, a[3], loc, "split"), flag_arg(I, a[4], loc, "shuffle"));
+    DataCall *c = new_call(I, DATA_SPLIT, loc, nparts);
+    c->in[0] = d;
+    c->nin = 1;
+    c->seed = seed_arg(I, a[3], loc, "split");
+    c->shuffle = flag_arg(I, a[4], loc, "shuffle");
+    memcpy(c->count, count, sizeof count);
+    row_order(order, rows, c->seed, c->shuffle);
     Dataset *parts[3];
     for (int i = 0, from = 0; i < nparts; from += count[i++]) {
         Table t = { take_rows(&I->perm, d->x, order + from, count[i]), take_rows(&I->perm, d->y, order + from, count[i]),
                     d->classes, d->nclasses };
-        parts[i] = new_dataset(I, d->name, loc, &t);
+        parts[i] = made_by(new_dataset(I, d->name, loc, &t), c, i);
     }
     return data_value(group(I, parts, nparts, loc));
 }
@@ -275,13 +313,16 @@ static Value b_normalize(Interp *I, Value *a, SrcLoc loc) {
     int n = 0;
     for (int i = 0; i < 3; i++)
         if (a[i].kind != V_NONE) in[n++] = data_arg(a[i], loc, i ? "each data set to normalise" : "the data to normalise");
-    NormStats s = norm_fit(&I->pass, in[0]->x, (NormMethod)method);
+    DataCall *c = new_call(I, DATA_NORMALIZE, loc, n);
+    NormStats s = c->stats = norm_fit(&I->perm, in[0]->x, (NormMethod)method);
+    memcpy(c->in, in, sizeof(Dataset *) * (size_t)n);
+    c->nin = n;
     for (int i = 0; i < n; i++) {
         if (in[i]->x->shape[1] != in[0]->x->shape[1])
             fail_at(loc, "'%s' has %d features but '%s' has %d", in[i]->name, in[i]->x->shape[1], in[0]->name,
                     in[0]->x->shape[1]);
         Table t = { norm_apply(&I->perm, in[i]->x, &s), in[i]->y, in[i]->classes, in[i]->nclasses };
-        out[i] = new_dataset(I, in[i]->name, loc, &t);
+        out[i] = made_by(new_dataset(I, in[i]->name, loc, &t), c, i);
     }
     return data_value(n == 1 ? out[0] : group(I, out, n, loc));
 }

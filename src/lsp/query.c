@@ -14,6 +14,7 @@
 #include "lsp/names.h"
 #include "lsp/query.h"
 #include "teach/commands.h"
+#include "teach/help.h"
 #include "teach/summary.h"
 #include "tensor/tensor.h"
 #include <ctype.h>
@@ -21,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+QueryText doc_query(Doc *d) { return (QueryText){ d->text, d->path, d->uri, d->checked ? &d->I : NULL }; }
 
 static bool name_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.'; }
 
@@ -39,21 +42,21 @@ static bool in_comment(const char *text, size_t at) {
 
 /* the name before the position (upto) or the one under it, to the end of
  * the part the position is in (on the 1 of net.1.W: net.1), in buf */
-static bool word_at(const Doc *d, int line, int character, bool upto, char *buf, size_t size) {
-    size_t at = doc_offset(d->text, line, character), from = at, to = at;
-    if (in_comment(d->text, at)) return false;
-    while (from > 0 && name_char(d->text[from - 1])) from--;
-    if (!upto) while (name_char(d->text[to]) && d->text[to] != '.') to++;
+static bool word_at(const QueryText *q, int line, int character, bool upto, char *buf, size_t size) {
+    size_t at = doc_offset(q->text, line, character), from = at, to = at;
+    if (in_comment(q->text, at)) return false;
+    while (from > 0 && name_char(q->text[from - 1])) from--;
+    if (!upto) while (name_char(q->text[to]) && q->text[to] != '.') to++;
     if (to - from >= size) return false;
-    memcpy(buf, d->text + from, to - from);
+    memcpy(buf, q->text + from, to - from);
     buf[to - from] = 0;
     return true;
 }
 
 /* the source text of a file: the document's, or the standard library's */
-static const char *source_text(const Doc *d, const char *file) {
+static const char *source_text(const QueryText *q, const char *file) {
     if (!file) return NULL;
-    if (strcmp(file, d->path) == 0) return d->text;
+    if (strcmp(file, q->path) == 0) return q->text;
     for (const StdlibFile *f = nnl_stdlib_files; f->name; f++) if (strcmp(f->name, file) == 0) return f->text;
     return NULL;
 }
@@ -76,7 +79,7 @@ static void comment_above(FILE *out, const char *text, int line) {
     }
 }
 
-static void describe_function(FILE *out, const Doc *d, const Callable *fn) {
+static void describe_function(FILE *out, const QueryText *q, const Callable *fn) {
     static const char *const kinds[] = { [C_DEF] = "def", [C_LAYER] = "layer", [C_OPTIMIZER] = "optimizer" };
     const char *kind = fn->kind == C_DEF || fn->kind == C_LAYER || fn->kind == C_OPTIMIZER ? kinds[fn->kind] : "";
     fprintf(out, "```nnl\n%s%s%s(", kind, *kind ? " " : "", fn->name);
@@ -94,25 +97,25 @@ static void describe_function(FILE *out, const Doc *d, const Callable *fn) {
     } else if (fn->node) {
         char line[512];
         if (fn->kind == C_DEF && diag_source_line(fn->node->loc, line, sizeof line)) fprintf(out, "`%s`\n\n", line);
-        const char *text = source_text(d, fn->node->loc.file);
+        const char *text = source_text(q, fn->node->loc.file);
         if (text) comment_above(out, text, fn->node->loc.line);
     }
 }
 
-static void describe_model(FILE *out, Doc *d, Model *m) {
+static void describe_model(FILE *out, const QueryText *q, Model *m) {
     /* the summary statement's table, as `summary net` prints it */
     Node n = { .kind = N_SUMMARY, .loc = m->loc, .name = m->name };
-    FILE *was = d->I.out;
-    bool dry = d->I.dry_run;
-    d->I.out = out;
-    d->I.dry_run = false;
+    FILE *was = q->I->out;
+    bool dry = q->I->dry_run;
+    q->I->out = out;
+    q->I->dry_run = false;
     fputs("```\n", out);
     DiagHandler h;
     diag_push(&h);
-    if (setjmp(h.env) == 0) { exec_summary(&d->I, &n); diag_pop(&h); }
+    if (setjmp(h.env) == 0) { exec_summary(q->I, &n); diag_pop(&h); }
     fputs("```\n", out);
-    d->I.out = was;
-    d->I.dry_run = dry;
+    q->I->out = was;
+    q->I->dry_run = dry;
 }
 
 static void describe_data(FILE *out, const Dataset *s) {
@@ -171,31 +174,44 @@ static void describe_field(FILE *out, const Model *m, const char *rest) {
                     l->def->name, shape_str(l->states[p].value));
 }
 
+/* a statement's help (train, model, loss, ...), as `help train` prints it */
+static void describe_statement(FILE *out, const char *word) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *help = open_memstream(&text, &size);
+    if (!help) return;
+    bool found = help_statement(help, word);
+    fclose(help);
+    if (found) fprintf(out, "```\n%s```\n", text);
+    free(text);
+}
+
 static bool is_command_word(const char *word) {
     for (int i = 0; lex_command_word(i); i++) if (strcmp(lex_command_word(i), word) == 0) return true;
     return false;
 }
 
-static Value *lookup(Doc *d, const char *name) {
-    return d->checked ? global_find(&d->I, intern(name)) : NULL;
+static Value *lookup(const QueryText *q, const char *name) {
+    return q->I ? global_find(q->I, intern(name)) : NULL;
 }
 
-cJSON *query_hover(Doc *d, int line, int character) {
+cJSON *query_hover(const QueryText *q, int line, int character) {
     char word[256];
-    if (!word_at(d, line, character, false, word, sizeof word) || !word[0]) return NULL;
+    if (!word_at(q, line, character, false, word, sizeof word) || !word[0]) return NULL;
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
     if (!out) return NULL;
     char *dot = strchr(word, '.');
     if (dot) *dot = 0;
-    Value *v = lookup(d, word);
+    Value *v = lookup(q, word);
     if (v && v->kind == V_MODEL && dot) describe_field(out, v->model, dot + 1);
-    else if (v && v->kind == V_MODEL) describe_model(out, d, v->model);
-    else if (v && v->kind == V_FUNC) describe_function(out, d, v->fn);
+    else if (v && v->kind == V_MODEL) describe_model(out, q, v->model);
+    else if (v && v->kind == V_FUNC) describe_function(out, q, v->fn);
     else if (v && v->kind == V_DATA) describe_data(out, v->data);
     else if (v && v->kind == V_TENSOR) fprintf(out, "%s: %s %s\n", word, value_kind_name(*v), shape_str(v->t));
     else if (is_command_word(word)) fprintf(out, "```\n%s\n```\n", command_usage(word));
+    else describe_statement(out, word);
     fclose(out);
     cJSON *r = NULL;
     if (size > 0) {
@@ -230,10 +246,10 @@ static void add_name(void *ctx, NameKind k, const char *name) {
     if (k == NAME_KEYWORD || k == NAME_COMMAND) item(c->list, c->prefix, name, KIND_KEYWORD, name_kind_word(k));
 }
 
-cJSON *query_completion(Doc *d, int line, int character) {
+cJSON *query_completion(const QueryText *q, int line, int character) {
     cJSON *list = cJSON_CreateArray();
     char typed[256];
-    if (!word_at(d, line, character, true, typed, sizeof typed)) return list;
+    if (!word_at(q, line, character, true, typed, sizeof typed)) return list;
     char *dot = strrchr(typed, '.');
     if (dot) {
         /* net.  then its layers;  net.1.  then the layer's parameters */
@@ -241,7 +257,7 @@ cJSON *query_completion(Doc *d, int line, int character) {
         const char *prefix = dot + 1;
         char *inner = strchr(typed, '.');
         if (inner) *inner = 0;
-        Value *v = lookup(d, typed);
+        Value *v = lookup(q, typed);
         if (!v || v->kind != V_MODEL) return list;
         Model *m = v->model;
         if (!inner) {
@@ -260,11 +276,11 @@ cJSON *query_completion(Doc *d, int line, int character) {
             item(list, prefix, l->states[p].name, KIND_FIELD, shape_str(l->states[p].value));
         return list;
     }
-    if (d->checked) {
+    if (q->I) {
         Collect c = { list, typed };
-        names_each(&d->I, add_name, &c);
-        for (int i = 0; i < d->I.nglobals; i++) {
-            const Binding *b = &d->I.globals[i];
+        names_each(q->I, add_name, &c);
+        for (int i = 0; i < q->I->nglobals; i++) {
+            const Binding *b = &q->I->globals[i];
             if (strchr(b->name, '(')) continue;
             int kind = b->v.kind == V_FUNC ? KIND_FUNCTION : b->v.kind == V_MODEL ? KIND_CLASS
                      : b->v.kind == V_DATA ? KIND_STRUCT : KIND_VARIABLE;
@@ -315,12 +331,12 @@ static int name_column(const char *text, SrcLoc at, const char *name) {
     return at.col;
 }
 
-cJSON *query_definition(Doc *d, int line, int character) {
+cJSON *query_definition(const QueryText *q, int line, int character) {
     char word[256];
-    if (!word_at(d, line, character, false, word, sizeof word) || !word[0]) return NULL;
+    if (!word_at(q, line, character, false, word, sizeof word) || !word[0]) return NULL;
     char *dot = strchr(word, '.');
     if (dot) *dot = 0;
-    Value *v = lookup(d, word);
+    Value *v = lookup(q, word);
     SrcLoc at = { 0 };
     if (v && v->kind == V_MODEL) at = v->model->loc;
     else if (v && v->kind == V_DATA) at = v->data->loc;
@@ -331,10 +347,10 @@ cJSON *query_definition(Doc *d, int line, int character) {
         if (inner) { *inner = 0; l = find_layer(v->model, dot + 1); }
         if (l) at = l->loc;
     }
-    const char *text = source_text(d, at.file);
+    const char *text = source_text(q, at.file);
     if (!at.file || !text) return NULL;
     cJSON *loc = cJSON_CreateObject();
-    if (strcmp(at.file, d->path) == 0) cJSON_AddStringToObject(loc, "uri", d->uri);
+    if (strcmp(at.file, q->path) == 0) cJSON_AddStringToObject(loc, "uri", q->uri);
     else {
         char *path = stdlib_file(at.file);
         if (!path) { cJSON_Delete(loc); return NULL; }

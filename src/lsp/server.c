@@ -93,12 +93,13 @@ static cJSON *request(Server *s, const char *method, const cJSON *params, int *c
     if (strcmp(method, "initialize") == 0) { s->initialized = true; return capabilities(); }
     if (!s->initialized) { *code = RPC_SERVER_NOT_INITIALIZED; return NULL; }
     if (strcmp(method, "shutdown") == 0) { s->shut_down = true; return cJSON_CreateNull(); }
-    if (strcmp(method, "textDocument/hover") == 0)
-        return place(s, params, &d, &line, &character) ? query_hover(d, line, character) : NULL;
-    if (strcmp(method, "textDocument/completion") == 0)
-        return place(s, params, &d, &line, &character) ? query_completion(d, line, character) : cJSON_CreateArray();
-    if (strcmp(method, "textDocument/definition") == 0)
-        return place(s, params, &d, &line, &character) ? query_definition(d, line, character) : NULL;
+    bool hover = strcmp(method, "textDocument/hover") == 0, complete = strcmp(method, "textDocument/completion") == 0;
+    if (hover || complete || strcmp(method, "textDocument/definition") == 0) {
+        if (!place(s, params, &d, &line, &character)) return complete ? cJSON_CreateArray() : NULL;
+        QueryText q = doc_query(d);
+        return hover ? query_hover(&q, line, character) : complete ? query_completion(&q, line, character)
+                                                             : query_definition(&q, line, character);
+    }
     *code = RPC_METHOD_NOT_FOUND;
     return NULL;
 }

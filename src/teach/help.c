@@ -445,11 +445,15 @@ static void help_overview(FILE *out) {
           "docs/repl.md walks through a whole pass.\n", out);
 }
 
+bool help_statement(FILE *out, const char *name) {
+    for (int i = 0; info_at(i); i++)
+        if (strcmp(info_at(i)->name, name) == 0) { print_info(out, info_at(i)); list_for_topic(out, name); return true; }
+    return false;
+}
+
 /* help NAME to out: false when there is no entry of that name */
 static bool help_entry(Interp *I, FILE *out, const char *name) {
-    bool found = false;
-    for (int i = 0; info_at(i) && !found; i++)
-        if (strcmp(info_at(i)->name, name) == 0) { print_info(out, info_at(i)); list_for_topic(out, name); found = true; }
+    bool found = help_statement(out, name);
     for (int k = 0; k < NKINDS && !found; k++)      /* help activation, help schedule: the kind's names */
         if (strcmp(kinds[k].topic, name) == 0) { list_for_topic(out, name); found = true; }
     /* a name may be a command and a primitive too (step) */

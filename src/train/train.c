@@ -699,15 +699,30 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     curve_report(I, m, first, es->restored);
 }
 
+/* model_on_data, an optimizer set, the options */
+static TrainOptions train_checked(Interp *I, const Node *n, Model **m, Dataset **d) {
+    model_on_data(I, n, "train", m, d);
+    need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
+    return train_options(I, n, *m, (*d)->x->shape[0]);
+}
+
+struct TrainRecord train_plan(Interp *I, const Node *n, Model **m) {
+    *m = find_model(I, n->name, n->loc);
+    Dataset *d = find_data(I, n->label, n->loc);
+    check_fit(*m, d, n->loc);
+    TrainOptions o = train_options(I, n, *m, d->x->shape[0]);
+    return (struct TrainRecord){ n, d, o.valid, NULL, o.epochs, o.batch, o.every, o.shuffle };
+}
+
 void exec_train(Interp *I, const Node *n) {
     Model *m;
     Dataset *d;
-    model_on_data(I, n, "train", &m, &d);
-    need_setting(&I->optimizer, "train", "an optimizer: add e.g. 'optimizer sgd(lr=0.1)'", n->loc);
-    TrainOptions o = train_options(I, n, m, d->x->shape[0]);
+    TrainOptions o = train_checked(I, n, &m, &d);
     model_ensure_initialised(I, m);
     undo_remember(I, m, "train");       /* `undo` takes the whole train back, even one stopped by an error */
     I->trained_last = m;
+    Dataset *evaluated = m->last_train.evaluated;
+    m->last_train = (struct TrainRecord){ n, d, o.valid, evaluated, o.epochs, o.batch, o.every, o.shuffle };
     EarlyStop es = { .best = INFINITY };
     StepPlans plans = { 0 };
     Progress progress = { 0 };
@@ -736,6 +751,7 @@ void exec_evaluate(Interp *I, const Node *n) {
     Model *m;
     Dataset *d;
     model_on_data(I, n, "evaluate", &m, &d);
+    m->last_train.evaluated = d;
     Objective o;
     Tensor *out = evaluation_pass(I, m, d->x, &o, d->y, n->loc);
     if (!I->dry_run)

@@ -5,6 +5,8 @@
 #include "lang/interp.h"
 
 void exec_train(Interp *I, const Node *n);
+/* what the train statement n does — its model, data and options — checked, without training (export) */
+struct TrainRecord train_plan(Interp *I, const Node *n, Model **m);
 /* `NET on DATA` of a statement (n->name, n->label): shapes checked, a loss set */
 void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Dataset **d);
 /* forward, loss and (if backward) the backward pass on one batch; the loss */

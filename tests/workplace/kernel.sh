@@ -52,6 +52,33 @@ check $? "JUPYTER_PATH=PREFIX/share/jupyter finds the installed kernel spec" "$(
     jupyter nbconvert --to notebook --execute "$OLDPWD/docs/tutorial.ipynb" --output-dir "$tmp/out" \
     --ExecutePreprocessor.timeout=120) > "$tmp/nb.log" 2>&1
 check $? "jupyter nbconvert --execute runs docs/tutorial.ipynb with the nnl kernel" "$(tail -5 "$tmp/nb.log")"
+
+# the kernel as a notebook drives it (jupyter_client, with Jupyter's own Python):
+# Tab and Shift-Tab answered by nnl from the live session, an interrupted train,
+# cells left inside an open bracket; tests/workplace/kernel.out holds the replies
+py=$(sed -n '1s/^#! *//p' "$(command -v jupyter)")
+"$py" -c 'import jupyter_client' > /dev/null 2>&1 || py=python3
+if "$py" -c 'import jupyter_client' > /dev/null 2>&1; then
+    (cd "$tmp" && JUPYTER_PATH=$tmp/p/share/jupyter PYDEVD_DISABLE_FILE_VALIDATION=1 timeout 300 \
+        "$py" "$OLDPWD/tests/workplace/kernel_client.py") > "$tmp/client.out" 2> "$tmp/client.err"
+    check $? "jupyter_client drives the kernel to the end" "$(tail -5 "$tmp/client.err")"
+    ! grep -q "NO REPLY\|NO IDLE" "$tmp/client.out"
+    check $? "the kernel answers every request (no cell hangs it)" "$(grep "NO REPLY\|NO IDLE" "$tmp/client.out")"
+    for part in complete inspect is_complete interrupt open; do
+        case $part in
+            complete) pat="^complete" ;; inspect) pat="^inspect" ;; is_complete) pat="^is_complete" ;;
+            interrupt) pat="train started|^interrupted|^execute (after the interrupt|a second train)" ;;
+            open) pat="^execute (open|after the open|an error)" ;;
+        esac
+        diff -u <(awk -v p="$pat" '/^[a-z]/ { on = $0 ~ p } on' tests/workplace/kernel.out) \
+                <(awk -v p="$pat" '/^[a-z]/ { on = $0 ~ p } on' "$tmp/client.out") > "$tmp/diff" 2>&1
+        [ -s "$tmp/client.out" ] && [ -n "$(awk -v p="$pat" '/^[a-z]/ { on = $0 ~ p } on' "$tmp/client.out")" ]
+        check "$([ $? = 0 ] && [ ! -s "$tmp/diff" ]; echo $?)" "jupyter_client: $part replies are the golden ones" "$(head -30 "$tmp/diff")"
+    done
+else
+    echo "SKIP the kernel through jupyter_client: python3-jupyter-client is not installed (.ci/install-deps installs jupyter-client)"
+fi
+
 [ -f "$tmp/out/tutorial.ipynb" ] || exit 0
 python3 - "$tmp/out/tutorial.ipynb" <<'PY'
 import json, sys
