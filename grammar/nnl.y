@@ -61,6 +61,26 @@ static Node *new_node(ParseCtx *ctx, NodeKind kind, SrcLoc loc) {
 }
 static void recycle(ParseCtx *ctx, Node *n) { n->a = ctx->spare; ctx->spare = n; }
 
+/* A layer line's words are its arguments, so `dense sizes [0]` is two; but
+ * `dense sizes[0] relu`, the list right after the name, is an index. */
+static void layer_arg_push(ParseCtx *ctx, NodeList *args, Node *arg) {
+    Node *prev = args->n ? args->items[args->n - 1] : NULL;
+    if (prev && prev->kind == N_NAME && arg->kind == N_LIST && (arg->kids.n || arg->nvals) &&
+        prev->loc.line == arg->loc.line && prev->loc.col + (int)strlen(prev->name) == arg->loc.col) {
+        Node *ix = node_new(ctx->ar, N_INDEX, arg->loc);
+        ix->a = prev;
+        for (int i = 0; i < arg->nvals; i++) {
+            Node *k = node_new(ctx->ar, N_NUM, arg->loc);
+            k->num = arg->vals[i];
+            list_push(ctx->ar, &ix->kids, k);
+        }
+        for (int i = 0; i < arg->kids.n; i++) list_push(ctx->ar, &ix->kids, arg->kids.items[i]);
+        args->items[args->n - 1] = nest(ctx, ix);
+        return;
+    }
+    list_push(ctx->ar, args, arg);
+}
+
 /* a number as written: 3 or -3 */
 static int literal_number(const Node *e, double *v) {
     if (e->kind == N_NUM) { *v = e->num; return 1; }
@@ -107,11 +127,11 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token IF "'if'" ELSE "'else'" TRUE "'true'" FALSE "'false'" WITH "'with'" SUMMARY "'summary'" PREDICT "'predict'"
 %token REGULARIZE "'regularize'"
 %token BAD "invalid token" REQUIRE "'require'"
-%token SAVE "'save'" LOAD "'load'"
+%token SAVE "'save'" LOAD "'load'" FOR "'for'" FULL "'full'"
 %token <str> COMMAND "command"
 
-%type <node> stmt expr postfix primary arg block callee layer_arg kwarg else_part command_word layer_use elems
-%type <list> lines args arglist data_lines model_lines layer_args layer_opts kwargs opts exprs command_words names
+%type <node> stmt expr postfix access primary arg block callee layer_arg kwarg else_part command_word layer_use elems index
+%type <list> lines args arglist data_lines model_lines layer_args layer_opts kwargs opts exprs command_words names indices
 
 %nonassoc EQ NE '<' LE '>' GE
 %left '+' '-'
@@ -139,7 +159,16 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | NAME TIMESEQ expr         { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '*'; $$->a = $3; }
     | NAME DIVEQ expr           { $$ = NEW(N_ASSIGN, @1); $$->name = $1; $$->op = '/'; $$->a = $3; }
     | IF expr block else_part   { $$ = NEW(N_IF, @1); $$->a = $2; $$->b = $3; $$->c = $4; }
-    | PRINT expr                { $$ = NEW(N_PRINT, @1); $$->a = $2; }
+    | PRINT exprs               { $$ = with_kids(NEW(N_PRINT, @1), $2); $$->a = $2.items[0]; }
+    | PRINT FULL exprs          { $$ = with_kids(NEW(N_PRINT, @1), $3); $$->a = $3.items[0]; $$->op = 1; }
+    /* for lr in [0.1, 0.01] { ... }: `in` stays a name (a layer's input width) */
+    | FOR NAME NAME '[' exprs ']' block
+                                { if (strcmp($3, "in") != 0) {
+                                      diag_error(LOC(@3), "a loop is written 'for NAME in [VALUE, ...] { ... }'");
+                                      ctx->failed = 1;
+                                      YYERROR;
+                                  }
+                                  $$ = with_kids(NEW(N_FOR, @1), $5); $$->name = $2; $$->a = $7; }
     | DATA NAME '{' data_lines '}' { $$ = with_kids(NEW(N_DATA, @1), $4); $$->name = $2; }
     | DATA names '=' expr       { $$ = with_kids(NEW(N_DATA_EXPR, @1), $2); $$->name = $2.items[0]->name; $$->a = $4; }
     | MODEL NAME '{' model_lines '}' { $$ = with_kids(NEW(N_MODEL, @1), $4); $$->name = $2; }
@@ -258,7 +287,7 @@ layer_opts: %empty              { $$ = (NodeList){0}; }
           ;
 
 layer_args: %empty              { $$ = (NodeList){0}; }
-          | layer_args layer_arg { $$ = $1; list_push(ctx->ar, &$$, $2); }
+          | layer_args layer_arg { $$ = $1; layer_arg_push(ctx, &$$, $2); }
           ;
 
 layer_arg: NUM                  { $$ = NEW(N_NUM, @1); $$->num = $1; }
@@ -268,7 +297,7 @@ layer_arg: NUM                  { $$ = NEW(N_NUM, @1); $$->num = $1; }
          | FALSE                { $$ = NEW(N_BOOL, @1); $$->num = 0; }
          | '[' elems ']'        { $$ = $2; $$->loc = LOC(@1); nest(ctx, $$); }
          | callee               { $$ = $1; }
-         | NAME '=' postfix     { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
+         | NAME '=' access      { $$ = NEW(N_KWARG, @1); $$->name = $1; $$->a = $3; }
          | NAME '=' '-' NUM     { $$ = NEW(N_KWARG, @1); $$->name = $1;
                                   $$->a = NEW(N_NUM, @3); $$->a->num = -$4; }
          ;
@@ -301,10 +330,16 @@ expr: postfix                   { $$ = $1; }
     | GRAD expr                 { $$ = NEW(N_GRAD, @1); $$->a = $2; nest(ctx, $$); }
     ;
 
-postfix: primary                { $$ = $1; }
-       | postfix '(' args ')'   { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; nest(ctx, $$); }
-       | postfix '.' NAME       { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; nest(ctx, $$); }
-       | postfix '.' NUM        { if ($3 > 1e6 || $3 != (double)(long)$3) {
+/* x[0] indexes what a postfix gives; a layer line's `act=f(x)` takes no
+ * index, since a list may follow it as the layer's next argument */
+postfix: access                 { $$ = $1; }
+       | postfix '[' indices ']' { $$ = with_kids(NEW(N_INDEX, @2), $3); $$->a = $1; nest(ctx, $$); }
+       ;
+
+access: primary                 { $$ = $1; }
+      | access '(' args ')'     { $$ = with_kids(NEW(N_CALL, @2), $3); $$->a = $1; $$->loc = $1->loc; nest(ctx, $$); }
+      | access '.' NAME         { $$ = NEW(N_FIELD, @3); $$->a = $1; $$->name = $3; nest(ctx, $$); }
+      | access '.' NUM          { if ($3 > 1e6 || $3 != (double)(long)$3) {
                                       diag_error(LOC(@3), "a layer number must be a whole number (write net.1.W)");
                                       ctx->failed = 1;
                                       YYERROR;
@@ -312,8 +347,19 @@ postfix: primary                { $$ = $1; }
                                   $$ = NEW(N_FIELD, @3); $$->a = $1;
                                   char buf[32]; snprintf(buf, sizeof buf, "%ld", (long)$3);
                                   $$->name = intern(buf); nest(ctx, $$); }
-       | postfix '\''           { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; nest(ctx, $$); }
+      | access '\''             { $$ = NEW(N_TRANSPOSE, @2); $$->a = $1; nest(ctx, $$); }
+      ;
+
+/* x[2], x[0:5], x[-1], W[:, 1:3]: an index or a slice per dimension */
+indices: index                  { $$ = (NodeList){0}; list_push(ctx->ar, &$$, $1); }
+       | indices ',' index      { $$ = $1; list_push(ctx->ar, &$$, $3); }
        ;
+index: expr                     { $$ = $1; }
+     | ':'                      { $$ = NEW(N_SLICE, @1); }
+     | expr ':'                 { $$ = NEW(N_SLICE, @2); $$->a = $1; nest(ctx, $$); }
+     | ':' expr                 { $$ = NEW(N_SLICE, @1); $$->b = $2; nest(ctx, $$); }
+     | expr ':' expr            { $$ = NEW(N_SLICE, @2); $$->a = $1; $$->b = $3; nest(ctx, $$); }
+     ;
 
 primary: NUM                    { $$ = NEW(N_NUM, @1); $$->num = $1; }
        | STRING                 { $$ = NEW(N_STR, @1); $$->name = $1; }

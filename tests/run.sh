@@ -204,7 +204,8 @@ tutorial_pictures_check() {
 # 5. every ```nnl example in the docs runs, and prints its ```output block if it has one
 #    (examples that read files are written as if in examples/: data/*.csv is there)
 #    docs/tutorial.md's blocks write their pictures to img/tutorial/ (below)
-for doc in docs/language.md docs/stdlib.md docs/tutorial.md; do
+#    README.md's tour too: each of its ```nnl blocks runs on its own (issue 19)
+for doc in docs/language.md docs/stdlib.md docs/tutorial.md README.md; do
     rm -rf "$tmp/doc"; mkdir -p "$tmp/doc/data" "$tmp/doc/img/tutorial"
     cp examples/data/*.csv "$tmp/doc/data/"
     awk -v dir="$tmp/doc" -f tests/doc_examples.awk "$doc"
@@ -224,12 +225,15 @@ for doc in docs/language.md docs/stdlib.md docs/tutorial.md; do
     [ "$doc" = docs/tutorial.md ] && tutorial_pictures_check "$tmp/doc/img/tutorial"
 done
 
-# docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows
-rm -rf "$tmp/repl"; mkdir -p "$tmp/repl"
-awk -v dir="$tmp/repl" -f tests/repl_doc.awk docs/repl.md
-"$NNL" < "$tmp/repl/input" > "$tmp/repl/out" 2>&1; st=$?
-if [ -s "$tmp/repl/input" ] && [ $st -eq 0 ] && diff -u "$tmp/repl/expected" "$tmp/repl/out" > "$tmp/diff"; then ok "docs/repl.md transcript"
-else fail "docs/repl.md transcript" "$tmp/diff"; fi
+# docs/repl.md is a transcript: typed at nnl, it prints exactly what it shows;
+# so is the README's ```repl block
+for doc in docs/repl.md README.md; do
+    rm -rf "$tmp/repl"; mkdir -p "$tmp/repl"
+    awk -v dir="$tmp/repl" -f tests/repl_doc.awk "$doc"
+    "$NNL" < "$tmp/repl/input" > "$tmp/repl/out" 2>&1; st=$?
+    if [ -s "$tmp/repl/input" ] && [ $st -eq 0 ] && diff -u "$tmp/repl/expected" "$tmp/repl/out" > "$tmp/diff"; then ok "$doc transcript"
+    else fail "$doc transcript" "$tmp/diff"; fi
+done
 
 # 6. the command line: --ir output, --check runs nothing, misuse exits with 2
 for src in examples/*.nnl; do

@@ -123,6 +123,7 @@ static bool starts_statement(const char *line, char bracket) {
     const char *rest = line + n;
     while (*rest == ' ' || *rest == '\t') rest++;
     if (strchr("=(.+-*/^@'<>!,)]", *rest) && *rest) return false;   /* an expression: step = 2, where(c, x, y) */
+    if (bracket == 'T') return false;      /* a loop's body: any statement */
     for (size_t i = 0; i < sizeof anywhere / sizeof *anywhere; i++) if (strcmp(word, anywhere[i]) == 0) return true;
     if (bracket == '{') return false;
     for (size_t i = 0; i < sizeof not_in_brackets / sizeof *not_in_brackets; i++)
@@ -131,16 +132,23 @@ static bool starts_statement(const char *line, char bracket) {
     return false;
 }
 
+static bool line_starts_with(const char *line, const char *word) {
+    size_t n = strlen(word);
+    return strncmp(line, word, n) == 0 && !isalnum((unsigned char)line[n]) && line[n] != '_';
+}
+
 /* The lines of a `model` or `data` block are layers or rows, so a statement
  * there is as much out of place as in ( or [; a body ({ of def, layer,
- * optimizer, if, forward) has statements of its own. */
-static char block_kind(const char *text, const char *brace) {
+ * optimizer, if, forward) has statements of its own; the body of a `for`,
+ * or of an `if` or `else` at the top level ('T'), holds top-level
+ * statements (cli/loop.c).  top: the brace is not inside another body. */
+static char block_kind(const char *text, const char *brace, bool top) {
     const char *line = brace;
     while (line > text && line[-1] != '\n') line--;
     while (*line == ' ' || *line == '\t') line++;
-    bool table = (strncmp(line, "model", 5) == 0 && !isalnum((unsigned char)line[5]) && line[5] != '_') ||
-                 (strncmp(line, "data", 4) == 0 && !isalnum((unsigned char)line[4]) && line[4] != '_');
-    return table ? '[' : '{';
+    if (line_starts_with(line, "model") || line_starts_with(line, "data")) return '[';
+    if (top && (line_starts_with(line, "for") || line_starts_with(line, "if") || *line == '}')) return 'T';
+    return '{';
 }
 
 /* the statement being collected starts afresh at s->chunk */
@@ -175,9 +183,10 @@ static Judgement judge(Session *s, const char *line) {
         if (*p == '#') { while (p[1] && p[1] != '\n') p++; continue; }
         if (*p == '"') in_string = true;
         else if (*p == '(' || *p == '[' || *p == '{') {
+            bool outer = s->depth == 0 || (s->depth <= 64 && s->kind[s->depth - 1] == 'T');
             if (s->depth < 64) {
                 s->open[s->depth] = (size_t)(p - text);
-                s->kind[s->depth] = *p == '{' ? block_kind(text, p) : *p;
+                s->kind[s->depth] = *p == '{' ? block_kind(text, p, outer) : *p;
             }
             s->depth++;
         }

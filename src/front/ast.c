@@ -104,13 +104,16 @@ static void print_list(FILE *f, const NodeList *l) {
     }
 }
 
-/* an operand of an operator or a postfix: -x and grad x need parentheses there */
-static void print_operand(FILE *f, const Node *n) {
-    bool wrap = n->kind == N_NEG || n->kind == N_GRAD || (n->kind == N_NUM && n->num < 0);
+/* an operand of an operator or a postfix: -x and grad x need parentheses
+ * there, and x[0] before a call, a field or a transpose ((x[0])') */
+static void print_wrapped(FILE *f, const Node *n, bool index_too) {
+    bool wrap = n->kind == N_NEG || n->kind == N_GRAD || (n->kind == N_NUM && n->num < 0) ||
+                (index_too && n->kind == N_INDEX);
     if (wrap) fputc('(', f);
     ast_print_expr(f, n);
     if (wrap) fputc(')', f);
 }
+static void print_operand(FILE *f, const Node *n) { print_wrapped(f, n, false); }
 
 void ast_print_expr(FILE *f, const Node *n) {
     if (!n) return;
@@ -133,10 +136,12 @@ void ast_print_expr(FILE *f, const Node *n) {
         break;
     case N_NEG: fputs("-", f); print_operand(f, n->a); break;
     case N_GRAD: fputs("grad ", f); print_operand(f, n->a); break;
-    case N_TRANSPOSE: print_operand(f, n->a); fputc('\'', f); break;
-    case N_CALL: print_operand(f, n->a); fputc('(', f); print_list(f, &n->kids); fputc(')', f); break;
-    case N_FIELD: print_operand(f, n->a); fprintf(f, ".%s", n->name); break;
+    case N_TRANSPOSE: print_wrapped(f, n->a, true); fputc('\'', f); break;
+    case N_CALL: print_wrapped(f, n->a, true); fputc('(', f); print_list(f, &n->kids); fputc(')', f); break;
+    case N_FIELD: print_wrapped(f, n->a, true); fprintf(f, ".%s", n->name); break;
     case N_KWARG: fprintf(f, "%s=", n->name); ast_print_expr(f, n->a); break;
+    case N_INDEX: print_operand(f, n->a); fputc('[', f); print_list(f, &n->kids); fputc(']', f); break;
+    case N_SLICE: ast_print_expr(f, n->a); fputc(':', f); ast_print_expr(f, n->b); break;
     default: fprintf(f, "<%s>", node_kind_name(n->kind)); break;
     }
 }
@@ -197,7 +202,11 @@ void ast_print_stmt(FILE *f, const Node *n, int indent) {
         fprintf(f, "%s %s%s ", n->name, n->op == '=' ? "" : op_name(n->op), "=");
         ast_print_expr(f, n->a);
         break;
-    case N_PRINT: fputs("print ", f); ast_print_expr(f, n->a); break;
+    case N_PRINT: fputs(n->op ? "print full " : "print ", f); print_list(f, &n->kids); break;
+    case N_FOR:
+        fprintf(f, "for %s in [", n->name); print_list(f, &n->kids); fputs("] ", f);
+        print_block(f, n->a, indent);
+        break;
     case N_BACKWARD: case N_FORWARD_PASS:
         fprintf(f, "%s %s ", n->kind == N_BACKWARD ? "backward" : "forward", n->name);
         if (n->label) fprintf(f, "on %s", n->label);
@@ -281,7 +290,7 @@ const char *node_kind_name(NodeKind k) {
         "if", "block", "print", "data", "row", "data", "model", "input", "layer",
         "setting", "seed", "precision", "train", "backward", "forward", "command", "evaluate", "summary", "predict", "def",
         "layer definition", "optimizer definition", "param", "forward", "state", "require",
-        "state", "save", "load",
+        "state", "save", "load", "index", "slice", "for",
     };
     return k < N_KIND_COUNT ? names_[k] : "?";
 }

@@ -24,7 +24,7 @@ typedef enum {
     N_ASSIGN,     /* name op= a; op is '=' or one of + - * / */
     N_IF,         /* if a b else c */
     N_BLOCK,      /* kids */
-    N_PRINT,      /* print a */
+    N_PRINT,      /* print kids (a: the first); op = 1: print full (no summary of a large tensor) */
     N_DATA,       /* data name { kids = N_ROW } */
     N_ROW,        /* a -> b */
     N_DATA_EXPR,  /* data kids = N_NAME... = a   (a loader, split, normalize, another data set) */
@@ -51,6 +51,9 @@ typedef enum {
     N_LAYER_STATE,/* state name[kids] init a (in a layer: not trained, kept between passes) */
     N_SAVE,       /* save name a   (a: the file, an expression giving a string) */
     N_LOAD,       /* load name a */
+    N_INDEX,      /* a[kids]: each kid an expression (an index) or an N_SLICE */
+    N_SLICE,      /* a:b inside an index; a or b NULL when left out */
+    N_FOR,        /* for name in [kids] a = block */
     N_KIND_COUNT
 } NodeKind;
 

@@ -12,6 +12,7 @@
 #include "lang/builtins.h"
 #include "lang/dataset.h"
 #include "lang/eval.h"
+#include "lang/index.h"
 #include "lang/model.h"
 #include "tensor/tensor.h"
 #include <math.h>
@@ -501,11 +502,14 @@ static Value concat_strings(Interp *I, const Node *e, Value l, Value r) {
     return (Value){ .kind = V_STRING, .s = arena_printf(&I->pass, "%s%s", l.s, r.s) };
 }
 
+/* grad net.1.W[0] is (grad net.1.W)[0]: part of the gradient */
 static Value eval_grad(Interp *I, Frame *f, const Node *e) {
-    Value v = eval_expr(I, f, e->a);
-    Tensor *t = expect_tensor(v, e->a->loc, "the operand of 'grad'");
+    const Node *part = e->a->kind == N_INDEX ? e->a : NULL, *of = part ? part->a : e->a;
+    Value v = eval_expr(I, f, of);
+    Tensor *t = expect_tensor(v, of->loc, "the operand of 'grad'");
     if (!t->grad) fail_at(e->loc, "'grad' needs a parameter (like net.1.W); this value has no gradient");
     not_replayable(I, NULL, e->loc, "reads a gradient while the pass runs");
+    if (part) return tensor_value(index_tensor(I, f, t->grad, part));
     return tensor_value(tensor_copy(&I->pass, t->grad));
 }
 
@@ -555,6 +559,8 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
         return tensor_value(tape_apply(&I->tape, P_TRANSPOSE, &x, 1, AXIS_ALL, e->loc));
     }
     case N_GRAD: return eval_grad(I, f, e);
+    case N_INDEX: return tensor_value(index_tensor(I, f, expect_tensor(eval_expr(I, f, e->a), e->a->loc,
+                                                                        "what is indexed"), e));
     case N_CALL: return eval_call(I, f, e);
     case N_FIELD: {
         Value obj = eval_expr(I, f, e->a);
@@ -639,10 +645,15 @@ static Value exec_stmt(Interp *I, Frame *f, const Node *s) {
         if (is_true(I, eval_expr(I, f, s->a), s->a->loc)) return exec_block(I, f, s->b);
         return s->c ? exec_block(I, f, s->c) : (Value){ 0 };
     case N_BLOCK: return exec_block(I, f, s);
-    case N_PRINT: {
+    case N_PRINT: {     /* print a, b, c: the values on one line, a space between */
         not_replayable(I, NULL, s->loc, "prints");
-        Value v = eval_expr(I, f, s->a);
-        if (!I->dry_run) { print_value(I, I->out, v); fputc('\n', I->out); }
+        Value *v = arena_alloc(&I->pass, sizeof(Value) * (size_t)s->kids.n);
+        for (int i = 0; i < s->kids.n; i++) v[i] = eval_expr(I, f, s->kids.items[i]);
+        for (int i = 0; i < s->kids.n && !I->dry_run; i++) {
+            if (i) fputc(' ', I->out);
+            print_value_as(I, I->out, v[i], s->op == 1);
+        }
+        if (!I->dry_run) fputc('\n', I->out);
         return (Value){ 0 };
     }
     case N_REQUIRE: {   /* shown at the user's line when it fails in the stdlib (diag.c) */
@@ -679,10 +690,16 @@ Value exec_block(Interp *I, Frame *f, const Node *block) {
 }
 /* ---- printing ------------------------------------------------------------ */
 
-void print_value(Interp *I, FILE *f, Value v) {
+/* A tensor of more than PRINT_SUMMARY_OVER values is summarised as NumPy
+ * does, with its shape after it, unless `full` (print full X). */
+void print_value_as(Interp *I, FILE *f, Value v, bool full) {
     switch (v.kind) {
     case V_NONE: fputs("nothing", f); break;
-    case V_TENSOR: tensor_print_digits(f, v.t, I->digits); break;   /* 0: the shortest that reads back */
+    case V_TENSOR:
+        if (full || !tensor_is_large(v.t)) { tensor_print_digits(f, v.t, I->digits); break; }   /* 0: the shortest that reads back */
+        tensor_print_summary(f, v.t, I->digits);
+        fprintf(f, "\n# shape %s, %d values: print full shows them all", shape_str(v.t), v.t->size);
+        break;
     case V_STRING: fputs(v.s, f); break;
     case V_FUNC: fprintf(f, "<%s %s>", v.fn->kind == C_LAYER ? "layer" : v.fn->kind == C_OPTIMIZER ? "optimizer"
                                         : "function", v.fn->name); break;
@@ -697,6 +714,8 @@ void print_value(Interp *I, FILE *f, Value v) {
     case V_DATA: data_print(f, v.data); break;
     }
 }
+
+void print_value(Interp *I, FILE *f, Value v) { print_value_as(I, f, v, false); }
 
 /* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write. */
 const char *fusion_name(const char *outer, const char *inner) {

@@ -40,7 +40,10 @@ const char *value_kind_name(Value v);
 void  not_replayable(Interp *I, const Tensor *value, SrcLoc loc, const char *why);
 /* While a training step is recorded: a replay must draw d again here, after the ops so far. */
 void  note_random_draw(Interp *I, RandomDraw *d);
+/* a tensor over PRINT_SUMMARY_OVER values summarised, with its shape */
 void   print_value(Interp *I, FILE *f, Value v);
+/* full: every value, however many (print full X) */
+void   print_value_as(Interp *I, FILE *f, Value v, bool full);
 const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
 
 /* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write */

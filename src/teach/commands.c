@@ -87,7 +87,11 @@ static const Command commands[] = {
       "Adds a penalty on every weight matrix of NET to the loss that train and backward minimise;\n"
       "a layer takes its own with `dense 10 relu regularize l2(0.01)`.",
       "regularize net l2(0.001)" },
-    { "print", "print EXPR", "Prints a value; an expression on its own line at the prompt does the same.", "print grad net.1.W" },
+    { "print", "print EXPR, ...  |  print full EXPR",
+      "Prints values on one line; an expression on its own line at the prompt does the same.  A tensor of\n"
+      "more than 1000 numbers is summarised (first and last rows and columns); print full prints it all.\n"
+      "Index a part: X[i], X[i, j], X[a:b], X[:, j], X[-1].",
+      "print grad net.1.W[0, 1:3]" },
     { "gradcheck", "gradcheck NET on DATA [rows N]",
       "Checks backpropagation against central finite differences, in float64, for every parameter of\n"
       "every layer: the worst relative error per parameter, ok or FAIL.  Uses the first 100 rows\n"

@@ -59,6 +59,10 @@ static const CommandInfo statements[] = {
       "Kept between updates (one per parameter) or between passes (a layer's running statistics).",
       "state v = 0" },
     { "if", "if COND { ... } else { ... }", "Runs one block or the other.", "if nesterov { w += v } else { w -= lr * g }" },
+    { "for", "for NAME in [VALUE, ...] { ... }",
+      "A sweep: runs the block once per value with NAME bound to it.  The values may be numbers or names of\n"
+      "initialisers, activations, optimizers ...; the block may define models, set init/loss/optimizer, train.",
+      "for lr in [0.1, 0.01, 0.001] {\n  optimizer sgd(lr=lr)\n  train net on xor epochs 100\n}" },
     { "require", "require COND, \"MESSAGE\"", "Stops with MESSAGE where COND is false (a setting's domain).",
       "require lr >= 0, \"lr must be at least 0\"" },
     { "with", "LAYER ARGS with P = VALUE  |  with P = VALUE (a line of its own under a layer)",

@@ -188,3 +188,36 @@ void tensor_print_digits(FILE *f, const Tensor *t, int digits) {
 }
 
 void tensor_print(FILE *f, const Tensor *t) { tensor_print_digits(f, t, 9); }
+
+bool tensor_is_large(const Tensor *t) { return t->size > PRINT_SUMMARY_OVER; }
+
+/* NumPy's summary: along each dimension longer than 2·PRINT_EDGE the first
+ * and last PRINT_EDGE entries with "..." between; the rows one a line,
+ * indented under their bracket.  base: the offset of this part's first value. */
+static void print_summary_rec(FILE *f, const Tensor *t, int dim, long base, int digits) {
+    if (dim == t->ndim) {
+        double v = tensor_get(t, (int)base);
+        if (digits) print_number(f, v, digits); else print_number_shortest(f, v, t->dtype);
+        return;
+    }
+    long stride = 1;
+    for (int d = dim + 1; d < t->ndim; d++) stride *= t->shape[d];
+    int n = t->shape[dim];
+    bool cut = n > 2 * PRINT_EDGE;
+    fputc('[', f);
+    for (int i = 0; i < n; i++) {
+        if (i) {
+            if (dim + 1 < t->ndim) fprintf(f, ",\n%*s", dim + 1, "");
+            else fputs(", ", f);
+        }
+        if (cut && i == PRINT_EDGE) {
+            fputs("...", f);
+            i = n - PRINT_EDGE - 1;
+            continue;
+        }
+        print_summary_rec(f, t, dim + 1, base + stride * i, digits);
+    }
+    fputc(']', f);
+}
+
+void tensor_print_summary(FILE *f, const Tensor *t, int digits) { print_summary_rec(f, t, 0, 0, digits); }

@@ -72,6 +72,12 @@ const char *dims_str(int ndim, const int *shape);
 /* A tensor as an nnl literal, 9 significant digits (round-trips float32). */
 void    tensor_print(FILE *f, const Tensor *t);
 void    tensor_print_digits(FILE *f, const Tensor *t, int digits);   /* digits 0: the shortest that reads back */
+/* Over PRINT_SUMMARY_OVER values a tensor is printed as NumPy summarises
+ * it: the first and last PRINT_EDGE entries along each dimension, "..."
+ * between, a row a line (it does not read back: the caller says so). */
+enum { PRINT_SUMMARY_OVER = 1000, PRINT_EDGE = 3 };
+bool    tensor_is_large(const Tensor *t);
+void    tensor_print_summary(FILE *f, const Tensor *t, int digits);
 void    print_number(FILE *f, double v, int digits);   /* never "-0" or "-nan" */
 void    print_number_shortest(FILE *f, double v, DType dt);   /* 0.15, not 0.150000006 */
 size_t  dtype_size(DType dt);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Drives the interactive REPL in a real terminal (tmux): the prompt and the
 # continuation prompt, tab completion of names and parameters, history recall,
-# Ctrl-C at the prompt, during `train` and `sanity overfit`, an unclosed bracket reported at
-# once, Ctrl-D (also inside an open block), ~/.nnl_history.
+# Ctrl-C at the prompt, during `train` (also in a for loop's body) and
+# `sanity overfit`, an unclosed bracket reported at once, Ctrl-D (also inside
+# an open block), ~/.nnl_history.
 # Each wait is bounded (polling, 15 s at most); prints the screen on failure.
 set -u
 NNL=${NNL:-build/nnl}
@@ -106,6 +107,21 @@ send 'print max([0, 1]' Enter 'print 5 * 9' Enter
 wait_for "error: this '\(' is not closed: the next line starts another statement"
 wait_for '^45$'
 wait_prompt 'nnl>'
+
+# a sweep typed at the prompt: a model and train inside a for body are no
+# unclosed bracket; Ctrl-C stops the round's training and the loop
+send 'for lr in [0.1, 0.5] {' Enter 'model w {' Enter 'input 2' Enter 'dense 32 tanh' Enter 'dense 1 sigmoid' Enter \
+     '}' Enter 'optimizer sgd(lr=lr)' Enter 'train w on d epochs 1000000000' Enter
+wait_prompt '...>'
+send '}' Enter
+wait_for 'epoch +1/1000000000' 2
+sleep 0.3
+send C-c
+wait_for 'interrupted: the loop stopped in its round with lr = 0.1'
+wait_prompt 'nnl>'
+screen | grep -q "is not closed" && [ "$(screen | grep -c 'is not closed')" -gt 2 ] && die "a for body was taken for an unclosed bracket"
+send 'print lr, w.1.W[0:2, 0]' Enter
+wait_for '^0\.1 \[[-0-9.e]+, [-0-9.e]+\]$'
 
 # Ctrl-D quits with status 0 and saves the history
 send C-d
