@@ -42,13 +42,14 @@ ALLFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fno-math-errno $(WARN) $(CFLAGS) 
 # OpenBLAS is not linked: src/tensor/blas.c loads it at the first large product
 LDLIBS   = -lreadline -lz -lm -ldl
 # Graphviz's C library lays out and renders `graph ... to "FILE.svg"`
-# (src/see/graph_render.c); without it (or with NO_GVC=1) .svg says how to get it
+# (src/see/graph_render.c); without its headers (or with NO_GVC=1) .svg says
+# how to get it.  Not linked: loaded at the first .svg (src/base/dynlib.c)
 ifeq ($(NO_GVC)$(shell pkg-config --exists libgvc 2>/dev/null && echo yes),yes)
 ALLFLAGS += -DNNL_HAVE_GVC $(shell pkg-config --cflags libgvc)
-LDLIBS   += $(shell pkg-config --libs libgvc)
 endif
-# the view (src/web/): an HTTP server and JSON (Debian: libmicrohttpd-dev, libcjson-dev)
-WEBLIBS := $(shell pkg-config --libs libmicrohttpd libcjson 2>/dev/null || echo -lmicrohttpd -lcjson)
+# the view (src/web/): an HTTP server and JSON (Debian: libmicrohttpd-dev,
+# libcjson-dev); libmicrohttpd is not linked but loaded when the view starts
+WEBLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 LDLIBS  += $(WEBLIBS) -lpthread
 
 # src/STAGE/*.c, one folder a stage (docs/architecture.md; the order of the

@@ -8,7 +8,8 @@
  *             layer 1: its input is the data, whose gradient nobody needs
  *             (nnl and PyTorch both skip it); timed separately.
  * Prints "gemm_s S" and "gemm_flops F" for one epoch, and the same with the
- * layer-1 ∂X ("all9_s", "all9_flops").  Usage: gemm [ROWS [BATCH]].
+ * layer-1 ∂X ("all9_s", "all9_flops").  Usage: gemm [ROWS [BATCH [WIDTHS]]],
+ * WIDTHS another net's widths ("784,1024,1024,10", for bench/scaling.sh).
  * `gemm --start-only` returns at once: what starting a program that links
  * OpenBLAS costs (its initialisation runs before main).
  * Must not: compute anything but products (no bias, activation or update):
@@ -19,8 +20,24 @@
 #include <string.h>
 #include <time.h>
 
-enum { LAYERS = 3 };
-static const int widths[LAYERS + 1] = { 784, 256, 128, 10 };
+enum { MAX_LAYERS = 8 };
+static int LAYERS = 3;
+static int widths[MAX_LAYERS + 1] = { 784, 256, 128, 10 };
+
+/* "784,256,256,10" into widths; false when it is not 2 to MAX_LAYERS + 1 positive numbers */
+static int parse_widths(const char *text) {
+    int n = 0;
+    for (const char *p = text; *p;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 100000 || n > MAX_LAYERS) return 0;
+        widths[n++] = (int)v;
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') return 0;
+    }
+    LAYERS = n - 1;
+    return n >= 2;
+}
 
 static double now(void) {
     struct timespec ts;
@@ -65,8 +82,11 @@ static double epoch(int rows, int batch, float **act, float **w, float **dw, flo
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--start-only") == 0) return 0;
     int rows = argc > 1 ? atoi(argv[1]) : 60000, batch = argc > 2 ? atoi(argv[2]) : 64;
-    if (rows < 1 || batch < 1) { fprintf(stderr, "usage: gemm [ROWS [BATCH]]\n"); return 2; }
-    float *act[LAYERS + 1], *w[LAYERS], *dw[LAYERS], *delta[LAYERS];
+    if (rows < 1 || batch < 1 || (argc > 3 && !parse_widths(argv[3]))) {
+        fprintf(stderr, "usage: gemm [ROWS [BATCH [WIDTHS like 784,256,256,10]]]\n");
+        return 2;
+    }
+    float *act[MAX_LAYERS + 1], *w[MAX_LAYERS], *dw[MAX_LAYERS], *delta[MAX_LAYERS];
     for (int l = 0; l <= LAYERS; l++) act[l] = filled((size_t)batch * widths[l], 1u + l);
     for (int l = 0; l < LAYERS; l++) {
         w[l] = filled((size_t)widths[l] * widths[l + 1], 10u + l);

@@ -2,7 +2,9 @@
 
     /usr/bin/python3 bench/peer_torch.py NAME WEIGHTS DATADIR [stock-adam] [double]
 
-NAME is xor, digits or mnist; WEIGHTS holds nnl's initial parameters, one
+NAME is xor, digits or mnist, or scale-H-B-R for bench/scaling.sh: the
+784-H-H-10 relu net, sgd(lr=0.01, momentum=0.9), batch B, the first R rows
+of MNIST's shape, one epoch; WEIGHTS holds nnl's initial parameters, one
 printed tensor per line (W1, b1, W2, b2, ...: nnl prints valid JSON); DATADIR
 is bench/data (digits16.csv, MNIST's IDX files).  Float32 (unless double), one thread, rows
 in file order, the loss of each batch computed before its update, the epoch's
@@ -16,6 +18,8 @@ corrections folded into the step), not torch.optim.Adam (epsilon added to
 (eps=1e-7) instead: PyTorch's own optimizer, for its speed.  With double,
 everything is float64 (bench/run.sh --double compares with nnl's
 `precision double`, where rounding no longer hides a difference of formulas).
+
+With threads=N, PyTorch may use N threads (bench/scaling.sh's two-thread rows).
 
 Prints "train_s S", "loss L", "samples N".  Importing torch and reading the
 data are outside train_s (they are in the process time bench/run.sh takes).
@@ -77,6 +81,9 @@ def load(name, datadir, dtype):
         return torch.from_numpy(rows[:, :64]).to(dtype), torch.from_numpy(rows[:, 64].astype(np.int64))
     images = read_idx(datadir + "/train-images-idx3-ubyte.gz")
     labels = read_idx(datadir + "/train-labels-idx1-ubyte.gz")
+    if name.startswith("scale-"):
+        rows = int(name.split("-")[3])
+        images, labels = images[:rows], labels[:rows]
     # nnl evaluates scale=1/255 in its precision and multiplies in double
     scale = 1 / 255 if dtype == torch.float64 else float(np.float32(1 / 255))
     x = images.reshape(len(images), -1).astype(np.float64) * scale
@@ -93,12 +100,19 @@ WORKLOADS = {
 
 def main():
     name, weights_path, datadir = sys.argv[1:4]
-    options = sys.argv[4:]
+    options = [o for o in sys.argv[4:] if not o.startswith("threads=")]
+    for o in sys.argv[4:]:
+        if o.startswith("threads="):
+            torch.set_num_threads(int(o[len("threads="):]))
     if not set(options) <= {"stock-adam", "double"}:
         sys.exit("peer_torch.py: unknown option among %s" % options)
     dtype = torch.float64 if "double" in options else torch.float32
     torch.set_default_dtype(dtype)
-    widths, hidden, output, epochs, batch = WORKLOADS[name]
+    if name.startswith("scale-"):
+        h, b = int(name.split("-")[1]), int(name.split("-")[2])
+        widths, hidden, output, epochs, batch = [784, h, h, 10], torch.nn.ReLU, "softmax-xent", 1, b
+    else:
+        widths, hidden, output, epochs, batch = WORKLOADS[name]
     with open(weights_path) as f:
         weights = [json.loads(line) for line in f if line.strip()]
     layers = []

@@ -4,7 +4,8 @@
 # starting weights, in the same row order, on one thread each; then a report
 # (bench/report.awk) with training-loop time, whole-process time, samples/s,
 # final loss, peak memory, nnl's ratio to each peer, the GEMM floor of mnist
-# and the targets of issue #10.  See bench/README.md.
+# and the targets of issue #10; then the scaling table of bench/scaling.sh.
+# See bench/README.md.
 #
 #   bench/run.sh            time everything: REPEAT rounds of every run (default 3), the medians
 #   bench/run.sh --double   only check the losses in float64 (nnl's
@@ -212,3 +213,7 @@ fi
 fact "load_after $(cut -d' ' -f1-3 /proc/loadavg)"
 
 awk -f bench/report.awk "$FACTS" "$OUT/runs.tsv" | tee "$OUT/report.txt"
+
+# the scaling table: 784-H-H-10 at several widths and batch sizes, one thread
+# and two, beside the GEMM floor and PyTorch, and memory per parameter
+BUILD=$BUILD REPEAT=$REPEAT bench/scaling.sh | tee -a "$OUT/report.txt"

@@ -8,6 +8,7 @@
 #include "tensor/matmul.h"
 #include "tensor/tensor.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ensure_grad(Arena *a, Tensor *t) {
@@ -237,9 +238,13 @@ static void matmul_backward(Arena *a, PrimCall *c) {
     }
     if (wants_grad(y)) {   /* ∂C/∂Y = Xᵀ G */
         ensure_grad(a, y);
-        if (y->transposed)
-            transposed_operand_grad(x, g, m, k, n, arena_alloc_raw(a, dtype_size(x->dtype) * (size_t)n * (size_t)k), y);
-        else
+        if (y->transposed) {     /* the scratch lives for this product only, not as long as a recorded step's arena */
+            size_t bytes = dtype_size(x->dtype) * (size_t)n * (size_t)k;
+            void *scratch = malloc(bytes);
+            if (!scratch) diag_out_of_memory(bytes);
+            transposed_operand_grad(x, g, m, k, n, scratch, y);
+            free(scratch);
+        } else
             gemm(x->dtype, true, false, k, n, m, x->data, g->data, 1, y->grad->data);
     }
 }

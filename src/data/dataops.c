@@ -20,9 +20,7 @@ Tensor *one_hot(Arena *ar, DType dt, const int *labels, int rows, int nclasses) 
 Tensor *take_rows(Arena *ar, const Tensor *t, const int *idx, int count) {
     int shape[2] = { count, t->shape[1] };
     Tensor *out = tensor_new(ar, t->dtype, 2, shape);
-    size_t row = dtype_size(t->dtype) * (size_t)t->shape[1];
-    for (int r = 0; r < count; r++)
-        memcpy((char *)out->data + row * (size_t)r, (const char *)t->data + row * (size_t)idx[r], row);
+    tensor_gather_rows(out, t, idx, 0);
     return out;
 }
 

@@ -148,13 +148,18 @@ static bool read_values(ByteSource *s, const IdxType *type, long items, long row
             }
         }
         FOR_DTYPE(t, T, {
-            T *d = (T *)t->data + done;
             if (type->code == 0x08) {   /* bytes (MNIST's pixels): 256 values, each converted once */
-                T of_byte[256];
+                T local[256], *of_byte = t->codes ? (T *)t->code_values : local;
                 for (int v = 0; v < 256; v++) of_byte[v] = dtype_holds(t->dtype, v * scale) ? (T)((double)v * scale) : 0;
-                for (long long i = 0; i < whole; i++) d[i] = of_byte[buf[i]];
-            } else
+                if (t->codes) memcpy(t->codes + done, buf, (size_t)whole);   /* kept as bytes, with the table */
+                else {
+                    T *d = (T *)t->data + done;
+                    for (long long i = 0; i < whole; i++) d[i] = of_byte[buf[i]];
+                }
+            } else {
+                T *d = (T *)t->data + done;
                 for (long long i = 0; i < whole; i++) d[i] = (T)(value_at(type, buf + i * type->size) * scale);
+            }
         });
         offset += (size_t)got;
         done += whole;
@@ -171,7 +176,8 @@ static bool read_values(ByteSource *s, const IdxType *type, long items, long row
     return true;
 }
 
-static bool idx_read_counted(ByteSource *s, DType dt, double scale, long limit, Arena *ar, Tensor **out,
+/* bytes: an unsigned-byte file's values are kept as bytes (tensor_new_coded) */
+static bool idx_read_counted(ByteSource *s, DType dt, double scale, long limit, bool bytes, Arena *ar, Tensor **out,
                              long *items_in_file, DataError *err) {
     const IdxType *type = NULL;
     long items = 0;
@@ -182,14 +188,14 @@ static bool idx_read_counted(ByteSource *s, DType dt, double scale, long limit, 
     if (s->size >= 0 && (long long)offset + (long long)items * width * type->size > s->size)
         return truncated(s, s->size, items, width, type, err);      /* known before allocating */
     int shape[2] = { (int)rows, (int)width };
-    *out = tensor_new(ar, dt, 2, shape);
+    *out = bytes && type->code == 0x08 ? tensor_new_coded(ar, dt, 2, shape) : tensor_new(ar, dt, 2, shape);
     *items_in_file = items;
     return read_values(s, type, items, rows, width, scale, *out, offset, err);
 }
 
 bool idx_read(ByteSource *s, DType dt, double scale, long limit, Arena *ar, Tensor **out, DataError *err) {
     long items;
-    return idx_read_counted(s, dt, scale, limit, ar, out, &items, err);
+    return idx_read_counted(s, dt, scale, limit, false, ar, out, &items, err);
 }
 
 bool labels_to_table(const char *file, const Tensor *labels, const char *names, Arena *ar, Table *out,
@@ -241,11 +247,11 @@ bool idx_load(const char *images, const char *labels, DType dt, double scale, lo
     Tensor *lab;
     *out = (Table){ 0 };
     if (!source_open(&s, images, err)) return false;
-    bool ok = idx_read_counted(&s, dt, scale, limit, ar, &out->x, &nimages, err);
+    bool ok = idx_read_counted(&s, dt, scale, limit, true, ar, &out->x, &nimages, err);
     source_close(&s);
     if (!ok) return false;
     if (!source_open(&s, labels, err)) return false;
-    ok = idx_read_counted(&s, dt, 1, limit, ar, &lab, &nlabels, err);
+    ok = idx_read_counted(&s, dt, 1, limit, false, ar, &lab, &nlabels, err);
     source_close(&s);
     if (!ok) return false;
     if (lab->shape[1] != 1)

@@ -88,10 +88,10 @@ void exec_predict(Interp *I, const Node *n) {
     PredictOptions o = parse_options(I, n);
     int all = d->x->shape[0], rows = o.rows && o.rows < all ? o.rows : all;
     Dataset first = *d;             /* only the rows asked for are run */
-    first.x = tensor_first_rows(&I->pass, d->x, rows);
+    first.x = tensor_first_rows(&I->pass, tensor_plain(d->x), rows);
     first.y = tensor_first_rows(&I->pass, d->y, rows);
     d = &first;
-    Tensor *out = model_outputs(I, m, d->x, n->loc);
+    Tensor *out = model_outputs(I, m, tensor_plain(d->x), n->loc);
     if (I->dry_run) {
         if (o.file) check_writable(o.file, o.file_loc);
         return;

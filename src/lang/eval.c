@@ -566,7 +566,7 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
         Value obj = eval_expr(I, f, e->a);
         if (obj.kind == V_MODEL) return model_field(I, obj.model, e->name, e->loc);
         if (obj.kind == V_LAYER) return layer_field(I, obj.layer, e->name, e->loc);
-        if (obj.kind == V_DATA && strcmp(e->name, "x") == 0) return tensor_value(data_one(obj.data, e->loc)->x);
+        if (obj.kind == V_DATA && strcmp(e->name, "x") == 0) return tensor_value(tensor_plain(data_one(obj.data, e->loc)->x));
         if (obj.kind == V_DATA && strcmp(e->name, "y") == 0) return tensor_value(data_one(obj.data, e->loc)->y);
         if (obj.kind == V_DATA)
             fail_at(e->loc, "a data set has fields x (its inputs) and y (its targets), not '%s'", e->name);

@@ -314,14 +314,14 @@ static Value b_normalize(Interp *I, Value *a, SrcLoc loc) {
     for (int i = 0; i < 3; i++)
         if (a[i].kind != V_NONE) in[n++] = data_arg(a[i], loc, i ? "each data set to normalise" : "the data to normalise");
     DataCall *c = new_call(I, DATA_NORMALIZE, loc, n);
-    NormStats s = c->stats = norm_fit(&I->perm, in[0]->x, (NormMethod)method);
+    NormStats s = c->stats = norm_fit(&I->perm, tensor_plain(in[0]->x), (NormMethod)method);
     memcpy(c->in, in, sizeof(Dataset *) * (size_t)n);
     c->nin = n;
     for (int i = 0; i < n; i++) {
         if (in[i]->x->shape[1] != in[0]->x->shape[1])
             fail_at(loc, "'%s' has %d features but '%s' has %d", in[i]->name, in[i]->x->shape[1], in[0]->name,
                     in[0]->x->shape[1]);
-        Table t = { norm_apply(&I->perm, in[i]->x, &s), in[i]->y, in[i]->classes, in[i]->nclasses };
+        Table t = { norm_apply(&I->perm, tensor_plain(in[i]->x), &s), in[i]->y, in[i]->classes, in[i]->nclasses };
         out[i] = made_by(new_dataset(I, in[i]->name, loc, &t), c, i);
     }
     return data_value(n == 1 ? out[0] : group(I, out, n, loc));

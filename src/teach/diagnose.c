@@ -64,7 +64,7 @@ void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, c
     }
     o->rows = o->d->x->shape[0];
     if (rows_option >= 0 && values[rows_option] < o->rows) o->rows = (int)values[rows_option];
-    o->x = tensor_first_rows(&I->pass, o->d->x, o->rows);
+    o->x = tensor_first_rows(&I->pass, tensor_plain(o->d->x), o->rows);
     o->y = tensor_first_rows(&I->pass, o->d->y, o->rows);
     model_ensure_initialised(I, o->m);
 }

@@ -51,7 +51,7 @@ static void record_pass(Interp *I, const Node *n, bool backward) {
     if (n->label) {
         Dataset *d;
         model_on_data(I, n, stmt, &m, &d);
-        x = d->x;
+        x = tensor_plain(d->x);
         y = backward ? d->y : NULL;
     } else {
         m = find_model(I, n->name, n->loc);

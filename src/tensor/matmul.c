@@ -159,10 +159,33 @@ SIMD_CLONES static void strip_gemm(DType dt, bool trans_a, bool trans_b, int m, 
 }
 VECTORIZE_END
 
+/* C = A B with k = 1 and nothing to add to: an outer product, C[i][j] =
+ * a_i b_j, in one pass that writes C once (BLAS zeroes C, copies A and B
+ * into its panels and then adds: three passes; batch 1's weight gradients
+ * are all such products).  Each entry is one rounded product, as in any
+ * BLAS kernel, with or without FMA; 0 + a_i b_j gives +0 where a_i b_j is
+ * -0, as BLAS's zeroed C plus the product does.  A and B are contiguous
+ * whether transposed or not (one column, one row). */
+VECTORIZE_BEGIN
+SIMD_CLONES static void outer_product(DType dt, int m, int n, const void *A, const void *B, void *C) {
+#define OUTER(T)                                                                   \
+    do {                                                                           \
+        const T *a = A, *b = B;                                                    \
+        for (int i = 0; i < m; i++) {                                              \
+            T ai = a[i], *row = (T *)C + (size_t)i * (size_t)n;                    \
+            for (int j = 0; j < n; j++) row[j] = (T)0 + ai * b[j];                 \
+        }                                                                          \
+    } while (0)
+    if (dt == DT_F64) OUTER(double); else OUTER(float);
+#undef OUTER
+}
+VECTORIZE_END
+
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
     long macs = (long)m * n * k;
+    if (k == 1 && beta == 0 && macs > SMALL_PRODUCT) { outer_product(dt, m, n, A, B, C); return; }
     const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
     if (!blas || !choose_threads(blas, macs)) {
         if (n < 8) few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);

@@ -30,6 +30,14 @@ struct Tensor {
      * argument: lets a loss see "softmax(a)" and fuse with it. */
     const void *made_by;
     Tensor     *made_from;
+    /* Kept as the bytes it came as (an IDX file's pixels, in a data set: a
+     * quarter of the memory of float32): data is NULL and element i is
+     * code_values[codes[i]], a table of 256 numbers of dtype.  Only
+     * tensor_gather_rows (a training batch), tensor_get and tensor_plain
+     * read such a tensor; everything else asks tensor_plain for the numbers. */
+    unsigned char *codes;
+    void          *code_values;
+    Tensor        *plain;          /* tensor_plain's copy, made once */
 };
 
 /* Iterate a body once per dtype with T bound to float or double. */
@@ -42,6 +50,12 @@ struct Tensor {
 bool    dims_fit(int ndim, const int *shape);
 Tensor *tensor_new(Arena *a, DType dt, int ndim, const int *shape);   /* zeroed */
 Tensor *tensor_new_raw(Arena *a, DType dt, int ndim, const int *shape);   /* for outputs written whole */
+/* a tensor kept as byte codes (see codes above): codes and code_values to be written */
+Tensor *tensor_new_coded(Arena *a, DType dt, int ndim, const int *shape);
+/* t's numbers as an ordinary tensor: t itself, or for a tensor kept as
+ * bytes its decoded copy, made at the first call and kept as long as the
+ * process (such tensors are data sets' files, which are never freed) */
+Tensor *tensor_plain(Tensor *t);
 bool    tensor_all_finite(const Tensor *t);                            /* no NaN, no Inf */
 double  tensor_l2_norm(const Tensor *t);            /* the L2 norm √(Σ t_i²), summed in double in element order */
 bool    values_all_finite(DType dt, const void *data, int n);
@@ -57,7 +71,8 @@ void    tensor_set(Tensor *t, int i, double v);
 void    tensor_fill(Tensor *t, double v);
 void    tensor_copy_into(Tensor *dst, const Tensor *src);   /* same size */
 /* rows from, from + 1, ... of dst's count taken from src: row idx[from + r]
- * (or from + r without idx) of the 2-D src becomes row r of dst */
+ * (or from + r without idx) of the 2-D src becomes row r of dst (decoded
+ * while copied when src is kept as bytes) */
 void    tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from);
 /* inline: every elementwise op asks it of each input, on every call */
 static inline bool tensor_same_shape(const Tensor *a, const Tensor *b) {

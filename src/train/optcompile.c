@@ -64,8 +64,10 @@ typedef struct Input { InputKind kind; int index; } Input;
 
 enum { OP_COPY = P_COUNT };      /* z = x: an assignment of a variable or a number */
 
-/* z = op(a, b) into variable `var` (>= 0) or temporary `temp` */
-typedef struct Instr { int op, var, temp; Input a, b; } Instr;
+/* z = op(a, b) into variable `var` (>= 0) or temporary `temp`; `stored`:
+ * this is the last assignment of w or a state in the update, which writes
+ * the parameter's memory itself (store_in_memory) */
+typedef struct Instr { int op, var, temp; Input a, b; bool stored; } Instr;
 
 typedef enum {
     RUN_STATEMENT,   /* node: a block of one number statement (an assignment, a require) */
@@ -258,7 +260,7 @@ static Input number_input(Compiler *c, Env *e, const Node *n) {
 
 /* z = op(a, b) into variable var, or a new temporary when var < 0 */
 static Input instr(Compiler *c, int op, Input a, Input b, int var) {
-    Instr in = { op, var, -1, a, b };
+    Instr in = { op, var, -1, a, b, false };
     if (var < 0) {
         in.temp = c->temps++;
         if (c->temps > c->p->ntemps) c->p->ntemps = c->temps;
@@ -491,6 +493,25 @@ static Input resolve(const OptProgram *p, Input in) {
     return in;
 }
 
+/* The last assignment of w and of each state writes the parameter's memory
+ * instead of its buffer, and the instructions after it read it there: the
+ * update then writes each element once, with no copy from a buffer.  (A
+ * variable's memory is read only before its first assignment, so nothing
+ * reads the old value after the last one.) */
+static void store_in_memory(OptProgram *p) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        if (v == VAR_G || !p->in_buffer[v]) continue;
+        int last = p->nchosen - 1;
+        while (p->chosen[last].var != v) last--;
+        p->chosen[last].stored = true;
+        for (int k = last + 1; k < p->nchosen; k++) {
+            Input *ops[2] = { &p->chosen[k].a, &p->chosen[k].b };
+            for (int j = 0; j < 2; j++)
+                if (ops[j]->kind == IN_BUFFER && ops[j]->index == v) ops[j]->kind = IN_MEMORY;
+        }
+    }
+}
+
 typedef enum {
     CHOSEN,          /* the numbers are computed and the instructions chosen */
     INTERPRET,       /* a number the loop needs is not a single number: interpret the update */
@@ -545,6 +566,7 @@ static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
         }
     }
     if (!evaluator && !numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
+    store_in_memory(p);
     return CHOSEN;
 }
 
@@ -582,7 +604,8 @@ SIMD_CLONES static bool run_chunk(const OptProgram *p, Tensor *const *mem, int f
             }
             const T *xs = arr[0], *ys = arr[1];
             T xn = num[0], yn = num[1];
-            T *z = buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
+            T *z = in->stored ? (T *)mem[in->var]->data + from
+                              : buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
             /* float32 u^2: pow's u·u is exact in double, so it rounds as u·u in float, and is much faster */
             if (in->op == P_POW && sizeof(T) == sizeof(float) && !ys && yn == 2) {
                 UNARY_LOOP(u * u);
@@ -598,11 +621,8 @@ SIMD_CLONES static bool run_chunk(const OptProgram *p, Tensor *const *mem, int f
             default: break;      /* the compiler emits no other op */
             }
         }
-        for (int v = 0; v < p->nvars && v < VAR_STATES + p->nstates; v++)
-            if (v != VAR_G && p->in_buffer[v])
-                memcpy((T *)mem[v]->data + from, buf + (size_t)v * CHUNK, sizeof(T) * (size_t)n);
         /* checked here while the chunk is in cache, not by another pass over w */
-        return p->in_buffer[VAR_W] && values_all_finite(mem[VAR_W]->dtype, buf + (size_t)VAR_W * CHUNK, n);
+        return p->in_buffer[VAR_W] && values_all_finite(mem[VAR_W]->dtype, (T *)mem[VAR_W]->data + from, n);
     });
     return false;
 }

@@ -363,6 +363,77 @@ static double update_lr(const Model *m, const Callable *def, const Value *hyper)
     return lr / (1 + decay * (double)m->steps);
 }
 
+/* What a state starts as when that is one number known before the update: a
+ * number literal (sgd's `state v = 0`), or a setting that is one number
+ * (adagrad's `state acc = initial_accumulator_value`); else false. */
+static bool state_start(const Callable *def, const Value *hyper, const Node *init, double *start) {
+    if (init->kind == N_NUM) { *start = init->num; return true; }
+    if (init->kind != N_NAME) return false;
+    for (int h = 0; h < def->nparams; h++)
+        if (def->param_names[h] == init->name) {
+            if (hyper[h].kind != V_TENSOR || hyper[h].t->size != 1) return false;
+            *start = tensor_get(hyper[h].t, 0);
+            return true;
+        }
+    return false;
+}
+
+/* Before the first update of a compiled body, the states it declares are
+ * made as its `state` statements would make them (opt_state), when each
+ * starts as one number and has a name of its own: that update is then fused
+ * too, and the first step (the check pass's only one) allocates no copy of
+ * the model and no temporaries the size of a parameter (with H = 2048, the
+ * interpreted first update peaked at 100 MB above the model).  False, having
+ * made nothing, otherwise: the interpreted update makes them, as always. */
+static bool make_states_first(Interp *I, Model *m, const Callable *def, const Value *hyper) {
+    int nparams = 0;
+    for (int i = 0; i < m->nlayers; i++)       /* first: every later update returns here */
+        for (int k = 0; k < m->layers[i].nparams; k++, nparams++)
+            if (m->layers[i].params[k].nstate) return false;
+    if (!nparams || I->interpret_optimizer || I->mode.watch || opt_program_refusal(opt_program(I, def), NULL))
+        return false;
+    const Node *body = def->node->a;
+    int nstates = 0;
+    for (int i = 0; i < body->kids.n; i++) {
+        const Node *s = body->kids.items[i];
+        for (int k = 0; s->kind == N_STATE && k < s->kids.n; k++, nstates++) {
+            const Node *kv = s->kids.items[k];
+            double start;
+            if (!state_start(def, hyper, kv->a, &start)) return false;
+            if (kv->name == intern("w") || kv->name == intern("g") || kv->name == intern("t")) return false;
+            for (int h = 0; h < def->nparams; h++) if (def->param_names[h] == kv->name) return false;
+            for (int j = 0; j < i; j++)          /* declared twice: the interpreter says so */
+                for (int q = 0; body->kids.items[j]->kind == N_STATE && q < body->kids.items[j]->kids.n; q++)
+                    if (body->kids.items[j]->kids.items[q]->name == kv->name) return false;
+            for (int q = 0; q < k; q++) if (s->kids.items[q]->name == kv->name) return false;
+        }
+    }
+    if (!nstates) return false;
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) {
+            Param *p = &m->layers[i].params[k];
+            p->state = arena_alloc(&I->perm, sizeof(Binding) * (size_t)nstates);
+            for (int b = 0; b < body->kids.n; b++) {
+                const Node *s = body->kids.items[b];
+                for (int q = 0; s->kind == N_STATE && q < s->kids.n; q++) {
+                    double start = 0;
+                    state_start(def, hyper, s->kids.items[q]->a, &start);
+                    Tensor *st = tensor_like(&I->perm, p->value);
+                    tensor_fill(st, start);
+                    p->state[p->nstate++] = (Binding){ s->kids.items[q]->name, tensor_value(st) };
+                }
+            }
+        }
+    return true;
+}
+
+/* the states make_states_first made, forgotten when their update failed (as
+ * the interpreted update forgets the ones it made) */
+static void forget_states(Model *m) {
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) m->layers[i].params[k].nstate = 0;
+}
+
 bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
@@ -381,6 +452,15 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
     }
     m->last_lr = update_lr(m, def, hyper);
+    DiagHandler failed;
+    bool fresh = make_states_first(I, m, def, hyper);
+    if (fresh) {
+        diag_push(&failed);
+        if (setjmp(failed.env) != 0) {
+            forget_states(m);
+            diag_throw();
+        }
+    }
     bool weights_finite;
     if (fused_update(I, m, def, hyper, loc, &weights_finite)) {
         I->updates_fused++;
@@ -395,6 +475,7 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         interpreted_update(I, m, def, hyper, t, params, np, loc);
         I->updates_interpreted++;
     }
+    if (fresh) diag_pop(&failed);
     I->mode = saved;
     m->steps++;
     return weights_finite;
@@ -559,7 +640,7 @@ void model_on_data(Interp *I, const Node *n, const char *stmt, Model **m, Datase
 static void validate(Interp *I, Model *m, const Dataset *v, EpochStats *s, SrcLoc loc) {
     arena_reset(&I->pass);
     Objective o;
-    Tensor *out = evaluation_pass(I, m, v->x, &o, v->y, loc);
+    Tensor *out = evaluation_pass(I, m, tensor_plain(v->x), &o, v->y, loc);
     s->has_valid = true;
     s->valid_loss = tensor_get(o.loss, 0);
     s->valid_accuracy = accuracy_of(out, v->y);
@@ -753,7 +834,7 @@ void exec_evaluate(Interp *I, const Node *n) {
     model_on_data(I, n, "evaluate", &m, &d);
     m->last_train.evaluated = d;
     Objective o;
-    Tensor *out = evaluation_pass(I, m, d->x, &o, d->y, n->loc);
+    Tensor *out = evaluation_pass(I, m, tensor_plain(d->x), &o, d->y, n->loc);
     if (!I->dry_run)
         report_evaluation(I->out, out, d, tensor_get(o.loss, 0), o.penalty ? tensor_get(o.penalty, 0) : NAN);
 }

@@ -39,7 +39,7 @@ const char *view_dataset(Interp *I, Model *m) {
     for (int i = 0; i < I->nglobals; i++) {
         const Dataset *d = I->globals[i].v.kind == V_DATA ? I->globals[i].v.data : NULL;
         if (!d || !d->x || !d->y) continue;
-        if (I->trace && I->trace->model == m && I->trace->x == d->x) return I->globals[i].name;
+        if (I->trace && I->trace->model == m && (I->trace->x == d->x || I->trace->x == d->x->plain)) return I->globals[i].name;
         if (width(d->x) == m->in_dim && width(d->y) == m->out_dim) { fits = I->globals[i].name; nfit++; }
     }
     return nfit == 1 ? fits : NULL;
@@ -131,7 +131,7 @@ char *view_json(Interp *I, int row, bool live, SrcLoc loc) {
     const Tensor *px = t ? t->x : NULL, *py = t ? t->y : NULL;
     const char *data = view_dataset(I, m);
     Value *d = data ? global_find(I, data) : NULL;
-    if (d && d->kind == V_DATA) { px = d->data->x; py = d->data->y; }
+    if (d && d->kind == V_DATA) { px = tensor_plain(d->data->x); py = d->data->y; }
     cJSON_AddItemToObject(o, "plane", view_plane(I, m, px, py, loc));
     cJSON_AddItemToObject(o, "frames", frames ? frames : cJSON_CreateNull());
     cJSON_AddBoolToObject(o, "live", live);

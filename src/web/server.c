@@ -7,8 +7,11 @@
  * REPL's loop polls, and waits (at most COMMAND_WAIT seconds, then 503) for
  * the interpreter to run it and answer.  /events streams `event: changed`
  * each time the published JSON changes (and a comment every 15 s).
+ * libmicrohttpd is loaded when the view first starts (base/dynlib.h), not
+ * linked: with GnuTLS and the rest behind it, it tripled nnl's start-up.
  * Must not: call the interpreter, or bind anything but 127.0.0.1. */
 #define _GNU_SOURCE          /* pipe2, getrandom */
+#include "base/dynlib.h"
 #include "web/server.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,6 +45,39 @@ static struct {
     char      *output, *error;
     bool       abandoned;       /* its HTTP thread gave up waiting */
 } S = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .wake = { -1, -1 } };
+
+/* ---- libmicrohttpd, loaded at the first server_start ------------------------ */
+
+static struct {
+    struct MHD_Daemon *(*start_daemon)(unsigned int, uint16_t, MHD_AcceptPolicyCallback, void *,
+                                       MHD_AccessHandlerCallback, void *, ...);
+    const union MHD_DaemonInfo *(*get_daemon_info)(struct MHD_Daemon *, enum MHD_DaemonInfoType, ...);
+    void (*stop_daemon)(struct MHD_Daemon *);
+    struct MHD_Response *(*create_response_from_callback)(uint64_t, size_t, MHD_ContentReaderCallback, void *,
+                                                          MHD_ContentReaderFreeCallback);
+    struct MHD_Response *(*create_response_from_buffer)(size_t, void *, enum MHD_ResponseMemoryMode);
+    enum MHD_Result (*add_response_header)(struct MHD_Response *, const char *, const char *);
+    enum MHD_Result (*queue_response)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+    void (*destroy_response)(struct MHD_Response *);
+    const char *(*lookup_connection_value)(struct MHD_Connection *, enum MHD_ValueKind, const char *);
+    const char *(*get_version)(void);
+} mhd;
+
+#define SYM(f) { "MHD_" #f, (void **)&mhd.f }
+static const DynSym mhd_syms[] = {
+    SYM(start_daemon), SYM(get_daemon_info), SYM(stop_daemon), SYM(create_response_from_callback),
+    SYM(create_response_from_buffer), SYM(add_response_header), SYM(queue_response), SYM(destroy_response),
+    SYM(lookup_connection_value), SYM(get_version),
+};
+#undef SYM
+static const char *const mhd_names[] = { "libmicrohttpd.so.12", "libmicrohttpd.so", NULL };
+static DynLib mhd_lib = { mhd_names, mhd_syms, sizeof mhd_syms / sizeof *mhd_syms, NULL, false, "" };
+
+const char *server_library(char *version, size_t size) {
+    if (!dynlib_load(&mhd_lib)) return NULL;
+    snprintf(version, size, "%s", mhd.get_version());
+    return mhd_lib.loaded;
+}
 
 bool server_running(void) { return S.daemon != NULL; }
 int server_port(void) { return S.port; }
@@ -185,8 +221,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     }
     WebSite site = { .token = S.token, .port = S.port, .state = state, .command = command };
     WebRequest req = { .method = method, .path = url,
-                       .token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "t"),
-                       .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+                       .token = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "t"),
+                       .host = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
                        .body = up->body, .body_len = up->too_long ? WEB_MAX_BODY + 1 : up->len };
     WebResponse r;
     web_handle(&site, &req, &r);
@@ -194,18 +230,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     if (r.events) {
         Stream *st = calloc(1, sizeof *st);
         if (!st) return MHD_NO;
-        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, events, st, free);
+        resp = mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, 256, events, st, free);
     } else {
-        resp = MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
+        resp = mhd.create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
         r.body = NULL;
     }
     if (!resp) { web_response_free(&r); return MHD_NO; }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.type);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    enum MHD_Result ok = MHD_queue_response(conn, (unsigned)r.status, resp);
-    MHD_destroy_response(resp);
+    mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.type);
+    mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
+    enum MHD_Result ok = mhd.queue_response(conn, (unsigned)r.status, resp);
+    mhd.destroy_response(resp);
     return ok;
 }
 
@@ -229,6 +265,10 @@ static bool new_token(void) {
 
 bool server_start(int port, char *why, size_t size) {
     if (S.daemon) server_stop();
+    if (!dynlib_load(&mhd_lib)) {
+        snprintf(why, size, "cannot load libmicrohttpd (%s); install it (Debian: libmicrohttpd12)", mhd_lib.why);
+        return false;
+    }
     if (S.wake[0] < 0 && pipe2(S.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
         snprintf(why, size, "cannot make a pipe: %s", strerror(errno));
         return false;
@@ -238,7 +278,7 @@ bool server_start(int port, char *why, size_t size) {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     S.stopping = false;
     S.slot = EMPTY;
-    S.daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port,
+    S.daemon = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port,
                                 NULL, NULL, answer, NULL,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
@@ -251,7 +291,7 @@ bool server_start(int port, char *why, size_t size) {
         snprintf(why, size, "cannot listen on 127.0.0.1:%d (%s)", port, port ? "is the port in use?" : "no free port");
         return false;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(S.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = mhd.get_daemon_info(S.daemon, MHD_DAEMON_INFO_BIND_PORT);
     S.port = info ? info->port : port;
     return true;
 }
@@ -262,7 +302,7 @@ void server_stop(void) {
     S.stopping = true;
     pthread_cond_broadcast(&S.cv);
     pthread_mutex_unlock(&S.mu);
-    MHD_stop_daemon(S.daemon);
+    mhd.stop_daemon(S.daemon);
     S.daemon = NULL;
     pthread_mutex_lock(&S.mu);
     free(S.json);

@@ -10,6 +10,10 @@
 /* Starts listening on 127.0.0.1:port (0: any free port) with a new random
  * token; false with the reason in why. */
 bool server_start(int port, char *why, size_t size);
+/* The file name of the libmicrohttpd that loads (it is loaded at the first
+ * server_start, or here) with its version written to version; NULL when
+ * none loads (nnl --version). */
+const char *server_library(char *version, size_t size);
 void server_stop(void);
 bool server_running(void);
 int  server_port(void);

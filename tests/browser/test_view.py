@@ -41,6 +41,7 @@ try:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import StaleElementReferenceException
 except ImportError:
     if os.path.exists('/usr/bin/python3') and os.path.realpath(sys.executable) != os.path.realpath('/usr/bin/python3') \
             and not os.environ.get('NNL_BROWSER_REEXEC'):
@@ -118,21 +119,37 @@ def new_driver(tmp):
 
 def wait(d, fn, what, timeout=20):   # generous: a loaded CI machine is slow, and a pass only waits as long as it must
     try:
-        return WebDriverWait(d, timeout, poll_frequency=0.05).until(lambda _: fn())
+        return WebDriverWait(d, timeout, poll_frequency=0.05,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda _: fn())
     except Exception:
         raise AssertionError('timed out waiting for ' + what)
 
 
+def settled(fn, tries=100):
+    """fn() again while the page is redrawing the element it read (a live
+    page replaces its nodes when pass.json changes between find and use)."""
+    for _ in range(tries - 1):
+        try:
+            return fn()
+        except StaleElementReferenceException:
+            time.sleep(0.02)
+    return fn()
+
+
 def cursor(d):
-    return int(d.find_element(By.ID, 'position').get_attribute('data-cursor'))
+    return settled(lambda: int(d.find_element(By.ID, 'position').get_attribute('data-cursor')))
 
 
 def current_layer(d):
-    return d.find_element(By.ID, 'net-svg').get_attribute('data-current-layer')
+    return settled(lambda: d.find_element(By.ID, 'net-svg').get_attribute('data-current-layer'))
+
+
+def text_of(d, element_id):
+    return settled(lambda: d.find_element(By.ID, element_id).text)
 
 
 def click(d, cmd):
-    d.find_element(By.CSS_SELECTOR, '[data-command="%s"]' % cmd).click()
+    settled(lambda: d.find_element(By.CSS_SELECTOR, '[data-command="%s"]' % cmd).click())
 
 
 def console_errors(d):
@@ -473,14 +490,16 @@ def live_checks(d, shots):
             d.get(base + '/?t=' + token)
             wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '#net-svg circle.neuron'), 'the live page')
             wait(d, lambda: 'live' in d.find_element(By.ID, 'mode').text, 'live mode')
-            assert not d.find_element(By.CSS_SELECTOR, '[data-command="back"]').is_displayed(), 'Back is offline only'
-            assert d.find_element(By.CSS_SELECTOR, '[data-command="update"]').get_attribute('aria-disabled') is None
+            assert not settled(lambda: d.find_element(By.CSS_SELECTOR, '[data-command="back"]').is_displayed()), \
+                'Back is offline only'
+            assert settled(lambda: d.find_element(By.CSS_SELECTOR, '[data-command="update"]')
+                           .get_attribute('aria-disabled')) is None
             click(d, 'next')
             wait(d, lambda: cursor(d) == 5, 'cursor 5 from the stub')
             assert stub.commands == ['next'], stub.commands
             assert current_layer(d) == '1'
             wait(d, lambda: 'moved to 5' in d.find_element(By.ID, 'console').text, 'the command output')
-            assert 'z(1) = σ(a(1))' in d.find_element(By.ID, 'explain').text
+            assert 'z(1) = σ(a(1))' in text_of(d, 'explain')
 
         @check('live: a change at the prompt (server-sent event) redraws the page')
         def _():

@@ -14,6 +14,7 @@
 #include "check.h"
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -260,6 +261,64 @@ static void test_idx(void) {
     free(buf);
 }
 
+/* An IDX file of bytes loaded as a data set keeps its pixels as bytes (a
+ * quarter of float32's memory); the numbers a batch gets, tensor_plain and
+ * tensor_get give are those of reading it as floats, bit for bit. */
+static bool write_file(const char *path, const void *bytes, size_t len) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return false;
+    bool ok = fwrite(bytes, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
+}
+
+static void test_idx_bytes(void) {
+    enum { ITEMS = 1000, WIDTH = 49 };
+    unsigned char *buf = malloc(16 + ITEMS * WIDTH);
+    char images[] = "/tmp/nnl-test-idx-images-XXXXXX", labels[] = "/tmp/nnl-test-idx-labels-XXXXXX";
+    int fi = mkstemp(images), fl = mkstemp(labels);
+    size_t len = idx_bytes(buf, ITEMS, WIDTH, 0x08, 1);
+    bool written = fi >= 0 && fl >= 0 && write_file(images, buf, len);
+    unsigned char lab[8 + ITEMS] = { 0, 0, 0x08, 1, 0, 0, ITEMS >> 8, ITEMS & 0xff };
+    for (int i = 0; i < ITEMS; i++) lab[8 + i] = (unsigned char)(i % 10);
+    written = written && write_file(labels, lab, sizeof lab);
+    CHECK(written, "IDX bytes: the files are written");
+    Arena ar = { 0 }, plain_ar = { 0 };
+    Table t;
+    Tensor *plain = NULL;
+    DataError err;
+    ByteSource s;
+    source_memory(&s, "mem.idx", buf, len);
+    bool ok = written && idx_load(images, labels, DT_F32, 1 / 255.0, 0, NULL, &ar, &t, &err) &&
+              idx_read(&s, DT_F32, 1 / 255.0, 0, &plain_ar, &plain, &err);
+    CHECK(ok, "IDX bytes: loaded as a data set and read as floats");
+    if (ok) {
+        CHECK(t.x->codes && !t.x->data && t.x->shape[0] == ITEMS && t.x->shape[1] == WIDTH,
+              "the images are kept as bytes, [items, pixels]");
+        CHECK(arena_used(&ar) < ITEMS * WIDTH + ITEMS * 10 * 4 + 8192,
+              "their memory is a byte a pixel (%zu bytes in all)", arena_used(&ar));
+        Tensor *dec = tensor_plain(t.x);
+        CHECK(dec->data && memcmp(dec->data, plain->data, sizeof(float) * ITEMS * WIDTH) == 0 &&
+              tensor_plain(t.x) == dec, "tensor_plain: the floats, bit for bit, made once");
+        CHECK(tensor_get(t.x, 300) == tensor_get(plain, 300) && tensor_get(t.x, 300) == (float)(300 % 251 / 255.0),
+              "tensor_get reads a byte's number");
+        int order[3] = { 999, 0, 512 }, shape[2] = { 3, WIDTH };
+        Tensor *batch = tensor_new(&ar, DT_F32, 2, shape);
+        tensor_gather_rows(batch, t.x, order, 0);
+        bool same = true;
+        for (int r = 0; r < 3; r++)
+            same &= memcmp((float *)batch->data + r * WIDTH, (float *)plain->data + order[r] * WIDTH,
+                           sizeof(float) * WIDTH) == 0;
+        CHECK(same, "a batch's rows, decoded while copied, are the floats' rows");
+        Tensor *taken = take_rows(&ar, t.x, order, 3);
+        CHECK(memcmp(taken->data, batch->data, sizeof(float) * 3 * WIDTH) == 0, "take_rows (split) decodes too");
+    }
+    arena_free(&ar);
+    arena_free(&plain_ar);
+    if (fi >= 0) { close(fi); unlink(images); }
+    if (fl >= 0) { close(fl); unlink(labels); }
+    free(buf);
+}
+
 /* ---- generators, split, normalize ----------------------------------------- */
 
 static void test_generators(void) {
@@ -448,6 +507,7 @@ int main(void) {
     test_csv_errors();
     test_csv_error_positions();
     test_idx();
+    test_idx_bytes();
     test_generators();
     test_normalize();
     test_confusion();

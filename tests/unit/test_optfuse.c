@@ -54,21 +54,28 @@ static const char *user_optimizer =
     "optimizer summed(lr = 0.1) {\n"
     "  lr_t = sum(lr) * (1 + 0 * t)\n"
     "  w -= lr_t * g\n"
+    "}\n"
+    "optimizer zeroed(lr = 0.1) {\n"
+    "  state v = w * 0\n"
+    "  v = 0.9 * v + g\n"
+    "  w -= lr * v\n"
     "}\n";
 
-/* with the updates each run fuses: all but the first, which creates the
- * state, and all of them for an optimizer without state */
+/* with the updates each run fuses: all of them when every state starts as
+ * one number (train.c makes the states before the first update), all but
+ * the first (which creates the state) when one starts as anything else */
 static const struct { const char *setting; long fused; } optimizers[] = {
-    { "sgd(lr=0.1)", 11 },
-    { "sgd(lr=0.1, momentum=0.9)", 11 },
-    { "sgd(lr=0.1, momentum=0.9, nesterov=true)", 11 },
-    { "sgd(lr=0.2, momentum=0.5, decay=0.01)", 11 },
-    { "sgd(lr=step_decay(initial=0.2, drop=0.5, every=1))", 11 },
-    { "adagrad(lr=0.05)", 11 },
-    { "rmsprop(lr=0.01, decay=0.001)", 11 },
-    { "adam(lr=0.01)", 11 },
-    { "adam(lr=0.02, beta_1=0.8, decay=0.01)", 11 },
-    { "clipped(lr=0.1)", 11 },
+    { "sgd(lr=0.1)", 12 },
+    { "sgd(lr=0.1, momentum=0.9)", 12 },
+    { "sgd(lr=0.1, momentum=0.9, nesterov=true)", 12 },
+    { "sgd(lr=0.2, momentum=0.5, decay=0.01)", 12 },
+    { "sgd(lr=step_decay(initial=0.2, drop=0.5, every=1))", 12 },
+    { "adagrad(lr=0.05)", 12 },
+    { "rmsprop(lr=0.01, decay=0.001)", 12 },
+    { "adam(lr=0.01)", 12 },
+    { "adam(lr=0.02, beta_1=0.8, decay=0.01)", 12 },
+    { "clipped(lr=0.1)", 12 },
+    { "zeroed(lr=0.1)", 11 },
     { "inline", 12 },
 };
 
@@ -167,7 +174,7 @@ static void failing_require(void) {
     run_script(&fused, "float", "sgd(lr=falling, momentum=0.5)", false, "");
     run_script(&interpreted, "float", "sgd(lr=falling, momentum=0.5)", true, "");
     CHECK(!fused.ok && !interpreted.ok, "both runs stop");
-    CHECK(fused.I.updates_fused == 2 && fused.I.updates_interpreted == 1, "after 2 fused updates (%ld)",
+    CHECK(fused.I.updates_fused == 3 && fused.I.updates_interpreted == 0, "after 3 fused updates (%ld)",
           fused.I.updates_fused);
     CHECK(strstr(fused.log, "error: the learning rate lr must be at least 0") != NULL, "at sgd's require");
     CHECK(strcmp(fused.log, interpreted.log) == 0, "with the interpreter's message and notes");
@@ -177,11 +184,30 @@ static void failing_require(void) {
     run_free(&interpreted);
 }
 
+/* the first update fails at sgd's require: the states made before it are
+ * forgotten, as the interpreted update forgets the ones it makes */
+static void failing_first_update(void) {
+    Run fused, interpreted;
+    run_script(&fused, "float", "sgd(lr=-1, momentum=0.5)", false, "");
+    run_script(&interpreted, "float", "sgd(lr=-1, momentum=0.5)", true, "");
+    CHECK(!fused.ok && !interpreted.ok && strstr(fused.log, "error: the learning rate lr must be at least 0"),
+          "lr = -1: both runs stop at the first update");
+    CHECK(strcmp(fused.log, interpreted.log) == 0, "with the interpreter's message");
+    const Model *m = net_of(&fused);
+    int kept = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) kept += m->layers[l].params[k].nstate;
+    CHECK(kept == 0 && net_of(&interpreted)->steps == 0, "no state kept, no update made (%d states)", kept);
+    CHECK(differences(&fused, &interpreted) == 0, "the same weights as the interpreter's");
+    run_free(&fused);
+    run_free(&interpreted);
+}
+
 /* `update` at the prompt explains each line of the optimizer: interpreted */
 static void watched_update(void) {
     Run r;
     run_script(&r, "float", "adam(lr=0.01)", false, "backward net on d\nupdate\n");
-    CHECK(r.ok && r.I.updates_fused == 11 && r.I.updates_interpreted == 2, "update is interpreted (%ld, %ld)",
+    CHECK(r.ok && r.I.updates_fused == 12 && r.I.updates_interpreted == 1, "update is interpreted (%ld, %ld)",
           r.I.updates_fused, r.I.updates_interpreted);
     CHECK(r.I.trace && r.I.trace->nlines > 0, "and records the optimizer's lines for explain (%d)",
           r.I.trace ? r.I.trace->nlines : 0);
@@ -236,7 +262,7 @@ static void steady_state(const char *precision) {
         for (int k = 0; ok && k < MORE; k++) if (allocs[k] > most) most = allocs[k];
         CHECK(ok && most == 0, "%s %s: a steady-state fused update allocates nothing (at most %zu allocations)",
               precision, settings[i], most);
-        CHECK(fused.I.updates_fused == 11 + MORE, "%s %s: all %d fused (%ld)", precision, settings[i], MORE,
+        CHECK(fused.I.updates_fused == 12 + MORE, "%s %s: all %d fused (%ld)", precision, settings[i], MORE,
               fused.I.updates_fused);
         int differ = ok ? differences(&fused, &interpreted) : -1;
         CHECK(differ == 0, "%s %s: after 32 updates, weights and state bit-identical to the interpreter's (%d differ)",
@@ -309,7 +335,7 @@ static void kept_settings_follow_changes(void) {
     CHECK(!r.ok && strstr(r.log, "error: factor must be above 0"), "the failing require stops the run with its message");
     run_free(&r);
     run_script(&r, "float", "sgd", false, cases[5].after);
-    CHECK(r.ok && r.I.updates_fused == 11 + 4 && r.I.updates_interpreted == 1 + 4,
+    CHECK(r.ok && r.I.updates_fused == 12 + 4 && r.I.updates_interpreted == 4,
           "the updates with a tensor global are interpreted (fused %ld, interpreted %ld)", r.I.updates_fused,
           r.I.updates_interpreted);
     run_free(&r);
@@ -326,6 +352,7 @@ int main(void) {
     compare_all("double");
     fallbacks();
     failing_require();
+    failing_first_update();
     watched_update();
     steady_state("float");
     steady_state("double");

@@ -262,7 +262,7 @@ static void check_gemm(const GemmCase *g) {
                "gemm %s %c%c m=%d n=%d k=%d beta=%g (%s)", g->dt == DT_F64 ? "f64" : "f32",
                g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->m, g->n, g->k, g->beta,
                madds > 32 * 32 * 32 ? "cblas" : "loops");
-    if (madds <= 32 * 32 * 32)
+    if (madds <= 32 * 32 * 32 || (g->k == 1 && g->beta == 0))   /* above the loops' size: matmul.c's outer product */
         CHECK(gemm_sequential_exact(g, t[0]->data, t[1]->data, c0->data, t[2]->data),
               "gemm %s %c%c m=%d n=%d k=%d beta=%g: each entry summed in order, bit for bit", g->dt == DT_F64 ? "f64" : "f32",
               g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->m, g->n, g->k, g->beta);
@@ -274,6 +274,7 @@ static void test_gemm(void) {
         { 3, 4, 5 }, { 1, 7, 3 }, { 32, 32, 32 },     /* loops */
         { 9, 10, 7 }, { 6, 300, 5 }, { 4, 8, 1 },     /* loops: row blocks and a remainder, wide strips */
         { 40, 37, 50 }, { 32, 32, 33 }, { 1, 300, 200 },   /* CBLAS */
+        { 300, 200, 1 },                              /* an outer product (batch 1's weight gradient) */
     };
     for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
         for (int variant = 0; variant < 16; variant++) {
@@ -281,6 +282,11 @@ static void test_gemm(void) {
                            dims[d][0], dims[d][1], dims[d][2], variant & 8 ? 1 : 0 };
             check_gemm(&g);
         }
+    /* the outer product's -0 is +0, as BLAS's zeroed C plus the product gives */
+    static float a[200], b[200], outer[200 * 200];
+    for (int i = 0; i < 200; i++) { a[i] = i % 2 ? 0.5f : 0.0f; b[i] = -1.0f; }
+    gemm(DT_F32, false, false, 200, 200, 1, a, b, 0, outer);
+    CHECK(!signbit(outer[0]) && outer[0] == 0 && outer[200] == -0.5f, "an outer product gives +0 for 0 × -1");
     float c[2] = { 5, 6 };
     gemm(DT_F32, false, false, 1, 2, 0, c, c, 1, c);
     CHECK(c[0] == 5 && c[1] == 6, "gemm with k = 0 and beta = 1 leaves C alone");
