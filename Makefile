@@ -15,6 +15,10 @@
 #   make mutate     plant each one-line bug of tests/mutations.txt in a scratch
 #                   copy and report which tests catch it (tests/mutate.py;
 #                   long, never part of make test)
+#   make torture    tests/torture/run.sh long (low memory and stack, a full
+#                   disk, Ctrl-C at random points, pipes, racing saves,
+#                   linear work) with the plain build and with build-san/
+#                   (SAN=1); make test runs it briefly
 #   make clean      remove $(BUILD)
 #   make SAN=1 ...  build with -fsanitize=address,undefined into build-san/
 
@@ -222,6 +226,13 @@ include mk/editors.mk
 docs: $(BUILD)/nnl
 	BUILD=$(BUILD) scripts/make-docs
 .PHONY: docs
+
+# make torture: the torture suite at length, in this build and the sanitizer one
+torture: $(BUILD)/nnl
+	$(MAKE) SAN=1 BUILD=build-san build-san/nnl
+	NNL=$(BUILD)/nnl tests/torture/run.sh long
+	NNL=build-san/nnl tests/torture/run.sh long
+.PHONY: torture
 
 # make check-torch: the PyTorch programs `export NET "F.py"` writes, run with
 # Debian's python3-torch (which CI does not install): outputs, one training

@@ -617,6 +617,12 @@ else
     skip "explain's substituted formulas: python3 is not installed"
 fi
 
+# the torture suite, briefly (tests/torture/run.sh: low memory and stack,
+# a full disk, Ctrl-C, pipes and devices, racing saves, linear work); make
+# torture runs it long in the plain and the sanitizer builds
+tests/torture/run.sh quick > "$tmp/torture" 2>&1
+checks "torture" "$tmp/torture" $?
+
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
 else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]

@@ -2,6 +2,8 @@
  * Must not: decide what counts as work (the callers of budget_charge do). */
 #include "base/budget.h"
 #include "base/diag.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 Budget nnl_budget = { 0, 0, MAX_ELEMENTS, false };
 
@@ -13,4 +15,11 @@ void budget_restart(void) { nnl_budget.work_used = 0; }
 
 _Noreturn void budget_exhausted(SrcLoc loc) {
     fail_at(loc, "this run did more than %lld units of work, the limit set for it", nnl_budget.work_limit);
+}
+
+long long nnl_steps;
+
+void steps_report(void) {
+    const char *on = getenv("NNL_COUNT_STEPS");
+    if (on && *on && *on != '0') fprintf(stderr, "steps: %lld\n", nnl_steps);
 }

@@ -7,6 +7,7 @@
 #ifndef NNL_BUDGET_H
 #define NNL_BUDGET_H
 #include "base/diag.h"
+#include "base/interrupt.h"
 #include <stdbool.h>
 
 /* What an op and a call of an nnl function cost beyond their elements: the
@@ -31,8 +32,18 @@ void budget_set(long long work_limit, int max_elements, bool files_below_script)
 void budget_restart(void);
 _Noreturn void budget_exhausted(SrcLoc loc);
 
+/* also where long work sees Ctrl-C (base/interrupt.h) */
 static inline void budget_charge(long long units, SrcLoc loc) {
+    interrupt_poll();
     if (nnl_budget.work_limit && (nnl_budget.work_used += units) > nnl_budget.work_limit) budget_exhausted(loc);
 }
+
+/* Steps of the scans that must stay linear in their input, whatever its
+ * shape: a CSV header's columns, the REPL's reading of an open statement,
+ * finding an error's line, looking a warning up among those shown.  Counted always (a plain add); `NNL_COUNT_STEPS=1
+ * nnl ...` prints the count at exit, and tests/torture checks that doubling
+ * the input doubles it (not quadruples), which time cannot show reliably. */
+extern long long nnl_steps;
+void steps_report(void);
 
 #endif

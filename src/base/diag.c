@@ -1,16 +1,29 @@
 /* diag.c — error, warning and note messages with the source line and a caret,
  * and the longjmp-based unwinding that lets a failed statement leave the
  * interpreter usable.  Must not: decide what is an error (callers do). */
+#include "base/budget.h"
 #include "base/diag.h"
 #include <stdarg.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Source { const char *file; const char *text; bool library; struct Source *next; } Source;
+/* at_line starts at at_off of text: where the last line looked up was, so
+ * that errors on lines n, n+1, ... of a long REPL session (or script) are
+ * found from there, not by reading the text from its start each time */
+typedef struct Source {
+    const char *file, *text;
+    bool library;
+    int at_line;
+    size_t at_off;
+    struct Source *next;
+} Source;
 static Source *sources;
 typedef struct Warned { SrcLoc loc; char *msg; struct Warned *next; } Warned;
-static Warned *warned;             /* every warning shown so far */
+/* every warning shown so far, hashed by its line and text (a list read
+ * whole for each new warning made a long session's warnings O(n²)) */
+enum { WARNED_BUCKETS = 1 << 16 };
+static Warned *warned[WARNED_BUCKETS];
 static FILE *out;
 static int errors;
 static DiagHandler *top;
@@ -24,10 +37,14 @@ _Noreturn void diag_out_of_memory(size_t bytes) {
 
 void diag_add_source(const char *file, const char *text) {
     for (Source *s = sources; s; s = s->next)
-        if (strcmp(s->file, file) == 0) { s->text = text; return; }
+        if (strcmp(s->file, file) == 0) {
+            if (s->text != text) s->at_line = 1, s->at_off = 0;
+            s->text = text;
+            return;
+        }
     Source *s = malloc(sizeof *s);
     if (!s) abort();
-    *s = (Source){ .file = file, .text = text, .next = sources };
+    *s = (Source){ .file = file, .text = text, .at_line = 1, .next = sources };
     sources = s;
 }
 
@@ -48,12 +65,15 @@ int diag_error_count(void) { return errors; }
 static const char *find_line(SrcLoc loc, int *len) {
     for (Source *s = sources; s; s = s->next) {
         if (!loc.file || strcmp(s->file, loc.file) != 0) continue;
-        const char *p = s->text;
-        for (int l = 1; l < loc.line && p; l++) {
+        bool ahead = loc.line >= s->at_line;
+        const char *p = ahead ? s->text + s->at_off : s->text;
+        for (int l = ahead ? s->at_line : 1; l < loc.line && p; l++) {
+            nnl_steps++;
             p = strchr(p, '\n');
             if (p) p++;
         }
         if (!p || !*p) return NULL;
+        if (loc.line >= 1) s->at_line = loc.line, s->at_off = (size_t)(p - s->text);
         const char *e = strchr(p, '\n');
         *len = e ? (int)(e - p) : (int)strlen(p);
         return p;
@@ -209,7 +229,10 @@ void diag_warning(SrcLoc loc, const char *fmt, ...) {
     va_list ap; va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    for (const Warned *w = warned; w; w = w->next)
+    unsigned h = (unsigned)loc.line * 31u + (unsigned)loc.col;
+    for (const char *c = msg; *c; c++) h = h * 33u + (unsigned char)*c;
+    Warned **bucket = &warned[h % WARNED_BUCKETS];
+    for (const Warned *w = *bucket; w; w = w->next, nnl_steps++)
         if (w->loc.line == loc.line && w->loc.col == loc.col && strcmp(w->msg, msg) == 0 &&
             (w->loc.file == loc.file || (w->loc.file && loc.file && strcmp(w->loc.file, loc.file) == 0)))
             return;
@@ -217,8 +240,8 @@ void diag_warning(SrcLoc loc, const char *fmt, ...) {
     char *copy = malloc(strlen(msg) + 1);
     if (!w || !copy) abort();
     strcpy(copy, msg);
-    *w = (Warned){ loc, copy, warned };
-    warned = w;
+    *w = (Warned){ loc, copy, *bucket };
+    *bucket = w;
     report(loc, "warning", "%s", msg);
 }
 

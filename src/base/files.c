@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700      /* realpath */
 #include "base/files.h"
 #include "base/arena.h"
+#include "base/interrupt.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -71,6 +72,14 @@ const char *file_check_writable(const char *path) {
     return why;
 }
 
+/* the temporary file being written, for the SIGINT handler: a fixed buffer,
+ * as only async-signal-safe calls may touch it there */
+static char writing[4096];
+
+void file_abandon_temporary(void) {
+    if (writing[0]) unlink(writing);
+}
+
 const char *file_write_atomically(const char *path, const void *bytes, size_t len) {
     char *target;
     mode_t mode;
@@ -83,9 +92,12 @@ const char *file_write_atomically(const char *path, const void *bytes, size_t le
     strcat(tmp, "/.nnl-XXXXXX");
     int fd = mkstemp(tmp);
     if (fd < 0) { int e = errno; free(tmp); free(dir); free(target); return strerror(e); }
+    if (strlen(tmp) < sizeof writing) memcpy(writing, tmp, strlen(tmp) + 1);
     size_t done = 0;
-    while (!why && done < len) {
-        ssize_t w = write(fd, (const char *)bytes + done, len - done);
+    while (!why && done < len) {              /* a MiB at a time, so that Ctrl-C is seen */
+        if (nnl_interrupt) { why = "interrupted (Ctrl-C); nothing was written"; break; }
+        size_t chunk = len - done < (1u << 20) ? len - done : 1u << 20;
+        ssize_t w = write(fd, (const char *)bytes + done, chunk);
         if (w < 0 && errno != EINTR) why = strerror(errno);
         else if (w > 0) done += (size_t)w;
     }
@@ -94,9 +106,9 @@ const char *file_write_atomically(const char *path, const void *bytes, size_t le
     if (close(fd) != 0 && !why) why = strerror(errno);
     if (!why && file_crash_hook) file_crash_hook(tmp);
     if (!why && rename(tmp, target) != 0) why = strerror(errno);
-    if (why) {
-        unlink(tmp);
-    } else {                                   /* make the rename itself durable */
+    if (why) unlink(tmp);
+    writing[0] = 0;
+    if (!why) {                                   /* make the rename itself durable */
         int d = open(dir, O_RDONLY);
         if (d >= 0) { fsync(d); close(d); }
     }
@@ -115,6 +127,10 @@ size_t file_read_cap(size_t format_cap) {
 
 bool file_stop_at_nul(const char *bytes, size_t n) { return memchr(bytes, 0, n) != NULL; }
 
+const char *file_error_text(int e) {
+    return e == EINTR && nnl_interrupt ? "interrupted (Ctrl-C)" : strerror(e);
+}
+
 static char *read_failed(char *buf, FILE *f, char *why, size_t size, const char *fmt, const char *path,
                          const char *reason) {
     snprintf(why, size, fmt, path, reason);
@@ -126,8 +142,8 @@ static char *read_failed(char *buf, FILE *f, char *why, size_t size, const char 
 char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, char *why, size_t why_size) {
     FILE *f = fopen(path, "rb");
     struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0)
-        return read_failed(NULL, f, why, why_size, "cannot open '%s': %s", path, strerror(errno));
+    if (!f || fstat(fileno(f), &st) != 0)       /* a FIFO with no writer waits in open: Ctrl-C ends it */
+        return read_failed(NULL, f, why, why_size, "cannot open '%s': %s", path, file_error_text(errno));
     if (S_ISDIR(st.st_mode)) return read_failed(NULL, f, why, why_size, "'%s' is %s", path, "a folder, not a file");
     size_t size = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16, n = 0;
     if (size > cap + 1) size = cap + 1;
@@ -135,10 +151,12 @@ char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, ch
     for (;;) {
         if (!buf) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, "out of memory");
         size_t got = fread(buf + n, 1, size - n - 1, f);
-        if (ferror(f)) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, strerror(errno));
+        if (ferror(f)) return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, file_error_text(errno));
         n += got;
         if (stop && got && stop(buf, n)) break;
         if (got == 0) break;
+        if (nnl_interrupt)
+            return read_failed(buf, f, why, why_size, "cannot read '%s': %s", path, "interrupted (Ctrl-C)");
         if (n > cap) {
             char limit[64];
             snprintf(limit, sizeof limit, "more than %zu MiB", cap >> 20 ? cap >> 20 : 1);

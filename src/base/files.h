@@ -14,6 +14,10 @@
  * file", "it is read-only", strerror). */
 const char *file_write_atomically(const char *path, const void *bytes, size_t len);
 
+/* Removes the temporary file file_write_atomically is writing, if any:
+ * async-signal-safe, for a SIGINT handler that ends the process. */
+void file_abandon_temporary(void);
+
 /* What file_write_atomically would refuse, without writing (the check
  * pass): NULL, or why not. */
 const char *file_check_writable(const char *path);
@@ -32,6 +36,10 @@ typedef bool (*ReadStop)(const char *bytes, size_t n);
 char *file_read_all(const char *path, size_t cap, ReadStop stop, size_t *len, char *why, size_t why_size);
 /* a ReadStop: text ends at a NUL byte */
 bool file_stop_at_nul(const char *bytes, size_t n);
+
+/* strerror(e), or "interrupted (Ctrl-C)" when Ctrl-C broke off the call
+ * (EINTR: opening a FIFO that no one writes, a read that waits) */
+const char *file_error_text(int e);
 
 /* Tests only: called with the temporary file's name before the rename. */
 extern void (*file_crash_hook)(const char *tmp_path);

@@ -2,6 +2,7 @@
  * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
  * `nnl --time FILE` (wall time of each phase and statement, for bench/).
  * Must not: know the language beyond calling the stages in order. */
+#include "base/budget.h"
 #include "base/files.h"
 #include "base/stack.h"
 #include "base/arena.h"
@@ -101,6 +102,7 @@ int main(int argc, char **argv) {
     if (then_repl && mode != RUN) { fprintf(stderr, "nnl: -i goes with running a script\n%s", usage); return 2; }
     if (timing && (mode != RUN || !path)) { fprintf(stderr, "nnl: --time goes with running a script\n%s", usage); return 2; }
     signals_install();
+    atexit(steps_report);                  /* NNL_COUNT_STEPS=1: tests of linear work */
     const char *memory = getenv("NNL_MEMORY_LIMIT");    /* MiB: out of memory is then an error, testably */
     if (memory && atof(memory) > 0) arena_set_limit((size_t)(atof(memory) * (1 << 20)));
     Interp I;
@@ -131,10 +133,11 @@ int main(int argc, char **argv) {
         phase = wall_seconds();
         bool ok = interp_run(&check, program) && resolve_definitions(&check, program);
         if (ok) lint_unused(program);
+        if (check.interrupted) status = 130;      /* Ctrl-C during the check: nothing runs */
         if (timing) report_time("check", phase);
         if (ok && mode == IR) ir_print(stdout, &check, program);
         interp_free(&check);
-        if (ok && mode == RUN) {
+        if (ok && mode == RUN && status != 130) {
             phase = wall_seconds();
             interp_init(&I, false);
             I.quiet = quiet;

@@ -11,7 +11,9 @@
  * (session_*: cli/kernel.c frames the cells and answers the kernel).
  * Must not: interpret statements itself (toplevel.c does). */
 #include "base/arena.h"
+#include "base/budget.h"
 #include "base/diag.h"
+#include "base/files.h"
 #include "base/interrupt.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
@@ -33,10 +35,14 @@
 
 static volatile sig_atomic_t in_repl;
 
+/* Ctrl-C sets the flag that long work polls (base/interrupt.h).  A second
+ * one before the first was seen, outside the interactive REPL, ends the
+ * process as SIGINT does (status 130), removing a half-written file first. */
 static void on_sigint(int sig) {
     (void)sig;
-    if (nnl_training || in_repl) { nnl_interrupt = 1; return; }
-    signal(SIGINT, SIG_DFL);          /* a script not training: stop as usual */
+    if (!nnl_interrupt || in_repl) { nnl_interrupt = 1; return; }
+    file_abandon_temporary();
+    signal(SIGINT, SIG_DFL);
     raise(SIGINT);
 }
 
@@ -64,6 +70,15 @@ struct Session {
     bool        failed;
     bool        terminal;       /* lines typed at a terminal: an empty line in ( or [ gives up */
     bool        ended_open;     /* the input ended inside an open bracket */
+    /* judge's scan of the statement being collected, kept between lines so
+     * that each line is read once (a block of n lines was O(n²)): offsets
+     * into text, up to `scanned` */
+    size_t      scanned, last;
+    size_t      open[64];       /* the open brackets, innermost last */
+    char        kind[64];       /* '(' '[' (also a model or data block) or '{' */
+    int         depth;
+    bool        any;            /* a character that is not blank was seen (at last) */
+    bool        in_string;      /* the scan stopped inside a string (a backslash before its newline) */
 };
 
 static void append(Session *s, const char *line) {
@@ -136,23 +151,31 @@ static char block_kind(const char *text, const char *brace, bool top) {
     return '{';
 }
 
-static Judgement judge(const char *text, const char *last_line, bool terminal) {
-    const char *open[64];
-    char kind[64];
-    int depth = 0;
-    bool in_string = false;
-    const char *last = text;
-    for (const char *p = text;; p++) {
-        if (p == last_line && depth > 0 && !in_string) {      /* the line just read, before its first character */
-            const char *q = p;
-            while (*q == ' ' || *q == '\t' || *q == '\r') q++;
-            char c = kind[depth - 1 < 64 ? depth - 1 : 63];
-            bool blank = *q == 0 || *q == '\n';
-            if ((blank && terminal && *open[depth - 1 < 64 ? depth - 1 : 63] != '{') || (!blank && starts_statement(q, c)))
-                return (Judgement){ CHUNK_STUCK, open[depth - 1 < 64 ? depth - 1 : 63] };
-        }
-        if (!*p) break;
-        if (in_string) {
+/* the statement being collected starts afresh at s->chunk */
+static void scan_reset(Session *s) {
+    s->scanned = s->chunk;
+    s->depth = 0;
+    s->any = s->in_string = false;
+}
+
+/* Judges the statement after a line was added: the line just read (from
+ * `line`, or none) is checked against the brackets still open before it,
+ * then the text not yet scanned is read, once. */
+static Judgement judge(Session *s, const char *line) {
+    const char *text = s->text;
+    int top = s->depth - 1 < 64 ? s->depth - 1 : 63;
+    if (line && s->depth > 0 && !s->in_string) {
+        const char *q = line;
+        while (*q == ' ' || *q == '\t' || *q == '\r') q++;
+        bool blank = *q == 0 || *q == '\n';
+        if ((blank && s->terminal && text[s->open[top]] != '{') || (!blank && starts_statement(q, s->kind[top])))
+            return (Judgement){ CHUNK_STUCK, text + s->open[top] };
+    }
+    const char *p = text + s->scanned;
+    bool in_string = s->in_string;
+    for (; *p; p++) {
+        nnl_steps++;
+        if (in_string) {                      /* a string ends at its quote or the line's end */
             if (*p == '\\' && p[1]) p++;
             else if (*p == '"' || *p == '\n') in_string = false;
             continue;
@@ -160,15 +183,21 @@ static Judgement judge(const char *text, const char *last_line, bool terminal) {
         if (*p == '#') { while (p[1] && p[1] != '\n') p++; continue; }
         if (*p == '"') in_string = true;
         else if (*p == '(' || *p == '[' || *p == '{') {
-            bool top = depth == 0 || (depth <= 64 && kind[depth - 1] == 'T');
-            if (depth < 64) { open[depth] = p; kind[depth] = *p == '{' ? block_kind(text, p, top) : *p; }
-            depth++;
+            bool outer = s->depth == 0 || (s->depth <= 64 && s->kind[s->depth - 1] == 'T');
+            if (s->depth < 64) {
+                s->open[s->depth] = (size_t)(p - text);
+                s->kind[s->depth] = *p == '{' ? block_kind(text, p, outer) : *p;
+            }
+            s->depth++;
         }
-        else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0) depth--;
-        if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') last = p;
+        else if ((*p == ')' || *p == ']' || *p == '}') && s->depth > 0) s->depth--;
+        if (*p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') { s->last = (size_t)(p - text); s->any = true; }
     }
-    if (depth > 0) return (Judgement){ CHUNK_OPEN, open[depth - 1 < 64 ? depth - 1 : 63] };
-    return (Judgement){ *last == '\\' ? CHUNK_OPEN : CHUNK_COMPLETE, NULL };
+    s->scanned = (size_t)(p - text);
+    s->in_string = in_string;
+    top = s->depth - 1 < 64 ? s->depth - 1 : 63;
+    if (s->depth > 0) return (Judgement){ CHUNK_OPEN, text + s->open[top] };
+    return (Judgement){ s->any && text[s->last] == '\\' ? CHUNK_OPEN : CHUNK_COMPLETE, NULL };
 }
 
 /* an open bracket of the statement being collected, as an error at it */
@@ -186,6 +215,7 @@ static void report_unclosed(Session *s, const char *opener, const char *why) {
 static void drop_chunk(Session *s) {
     s->chunk = s->len;
     s->chunk_line = s->line + 1;
+    scan_reset(s);
 }
 
 /* runs the statements collected; after one that Ctrl-C interrupted
@@ -210,15 +240,16 @@ static void run_chunk(Session *s) {
 static bool feed(Session *s, const char *line) {
     size_t start = s->len;
     append(s, line);
-    Judgement j = judge(s->text + s->chunk, s->text + start, s->terminal);
+    Judgement j = judge(s, s->text + start);
     if (j.state == CHUNK_STUCK) {
         bool blank = strspn(line, " \t\r") == strlen(line);
         report_unclosed(s, j.opener, blank ? "an empty line gives the statement up"
                                            : "the next line starts a new statement, run on its own");
         s->chunk = blank ? s->len : start;        /* the statement is dropped; the new line starts afresh */
         s->chunk_line = blank ? s->line + 1 : s->line;
+        scan_reset(s);
         if (blank) return true;
-        j = judge(s->text + s->chunk, s->text + s->chunk, s->terminal);
+        j = judge(s, NULL);
     }
     if (j.state != CHUNK_COMPLETE) return false;
     run_chunk(s);
@@ -239,7 +270,7 @@ static void session_init(Session *s, Interp *I, const char *file) {
 /* the input ends here: a statement still open is an error at its open
  * bracket, given up (ended_open); one ending in a backslash runs (its error) */
 static void end_chunk(Session *s, const char *why) {
-    Judgement j = judge(s->text + s->chunk, NULL, s->terminal);
+    Judgement j = judge(s, NULL);
     s->ended_open = j.state == CHUNK_OPEN && j.opener;
     if (s->ended_open) { report_unclosed(s, j.opener, why); drop_chunk(s); }
     else if (s->chunk < s->len) run_chunk(s);
@@ -259,7 +290,12 @@ static int session_end(Session *s) {
 
 /* ---- a session read by another reader (cli/kernel.c) ---------------------- */
 
-bool statement_open(const char *text) { return judge(text, NULL, false).state == CHUNK_OPEN; }
+bool statement_open(const char *text) {
+    Session s;
+    memset(&s, 0, sizeof s);
+    s.text = (char *)text;                 /* judge only reads it */
+    return judge(&s, NULL).state == CHUNK_OPEN;
+}
 
 Session *session_open(Interp *I, const char *file) {
     Session *s = malloc(sizeof *s);
@@ -329,15 +365,22 @@ static int read_plain(Interp *I) {
         else len += (size_t)n;
         size_t start = 0;
         for (size_t i = 0; i < len; i++)
-            if (buf[i] == '\n') {
+            if (buf[i] == '\n' && !I->interrupted) {
                 buf[i] = 0;
                 feed(&s, buf + start);
                 start = i + 1;
             }
         memmove(buf, buf + start, len - start);
         len -= start;
+        if (I->interrupted) break;         /* Ctrl-C: the rest of the input is not read */
     }
     free(buf);
+    if (I->interrupted) {
+        s.chunk = s.len;                   /* a statement half read is not an error of its own */
+        scan_reset(&s);
+        session_end(&s);
+        return 130;
+    }
     return session_end(&s);
 }
 
@@ -557,6 +600,9 @@ static int read_terminal(Interp *I) {
                 s.len = s.chunk;              /* and any statement half typed */
                 s.text[s.len] = 0;
                 s.line = s.chunk_line - 1;
+                scan_reset(&s);
+                diag_add_source(s.file, "");  /* its lines are gone: diag forgets where they were */
+                diag_add_source(s.file, s.text);
                 rl_set_prompt(PROMPT);
                 rl_on_new_line();
                 rl_redisplay();

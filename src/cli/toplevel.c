@@ -201,7 +201,19 @@ void exec_toplevel(Interp *I, const Node *s) {
     }
 }
 
-/* Runs one statement; false if it reported an error (the state is kept). */
+/* Ctrl-C came during (or just before) the statement: it is the interrupted
+ * one, said once (train and interrupt_stop say it themselves) */
+static bool ended_by_interrupt(Interp *I, const Node *stmt, bool said) {
+    if (!nnl_interrupt) return false;
+    nnl_interrupt = 0;
+    if (!said && !I->interrupted && !I->dry_run) diag_error(stmt->loc, "interrupted (Ctrl-C)");
+    else if (!said && !I->interrupted) diag_error(stmt->loc, "interrupted (Ctrl-C) while the script was checked");
+    I->interrupted = true;
+    return true;
+}
+
+/* Runs one statement; false if it reported an error or was interrupted
+ * (the state is kept). */
 bool interp_run_statement(Interp *I, const Node *stmt) {
     char here = 0;
     stack_guard_start(&here);              /* main gave the origin first; tests and fuzzers start here */
@@ -212,11 +224,14 @@ bool interp_run_statement(Interp *I, const Node *stmt) {
         I->mode = interp_default_mode(I);
         nnl_training = 0;
         web_statement_done(I);
+        ended_by_interrupt(I, stmt, true);
         return false;
     }
+    if (ended_by_interrupt(I, stmt, false)) { diag_pop(&h); return false; }
     exec_toplevel(I, stmt);
     diag_pop(&h);
     web_statement_done(I);
+    if (ended_by_interrupt(I, stmt, false)) return false;
     return true;
 }
 

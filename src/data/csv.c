@@ -6,7 +6,9 @@
  * and a sort of the target labels; no allocation per cell.
  * Must not: open files (gzfile.c) or know the interpreter (loaders.c). */
 #include "base/arena.h"
+#include "base/budget.h"
 #include "base/diag.h"
+#include "base/interrupt.h"
 #include "data/dataload.h"
 #include "tensor/tensor.h"
 #include <math.h>
@@ -25,6 +27,12 @@ typedef struct Csv {
     Cell *cells;                /* one row's cells */
     int ncols;
     const char **names;         /* header names, or "1".."n" */
+    /* the header's names hashed, made at the first lookup by name (a
+     * column at a time was O(columns) each: 500,000 listed features took
+     * minutes): slot -> column + 1, 0 empty; twice[slot] the column where
+     * that name appears again, -1 */
+    int *slots, *twice;
+    unsigned mask;
 } Csv;
 
 static bool is_blank_char(char c, char delim) { return (c == ' ' || c == '\t' || c == '\r') && c != delim; }
@@ -157,6 +165,35 @@ static const char *column_list(Csv *c) {
     return buf;
 }
 
+static unsigned name_hash(const char *name) {
+    unsigned h = 2166136261u;                    /* FNV-1a */
+    for (; *name; name++) h = (h ^ (unsigned char)*name) * 16777619u;
+    return h;
+}
+
+/* the slot of name: where it is, or the empty slot where it would go */
+static unsigned name_slot(Csv *c, const char *name) {
+    unsigned i = name_hash(name) & c->mask;
+    while (c->slots[i] && strcmp(c->names[c->slots[i] - 1], name) != 0) { nnl_steps++; i = (i + 1) & c->mask; }
+    nnl_steps++;
+    return i;
+}
+
+static void index_names(Csv *c) {
+    unsigned size = 16;
+    while (size < 2u * (unsigned)c->ncols) size *= 2;
+    c->mask = size - 1;
+    c->slots = arena_alloc(&c->scratch, sizeof(int) * size);
+    c->twice = arena_alloc(&c->scratch, sizeof(int) * size);
+    memset(c->slots, 0, sizeof(int) * size);
+    for (unsigned i = 0; i < size; i++) c->twice[i] = -1;
+    for (int col = 0; col < c->ncols; col++) {
+        unsigned i = name_slot(c, c->names[col]);
+        if (!c->slots[i]) c->slots[i] = col + 1;
+        else if (c->twice[i] < 0) c->twice[i] = col;
+    }
+}
+
 /* A column by name (the header is needed) or by number; -1 after an error. */
 static int find_column(Csv *c, const char *name, int index, const char *what, const char *example) {
     if (!name) {
@@ -172,14 +209,13 @@ static int find_column(Csv *c, const char *name, int index, const char *what, co
                    c->file, what, example);
         return -1;
     }
-    int found = -1;
-    for (int i = 0; i < c->ncols; i++) {
-        if (strcmp(c->names[i], name) != 0) continue;
-        if (found >= 0) {
-            data_error(c->err, "%s: column '%s' appears twice in the header (columns %d and %d)", c->file, name, found, i);
-            return -1;
-        }
-        found = i;
+    if (!c->slots) index_names(c);
+    unsigned slot = name_slot(c, name);
+    int found = c->slots[slot] - 1;
+    if (found >= 0 && c->twice[slot] >= 0) {
+        data_error(c->err, "%s: column '%s' appears twice in the header (columns %d and %d)", c->file, name, found,
+                   c->twice[slot]);
+        return -1;
     }
     if (found >= 0) return found;
     const char *best = NULL;
@@ -220,13 +256,16 @@ static int feature_columns(Csv *c, int target, int *cols) {
     } else {
         for (int i = 0; i < c->ncols; i++) if (i != target) cols[n++] = i;
     }
+    bool *listed = arena_alloc(&c->scratch, (size_t)c->ncols);     /* a column at most once: O(n), not O(n²) */
+    memset(listed, 0, (size_t)c->ncols);
     for (int i = 0; i < n; i++) {
+        nnl_steps++;
         if (cols[i] == target)
             return data_error(c->err, "%s: column '%s' is the target; it cannot also be a feature", c->file,
                               c->names[target]), -1;
-        for (int j = 0; j < i; j++)
-            if (cols[j] == cols[i])
-                return data_error(c->err, "%s: column '%s' is listed twice as a feature", c->file, c->names[cols[i]]), -1;
+        if (listed[cols[i]])
+            return data_error(c->err, "%s: column '%s' is listed twice as a feature", c->file, c->names[cols[i]]), -1;
+        listed[cols[i]] = true;
     }
     if (n == 0) return data_error(c->err, "%s: there are no feature columns besides the target", c->file), -1;
     return n;
@@ -282,7 +321,8 @@ static bool make_targets(Csv *c, Label *labels, int rows, Arena *ar, Table *out)
             if (n == MAX_CLASSES)
                 return data_error(c->err, "%s: the target column has more than %d different values; "
                                           "if it is a number to predict, say classify=false", c->file, MAX_CLASSES);
-            names[n++] = numeric ? arena_printf(ar, "%.9g", labels[r].num) : cell_text(ar, &labels[r].cell);
+            /* -0 and 0 are one class, named 0 (+ 0.0 makes -0 into 0) */
+            names[n++] = numeric ? arena_printf(ar, "%.9g", labels[r].num + 0.0) : cell_text(ar, &labels[r].cell);
         }
         ids[labels[r].row] = n - 1;
     }
@@ -290,6 +330,11 @@ static bool make_targets(Csv *c, Label *labels, int rows, Arena *ar, Table *out)
     out->classes = names;
     out->nclasses = n;
     return true;
+}
+
+/* Ctrl-C (base/interrupt.h) during a long load */
+static bool stopped(Csv *c, int line) {
+    return data_error(c->err, "%s:%d: reading stopped there: interrupted (Ctrl-C)", c->file, line);
 }
 
 static bool parse(Csv *c, Arena *ar, Table *out) {
@@ -326,7 +371,8 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
     Line l;
     const char *p = data_start;
     int no = data_line0;
-    while (next_line(c, &p, &no, &l)) rows++;
+    while (next_line(c, &p, &no, &l))
+        if ((++rows & 0xffff) == 0 && nnl_interrupt) return stopped(c, l.no);
     if (rows == 0) return data_error(c->err, "%s: no data rows after the header", c->file);
     int xs[2] = { (int)(rows < MAX_ELEMENTS ? rows : MAX_ELEMENTS), nfeat };
     if (rows > MAX_ELEMENTS || !dims_fit(2, xs))
@@ -338,6 +384,7 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
     p = data_start;
     no = data_line0;
     for (int r = 0; next_line(c, &p, &no, &l); r++) {
+        if ((r & 0xfff) == 0 && nnl_interrupt) return stopped(c, l.no);
         int n = split_cells(c, &l, c->cells, ncols);
         if (n < 0) return false;
         if (n != ncols)

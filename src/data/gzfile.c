@@ -3,6 +3,7 @@
  * Owns: opening, reading and closing data files.  Must not: interpret what
  * it reads (csv.c, idx.c do). */
 #include "base/files.h"
+#include "base/interrupt.h"
 #include "data/dataload.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -27,7 +28,7 @@ static long gz_read(void *ctx, void *buf, size_t n, DataError *err) {
     if (got >= 0) return got;
     int code;
     const char *why = gzerror(f, &code);
-    data_error(err, "%s", code == Z_ERRNO ? strerror(errno) : code == Z_DATA_ERROR ? "corrupt gzip data" : why);
+    data_error(err, "%s", code == Z_ERRNO ? file_error_text(errno) : code == Z_DATA_ERROR ? "corrupt gzip data" : why);
     return -1;
 }
 
@@ -36,7 +37,7 @@ bool source_open(ByteSource *s, const char *path, DataError *err) {
     if (stat(path, &st) != 0) return data_error(err, "cannot open '%s': %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode)) return data_error(err, "'%s' is a directory, not a data file", path);
     gzFile f = gzopen(path, "rb");
-    if (!f) return data_error(err, "cannot open '%s': %s", path, errno ? strerror(errno) : "out of memory");
+    if (!f) return data_error(err, "cannot open '%s': %s", path, errno ? file_error_text(errno) : "out of memory");
     gzbuffer(f, 1 << 17);
     *s = (ByteSource){ gz_read, f, path, NULL, 0, gzdirect(f) ? (long long)st.st_size : -1 };
     return true;
@@ -85,6 +86,11 @@ bool read_text_file(const char *path, char **text, size_t *len, DataError *err) 
         bool nul = memchr(buf + n, 0, (size_t)got) != NULL;   /* not text (/dev/zero): stop now */
         n += (size_t)got;
         if (nul) break;
+        if (nnl_interrupt) {                  /* Ctrl-C: a large (or gzipped) file stops here */
+            free(buf);
+            source_close(&s);
+            return data_error(err, "%s: reading stopped: interrupted (Ctrl-C)", path);
+        }
         if (n > limit) {
             free(buf);
             source_close(&s);

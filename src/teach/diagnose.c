@@ -6,6 +6,7 @@
  * diagnostic statement.  Passes are recorded by trace.c (the single source
  * of truth for a pass); training steps are train.c's.
  * Must not: differentiate (tape.c, prims.c) or judge loss curves (curve.c). */
+#include "base/interrupt.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/files.h"
@@ -321,6 +322,7 @@ static Overfit overfit(Interp *I, Model *m, Tensor *x, Tensor *y, int epochs, Sr
     m->state_owner = I->optimizer.fn;
     m->steps = m->epochs = 0;
     for (r.epoch = 1; r.epoch <= epochs; r.epoch++) {
+        interrupt_poll();                     /* Ctrl-C: the weights are put back */
         arena_reset(&I->pass);
         r.loss = train_pass(I, m, x, y, true, loc);
         if (r.epoch == 1) r.first = r.loss;

@@ -4,7 +4,9 @@
  * Both sides run in float64 whatever the model's precision: the parameters
  * are swapped for float64 copies (and the data converted) for the duration
  * of the statement, and numbers made meanwhile are float64 too, so the
- * differences measure the rules, not float32 rounding.  The model's own
+ * differences measure the rules, not float32 rounding.  Every other model's
+ * parameters are swapped too, as a layer's forward may call another model
+ * (whose float32 weights would otherwise meet float64 ones).  The model's own
  * tensors and gradients are never touched.  The backpropagated side is what
  * training computes (with a fused loss where one applies, plus the
  * regularizers' penalty); the numeric side differentiates the plain loss of
@@ -45,8 +47,8 @@ typedef struct Check {
     DType   dtype;       /* the interpreter's, put back at the end */
 } Check;
 
-static void put_back(Check *c) {
-    for (int i = 0; i < c->nswaps; i++) c->swaps[i].p->value = c->swaps[i].own;
+static void put_back(Check *c) {     /* last first: a model under two names was swapped twice */
+    for (int i = c->nswaps - 1; i >= 0; i--) c->swaps[i].p->value = c->swaps[i].own;
     c->I->dtype = c->dtype;
 }
 
@@ -163,7 +165,9 @@ void exec_gradcheck(Interp *I, const Node *cmd) {
     diagnostic_operands(I, cmd, 0, true, options, values, &o);
     Model *m = o.m;
     int total = 0;
-    for (int l = 0; l < m->nlayers; l++) total += m->layers[l].nparams;
+    for (int g = 0; g < I->nglobals; g++)
+        if (I->globals[g].v.kind == V_MODEL)
+            for (int l = 0; l < I->globals[g].v.model->nlayers; l++) total += I->globals[g].v.model->layers[l].nparams;
     Arena keep = { 0 };
     Check c = { .I = I, .m = m, .loc = cmd->loc, .dtype = I->dtype };
     c.swaps = arena_alloc(&keep, sizeof(Swap) * (size_t)(total + 1));
@@ -179,15 +183,22 @@ void exec_gradcheck(Interp *I, const Node *cmd) {
     c.y = tensor_convert(&keep, o.y, DT_F64);
     DType own = DT_F64;
     for (int l = 0; l < m->nlayers; l++)
-        for (int k = 0; k < m->layers[l].nparams; k++) {
-            Param *p = &m->layers[l].params[k];
-            Tensor *copy = tensor_convert(&keep, p->value, DT_F64);
-            copy->requires_grad = true;
-            copy->grad = tensor_like(&keep, copy);
-            if (p->value->dtype == DT_F32) own = DT_F32;
-            c.swaps[c.nswaps++] = (Swap){ p, p->value };
-            p->value = copy;
-        }
+        for (int k = 0; k < m->layers[l].nparams; k++)
+            if (m->layers[l].params[k].value->dtype == DT_F32) own = DT_F32;
+    for (int g = 0; g < I->nglobals; g++) {
+        if (I->globals[g].v.kind != V_MODEL) continue;
+        Model *each = I->globals[g].v.model;
+        if (!each->initialised) continue;        /* initialising it here would draw random numbers */
+        for (int l = 0; l < each->nlayers; l++)
+            for (int k = 0; k < each->layers[l].nparams; k++) {
+                Param *p = &each->layers[l].params[k];
+                Tensor *copy = tensor_convert(&keep, p->value, DT_F64);
+                copy->requires_grad = true;
+                copy->grad = tensor_like(&keep, copy);
+                c.swaps[c.nswaps++] = (Swap){ p, p->value };
+                p->value = copy;
+            }
+    }
     I->dtype = DT_F64;
     arena_reset(&I->pass);
     double trained = train_pass(I, m, c.x, c.y, true, cmd->loc);

@@ -22,6 +22,8 @@ typedef struct Blas {
     /* the threads large products may use; 0: the user chose
      * (OPENBLAS_NUM_THREADS and the like), and nnl leaves them be */
     int max_threads;
+    /* the threads it was loaded with (1, or the user's count) */
+    int threads;
 } Blas;
 
 /* The library, loaded on the first call: $NNL_BLAS when set (a file name or
@@ -36,5 +38,13 @@ const Blas *blas_library(void);
 /* The name of the library blas_library would load ($NNL_BLAS or the first
  * default that loads), or NULL: for `nnl --version`; warns of nothing. */
 const char *blas_probe(void);
+/* How many of `want` threads OpenBLAS may be given for the next product:
+ * their buffers (128 MiB a thread, mapped at a thread's first product) must
+ * fit in the address space left (ulimit -v), or its allocator spins for
+ * ever; fewer, with a warning once, when they do not; 0: not even one, the
+ * product runs on nnl's own loops.  Loading checks room for the library and
+ * one buffer first and gives no library when they do not fit.
+ * NNL_BLAS_ROOM_MIB=N pretends N MiB are left (tests). */
+int blas_threads_that_fit(int want);
 
 #endif

@@ -3,6 +3,7 @@
 #include "tensor/vectorize.h"
 #include "tensor/blas.h"
 #include "tensor/matmul.h"
+#include <stdbool.h>
 #include <stdlib.h>
 
 /* Threads only pay for large products: below this many multiply-adds one
@@ -10,11 +11,16 @@
  * when set, is left to decide (max_threads is 0 then). */
 enum { THREADED_PRODUCT = 1 << 20 };
 
-static void choose_threads(const Blas *blas, long macs) {
-    static int now = 1;          /* blas.c loads OpenBLAS with one */
-    if (blas->max_threads <= 1) return;
-    int want = macs >= THREADED_PRODUCT ? blas->max_threads : 1;
-    if (want != now) { blas->set_threads(want); now = want; }
+/* false: no room for OpenBLAS's buffers, nnl's loops do the product */
+static bool choose_threads(const Blas *blas, long macs) {
+    static int now;
+    if (!now) now = blas->threads;           /* blas.c loads OpenBLAS with one, or the user's count */
+    if (!blas->set_threads) return true;      /* not OpenBLAS: no buffers of its own */
+    int want = blas->max_threads <= 1 ? now : macs >= THREADED_PRODUCT ? blas->max_threads : 1;
+    int fit = blas_threads_that_fit(want);   /* room for their buffers */
+    if (fit == 0) return false;
+    if (fit != now) { blas->set_threads(fit); now = fit; }
+    return true;
 }
 
 /* Below this many multiply-adds the loop beats BLAS's call overhead, and the
@@ -181,12 +187,11 @@ void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
     long macs = (long)m * n * k;
     if (k == 1 && beta == 0 && macs > SMALL_PRODUCT) { outer_product(dt, m, n, A, B, C); return; }
     const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
-    if (!blas) {
+    if (!blas || !choose_threads(blas, macs)) {
         if (n < 8) few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
         else strip_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
         return;
     }
-    choose_threads(blas, macs);
     enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
     enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
     int lda = trans_a ? m : k, ldb = trans_b ? k : n;

@@ -893,11 +893,10 @@ void exec_train(Interp *I, const Node *n) {
         progress_end(&progress);
         diag_throw();
     }
-    nnl_interrupt = 0;
     nnl_training = 1;
     train_epochs(I, n, m, d, o, &es, &last, &plans, &progress);
     progress_end(&progress);             /* after Ctrl-C */
-    nnl_training = nnl_interrupt = 0;
+    nnl_training = 0;                    /* nnl_interrupt stays: the statement's end sees it */
     diag_pop(&h);
     tape_clear(&I->tape);
     replay_free(&plans);

@@ -2,8 +2,9 @@
 # Drives the interactive REPL in a real terminal (tmux): the prompt and the
 # continuation prompt, tab completion of names and parameters (and only of
 # names that can stand where the word is), history recall, Ctrl-C at the
-# prompt and during `train` (also in a for loop's body), an unclosed bracket
-# reported at once, Ctrl-D (also inside an open block), ~/.nnl_history.
+# prompt, during `train` (also in a for loop's body) and `sanity overfit`,
+# an unclosed bracket reported at once, Ctrl-D (also inside an open block),
+# ~/.nnl_history.
 # Each wait is bounded (polling, 15 s at most); prints the screen on failure.
 set -u
 NNL=${NNL:-build/nnl}
@@ -76,6 +77,18 @@ send C-c
 wait_for 'interrupted: training stopped after epoch [0-9]+, batch 1'
 send 'print big.2.b' Enter
 wait_for '^\[[-0-9.e]+\]$'
+
+# Ctrl-C during any other long statement (sanity overfit for a million
+# epochs) stops it, says so, and the prompt comes back with the state
+# (two rows that contradict each other: never fitted)
+send 'data c {' Enter '[0, 1] -> [1]' Enter '[0, 1] -> [0]' Enter '}' Enter
+send 'sanity overfit big on c epochs 1000000' Enter
+sleep 0.5
+send C-c
+wait_for "<repl>:[0-9]+:1: error: interrupted \(Ctrl-C\)"
+wait_prompt 'nnl>'
+send 'print big.2.b' Enter
+wait_for '^\[[-0-9.e]+\]$' 2
 
 # an error does not end the session
 send 'print nope' Enter
