@@ -246,12 +246,13 @@ void diag_warning(SrcLoc loc, const char *fmt, ...) {
 }
 
 void diag_forget_warnings(void) {
-    while (warned) {
-        Warned *w = warned;
-        warned = w->next;
-        free(w->msg);
-        free(w);
-    }
+    for (size_t b = 0; b < WARNED_BUCKETS; b++)
+        while (warned[b]) {
+            Warned *w = warned[b];
+            warned[b] = w->next;
+            free(w->msg);
+            free(w);
+        }
 }
 
 void diag_note(SrcLoc loc, const char *fmt, ...) {
