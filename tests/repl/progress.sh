@@ -7,30 +7,8 @@
 set -u
 NNL=${NNL:-build/nnl}
 NNL=$(cd "$(dirname "$NNL")" && pwd)/$(basename "$NNL")
-home=$(mktemp -d)
 sock=nnlprogress$$
-tm() { tmux -L "$sock" "$@"; }
-cleanup() { tm kill-server > /dev/null 2>&1; rm -rf "$home"; }
-trap cleanup EXIT
-
-screen() { tm capture-pane -t repl -p -S -200; }
-die() { echo "FAILED: $1"; echo "--- screen ---"; screen; exit 1; }
-wait_for() {
-    local want=${2:-1}
-    for _ in $(seq 200); do
-        [ "$(screen | grep -cE -- "$1")" -ge "$want" ] && return 0
-        sleep 0.1
-    done
-    die "never saw '$1' (x$want)"
-}
-send() { tm send-keys -t repl "$@"; }
-wait_prompt() {
-    for _ in $(seq 200); do
-        [ "$(screen | grep -v '^ *$' | tail -n 1)" = "$1" ] && return 0
-        sleep 0.1
-    done
-    die "the prompt '$1' never came back"
-}
+. "$(dirname "$0")/tmux.sh"
 
 live='^epoch +[0-9]+/1000 \[[=>.]+\] +[0-9]+/25000  ([0-9,]+ samples/s  )?[0-9:]+ ETA [0-9:]+  loss [-0-9.e]+$'
 finished='^epoch +[0-9]+/1000  loss [-0-9.e]+  \([0-9:]+, [0-9,]+ samples/s\)$'
@@ -52,7 +30,7 @@ live_text() {
     return 1
 }
 
-tm new-session -d -s repl -x 80 -y 40 "HOME=$home $NNL; echo EXITED \$?; sleep 30"
+start_session 80 40
 wait_prompt 'nnl>'
 # 100,000 rows in batches of 4: an epoch takes long enough to be seen half done
 send 'data d = generate("moons", n=100000, noise=0.2, seed=1)' Enter

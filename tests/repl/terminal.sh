@@ -9,35 +9,10 @@
 set -u
 NNL=${NNL:-build/nnl}
 NNL=$(cd "$(dirname "$NNL")" && pwd)/$(basename "$NNL")
-home=$(mktemp -d)
 sock=nnltest$$
-tm() { tmux -L "$sock" "$@"; }
-cleanup() { tm kill-server > /dev/null 2>&1; rm -rf "$home"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tmux.sh"
 
-screen() { tm capture-pane -t repl -p -S -100; }
-die() { echo "FAILED: $1"; echo "--- screen ---"; screen; exit 1; }
-
-# wait until the screen shows $1 (a grep -E pattern) at least $2 times
-wait_for() {
-    local want=${2:-1}
-    for _ in $(seq 150); do
-        [ "$(screen | grep -cE -- "$1")" -ge "$want" ] && return 0
-        sleep 0.1
-    done
-    die "never saw '$1' (x$want)"
-}
-send() { tm send-keys -t repl "$@"; }
-# wait until the last line on the screen is exactly the prompt $1
-wait_prompt() {
-    for _ in $(seq 150); do
-        [ "$(screen | grep -v '^ *$' | tail -n 1)" = "$1" ] && return 0
-        sleep 0.1
-    done
-    die "the prompt '$1' never came back"
-}
-
-tm new-session -d -s repl -x 110 -y 50 "HOME=$home $NNL; echo EXITED \$?; sleep 30"
+start_session 110 50
 wait_prompt 'nnl>'
 
 # a block: the continuation prompt until it is closed
@@ -153,8 +128,7 @@ wait_for '^EXITED 0$'
 grep -q 'print net.1.W' "$home/.nnl_history" || die "history was not saved to ~/.nnl_history"
 
 # Ctrl-D inside an open block is an error at its opener, and exit status 1
-tm kill-session -t repl
-tm new-session -d -s repl -x 110 -y 50 "HOME=$home $NNL; echo EXITED \$?; sleep 30"
+start_session 110 50
 wait_prompt 'nnl>'
 send 'model m {' Enter
 wait_prompt '...>'
