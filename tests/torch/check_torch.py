@@ -109,7 +109,7 @@ def check_outputs():
             lines.append(re.sub(r'\bepochs \d+', 'epochs 1', line) if re.match(r'\s*train ', line) else line)
             for model, data in trains.items():
                 if last[model] == i:
-                    lines += [f'export {model} "{model}.py"', f'print "@@{model}"', f'print {model}({data}.x)']
+                    lines += [f'export {model} "{model}.py"', f'print "@@{model}"', f'print full {model}({data}.x)']
         where = folder(name)
         p = nnl(where, name, '\n'.join(lines) + '\n')
         if p.returncode != 0:
@@ -167,8 +167,8 @@ def step_script(model, opt, prints):
     for step in (1, 2):
         if prints:
             text += 'backward net on d\n'
-            text += ''.join(f'print "@@g{step} {n}"\nprint grad {n}\n' for n in prints) + 'update\n'
-            text += ''.join(f'print "@@w{step} {n}"\nprint {n}\n' for n in prints)
+            text += ''.join(f'print "@@g{step} {n}"\nprint full grad {n}\n' for n in prints) + 'update\n'
+            text += ''.join(f'print "@@w{step} {n}"\nprint full {n}\n' for n in prints)
     return text + 'train net on d epochs 1\n'
 
 

@@ -192,6 +192,10 @@ def main():
         if validation is not None:
             report(net, "validation", validation, device)
     if distributed:
+        # every process here before any tears down, and DDP's reducer gone before its
+        # process group: torch 1.13's gloo could otherwise deadlock at exit
+        dist.barrier()
+        del trained, opt
         dist.destroy_process_group()
 
 
