@@ -122,17 +122,21 @@ for how in script piped; do
     [ $rc -eq 130 ] && grep -q "interrupted: training stopped" "$tmp/out" && [ ! -e "$tmp/trained.nnlm" ]
     check $? "Ctrl-C during train ($how): exit 130, said, the statements after it do not run" "rc $rc: $(first "$tmp/out")"
 done
-# sanity overfit for a million epochs
-sed 's/^train .*/sanity overfit net on xor epochs 1000000/; s/lr=0.1/lr=0.0000001/' "$tmp/train.nnl" > "$tmp/overfit.nnl"
+# sanity overfit for a hundred million epochs
+# (the signal only once the run has begun: a fixed sleep let a slow sanitizer
+# build be killed before its handler was installed, saying nothing)
+sed 's/^train .*/print "started"\nsanity overfit net on xor epochs 100000000/; s/lr=0.1/lr=0.0000001/' "$tmp/train.nnl" > "$tmp/overfit.nnl"
 $T "$NNL" "$tmp/overfit.nnl" > "$tmp/out" 2>&1 & pid=$!
-sleep 1; kill -INT $pid; wait $pid; rc=$?
+wait_for "$tmp/out" "^started"; sleep 0.5; kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 130 ] && grep -q "error: interrupted (Ctrl-C)" "$tmp/out" && [ ! -e "$tmp/trained.nnlm" ]
 check $? "Ctrl-C during sanity overfit: exit 130, said" "rc $rc: $(first "$tmp/out")"
 # the check pass, held reading a FIFO: exit 130, the run never starts
 mkfifo "$tmp/fifo.csv"
 printf 'd = csv("%s", target="y")\nprint "ran"\n' "$tmp/fifo.csv" > "$tmp/held.nnl"
 $T "$NNL" "$tmp/held.nnl" > "$tmp/out" 2>&1 & pid=$!
-sleep 0.5; kill -INT $pid; wait $pid; rc=$?
+# (the signal once nnl holds the FIFO open, i.e. is in the check pass's csv())
+for _ in $(seq 300); do ls -l /proc/$pid/fd 2> /dev/null | grep -q fifo.csv && break; sleep 0.1; done
+kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 130 ] && ! grep -q "^ran" "$tmp/out" && grep -q "interrupted (Ctrl-C)" "$tmp/out"
 check $? "Ctrl-C during the check pass: exit 130, nothing runs" "rc $rc: $(first "$tmp/out")"
 rm -f "$tmp/fifo.csv"
