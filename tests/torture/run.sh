@@ -26,7 +26,10 @@ long() { [ "$MODE" = long ]; }
 # ASan reserves terabytes of address space: ulimit -v cannot apply to it
 sanitized=false
 if ldd "$NNL" 2> /dev/null | grep -q 'libasan\|libubsan'; then sanitized=true; fi
-T="timeout -k 5 60"
+# --foreground: otherwise timeout makes a process group of its own and passes
+# a SIGINT it is sent both to nnl and to that group, so nnl gets two at once
+# (a second Ctrl-C ends nnl before it can say anything)
+T="timeout --foreground -k 5 60"
 
 # a model to save and load: W is 1 MiB of float32 per 512 units squared
 model_script() {   # model_script UNITS SEED PATH
@@ -135,7 +138,8 @@ mkfifo "$tmp/fifo.csv"
 printf 'd = csv("%s", target="y")\nprint "ran"\n' "$tmp/fifo.csv" > "$tmp/held.nnl"
 $T "$NNL" "$tmp/held.nnl" > "$tmp/out" 2>&1 & pid=$!
 # (the signal once nnl holds the FIFO open, i.e. is in the check pass's csv())
-for _ in $(seq 300); do ls -l /proc/$pid/fd 2> /dev/null | grep -q fifo.csv && break; sleep 0.1; done
+# ($pid is timeout's: look for the FIFO among every process's files)
+for _ in $(seq 300); do ls -l /proc/[0-9]*/fd/ 2> /dev/null | grep -q "$tmp/fifo.csv" && break; sleep 0.1; done
 kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 130 ] && ! grep -q "^ran" "$tmp/out" && grep -q "interrupted (Ctrl-C)" "$tmp/out"
 check $? "Ctrl-C during the check pass: exit 130, nothing runs" "rc $rc: $(first "$tmp/out")"
