@@ -17,9 +17,3 @@ _Noreturn void budget_exhausted(SrcLoc loc) {
     fail_at(loc, "this run did more than %lld units of work, the limit set for it", nnl_budget.work_limit);
 }
 
-long long nnl_steps;
-
-void steps_report(void) {
-    const char *on = getenv("NNL_COUNT_STEPS");
-    if (on && *on && *on != '0') fprintf(stderr, "steps: %lld\n", nnl_steps);
-}

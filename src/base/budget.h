@@ -38,12 +38,4 @@ static inline void budget_charge(long long units, SrcLoc loc) {
     if (nnl_budget.work_limit && (nnl_budget.work_used += units) > nnl_budget.work_limit) budget_exhausted(loc);
 }
 
-/* Steps of the scans that must stay linear in their input, whatever its
- * shape: a CSV header's columns, the REPL's reading of an open statement,
- * finding an error's line, looking a warning up among those shown.  Counted always (a plain add); `NNL_COUNT_STEPS=1
- * nnl ...` prints the count at exit, and tests/torture checks that doubling
- * the input doubles it (not quadruples), which time cannot show reliably. */
-extern long long nnl_steps;
-void steps_report(void);
-
 #endif

@@ -1,8 +1,8 @@
 /* diag.c — error, warning and note messages with the source line and a caret,
  * and the longjmp-based unwinding that lets a failed statement leave the
  * interpreter usable.  Must not: decide what is an error (callers do). */
-#include "base/budget.h"
 #include "base/diag.h"
+#include "base/steps.h"
 #include <stdarg.h>
 #include <ctype.h>
 #include <stdlib.h>

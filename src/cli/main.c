@@ -2,10 +2,11 @@
  * `nnl` (statements from standard input: the REPL), `nnl -i FILE` and
  * `nnl --time FILE` (wall time of each phase and statement, for bench/).
  * Must not: know the language beyond calling the stages in order. */
+#include "base/arena.h"
 #include "base/budget.h"
 #include "base/files.h"
 #include "base/stack.h"
-#include "base/arena.h"
+#include "base/steps.h"
 #include "cli/kernel.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"

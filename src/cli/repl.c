@@ -15,6 +15,7 @@
 #include "base/diag.h"
 #include "base/files.h"
 #include "base/interrupt.h"
+#include "base/steps.h"
 #include "cli/repl.h"
 #include "cli/toplevel.h"
 #include "front/ast.h"

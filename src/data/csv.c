@@ -9,6 +9,7 @@
 #include "base/budget.h"
 #include "base/diag.h"
 #include "base/interrupt.h"
+#include "base/steps.h"
 #include "data/dataload.h"
 #include "tensor/tensor.h"
 #include <math.h>
