@@ -91,7 +91,7 @@ dump_weights() {        # dump_weights NAME [double]
         [ -n "$prec" ] && printf 'precision double\nset precision 17\n'
         sed '/^train /,$d' "bench/$name.nnl"
         i=1
-        while [ $i -le "$(layers_of "$name")" ]; do printf 'print net.%d.W\nprint net.%d.b\n' $i $i; i=$((i + 1)); done
+        while [ $i -le "$(layers_of "$name")" ]; do printf 'print full net.%d.W\nprint full net.%d.b\n' $i $i; i=$((i + 1)); done
     } | (cd bench && "$NNL") > "$OUT/$name$prec.weights" || { say "printing the weights of $name failed"; exit 1; }
 }
 

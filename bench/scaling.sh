@@ -61,7 +61,7 @@ script() {      # script H BATCH [weights]: the case's nnl script on stdout
     printf 'model net {\n  input 784\n  dense %s relu\n  dense %s relu\n  dense 10 softmax\n}\n' "$1" "$1"
     printf 'init he\nloss cross_entropy\noptimizer sgd(lr=0.01, momentum=0.9)\nseed 1\n'
     if [ "${3:-}" = weights ]; then
-        for l in 1 2 3; do printf 'print net.%d.W\nprint net.%d.b\n' $l $l; done
+        for l in 1 2 3; do printf 'print full net.%d.W\nprint full net.%d.b\n' $l $l; done
     else
         printf 'train net on mnist epochs 1 batch %s shuffle false\n' "$2"
     fi
