@@ -324,12 +324,7 @@ static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *
     DiagContext ctx[2];
     enter_update(I, ctx, &sc, def, loc);
     UpdateCopies copies = { 0 };
-    if (before && before->weights_later) {
-        int n = snapshot_pending_copies(before, NULL, NULL, 0);
-        copies = (UpdateCopies){ arena_alloc_raw(&I->pass, sizeof(Tensor *) * (size_t)n),
-                                 arena_alloc_raw(&I->pass, sizeof(Tensor *) * (size_t)n), n };
-        snapshot_pending_copies(before, copies.from, copies.to, n);
-    }
+    if (before) copies.n = snapshot_pending_copies(before, &copies.from, &copies.to);
     bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m, copies.n ? &copies : NULL, weights_finite);
     diag_context = ctx[0].prev;
     if (done && before) before->weights_later = false;     /* the update made the copies */
