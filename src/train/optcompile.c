@@ -30,6 +30,7 @@
 #include "front/ast.h"
 #include "lang/eval.h"
 #include "tensor/lanes.h"
+#include "tensor/subnormal.h"
 #include "tensor/tensor.h"
 #include "train/optcompile.h"
 #include "train/optnumbers.h"
@@ -732,6 +733,7 @@ typedef struct LargeUpdate {
 
 static void update_large(void *ctx, int lane, int lanes) {
     LargeUpdate *job = ctx;
+    SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
     const OptProgram *p = job->p;
     Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
     void *buffers = lane ? p->lane_buffers : p->buffers;
@@ -753,6 +755,7 @@ static void update_large(void *ctx, int lane, int lanes) {
             }
         }
     job->finite[lane] = finite;
+    subnormals_restored(mode);
 }
 
 bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
