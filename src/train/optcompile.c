@@ -64,7 +64,12 @@ typedef struct Env { Name names[MAX_NAMES]; int n; } Env;
  * of the number part.  Once the branches are chosen for an update, a variable
  * is either still the parameter's memory (w, g and state before their first
  * assignment) or its buffer. */
-typedef enum { IN_NONE, IN_VAR, IN_TEMP, IN_NUMBER, IN_MEMORY, IN_BUFFER } InputKind;
+typedef enum {
+    IN_NONE, IN_VAR, IN_TEMP, IN_NUMBER,
+    IN_MEMORY,    /* the parameter's memory as the update found it (w, g, a state before its first assignment) */
+    IN_BUFFER,
+    IN_STORED,    /* where the last assignment of a variable stored it (see store_in_memory) */
+} InputKind;
 typedef struct Input { InputKind kind; int index; } Input;
 
 enum { OP_COPY = P_COUNT };      /* z = x: an assignment of a variable or a number */
@@ -514,7 +519,7 @@ static void store_in_memory(OptProgram *p) {
         for (int k = last + 1; k < p->nchosen; k++) {
             Input *ops[2] = { &p->chosen[k].a, &p->chosen[k].b };
             for (int j = 0; j < 2; j++)
-                if (ops[j]->kind == IN_BUFFER && ops[j]->index == v) ops[j]->kind = IN_MEMORY;
+                if (ops[j]->kind == IN_BUFFER && ops[j]->index == v) ops[j]->kind = IN_STORED;
         }
     }
 }
@@ -593,10 +598,12 @@ VECTORIZE_BEGIN
 #define UNARY_CASE(OP, EXPR) case OP: UNARY_LOOP(EXPR); break;
 
 /* The chosen instructions over elements [from, from + n) of one parameter
- * (mem: w, g and its states), then the new w and state stored.  Each op is
- * its primitive's expression in kernels.h, so it rounds as the evaluator's
- * kernels do. */
-SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, int from, int n) {
+ * (mem: w, g and its states as they were), the new w and state stored into
+ * out (mem itself, or other memory of the same size: see update_large).
+ * Each op is its primitive's expression in kernels.h, so it rounds as the
+ * evaluator's kernels do. */
+SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from,
+                                  int n) {
     FOR_DTYPE(mem[0], T, {
         T *buf = buffers;
         for (int k = 0; k < p->nchosen; k++) {
@@ -606,12 +613,13 @@ SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *co
             T num[2] = { 0, 0 };
             for (int j = 0; j < 2; j++) {
                 if (ops[j].kind == IN_MEMORY) arr[j] = (const T *)mem[ops[j].index]->data + from;
+                else if (ops[j].kind == IN_STORED) arr[j] = (const T *)out[ops[j].index]->data + from;
                 else if (ops[j].kind == IN_BUFFER) arr[j] = buf + (size_t)ops[j].index * CHUNK;
                 else if (ops[j].kind == IN_NUMBER) num[j] = (T)p->numbers[ops[j].index];
             }
             const T *xs = arr[0], *ys = arr[1];
             T xn = num[0], yn = num[1];
-            T *z = in->stored ? (T *)mem[in->var]->data + from
+            T *z = in->stored ? (T *)out[in->var]->data + from
                               : buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
             /* float32 u^2: pow's u·u is exact in double, so it rounds as u·u in float, and is much faster */
             if (in->op == P_POW && sizeof(T) == sizeof(float) && !ys && yn == 2) {
@@ -629,7 +637,7 @@ SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *co
             }
         }
         /* checked here while the chunk is in cache, not by another pass over w */
-        return p->in_buffer[VAR_W] && values_all_finite(mem[VAR_W]->dtype, (T *)mem[VAR_W]->data + from, n);
+        return p->in_buffer[VAR_W] && values_all_finite(out[VAR_W]->dtype, (T *)out[VAR_W]->data + from, n);
     });
     return false;
 }
@@ -708,7 +716,7 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     DType dt = st->param[0]->value->dtype;
     Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS], *mem[MAX_BUFFERS];
     staging_memory(p, dt, fake, smem);
-    bool finite = run_chunk(p, p->buffers, smem, 0, st->rows);
+    bool finite = run_chunk(p, p->buffers, smem, smem, 0, st->rows);
     size_t es = dtype_size(dt);
     for (int i = 0; i < st->n; i++) {
         parameter_memory(p, st->param[i], mem);
@@ -731,11 +739,27 @@ typedef struct LargeUpdate {
     bool                finite[2];     /* per lane: every new w it wrote is finite */
 } LargeUpdate;
 
+/* Where one parameter's new w and states go (out) and which old values are
+ * copied for `copies` (to): a variable the update assigns and `copies` wants
+ * is written straight into the copy's memory, which then changes places with
+ * the parameter's (swap_stored): the copy ends holding the old values with
+ * no pass of its own.  The others are written in place, their old values
+ * copied (copy_old) as they are read. */
+static void outputs_of(const OptProgram *p, Tensor *const *mem, Tensor **to, Tensor **out) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        out[v] = mem[v];
+        if (to[v] && v != VAR_G && p->in_buffer[v]) {
+            out[v] = to[v];
+            to[v] = NULL;
+        }
+    }
+}
+
 static void update_large(void *ctx, int lane, int lanes) {
     LargeUpdate *job = ctx;
     SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
     const OptProgram *p = job->p;
-    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS], *out[MAX_BUFFERS];
     void *buffers = lane ? p->lane_buffers : p->buffers;
     bool finite = true;
     int next_copy = 0;
@@ -746,16 +770,40 @@ static void update_large(void *ctx, int lane, int lanes) {
             if (size < CHUNK) continue;
             parameter_memory(p, param, mem);
             if (job->copies) copies_of(p, job->copies, mem, to, &next_copy);
+            else for (int v = 0; v < VAR_STATES + p->nstates; v++) to[v] = NULL;
+            outputs_of(p, mem, to, out);
             int chunks = (size + CHUNK - 1) / CHUNK;
             int first = (int)((long)chunks * lane / lanes), end = (int)((long)chunks * (lane + 1) / lanes);
             for (int c = first; c < end; c++) {
                 int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
                 if (job->copies) copy_old(p, mem, to, from, n);
-                finite &= run_chunk(p, buffers, mem, from, n);
+                finite &= run_chunk(p, buffers, mem, out, from, n);
             }
         }
     job->finite[lane] = finite;
     subnormals_restored(mode);
+}
+
+/* After update_large: each new w and state written into its copy's memory
+ * takes that memory, and the copy the parameter's, which holds the old values. */
+static void swap_stored(const LargeUpdate *job) {
+    const OptProgram *p = job->p;
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS], *out[MAX_BUFFERS];
+    int next_copy = 0;
+    for (int l = 0; l < job->m->nlayers; l++)
+        for (int k = 0; k < job->m->layers[l].nparams; k++) {
+            const Param *param = &job->m->layers[l].params[k];
+            if (param->value->size < CHUNK) continue;
+            parameter_memory(p, param, mem);
+            copies_of(p, job->copies, mem, to, &next_copy);
+            outputs_of(p, mem, to, out);
+            for (int v = 0; v < VAR_STATES + p->nstates; v++)
+                if (out[v] != mem[v]) {
+                    void *data = mem[v]->data;
+                    mem[v]->data = out[v]->data;
+                    out[v]->data = data;
+                }
+        }
 }
 
 bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
@@ -798,6 +846,7 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     LargeUpdate job = { p, m, copies, { true, true } };
     if (large >= LANES_FROM) lanes_run(update_large, &job);
     else if (large) update_large(&job, 0, 1);
+    if (large && copies) swap_stored(&job);
     *weights_finite = finite && job.finite[0] && job.finite[1];
     return true;
 }

@@ -44,12 +44,14 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     for (k = 0; k < s->nparams; k++) s->ncopies += s->params[k].trainable ? 1 + s->params[k].nstate : 0;
     s->copy_from = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(s->ncopies + 1));
     s->copy_to = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(s->ncopies + 1));
+    s->home = arena_alloc(&s->arena, sizeof(void *) * (size_t)(s->ncopies + 1));
     int n = 0;
     for (k = 0; k < s->nparams; k++) {
         SavedParam *sp = &s->params[k];
         for (int i = -1; sp->trainable && i < sp->nstate; i++, n++) {
             s->copy_from[n] = i < 0 ? sp->param->value : sp->state[i].v.t;
             s->copy_to[n] = i < 0 ? sp->value : sp->state_values[i];
+            s->home[n] = s->copy_from[n]->data;
         }
     }
     return s;
@@ -124,6 +126,14 @@ void snapshot_restore(struct Snapshot *s) { restore(s, false); }
 void snapshot_restore_weights(struct Snapshot *s) { restore(s, true); }
 
 void snapshot_free(struct Snapshot *s) {
+    for (int i = 0; i < s->ncopies; i++) {
+        Tensor *t = (Tensor *)s->copy_from[i];
+        if (t->data == s->home[i]) continue;
+        /* the parameter holds the snapshot's memory: its values go home */
+        memcpy(s->home[i], t->data, dtype_size(t->dtype) * (size_t)t->size);
+        s->copy_to[i]->data = t->data;
+        t->data = s->home[i];
+    }
     arena_free(&s->arena);
     free(s);
 }

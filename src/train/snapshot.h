@@ -32,6 +32,9 @@ struct Snapshot {
     const Tensor **copy_from;  /* those copies: copy_from[i] goes to copy_to[i] */
     Tensor     **copy_to;
     int          ncopies;
+    void       **home;         /* home[i]: copy_from[i]'s memory when taken; the update may swap the
+                                  two tensors' memory instead of copying (optcompile.c), and
+                                  snapshot_free gives each parameter its own back */
 };
 
 /* a copy of m's weights, layer state, optimizer state and counts, to put
