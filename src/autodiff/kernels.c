@@ -30,6 +30,15 @@ bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
         }
         return false;
     }
+    /* every input of the output's shape: one row of all the elements, so a
+     * loop is set up once, not once per row of a thin matrix ([4, 1]) */
+    bool whole = true;
+    for (int k = 0; k < nin; k++) whole &= p->row[k] == p->cols && p->col[k] == 1;
+    if (whole) {
+        p->cols = big->size;
+        p->rows = 1;
+        for (int k = 0; k < nin; k++) p->row[k] = p->cols;
+    }
     return true;
 }
 

@@ -87,6 +87,7 @@ static inline void bcast_next(Bcast *b) {
         }                                                                         \
         break;
 static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    if (c->pattern && binary_fast(c->op, c->pattern, c->in[0], c->in[1], c->out)) return;
     Pattern p;
     if (pattern_of(c->in, 2, &p)) {
         output(a, c, c->in[0]->dtype, p.ndim, p.shape, false);
@@ -113,8 +114,8 @@ static void binary_backward(Arena *a, PrimCall *c) {
     if (gx_on) ensure_grad(a, x);
     if (gy_on) ensure_grad(a, y);
     Pattern p;
-    if (pattern_of(c->in, 2, &p) &&
-        binary_backward_fast(c->op, &p, x, y, out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL))
+    const Pattern *kept = c->pattern ? c->pattern : pattern_of(c->in, 2, &p) ? &p : NULL;
+    if (kept && binary_backward_fast(c->op, kept, x, y, out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL))
         return;
     Bcast b;
     bcast_setup(&b, c->in, 2, (SrcLoc){0});
@@ -547,6 +548,10 @@ static void xent_backward(Arena *a, PrimCall *c) {
 /* ---- where -------------------------------------------------------------- */
 
 static void where_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    if (c->pattern) {
+        where_fast(c->pattern, c->in[0], c->in[1], c->in[2], c->out);
+        return;
+    }
     Pattern p;
     if (pattern_of(c->in, 3, &p)) {
         output(a, c, c->in[1]->dtype, p.ndim, p.shape, false);
@@ -570,8 +575,9 @@ static void where_backward(Arena *a, PrimCall *c) {
     if (gx_on) ensure_grad(a, x);
     if (gy_on) ensure_grad(a, y);
     Pattern p;
-    if (pattern_of(c->in, 3, &p)) {
-        where_backward_fast(&p, c->in[0], c->out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL);
+    const Pattern *kept = c->pattern ? c->pattern : pattern_of(c->in, 3, &p) ? &p : NULL;
+    if (kept) {
+        where_backward_fast(kept, c->in[0], c->out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL);
         return;
     }
     Bcast b;
@@ -584,6 +590,18 @@ static void where_backward(Arena *a, PrimCall *c) {
             if (!pick_x && gy_on) ((T *)y->grad->data)[b.off[2]] += g[i];
         }
     });
+}
+
+bool prim_keep_pattern(Arena *a, PrimCall *c) {
+    c->pattern = NULL;
+    bool elementwise = prims[c->op].forward == binary_forward || c->op == P_WHERE;
+    Pattern p;
+    if (!elementwise || !c->out || !pattern_of(c->in, c->nin, &p) || p.ndim != c->out->ndim) return false;
+    for (int d = 0; d < p.ndim; d++) if (p.shape[d] != c->out->shape[d]) return false;
+    Pattern *kept = arena_alloc(a, sizeof *kept);
+    *kept = p;
+    c->pattern = kept;
+    return true;
 }
 
 /* ---- the table ------------------------------------------------------------ */

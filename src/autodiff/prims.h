@@ -26,6 +26,10 @@ typedef struct PrimCall {
      * the row count, then each row's max and log-sum-exp, so that the
      * backward need not compute them again: a third of its exp calls) */
     double *kept;
+    /* The broadcast pattern of an elementwise call (binary ops, where),
+     * worked out once for a call run again on tensors of the same shapes (a
+     * replayed step: prim_keep_pattern), or NULL: worked out on every run */
+    const struct Pattern *pattern;
 } PrimCall;
 
 typedef struct Prim {
@@ -54,6 +58,10 @@ extern const Prim prims[P_COUNT];
 /* Run a primitive without recording it (the tape wraps this). */
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
 void ensure_grad(Arena *a, Tensor *t);
+/* For a call that will run again on the same tensors (replay.c): keeps its
+ * broadcast pattern in c->pattern (allocated in `a`) where its rules have a
+ * fast loop for it; false (c->pattern NULL) where they do not. */
+bool prim_keep_pattern(Arena *a, PrimCall *c);
 /* matmul's forward and backward rule for a call X @ Y whose Y is transpose(w),
  * reading w instead of Y (a replayed step, replay.c, leaves Y unwritten);
  * grad_into_w: add ∂C/∂W = Gᵀ X to w's gradient instead of ∂C/∂Y to Y's;

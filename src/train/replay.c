@@ -196,12 +196,19 @@ static bool group_keeps(const StepPlan *p, const bool *in_group, int i) {
     return !p->with_activation[i] && (!in_group[i] || p->group_last[i] >= 0);
 }
 
+/* the broadcast of each elementwise op worked out once: the shapes of a
+ * replayed step never change */
+static void keep_patterns(StepPlan *p) {
+    for (int i = 0; i < p->n; i++) prim_keep_pattern(&p->arena, &p->entries[i].call);
+}
+
 /* The lists a replay walks, from the recorded entries. */
 static void build(StepPlan *p, Model *m) {
     Arena *a = &p->arena;
     fuse_transposes(p, p->writes, p->nwrites);
     mark_live(p);
     fuse_bias_activations(p);
+    keep_patterns(p);
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + model_tensors(m, NULL, false) + 1));
