@@ -181,6 +181,10 @@ void tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from
         return;
     }
     size_t row_bytes = dtype_size(src->dtype) * (size_t)src->shape[1];
+    if (!idx) {     /* rows in order: one block */
+        memcpy(dst->data, (const char *)src->data + row_bytes * (size_t)from, row_bytes * (size_t)dst->shape[0]);
+        return;
+    }
     for (int r = 0; r < dst->shape[0]; r++)
         memcpy((char *)dst->data + row_bytes * (size_t)r,
                (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);

@@ -343,7 +343,8 @@ static bool plan_current(const StepPlan *p, Model *m) {
 }
 
 /* what the evaluator did between ops, up to entry `upto`: state writes and random draws */
-static void between_ops(StepPlan *p, int *w, int *d, int upto) {
+static inline void between_ops(StepPlan *p, int *w, int *d, int upto) {
+    if (*w >= p->nwrites && *d >= p->ndraws) return;     /* most steps: nothing left to do */
     for (; *w < p->nwrites && p->writes[*w].after <= upto; (*w)++) tensor_copy_into(p->writes[*w].state, p->writes[*w].value);
     for (; *d < p->ndraws && p->draws[*d].after <= upto; (*d)++) random_draw(&p->draws[*d]);
 }
