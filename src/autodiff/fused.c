@@ -48,7 +48,7 @@ bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *
 VECTORIZE_BEGIN
 
 /* A = M + b and Z = act(A) (A is written too: act's rule may read it) */
-SIMD_CLONES void bias_activation_forward(PrimCall *add, PrimCall *act) {
+TWIN_BODY void bias_activation_forward_body(PrimCall *add, PrimCall *act) {
     const Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     FOR_DTYPE(m, T, {
@@ -70,7 +70,7 @@ SIMD_CLONES void bias_activation_forward(PrimCall *add, PrimCall *act) {
 
 /* act's rule, ∂A = 0 + ∂Z·act'(A) (A's gradient is not kept: only act
  * reads A), then add's */
-SIMD_CLONES void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act) {
+TWIN_BODY void bias_activation_backward_body(Arena *a, PrimCall *add, PrimCall *act) {
     Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     if (m->requires_grad) ensure_grad(a, m);
@@ -87,7 +87,7 @@ SIMD_CLONES void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act
 }
 
 /* A = M + b, C = A > k, Z = where(C, A, y0) */
-SIMD_CLONES void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+TWIN_BODY void bias_relu_forward_body(PrimCall *add, PrimCall *gt, PrimCall *sel) {
     const Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     FOR_DTYPE(m, T, {
@@ -109,7 +109,7 @@ SIMD_CLONES void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
 
 /* where's rule, ∂A = 0 + (C ? ∂Z : -0.0) as where_backward_fast adds it,
  * then add's */
-SIMD_CLONES void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+TWIN_BODY void bias_relu_backward_body(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
     Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     if (m->requires_grad) ensure_grad(a, m);
@@ -122,3 +122,37 @@ SIMD_CLONES void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimC
 }
 
 VECTORIZE_END
+
+/* each vectorised (SIMD_CLONES) and plain for rows of a few numbers (vectorize.h's TWIN_BODY) */
+VECTORIZE_BEGIN
+SIMD_CLONES static void bias_activation_forward_vector(PrimCall *add, PrimCall *act) {
+    bias_activation_forward_body(add, act);
+}
+SIMD_CLONES static void bias_activation_backward_vector(Arena *a, PrimCall *add, PrimCall *act) {
+    bias_activation_backward_body(a, add, act);
+}
+SIMD_CLONES static void bias_relu_forward_vector(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    bias_relu_forward_body(add, gt, sel);
+}
+SIMD_CLONES static void bias_relu_backward_vector(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    bias_relu_backward_body(a, add, gt, sel);
+}
+VECTORIZE_END
+
+static bool short_rows(const PrimCall *add) { return add->in[0]->shape[1] < VECTOR_ROW; }
+
+void bias_activation_forward(PrimCall *add, PrimCall *act) {
+    if (short_rows(add)) bias_activation_forward_body(add, act); else bias_activation_forward_vector(add, act);
+}
+
+void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act) {
+    if (short_rows(add)) bias_activation_backward_body(a, add, act); else bias_activation_backward_vector(a, add, act);
+}
+
+void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    if (short_rows(add)) bias_relu_forward_body(add, gt, sel); else bias_relu_forward_vector(add, gt, sel);
+}
+
+void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    if (short_rows(add)) bias_relu_backward_body(a, add, gt, sel); else bias_relu_backward_vector(a, add, gt, sel);
+}

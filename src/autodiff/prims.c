@@ -254,17 +254,24 @@ static void matmul_backward(Arena *a, PrimCall *c) {
  * W is at hand: the product reads W with a transpose flag instead of Y, so a
  * replay need not write Y out every step.  BLAS sums each entry in the same
  * order either way (tests/unit/test_replay.c compares). */
+/* matmul_dims of a call that has run (a replayed one): the shapes were checked then */
+static inline void checked_dims(const Tensor *x, const Tensor *y, int *m, int *k, int *n) {
+    *m = x->ndim == 2 ? x->shape[0] : 1;
+    *k = x->shape[x->ndim - 1];
+    *n = y->ndim == 2 ? y->shape[1] : 1;
+}
+
 void matmul_bt_forward(PrimCall *c, const Tensor *w) {
     Tensor *x = c->in[0];
     int m, k, n;
-    matmul_dims(x, c->in[1], &m, &k, &n, (SrcLoc){0});
+    checked_dims(x, c->in[1], &m, &k, &n);
     gemm(x->dtype, false, true, m, n, k, x->data, w->data, 0, c->out->data);
 }
 
 void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w, void *scratch) {
     Tensor *x = c->in[0], *y = c->in[1], *g = c->out->grad;
     int m, k, n;
-    matmul_dims(x, y, &m, &k, &n, (SrcLoc){0});
+    checked_dims(x, y, &m, &k, &n);
     if (wants_grad(x)) {   /* ∂C/∂X = G Yᵀ = G W */
         ensure_grad(a, x);
         gemm(x->dtype, false, false, m, k, n, g->data, w->data, 1, x->grad->data);
