@@ -80,6 +80,14 @@ void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act);
 bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *sel);
 void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel);
 void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel);
+/* mse as the stdlib writes it, for a replayed step: sub computes D = P - T
+ * (T of P's shape, no gradient), pw Q = D ^ k (k a single number, no
+ * gradient), mean L = mean(Q) over all; only pw reads D and only mean Q.
+ * Then the three run as one pass forward and one backward, with the same
+ * operations on every element; ∂Q and ∂D are written whole (not added to). */
+bool squared_error_fusable(const PrimCall *sub, const PrimCall *pw, const PrimCall *mean);
+void squared_error_forward(PrimCall *sub, PrimCall *pw, PrimCall *mean);
+void squared_error_backward(Arena *a, PrimCall *sub, PrimCall *pw, PrimCall *mean);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

@@ -7,7 +7,9 @@
  * repeat (random numbers of a size or range that varies, an if or a require on the
  * batch, a print, a value taken out of the batch by a builtin or a tensor
  * literal, another model's parameters) runs interpreted every time, and
- * says why.  A replayed step allocates nothing. */
+ * says why.  A replayed step allocates nothing.  The replay's fast paths
+ * (broadcast patterns kept from the recording, mse's three ops as one pass)
+ * give the interpreter's bits where they apply and stay out where not. */
 #include "autodiff/kernels.h"
 #include "autodiff/prims.h"
 #include "cli/toplevel.h"
@@ -349,8 +351,36 @@ static void kept_patterns(void) {
             }
 }
 
+/* mean((p - t) ^ 2) runs fused only as the stdlib's mse writes it: t of
+ * p's shape and without a gradient, a single-number exponent, a mean over all */
+static void squared_error_shapes(void) {
+    static const struct { int nt, t[2]; bool t_grad; int axis; bool fused; const char *what; } cases[] = {
+        { 2, { 4, 1 }, false, AXIS_ALL, true, "p and t of one shape" },
+        { 1, { 1 }, false, AXIS_ALL, false, "t broadcast" },
+        { 2, { 4, 1 }, true, AXIS_ALL, false, "t needing a gradient" },
+        { 2, { 4, 1 }, false, 0, false, "a mean along an axis" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Arena a = { 0 };
+        Tensor *p = tensor_new(&a, DT_F32, 2, (int[]){ 4, 1 }), *t = tensor_new(&a, DT_F32, cases[i].nt, cases[i].t);
+        Tensor *k = tensor_new(&a, DT_F32, 0, NULL);
+        t->requires_grad = cases[i].t_grad;
+        tensor_fill(k, 2);
+        PrimCall sub = { .op = P_SUB, .nin = 2, .in = { p, t } };
+        prims[P_SUB].forward(&a, &sub, (SrcLoc){ 0 });
+        PrimCall pw = { .op = P_POW, .nin = 2, .in = { sub.out, k } };
+        prims[P_POW].forward(&a, &pw, (SrcLoc){ 0 });
+        PrimCall mean = { .op = P_MEAN, .nin = 1, .in = { pw.out }, .axis = cases[i].axis };
+        prims[P_MEAN].forward(&a, &mean, (SrcLoc){ 0 });
+        CHECK(squared_error_fusable(&sub, &pw, &mean) == cases[i].fused, "mean((p - t) ^ 2), %s: %s", cases[i].what,
+              cases[i].fused ? "one pass" : "op by op");
+        arena_free(&a);
+    }
+}
+
 int main(void) {
     kept_patterns();
+    squared_error_shapes();
     compare_all("float");
     compare_all("double");
     refusals();
