@@ -1,5 +1,6 @@
-/* fused.c — a layer's bias and its activation as one pass forward and one
- * backward, for replayed training steps (replay.c chooses where).
+/* fused.c — a layer's bias and its activation, and mse's P - T, ^ k and
+ * mean, each as one pass forward and one backward, for replayed training
+ * steps (replay.c chooses where).
  * Must not: compute anything differently from the primitives it stands in
  * for: each element gets the expressions of kernels.h and the additions of
  * prims.c's rules, in the same order, so a replay stays bit-identical to the
