@@ -1,8 +1,12 @@
 /* arena.c — bump allocation in reusable blocks.
  * Owns: raw memory for every other stage.  Must not: know about tensors. */
+#define _DEFAULT_SOURCE      /* madvise */
 #include "base/arena.h"
 #include "base/diag.h"
 #include <stdarg.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +18,10 @@ struct ArenaBlock {
     _Alignas(16) unsigned char data[];
 };
 
-enum { MIN_BLOCK = 64 * 1024 };
+enum {
+    MIN_BLOCK = 64 * 1024,
+    TRIMMED_BLOCK = 1024 * 1024,   /* arena_trim gives back blocks this large */
+};
 
 static size_t in_blocks, limit;     /* bytes in every arena's blocks; the most allowed (0: no limit) */
 static size_t every_alloc;          /* allocations in all arenas so far */
@@ -31,6 +38,28 @@ static ArenaBlock *block_new(size_t size) {
     b->size = size;
     in_blocks += size;
     return b;
+}
+
+/* The whole pages of [p, p + bytes) given back to the system: they read as
+ * zeros when touched again (a private anonymous mapping; calloc's blocks
+ * are).  With `zero_edges` the partial pages at either end are zeroed, so
+ * that all of it reads as zeros.  glibc's posix_madvise ignores
+ * POSIX_MADV_DONTNEED, hence madvise; never malloc's own bookkeeping, which
+ * lies outside [p, p + bytes). */
+static void pages_back(void *p, size_t bytes, bool zero_edges) {
+    static uintptr_t page;
+    if (!page) page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)p, end = start + bytes;
+    uintptr_t from = (start + page - 1) & ~(page - 1), to = end & ~(page - 1);
+    if (to <= from) {
+        if (zero_edges) memset(p, 0, bytes);
+        return;
+    }
+    if (zero_edges) {
+        memset(p, 0, from - start);
+        memset((void *)to, 0, end - to);
+    }
+    (void)madvise((void *)from, to - from, MADV_DONTNEED);
 }
 
 static size_t align16(size_t bytes) { return bytes ? (bytes + 15) & ~(size_t)15 : 16; }
@@ -115,6 +144,15 @@ void arena_reset(Arena *a) {
     a->used = 0;
 }
 
+void arena_trim(Arena *a) {
+    arena_reset(a);
+    for (ArenaBlock *b = a->first; b; b = b->next)
+        if (b->size >= TRIMMED_BLOCK && b->dirty) {
+            pages_back(b->data, b->dirty, true);
+            b->dirty = 0;
+        }
+}
+
 void arena_free(Arena *a) {
     ArenaBlock *b = a->first;
     while (b) { ArenaBlock *n = b->next; in_blocks -= b->size; free(b); b = n; }
@@ -132,3 +170,5 @@ bool arena_owns(const Arena *a, const void *p) {
 }
 
 size_t arena_used(const Arena *a) { return a->used; }
+
+void arena_discard(void *p, size_t bytes) { pages_back(p, bytes, false); }

@@ -19,6 +19,7 @@
 #include "train/lint.h"
 #include "web/view.h"
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,12 @@ static const LspRunner lsp_runner = { lsp_start, interp_run, interp_free };
 
 int main(int argc, char **argv) {
     stack_guard_start(&argc);              /* the stack's origin, for every depth check */
+    /* A large block (a layer's weights, a product's scratch) is mapped on
+     * its own and unmapped when freed.  glibc would otherwise raise this
+     * threshold after the first such free and serve the next ones from the
+     * heap, which keeps what is freed: a large model's check pass would then
+     * stay resident through the whole run. */
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
     enum { RUN, CHECK, IR } mode = RUN;
     bool then_repl = false, quiet = false, timing = false, interpret = false, view = false, kernel = false;
     double start = wall_seconds();
@@ -128,7 +135,9 @@ int main(int argc, char **argv) {
          * every name and shape is verified before anything really runs. */
         Interp check;
         double phase = wall_seconds();
+        bool no_undo = !then_repl && !ast_has_command(program, "undo");   /* no snapshot kept for it */
         interp_init(&check, true);
+        check.no_undo = no_undo;
         interp_load_stdlib(&check);
         if (timing) report_time("stdlib", phase);
         phase = wall_seconds();
@@ -141,8 +150,9 @@ int main(int argc, char **argv) {
         if (ok && mode == RUN && status != 130) {
             phase = wall_seconds();
             interp_init(&I, false);
+            I.no_undo = no_undo;
             I.quiet = quiet;
-        I.interpret_steps = I.interpret_optimizer = interpret;
+            I.interpret_steps = I.interpret_optimizer = interpret;
             interp_load_stdlib(&I);
             if (timing) report_time("stdlib", phase);
             I.timing = timing;              /* statements of the script, not of the stdlib */

@@ -135,7 +135,7 @@ _Noreturn static void forbid_here(const Node *n) {
 }
 
 void exec_toplevel(Interp *I, const Node *s) {
-    arena_reset(&I->pass);
+    arena_trim(&I->pass);
     tape_clear(&I->tape);
     switch (s->kind) {
     case N_DATA: {

@@ -193,6 +193,15 @@ static const char *setting_word(int op) {
     return op == SETTING_INIT ? "init" : op == SETTING_LOSS ? "loss" : op == SETTING_OPTIMIZER ? "optimizer" : "regularize";
 }
 
+bool ast_has_command(const Node *n, const char *word) {
+    if (!n) return false;
+    if (n->kind == N_COMMAND && n->name && strcmp(n->name, word) == 0) return true;
+    if (ast_has_command(n->a, word) || ast_has_command(n->b, word) || ast_has_command(n->c, word)) return true;
+    for (int i = 0; i < n->kids.n; i++) if (ast_has_command(n->kids.items[i], word)) return true;
+    for (int i = 0; i < n->more.n; i++) if (ast_has_command(n->more.items[i], word)) return true;
+    return false;
+}
+
 void ast_print_stmt(FILE *f, const Node *n, int indent) {
     if (stack_low()) { fprintf(f, "%*s…\n", indent, ""); return; }
     fprintf(f, "%*s", indent, "");

@@ -84,6 +84,8 @@ void  list_push(Arena *ar, NodeList *l, Node *n);
 const char *intern(const char *s);           /* process-wide, never freed */
 const char *node_kind_name(NodeKind k);
 const char *op_name(int op);                 /* "+", "@", "<=", ... */
+/* whether command `word` (N_COMMAND) appears anywhere in n, blocks included */
+bool ast_has_command(const Node *n, const char *word);
 
 /* Parse a whole source text.  On error reports it (file:line:col) and returns
  * NULL.  The tree lives in `ar`. */

@@ -222,6 +222,9 @@ struct Interp {
     bool     track_gradients;   /* `track gradients`: train keeps each layer's gradient norm in the history */
     struct Trace *trace;        /* the last recorded pass (trace.h), or NULL */
     struct Snapshot *undo;      /* weights and optimizer state before each `update` (update.c) */
+    bool     no_undo;           /* a script that never says `undo` (and goes on at no prompt) keeps none:
+                                   a copy of every weight and its optimizer state is a third of a
+                                   model's memory */
     int      nundo;
     Breakpoint breaks[16];
     int      nbreaks;

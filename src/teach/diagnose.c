@@ -327,7 +327,7 @@ static Overfit overfit(Interp *I, Model *m, Tensor *x, Tensor *y, int epochs, Sr
         r.loss = train_pass(I, m, x, y, true, loc);
         if (r.epoch == 1) r.first = r.loss;
         if (!isfinite(r.loss)) { r.finite = false; return r; }
-        optimizer_step(I, m, loc);
+        optimizer_step(I, m, NULL, loc);
         m->epochs++;
         EvalMode saved = I->mode;
         I->mode.tape.recording = false;

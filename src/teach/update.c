@@ -116,7 +116,7 @@ void exec_update(Interp *I, SrcLoc loc) {
     }
     I->mode.watch = record_line;
     I->mode.watch_ctx = t;
-    optimizer_step(I, m, loc);
+    optimizer_step(I, m, NULL, loc);
     commit_layer_state(t);
     diag_pop(&h);
     I->mode = saved;

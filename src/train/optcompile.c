@@ -661,9 +661,33 @@ static void staging_memory(const OptProgram *p, DType dt, Tensor *fake, Tensor *
     }
 }
 
-static void stage(const OptProgram *p, Staged *st, const Param *param) {
-    Tensor *mem[MAX_BUFFERS];
+/* where `copies` wants the old values of w and each state of one parameter
+ * (mem), or NULL.  The copies come in the order the parameters are updated,
+ * so the search starts after the last one found (*next). */
+static void copies_of(const OptProgram *p, const UpdateCopies *copies, Tensor *const *mem, Tensor **to, int *next) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        to[v] = NULL;
+        for (int k = 0; copies && v != VAR_G && k < copies->n && !to[v]; k++) {
+            int i = (*next + k) % copies->n;
+            if (copies->from[i] == mem[v]) { to[v] = copies->to[i]; *next = i + 1; }
+        }
+    }
+}
+
+/* the old values of elements [from, from + n) of w and the states, into their copies */
+static void copy_old(const OptProgram *p, Tensor *const *mem, Tensor *const *to, int from, int n) {
+    size_t es = dtype_size(mem[VAR_W]->dtype);
+    for (int v = 0; v < VAR_STATES + p->nstates; v++)
+        if (to[v]) memcpy((char *)to[v]->data + es * (size_t)from, (const char *)mem[v]->data + es * (size_t)from, es * (size_t)n);
+}
+
+static void stage(const OptProgram *p, Staged *st, const Param *param, const UpdateCopies *copies, int *next) {
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
     parameter_memory(p, param, mem);
+    if (copies) {
+        copies_of(p, copies, mem, to, next);
+        copy_old(p, mem, to, 0, param->value->size);
+    }
     size_t es = dtype_size(param->value->dtype);
     for (int v = 0; v < VAR_STATES + p->nstates; v++)
         memcpy((char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->rows), mem[v]->data, es * (size_t)param->value->size);
@@ -690,7 +714,8 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     return finite;
 }
 
-bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, bool *weights_finite) {
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
+                      bool *weights_finite) {
     *weights_finite = false;
     if (p->refusal || I->mode.watch || !callees_unchanged(I, p)) return false;
     int np = 0;
@@ -707,10 +732,11 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
         chose = choose(I, p, &numbers);
     }
     if (chose == INTERPRET) return false;
-    Tensor *mem[MAX_BUFFERS];
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
     Staged st;               /* not zero-initialised: 3 KB, and only n and rows are read before written */
     st.n = st.rows = 0;
     bool finite = true;
+    int next_copy = 0;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) {
             const Param *param = &m->layers[l].params[k];
@@ -718,12 +744,16 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
             if (size < CHUNK) {      /* a bias, xor's weights: run together with other small ones */
                 if (st.n && (st.rows + size > CHUNK || st.param[0]->value->dtype != param->value->dtype))
                     finite &= run_staged(p, &st);
-                stage(p, &st, param);
+                stage(p, &st, param, copies, &next_copy);
                 continue;
             }
             parameter_memory(p, param, mem);
-            for (int from = 0; from < size; from += CHUNK)
-                finite &= run_chunk(p, mem, from, size - from < CHUNK ? size - from : CHUNK);
+            if (copies) copies_of(p, copies, mem, to, &next_copy);
+            for (int from = 0; from < size; from += CHUNK) {
+                int n = size - from < CHUNK ? size - from : CHUNK;
+                if (copies) copy_old(p, mem, to, from, n);
+                finite &= run_chunk(p, mem, from, n);
+            }
         }
     if (st.n) finite &= run_staged(p, &st);
     *weights_finite = finite;

@@ -7,6 +7,16 @@
 
 typedef struct OptProgram OptProgram;
 
+/* Copies the update makes of the old values of what it overwrites, each
+ * chunk just before it is rewritten (while the update has it in cache
+ * anyway): from[i]'s elements go to to[i].  A parameter or state not listed
+ * is not copied.  (train.c: the snapshot of the last finite step.) */
+typedef struct UpdateCopies {
+    const Tensor **from;
+    Tensor       **to;
+    int            n;
+} UpdateCopies;
+
 /* The compiled form of the optimizer definition `def`, made on its first use
  * and kept for the interpreter's lifetime.  Never NULL: a body the loop cannot
  * run gives a program that says why (opt_program_refusal). */
@@ -42,6 +52,7 @@ void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tens
  * it), a setting is not a single number, a function it calls was
  * redefined.  *weights_finite: every new w was seen to be finite (the
  * loop checks each chunk it writes), so training need not check again. */
-bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, bool *weights_finite);
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
+                      bool *weights_finite);
 
 #endif

@@ -207,6 +207,19 @@ static void keep_patterns(StepPlan *p) {
     for (int i = 0; i < p->n; i++) prim_keep_pattern(&p->arena, &p->entries[i].call);
 }
 
+/* W' and its gradient, as the recording made them, are read by no replayed
+ * op (the product reads W with a transpose flag, and adds its gradient to
+ * W's): their memory goes back to the system — as much again as W and its
+ * gradient — until replay_expose writes them again for the REPL. */
+static void release_transposes(StepPlan *p) {
+    for (int i = 0; i < p->n; i++) {
+        if (!p->transposed[i]) continue;
+        Tensor *wt = p->entries[i].call.in[1];
+        arena_discard(wt->data, dtype_size(wt->dtype) * (size_t)wt->size);
+        if (p->grad_into_w[i] && wt->grad) arena_discard(wt->grad->data, dtype_size(wt->dtype) * (size_t)wt->size);
+    }
+}
+
 /* The lists a replay walks, from the recorded entries. */
 static void build(StepPlan *p, Model *m) {
     Arena *a = &p->arena;
@@ -244,6 +257,7 @@ static void build(StepPlan *p, Model *m) {
         for (int i = 0; i < p->n; i++) written_whole |= p->grad_into_w[i] && p->transposed[i] == p->params[k];
         if (!written_whole && p->params[k]->grad) p->grads[p->ngrads++] = p->params[k]->grad;
     }
+    release_transposes(p);
 }
 
 /* ---- recording ---------------------------------------------------------- */

@@ -12,8 +12,9 @@
 enum { MAX_UNDO = 32 };
 static const size_t MAX_UNDO_BYTES = (size_t)256 << 20;
 
-static void save(struct Snapshot *s, SavedParam *sp, Param *p) {
+static void save(struct Snapshot *s, SavedParam *sp, Param *p, bool trainable) {
     sp->param = p;
+    sp->trainable = trainable;
     sp->value = tensor_copy(&s->arena, p->value);
     s->bytes += dtype_size(p->value->dtype) * (size_t)p->value->size * (size_t)(p->nstate + 1);
     sp->state = p->state;
@@ -37,8 +38,8 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
     s->params = arena_alloc(&s->arena, sizeof(SavedParam) * (size_t)(s->nparams + 1));
     int k = 0;
     for (int l = 0; l < m->nlayers; l++) {
-        for (int j = 0; j < m->layers[l].nparams; j++) save(s, &s->params[k++], &m->layers[l].params[j]);
-        for (int j = 0; j < m->layers[l].nstates; j++) save(s, &s->params[k++], &m->layers[l].states[j]);
+        for (int j = 0; j < m->layers[l].nparams; j++) save(s, &s->params[k++], &m->layers[l].params[j], true);
+        for (int j = 0; j < m->layers[l].nstates; j++) save(s, &s->params[k++], &m->layers[l].states[j], false);
     }
     return s;
 }
@@ -47,7 +48,12 @@ static bool same_shape(const SavedParam *sp) {
     return sp->state == sp->param->state && sp->nstate == sp->param->nstate;
 }
 
-struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const char *what) {
+static void copy_param(SavedParam *sp) {
+    tensor_copy_into(sp->value, sp->param->value);
+    for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state_values[i], sp->state[i].v.t);
+}
+
+static struct Snapshot *retake(Interp *I, struct Snapshot *s, Model *m, const char *what, bool weights_later) {
     bool reuse = s && s->model == m;
     for (int k = 0; reuse && k < s->nparams; k++) reuse = same_shape(&s->params[k]);
     if (!reuse) {
@@ -60,12 +66,38 @@ struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const 
     s->state_owner = m->state_owner;
     s->initialised = m->initialised;
     s->history = history_mark(m);
-    for (int k = 0; k < s->nparams; k++) {
-        SavedParam *sp = &s->params[k];
-        tensor_copy_into(sp->value, sp->param->value);
-        for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state_values[i], sp->state[i].v.t);
-    }
+    s->weights_later = weights_later;
+    for (int k = 0; k < s->nparams; k++)
+        if (!weights_later || !s->params[k].trainable) copy_param(&s->params[k]);
     return s;
+}
+
+struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const char *what) {
+    return retake(I, s, m, what, false);
+}
+
+struct Snapshot *snapshot_retake_before_update(Interp *I, struct Snapshot *s, Model *m, const char *what) {
+    return retake(I, s, m, what, true);
+}
+
+int snapshot_pending_copies(const struct Snapshot *s, const Tensor **from, Tensor **to, int cap) {
+    int n = 0;
+    for (int k = 0; s->weights_later && k < s->nparams; k++) {
+        const SavedParam *sp = &s->params[k];
+        if (!sp->trainable) continue;
+        for (int i = -1; i < sp->nstate; i++, n++)
+            if (n < cap) {
+                from[n] = i < 0 ? sp->param->value : sp->state[i].v.t;
+                to[n] = i < 0 ? sp->value : sp->state_values[i];
+            }
+    }
+    return n;
+}
+
+void snapshot_copy_weights(struct Snapshot *s) {
+    for (int k = 0; s->weights_later && k < s->nparams; k++)
+        if (s->params[k].trainable) copy_param(&s->params[k]);
+    s->weights_later = false;
 }
 
 static void restore(struct Snapshot *s, bool weights_only) {
@@ -94,6 +126,10 @@ void snapshot_free(struct Snapshot *s) {
 }
 
 void undo_push(Interp *I, struct Snapshot *s) {
+    if (I->no_undo) {
+        snapshot_free(s);
+        return;
+    }
     s->older = I->undo;
     I->undo = s;
     I->nundo++;
@@ -122,7 +158,9 @@ void undo_free_all(Interp *I) {
     I->nundo = 0;
 }
 
-void undo_remember(Interp *I, Model *m, const char *what) { undo_push(I, snapshot_take(I, m, what)); }
+void undo_remember(Interp *I, Model *m, const char *what) {
+    if (!I->no_undo) undo_push(I, snapshot_take(I, m, what));
+}
 
 struct Snapshot *undo_pop(Interp *I) {
     struct Snapshot *s = I->undo;

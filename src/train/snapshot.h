@@ -11,6 +11,7 @@ typedef struct SavedParam {
     Binding *state;            /* the state array and count as they were ... */
     int      nstate;
     Tensor **state_values;     /* ... and copies of the state tensors */
+    bool     trainable;        /* a parameter (with its optimizer state), not a layer's state */
 } SavedParam;
 
 struct Snapshot {
@@ -26,6 +27,8 @@ struct Snapshot {
     int         trace_serial;  /* the pass an update applied, 0 for none */
     HistoryMark history;       /* the model's history as it was (undo of a train takes its epochs out) */
     size_t      bytes;         /* what its copies hold */
+    bool        weights_later; /* the copies of the parameters and their optimizer state are still to be
+                                  made (snapshot_retake_before_update) */
 };
 
 /* a copy of m's weights, layer state, optimizer state and counts, to put
@@ -36,6 +39,16 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what);
  * has the shape it had, else a new snapshot (train keeps the last finite
  * step's this way, once per step, without allocating) */
 struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const char *what);
+/* snapshot_retake, but the copies of the parameters and their optimizer
+ * state are left to the update that follows, which makes them while it reads
+ * those numbers anyway (snapshot_pending_copies), or to snapshot_copy_weights
+ * when the update runs otherwise: the step after a finite loss pays no pass
+ * of its own over the weights. */
+struct Snapshot *snapshot_retake_before_update(Interp *I, struct Snapshot *s, Model *m, const char *what);
+/* The copies still to be made: from[i] is to be copied into to[i].  At most
+ * cap of them; returns how many there are (0 when none is pending). */
+int  snapshot_pending_copies(const struct Snapshot *s, const Tensor **from, Tensor **to, int cap);
+void snapshot_copy_weights(struct Snapshot *s);      /* makes the pending copies (none: does nothing) */
 void snapshot_restore(struct Snapshot *s);           /* all of it, and the history as it was */
 void snapshot_restore_weights(struct Snapshot *s);
 void snapshot_free(struct Snapshot *s);

@@ -313,8 +313,8 @@ static void interpreted_update(Interp *I, Model *m, const Callable *def, const V
 /* The body as a fused loop (optcompile.h), its number part run in the
  * context of the first parameter's update, where the interpreter would fail
  * first.  Nothing to undo on failure: the number part runs before any write. */
-static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, SrcLoc loc,
-                         bool *weights_finite) {
+static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *hyper, struct Snapshot *before,
+                         SrcLoc loc, bool *weights_finite) {
     *weights_finite = false;
     if (I->interpret_optimizer) return false;
     int first = 0;
@@ -323,8 +323,16 @@ static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *
     StepContext sc = { m, &m->layers[first], &m->layers[first].params[0] };
     DiagContext ctx[2];
     enter_update(I, ctx, &sc, def, loc);
-    bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m, weights_finite);
+    UpdateCopies copies = { 0 };
+    if (before && before->weights_later) {
+        int n = snapshot_pending_copies(before, NULL, NULL, 0);
+        copies = (UpdateCopies){ arena_alloc_raw(&I->pass, sizeof(Tensor *) * (size_t)n),
+                                 arena_alloc_raw(&I->pass, sizeof(Tensor *) * (size_t)n), n };
+        snapshot_pending_copies(before, copies.from, copies.to, n);
+    }
+    bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m, copies.n ? &copies : NULL, weights_finite);
     diag_context = ctx[0].prev;
+    if (done && before) before->weights_later = false;     /* the update made the copies */
     return done;
 }
 
@@ -463,7 +471,39 @@ static void forget_states(Model *m) {
         for (int k = 0; k < m->layers[i].nparams; k++) m->layers[i].params[k].nstate = 0;
 }
 
-bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
+/* What one update is given: optimizer_step's arguments and settings. */
+typedef struct UpdateArgs {
+    Interp          *I;
+    Model           *m;
+    const Callable  *def;
+    const Value     *hyper;
+    struct Snapshot *before;
+    SrcLoc           loc;
+} UpdateArgs;
+
+/* the update itself, fused or interpreted */
+static bool update_parameters(const UpdateArgs *a) {
+    Interp *I = a->I;
+    Model *m = a->m;
+    bool weights_finite;
+    if (fused_update(I, m, a->def, a->hyper, a->before, a->loc, &weights_finite)) {
+        I->updates_fused++;
+        return weights_finite;
+    }
+    if (a->before) snapshot_copy_weights(a->before);
+    Tensor *t = new_scalar(I, (double)m->steps);
+    int np = 0;
+    for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
+    Updated *params = arena_alloc(&I->pass, sizeof(Updated) * (size_t)(np + 1));
+    np = 0;
+    for (int i = 0; i < m->nlayers; i++)
+        for (int k = 0; k < m->layers[i].nparams; k++) params[np++] = (Updated){ &m->layers[i].params[k], &m->layers[i] };
+    interpreted_update(I, m, a->def, a->hyper, t, params, np, a->loc);
+    I->updates_interpreted++;
+    return false;
+}
+
+bool optimizer_step(Interp *I, Model *m, struct Snapshot *before, SrcLoc loc) {
     const Callable *opt = I->optimizer.fn;
     const Callable *def = opt->kind == C_PARTIAL ? opt->base : opt;
     if (m->state_owner != opt) {        /* each `optimizer` statement starts afresh: state and t */
@@ -481,32 +521,21 @@ bool optimizer_step(Interp *I, Model *m, SrcLoc loc) {
         hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
     }
     m->last_lr = update_lr(m, def, hyper);
+    UpdateArgs args = { I, m, def, hyper, before, loc };
+    const UpdateArgs *volatile a = &args;      /* in memory: read after the setjmp below */
     DiagHandler failed;
     bool fresh = make_states_first(I, m, def, hyper);
     if (fresh) {
         diag_push(&failed);
         if (setjmp(failed.env) != 0) {
-            forget_states(m);
+            forget_states(a->m);
             diag_throw();
         }
     }
-    bool weights_finite;
-    if (fused_update(I, m, def, hyper, loc, &weights_finite)) {
-        I->updates_fused++;
-    } else {
-        Tensor *t = new_scalar(I, (double)m->steps);
-        int np = 0;
-        for (int i = 0; i < m->nlayers; i++) np += m->layers[i].nparams;
-        Updated *params = arena_alloc(&I->pass, sizeof(Updated) * (size_t)(np + 1));
-        np = 0;
-        for (int i = 0; i < m->nlayers; i++)
-            for (int k = 0; k < m->layers[i].nparams; k++) params[np++] = (Updated){ &m->layers[i].params[k], &m->layers[i] };
-        interpreted_update(I, m, def, hyper, t, params, np, loc);
-        I->updates_interpreted++;
-    }
+    bool weights_finite = update_parameters(a);
     if (fresh) diag_pop(&failed);
-    I->mode = saved;
-    m->steps++;
+    a->I->mode = saved;
+    a->m->steps++;
     return weights_finite;
 }
 
@@ -771,6 +800,13 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     int *order = I->order;
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
+    /* The last finite step's weights are copied by the update, as it reads
+     * them, when they are many (no pass of its own over them); a small
+     * model's are copied up front, cheaper than handing them over. */
+    long nweights = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) nweights += m->layers[l].params[k].value->size;
+    bool copy_in_update = nweights >= 65536;
     int first = history_begin(I, m);
     bool track = I->track_gradients && !I->dry_run;
     double *norms = track ? arena_alloc(&I->perm, sizeof *norms * (size_t)(m->nlayers + 1)) : NULL;
@@ -779,6 +815,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
         int used;
         double loss = spread_loss(I, m, d, &used, n->loc);
         initial_loss_check(I, m, d, loss, used, n->loc);
+        arena_trim(&I->pass);        /* its activations of up to 1024 rows are not needed again */
     }
     progress_begin(progress, I, o.epochs, o.every, rows, o.batch);
     for (int e = 1; e <= o.epochs; e++) {
@@ -803,22 +840,29 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             I->mode = saved;
             diag_context = ctx.prev;
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
+            bool has_penalty = obj.penalty != NULL;
+            double penalty = has_penalty ? tensor_get(obj.penalty, 0) : 0;
+            /* the check pass's step was interpreted in the pass arena: its W' and their
+             * gradients (as much again as the weights) are not needed by the update */
+            if (I->dry_run) arena_trim(&I->pass);
             batch_no++;
             if (check_finite(I, m, plans, total, false, false, e, batch_no, first, n->loc)) {
                 diverged(I, m, last, progress, n->loc);
                 return;
             }
-            last->s = snapshot_retake(I, last->s, m, "last finite step");
+            /* the check pass keeps no weights to put back: it stops at no number */
+            if (!I->dry_run) last->s = copy_in_update ? snapshot_retake_before_update(I, last->s, m, "last finite step")
+                                                      : snapshot_retake(I, last->s, m, "last finite step");
             *last = (LastFinite){ last->s, e, batch_no, loss };
             if (track) add_gradient_norms(m, norms);
-            bool weights_finite = optimizer_step(I, m, n->loc);
+            bool weights_finite = optimizer_step(I, m, last->s, n->loc);
             m->revision++;   /* the weights moved on: a recorded pass is stale */
             if (check_finite(I, m, plans, total, true, !weights_finite, e, batch_no, first, n->loc)) {
                 diverged(I, m, last, progress, n->loc);
                 return;
             }
             stats.loss += loss * count / rows;
-            if (obj.penalty) { stats.has_penalty = true; stats.penalty += tensor_get(obj.penalty, 0) * count / rows; }
+            if (has_penalty) { stats.has_penalty = true; stats.penalty += penalty * count / rows; }
             /* the check pass: the first step shows every shape and name works,
              * and the last, shorter batch (if any) that its size does too */
             int last = rows - (rows % o.batch ? rows % o.batch : o.batch);

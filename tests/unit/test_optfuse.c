@@ -226,7 +226,7 @@ static bool more_updates(Run *r, int n, size_t *allocs) {
     if (setjmp(h.env) != 0) return false;
     for (int i = 0; i < n; i++) {
         size_t before = r->I.pass.allocs + r->I.perm.allocs;
-        optimizer_step(&r->I, m, m->loc);
+        optimizer_step(&r->I, m, NULL, m->loc);
         allocs[i] = r->I.pass.allocs + r->I.perm.allocs - before;
     }
     diag_pop(&h);
