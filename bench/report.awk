@@ -4,7 +4,7 @@
 # RUNS.tsv: one line per run: workload, implementation, training s, process s,
 # peak KiB, final loss.  Prints per workload a table with the median of each
 # implementation's runs and nnl's ratio to each peer, whether the final losses
-# agree, the GEMM floor of mnist, and the targets of issue #10.
+# agree, the GEMM floor of mnist, and the targets of issues #10 and #21.
 # Must not: measure anything (run.sh does) or hide a peer that was skipped.
 
 function median(list,    n, v, i, j, t) {
@@ -168,5 +168,21 @@ END {
         printf "  steady-state training allocates nothing per step: tests/unit/test_replay.c, %d checks passed, %d failed: %s\n",
                ac[1], ac[2], (ac[1] > 0 && ac[2] == 0) ? "met" : "NOT MET"
     } else print "  steady-state training allocates nothing per step: not measured (no $BUILD/tests/test_replay)"
+
+    # the targets of issue #21 (bench/scaling.sh prints the rest under its table)
+    print ""
+    print "targets (issue #21)"
+    if (xf in med_train) {
+        target("xor: nnl's training ≤ FANN's training", sprintf("%s s vs %s s", secs(med_train[x]), secs(med_train[xf])),
+               med_train[x], med_train[xf])
+        target("xor: nnl's process ≤ 1.5 × FANN's process", sprintf("%s s vs 1.5 × %s s", secs(med_wall[x]), secs(med_wall[xf])),
+               med_wall[x], 1.5 * med_wall[xf])
+    } else print "  xor against FANN: not measured (FANN was skipped)"
+    da = "digits" SUBSEP "pytorch (torch.optim.Adam)"
+    if (da in med_train)
+        target("digits: nnl's process ≤ torch.optim.Adam's training / 10",
+               sprintf("%s s vs %s s / 10", secs(med_wall[d]), secs(med_train[da])), med_wall[d], med_train[da] / 10)
+    else print "  digits against torch.optim.Adam: not measured (PyTorch was skipped)"
+    target("mnist: peak memory ≤ 100 MiB", sprintf("%.0f MiB", med_rss[m]), med_rss[m], 100)
     if (disagreements) { print ""; printf "%d comparison(s) of final losses DIFFER\n", disagreements; exit 1 }
 }

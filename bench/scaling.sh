@@ -150,5 +150,22 @@ END {
             cell(n1, "%.3f"), cell(f1, "%.3f"), cell(ratio(n1, f1), "%.2f×"), cell(t1, "%.3f"), cell(ratio(t1, n1), "%.2f×"),
             cell(n2, "%.3f"), cell(ratio(n1, n2), "%.2f×"), cell(ratio(t1, t2), "%.2f×"), cell(f2, "%.3f"), altcells,
             cell(rss / 1024, "%.1f"), cell((rss * 1024 - data) / params, "%.1f")
+        r1[c] = ratio(n1, f1); ra[c] = ratio(na, fa); tn[c] = ratio(t1, n1); s2[c] = ratio(n1, n2); st[c] = ratio(t1, t2)
+        bpp[c] = (rss * 1024 - data) / params
     }
+    print "\ntargets (issue #21)"
+    verdict("batch 1 (H = 256): nnl within 2.5× the floor", "256:1", r1, 2.5, 1)
+    verdict("batch 1 (H = 256): faster than PyTorch (torch/nnl above 1)", "256:1", tn, 1, 0)
+    verdict("batch 8 (H = 256): nnl within 1.5× the floor", "256:8", r1, 1.5, 1)
+    for (h = 256; h <= 2048; h *= 2)
+        if ((h ":64") in seen && alt != "") verdict("batch 64 (H = " h "): nnl within 1.25× the floor, " alt " kernels", h ":64", ra, 1.25, 1)
+    if ("1024:64" in seen && st["1024:64"] != "")
+        printf "  two threads (H = 1024, batch 64): nnl %.2f× faster than with one, PyTorch %.2f×: %s\n", s2["1024:64"],
+            st["1024:64"], (s2["1024:64"] >= st["1024:64"] ? "met" : "NOT MET")
+    verdict("memory (H = 2048, batch 64): peak ≤ 24 bytes a parameter beyond the data", "2048:64", bpp, 24, 1)
+}
+# what: the target; c: the case; v: its figures; limit; below: 1 when the figure must be at most the limit, 0 above it
+function verdict(what, c, v, limit, below) {
+    if (!(c in seen) || v[c] == "") { printf "  %s: not measured\n", what; return }
+    printf "  %s: %.2f: %s\n", what, v[c], (below ? v[c] <= limit : v[c] > limit) ? "met" : "NOT MET"
 }' "$TSV"

@@ -54,10 +54,14 @@ for t in "$BUILD"/tests/*; do
     "$t" > "$tmp/unit.out" 2>&1
     rc=$?
     p=$(grep -c '^PASS ' "$tmp/unit.out"); f=$(grep -c '^FAIL ' "$tmp/unit.out")
-    passed=$((passed + p)); failed=$((failed + f))
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + $(grep -c '^SKIP ' "$tmp/unit.out")))
+    grep '^SKIP ' "$tmp/unit.out" | sed "s/^SKIP /SKIP $name: /"
     grep '^FAIL ' "$tmp/unit.out" | sed "s/^/$name: /"
     if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then fail "$name exited with $rc" "$tmp/unit.out"; fi
 done
+
+# the update's second thread is not used when the user asks for one
+"$BUILD/tests/test_lanes" 1 > "$tmp/unit.out" 2>&1; checks "test_lanes with OPENBLAS_NUM_THREADS=1" "$tmp/unit.out" $?
 
 # a replayed step is bit-identical to the interpreted one with whatever
 # kernels OpenBLAS picks for this CPU, not only the pinned generic ones

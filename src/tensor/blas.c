@@ -45,8 +45,7 @@ static bool room_for(size_t bytes) {
  * product and keeps it) */
 static int buffers;
 
-/* the count of threads in OPENBLAS_NUM_THREADS and the like, 0 when unset */
-static int user_threads(void) {
+int blas_user_threads(void) {
     static const char *const vars[] = { "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS" };
     for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
         if (getenv(vars[i])) { int n = atoi(getenv(vars[i])); return n > 0 ? n : 1; }
@@ -100,7 +99,7 @@ static bool load(const char *name, Blas *blas, char *why, size_t why_size) {
  * a count the user chose that has no room is brought down to one (and
  * matmul.c's blas_threads_that_fit says so) */
 static bool load_one_thread(const char *name, Blas *blas, char *why, size_t why_size) {
-    int asked = user_threads();
+    int asked = blas_user_threads();
     bool user = asked > 0;
     if (user && !room_for(mib(LIBRARY_MIB + THREAD_MIB * asked))) user = false;
     char *saved[3] = { NULL, NULL, NULL };

@@ -46,5 +46,8 @@ const char *blas_probe(void);
  * one buffer first and gives no library when they do not fit.
  * NNL_BLAS_ROOM_MIB=N pretends N MiB are left (tests). */
 int blas_threads_that_fit(int want);
+/* the count of threads in OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or
+ * OMP_NUM_THREADS (the first set; at least 1), 0 when none is set */
+int blas_user_threads(void);
 
 #endif

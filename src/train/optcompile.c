@@ -29,6 +29,8 @@
 #include "base/arena.h"
 #include "front/ast.h"
 #include "lang/eval.h"
+#include "tensor/lanes.h"
+#include "tensor/subnormal.h"
 #include "tensor/tensor.h"
 #include "train/optcompile.h"
 #include "train/optnumbers.h"
@@ -42,6 +44,9 @@ enum {
     MAX_BUFFERS = 64,     /* variables and temporaries of the elementwise part */
     MAX_CALLEES = 16,
     MAX_NESTING = 16,     /* ifs inside ifs */
+    /* weights from which an update is split between two threads (lanes.h):
+     * below, handing half over costs more than it saves */
+    LANES_FROM = 1 << 17,
 };
 
 /* What a name holds at a point of the body, as far as the loop is concerned. */
@@ -107,6 +112,7 @@ struct OptProgram {
     int         nchosen;
     bool        in_buffer[MAX_BUFFERS];
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
+    void       *lane_buffers;        /* the same for the second lane (lanes.h) */
     void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */
 };
 
@@ -425,6 +431,7 @@ static void compile(Compiler *c) {
     p->numbers = arena_alloc(perm, sizeof(double) * (size_t)(p->nnumbers + 1));
     p->chosen = arena_alloc(perm, sizeof(Instr) * (size_t)(p->nelementwise + 1));
     p->buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
+    p->lane_buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
     p->staging = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(VAR_STATES + p->nstates));
 }
 
@@ -589,9 +596,9 @@ VECTORIZE_BEGIN
  * (mem: w, g and its states), then the new w and state stored.  Each op is
  * its primitive's expression in kernels.h, so it rounds as the evaluator's
  * kernels do. */
-SIMD_CLONES static bool run_chunk(const OptProgram *p, Tensor *const *mem, int from, int n) {
+SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, int from, int n) {
     FOR_DTYPE(mem[0], T, {
-        T *buf = p->buffers;
+        T *buf = buffers;
         for (int k = 0; k < p->nchosen; k++) {
             const Instr *in = &p->chosen[k];
             const Input ops[2] = { in->a, in->b };
@@ -701,7 +708,7 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     DType dt = st->param[0]->value->dtype;
     Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS], *mem[MAX_BUFFERS];
     staging_memory(p, dt, fake, smem);
-    bool finite = run_chunk(p, smem, 0, st->rows);
+    bool finite = run_chunk(p, p->buffers, smem, 0, st->rows);
     size_t es = dtype_size(dt);
     for (int i = 0; i < st->n; i++) {
         parameter_memory(p, st->param[i], mem);
@@ -712,6 +719,43 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     }
     st->n = st->rows = 0;
     return finite;
+}
+
+/* The parameters of a CHUNK or more, each split in `lanes` runs of whole
+ * chunks, this lane doing its own run of each: the lanes write disjoint
+ * elements, and every element gets what it would get in one lane. */
+typedef struct LargeUpdate {
+    const OptProgram   *p;
+    Model              *m;
+    const UpdateCopies *copies;
+    bool                finite[2];     /* per lane: every new w it wrote is finite */
+} LargeUpdate;
+
+static void update_large(void *ctx, int lane, int lanes) {
+    LargeUpdate *job = ctx;
+    SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
+    const OptProgram *p = job->p;
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
+    void *buffers = lane ? p->lane_buffers : p->buffers;
+    bool finite = true;
+    int next_copy = 0;
+    for (int l = 0; l < job->m->nlayers; l++)
+        for (int k = 0; k < job->m->layers[l].nparams; k++) {
+            const Param *param = &job->m->layers[l].params[k];
+            int size = param->value->size;
+            if (size < CHUNK) continue;
+            parameter_memory(p, param, mem);
+            if (job->copies) copies_of(p, job->copies, mem, to, &next_copy);
+            int chunks = (size + CHUNK - 1) / CHUNK;
+            int first = (int)((long)chunks * lane / lanes), end = (int)((long)chunks * (lane + 1) / lanes);
+            for (int c = first; c < end; c++) {
+                int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
+                if (job->copies) copy_old(p, mem, to, from, n);
+                finite &= run_chunk(p, buffers, mem, from, n);
+            }
+        }
+    job->finite[lane] = finite;
+    subnormals_restored(mode);
 }
 
 bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
@@ -732,30 +776,28 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
         chose = choose(I, p, &numbers);
     }
     if (chose == INTERPRET) return false;
-    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
     Staged st;               /* not zero-initialised: 3 KB, and only n and rows are read before written */
     st.n = st.rows = 0;
     bool finite = true;
     int next_copy = 0;
+    long large = 0;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) {
             const Param *param = &m->layers[l].params[k];
             int size = param->value->size;
-            if (size < CHUNK) {      /* a bias, xor's weights: run together with other small ones */
-                if (st.n && (st.rows + size > CHUNK || st.param[0]->value->dtype != param->value->dtype))
-                    finite &= run_staged(p, &st);
-                stage(p, &st, param, copies, &next_copy);
+            if (size >= CHUNK) {
+                large += size;
                 continue;
             }
-            parameter_memory(p, param, mem);
-            if (copies) copies_of(p, copies, mem, to, &next_copy);
-            for (int from = 0; from < size; from += CHUNK) {
-                int n = size - from < CHUNK ? size - from : CHUNK;
-                if (copies) copy_old(p, mem, to, from, n);
-                finite &= run_chunk(p, mem, from, n);
-            }
+            /* a bias, xor's weights: run together with other small ones */
+            if (st.n && (st.rows + size > CHUNK || st.param[0]->value->dtype != param->value->dtype))
+                finite &= run_staged(p, &st);
+            stage(p, &st, param, copies, &next_copy);
         }
     if (st.n) finite &= run_staged(p, &st);
-    *weights_finite = finite;
+    LargeUpdate job = { p, m, copies, { true, true } };
+    if (large >= LANES_FROM) lanes_run(update_large, &job);
+    else if (large) update_large(&job, 0, 1);
+    *weights_finite = finite && job.finite[0] && job.finite[1];
     return true;
 }

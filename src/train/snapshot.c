@@ -41,6 +41,17 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
         for (int j = 0; j < m->layers[l].nparams; j++) save(s, &s->params[k++], &m->layers[l].params[j], true);
         for (int j = 0; j < m->layers[l].nstates; j++) save(s, &s->params[k++], &m->layers[l].states[j], false);
     }
+    for (k = 0; k < s->nparams; k++) s->ncopies += s->params[k].trainable ? 1 + s->params[k].nstate : 0;
+    s->copy_from = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(s->ncopies + 1));
+    s->copy_to = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(s->ncopies + 1));
+    int n = 0;
+    for (k = 0; k < s->nparams; k++) {
+        SavedParam *sp = &s->params[k];
+        for (int i = -1; sp->trainable && i < sp->nstate; i++, n++) {
+            s->copy_from[n] = i < 0 ? sp->param->value : sp->state[i].v.t;
+            s->copy_to[n] = i < 0 ? sp->value : sp->state_values[i];
+        }
+    }
     return s;
 }
 
@@ -80,18 +91,10 @@ struct Snapshot *snapshot_retake_before_update(Interp *I, struct Snapshot *s, Mo
     return retake(I, s, m, what, true);
 }
 
-int snapshot_pending_copies(const struct Snapshot *s, const Tensor **from, Tensor **to, int cap) {
-    int n = 0;
-    for (int k = 0; s->weights_later && k < s->nparams; k++) {
-        const SavedParam *sp = &s->params[k];
-        if (!sp->trainable) continue;
-        for (int i = -1; i < sp->nstate; i++, n++)
-            if (n < cap) {
-                from[n] = i < 0 ? sp->param->value : sp->state[i].v.t;
-                to[n] = i < 0 ? sp->value : sp->state_values[i];
-            }
-    }
-    return n;
+int snapshot_pending_copies(const struct Snapshot *s, const Tensor ***from, Tensor ***to) {
+    *from = s->copy_from;
+    *to = s->copy_to;
+    return s->weights_later ? s->ncopies : 0;
 }
 
 void snapshot_copy_weights(struct Snapshot *s) {

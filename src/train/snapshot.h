@@ -29,6 +29,9 @@ struct Snapshot {
     size_t      bytes;         /* what its copies hold */
     bool        weights_later; /* the copies of the parameters and their optimizer state are still to be
                                   made (snapshot_retake_before_update) */
+    const Tensor **copy_from;  /* those copies: copy_from[i] goes to copy_to[i] */
+    Tensor     **copy_to;
+    int          ncopies;
 };
 
 /* a copy of m's weights, layer state, optimizer state and counts, to put
@@ -45,9 +48,9 @@ struct Snapshot *snapshot_retake(Interp *I, struct Snapshot *s, Model *m, const 
  * when the update runs otherwise: the step after a finite loss pays no pass
  * of its own over the weights. */
 struct Snapshot *snapshot_retake_before_update(Interp *I, struct Snapshot *s, Model *m, const char *what);
-/* The copies still to be made: from[i] is to be copied into to[i].  At most
- * cap of them; returns how many there are (0 when none is pending). */
-int  snapshot_pending_copies(const struct Snapshot *s, const Tensor **from, Tensor **to, int cap);
+/* The copies still to be made: (*from)[i] is to be copied into (*to)[i];
+ * returns how many (0 when none is pending).  The arrays are the snapshot's. */
+int  snapshot_pending_copies(const struct Snapshot *s, const Tensor ***from, Tensor ***to);
 void snapshot_copy_weights(struct Snapshot *s);      /* makes the pending copies (none: does nothing) */
 void snapshot_restore(struct Snapshot *s);           /* all of it, and the history as it was */
 void snapshot_restore_weights(struct Snapshot *s);

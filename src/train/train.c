@@ -24,6 +24,7 @@
 #include "train/optcompile.h"
 #include "train/progress.h"
 #include "train/replay.h"
+#include "tensor/subnormal.h"
 #include "train/snapshot.h"
 #include "train/train.h"
 #include <math.h>
@@ -324,12 +325,7 @@ static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *
     DiagContext ctx[2];
     enter_update(I, ctx, &sc, def, loc);
     UpdateCopies copies = { 0 };
-    if (before && before->weights_later) {
-        int n = snapshot_pending_copies(before, NULL, NULL, 0);
-        copies = (UpdateCopies){ arena_alloc_raw(&I->pass, sizeof(Tensor *) * (size_t)n),
-                                 arena_alloc_raw(&I->pass, sizeof(Tensor *) * (size_t)n), n };
-        snapshot_pending_copies(before, copies.from, copies.to, n);
-    }
+    if (before) copies.n = snapshot_pending_copies(before, &copies.from, &copies.to);
     bool done = opt_fused_update(I, opt_program(I, def), hyper, m->steps, m, copies.n ? &copies : NULL, weights_finite);
     diag_context = ctx[0].prev;
     if (done && before) before->weights_later = false;     /* the update made the copies */
@@ -525,15 +521,16 @@ bool optimizer_step(Interp *I, Model *m, struct Snapshot *before, SrcLoc loc) {
     const UpdateArgs *volatile a = &args;      /* in memory: read after the setjmp below */
     DiagHandler failed;
     bool fresh = make_states_first(I, m, def, hyper);
-    if (fresh) {
-        diag_push(&failed);
-        if (setjmp(failed.env) != 0) {
-            forget_states(a->m);
-            diag_throw();
-        }
+    SubnormalMode mode = subnormals_flushed();   /* for the update, fused or interpreted: subnormal.h */
+    diag_push(&failed);
+    if (setjmp(failed.env) != 0) {
+        subnormals_restored(mode);
+        if (fresh) forget_states(a->m);
+        diag_throw();
     }
     bool weights_finite = update_parameters(a);
-    if (fresh) diag_pop(&failed);
+    diag_pop(&failed);
+    subnormals_restored(mode);
     a->I->mode = saved;
     a->m->steps++;
     return weights_finite;
