@@ -1,5 +1,6 @@
-/* fused.c — a layer's bias and its activation as one pass forward and one
- * backward, for replayed training steps (replay.c chooses where).
+/* fused.c — a layer's bias and its activation, and mse's P - T, ^ k and
+ * mean, each as one pass forward and one backward, for replayed training
+ * steps (replay.c chooses where).
  * Must not: compute anything differently from the primitives it stands in
  * for: each element gets the expressions of kernels.h and the additions of
  * prims.c's rules, in the same order, so a replay stays bit-identical to the
@@ -28,6 +29,17 @@ bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *
            !sel->in[2]->requires_grad && sel->in[2]->dtype == dt && sel->out && sel->out->dtype == dt;
 }
 
+/* D = P - T, Q = D ^ k, L = mean(Q): mse as the stdlib writes it */
+bool squared_error_fusable(const PrimCall *sub, const PrimCall *pw, const PrimCall *mean) {
+    const Tensor *pr = sub->in[0], *t = sub->in[1];
+    DType dt = pr->dtype;
+    return sub->op == P_SUB && sub->out && tensor_same_shape(pr, t) && tensor_same_shape(pr, sub->out) &&
+           t->dtype == dt && sub->out->dtype == dt && !t->requires_grad && pr->size > 0 &&
+           pw->op == P_POW && pw->in[0] == sub->out && pw->in[1]->size == 1 && pw->in[1]->dtype == dt &&
+           !pw->in[1]->requires_grad && pw->out && tensor_same_shape(pw->out, pr) && pw->out->dtype == dt &&
+           mean->op == P_MEAN && mean->in[0] == pw->out && mean->axis == AXIS_ALL && mean->out && mean->out->dtype == dt;
+}
+
 /* ∂M += ∂A and ∂b += ∂A, row by row as add's rule adds them, with ∂A for
  * element i made by the statements given (ga = 0, then they add to it, as the
  * activation's rule adds into a zeroed gradient) */
@@ -48,7 +60,7 @@ bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *
 VECTORIZE_BEGIN
 
 /* A = M + b and Z = act(A) (A is written too: act's rule may read it) */
-SIMD_CLONES void bias_activation_forward(PrimCall *add, PrimCall *act) {
+TWIN_BODY void bias_activation_forward_body(PrimCall *add, PrimCall *act) {
     const Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     FOR_DTYPE(m, T, {
@@ -70,7 +82,7 @@ SIMD_CLONES void bias_activation_forward(PrimCall *add, PrimCall *act) {
 
 /* act's rule, ∂A = 0 + ∂Z·act'(A) (A's gradient is not kept: only act
  * reads A), then add's */
-SIMD_CLONES void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act) {
+TWIN_BODY void bias_activation_backward_body(Arena *a, PrimCall *add, PrimCall *act) {
     Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     if (m->requires_grad) ensure_grad(a, m);
@@ -87,7 +99,7 @@ SIMD_CLONES void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act
 }
 
 /* A = M + b, C = A > k, Z = where(C, A, y0) */
-SIMD_CLONES void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+TWIN_BODY void bias_relu_forward_body(PrimCall *add, PrimCall *gt, PrimCall *sel) {
     const Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     FOR_DTYPE(m, T, {
@@ -109,7 +121,7 @@ SIMD_CLONES void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
 
 /* where's rule, ∂A = 0 + (C ? ∂Z : -0.0) as where_backward_fast adds it,
  * then add's */
-SIMD_CLONES void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+TWIN_BODY void bias_relu_backward_body(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
     Tensor *m = add->in[0], *b = add->in[1];
     int rows = m->shape[0], n = m->shape[1];
     if (m->requires_grad) ensure_grad(a, m);
@@ -122,3 +134,83 @@ SIMD_CLONES void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimC
 }
 
 VECTORIZE_END
+
+/* q = pow's expression of kernels.h for u ^ v, in T */
+#define POW_OF(OP, EXPR) case OP: q = (EXPR); break;
+
+/* sub's, pow's and mean's forward rules element by element: D and Q
+ * written, Q's elements summed in double in order, as reduce_forward does */
+void squared_error_forward(PrimCall *sub, PrimCall *pw, PrimCall *mean) {
+    int n = sub->out->size;
+    double scale = 1.0 / n;
+    FOR_DTYPE(sub->out, T, {
+        const T *pv = sub->in[0]->data, *tv = sub->in[1]->data;
+        T *dv = sub->out->data, *qv = pw->out->data, v = *(const T *)pw->in[1]->data;
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            T u = pv[i] - tv[i], q = 0;
+            dv[i] = u;
+            switch (P_POW) { BINARY_ELEMENT_OPS(POW_OF) default: break; }
+            qv[i] = q;
+            s += qv[i];
+        }
+        *(T *)mean->out->data = (T)(s * scale);
+    });
+}
+
+/* mean's, pow's and sub's rules in turn on each element: ∂Q and ∂D written
+ * whole, as 0 + the one term each gets (the replay does not zero them),
+ * then ∂P += ∂D */
+void squared_error_backward(Arena *a, PrimCall *sub, PrimCall *pw, PrimCall *mean) {
+    Tensor *pr = sub->in[0];
+    ensure_grad(a, sub->out);
+    ensure_grad(a, pw->out);
+    if (pr->requires_grad) ensure_grad(a, pr);
+    int n = sub->out->size;
+    double scale = 1.0 / n;
+    FOR_DTYPE(sub->out, T, {
+        const T *dv = sub->out->data, g = *(const T *)mean->out->grad->data, v = *(const T *)pw->in[1]->data;
+        T *gq = pw->out->grad->data, *gd = sub->out->grad->data, *gp = pr->requires_grad ? pr->grad->data : NULL;
+        for (int i = 0; i < n; i++) {
+            T gi = (T)0 + (T)(g * scale), u = dv[i];
+            gq[i] = gi;
+            T dx = v == 0 ? 0 : (T)(gi * v * (v == 2 ? (double)u : pow(u, v - 1)));
+            gd[i] = (T)0 + dx;
+            if (gp) gp[i] += gd[i];
+        }
+    });
+}
+
+/* each vectorised (SIMD_CLONES) and plain for rows of a few numbers (vectorize.h's TWIN_BODY) */
+VECTORIZE_BEGIN
+SIMD_CLONES static void bias_activation_forward_vector(PrimCall *add, PrimCall *act) {
+    bias_activation_forward_body(add, act);
+}
+SIMD_CLONES static void bias_activation_backward_vector(Arena *a, PrimCall *add, PrimCall *act) {
+    bias_activation_backward_body(a, add, act);
+}
+SIMD_CLONES static void bias_relu_forward_vector(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    bias_relu_forward_body(add, gt, sel);
+}
+SIMD_CLONES static void bias_relu_backward_vector(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    bias_relu_backward_body(a, add, gt, sel);
+}
+VECTORIZE_END
+
+static bool short_rows(const PrimCall *add) { return add->in[0]->shape[1] < VECTOR_ROW; }
+
+void bias_activation_forward(PrimCall *add, PrimCall *act) {
+    if (short_rows(add)) bias_activation_forward_body(add, act); else bias_activation_forward_vector(add, act);
+}
+
+void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act) {
+    if (short_rows(add)) bias_activation_backward_body(a, add, act); else bias_activation_backward_vector(a, add, act);
+}
+
+void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    if (short_rows(add)) bias_relu_forward_body(add, gt, sel); else bias_relu_forward_vector(add, gt, sel);
+}
+
+void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
+    if (short_rows(add)) bias_relu_backward_body(a, add, gt, sel); else bias_relu_backward_vector(a, add, gt, sel);
+}

@@ -30,6 +30,16 @@ bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
         }
         return false;
     }
+    /* every input of the output's shape or a single number: one row of all
+     * the elements, so a loop is set up once, not once per row of a thin
+     * matrix ([4, 1]) */
+    bool whole = true;
+    for (int k = 0; k < nin; k++) whole &= (p->row[k] == p->cols && p->col[k] == 1) || (p->row[k] == 0 && p->col[k] == 0);
+    if (whole) {
+        p->cols = big->size;
+        p->rows = 1;
+        for (int k = 0; k < nin; k++) if (p->col[k]) p->row[k] = p->cols;
+    }
     return true;
 }
 
@@ -48,7 +58,7 @@ bool pattern_of(Tensor *const *in, int nin, Pattern *p) {
     }
 
 #define FAST_CASE(OP, EXPR) case OP: EACH_PAIR(T, zr[c] = (EXPR);) return true;
-SIMD_CLONES bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
+TWIN_BODY bool binary_fast_body(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
     FOR_DTYPE(out, T, {
         switch (op) {
         BINARY_ELEMENT_OPS(FAST_CASE)
@@ -103,8 +113,8 @@ SIMD_CLONES bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const
             }                                                                               \
     }
 
-SIMD_CLONES bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
-                          Tensor *gx, Tensor *gy) {
+TWIN_BODY bool binary_backward_body(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
+                                    Tensor *gx, Tensor *gy) {
     FOR_DTYPE(g, T, {
         switch (op) {
         case P_ADD: EACH_GRAD(T, dx = gi; dy = gi;) return true;
@@ -186,3 +196,24 @@ SIMD_CLONES void where_backward_fast(const Pattern *p, const Tensor *cond, const
     });
 }
 VECTORIZE_END
+
+/* the twins of binary_fast and binary_backward_fast (vectorize.h's TWIN_BODY) */
+VECTORIZE_BEGIN
+SIMD_CLONES static bool binary_fast_vector(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
+    return binary_fast_body(op, p, x, y, out);
+}
+SIMD_CLONES static bool binary_backward_vector(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y,
+                                               const Tensor *g, Tensor *gx, Tensor *gy) {
+    return binary_backward_body(op, p, x, y, g, gx, gy);
+}
+VECTORIZE_END
+
+bool binary_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, Tensor *out) {
+    return p->cols < VECTOR_ROW ? binary_fast_body(op, p, x, y, out) : binary_fast_vector(op, p, x, y, out);
+}
+
+bool binary_backward_fast(PrimOp op, const Pattern *p, const Tensor *x, const Tensor *y, const Tensor *g,
+                          Tensor *gx, Tensor *gy) {
+    return p->cols < VECTOR_ROW ? binary_backward_body(op, p, x, y, g, gx, gy)
+                                : binary_backward_vector(op, p, x, y, g, gx, gy);
+}

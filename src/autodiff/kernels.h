@@ -73,8 +73,9 @@ static inline double sigmoid_of(double x) {
     return e / (1 + e);
 }
 
-/* The output is [rows, cols] (cols: its last size); element (r, c) of input
- * k is at r * row[k] + c * col[k]. */
+/* The output is [rows, cols] (cols: its last size, or its whole size in one
+ * row when every input has its shape); element (r, c) of input k is at
+ * r * row[k] + c * col[k]. */
 typedef struct Pattern {
     int rows, cols, row[MAX_PRIM_INPUTS], col[MAX_PRIM_INPUTS];
     int ndim, shape[MAX_DIMS];       /* the output's shape */

@@ -87,6 +87,7 @@ static inline void bcast_next(Bcast *b) {
         }                                                                         \
         break;
 static void binary_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    if (c->pattern && binary_fast(c->op, c->pattern, c->in[0], c->in[1], c->out)) return;
     Pattern p;
     if (pattern_of(c->in, 2, &p)) {
         output(a, c, c->in[0]->dtype, p.ndim, p.shape, false);
@@ -113,8 +114,8 @@ static void binary_backward(Arena *a, PrimCall *c) {
     if (gx_on) ensure_grad(a, x);
     if (gy_on) ensure_grad(a, y);
     Pattern p;
-    if (pattern_of(c->in, 2, &p) &&
-        binary_backward_fast(c->op, &p, x, y, out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL))
+    const Pattern *kept = c->pattern ? c->pattern : pattern_of(c->in, 2, &p) ? &p : NULL;
+    if (kept && binary_backward_fast(c->op, kept, x, y, out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL))
         return;
     Bcast b;
     bcast_setup(&b, c->in, 2, (SrcLoc){0});
@@ -253,17 +254,24 @@ static void matmul_backward(Arena *a, PrimCall *c) {
  * W is at hand: the product reads W with a transpose flag instead of Y, so a
  * replay need not write Y out every step.  BLAS sums each entry in the same
  * order either way (tests/unit/test_replay.c compares). */
+/* matmul_dims of a call that has run (a replayed one): the shapes were checked then */
+static inline void checked_dims(const Tensor *x, const Tensor *y, int *m, int *k, int *n) {
+    *m = x->ndim == 2 ? x->shape[0] : 1;
+    *k = x->shape[x->ndim - 1];
+    *n = y->ndim == 2 ? y->shape[1] : 1;
+}
+
 void matmul_bt_forward(PrimCall *c, const Tensor *w) {
     Tensor *x = c->in[0];
     int m, k, n;
-    matmul_dims(x, c->in[1], &m, &k, &n, (SrcLoc){0});
+    checked_dims(x, c->in[1], &m, &k, &n);
     gemm(x->dtype, false, true, m, n, k, x->data, w->data, 0, c->out->data);
 }
 
 void matmul_bt_backward(Arena *a, PrimCall *c, const Tensor *w, bool grad_into_w, void *scratch) {
     Tensor *x = c->in[0], *y = c->in[1], *g = c->out->grad;
     int m, k, n;
-    matmul_dims(x, y, &m, &k, &n, (SrcLoc){0});
+    checked_dims(x, y, &m, &k, &n);
     if (wants_grad(x)) {   /* ∂C/∂X = G Yᵀ = G W */
         ensure_grad(a, x);
         gemm(x->dtype, false, false, m, k, n, g->data, w->data, 1, x->grad->data);
@@ -547,6 +555,10 @@ static void xent_backward(Arena *a, PrimCall *c) {
 /* ---- where -------------------------------------------------------------- */
 
 static void where_forward(Arena *a, PrimCall *c, SrcLoc loc) {
+    if (c->pattern) {
+        where_fast(c->pattern, c->in[0], c->in[1], c->in[2], c->out);
+        return;
+    }
     Pattern p;
     if (pattern_of(c->in, 3, &p)) {
         output(a, c, c->in[1]->dtype, p.ndim, p.shape, false);
@@ -570,8 +582,9 @@ static void where_backward(Arena *a, PrimCall *c) {
     if (gx_on) ensure_grad(a, x);
     if (gy_on) ensure_grad(a, y);
     Pattern p;
-    if (pattern_of(c->in, 3, &p)) {
-        where_backward_fast(&p, c->in[0], c->out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL);
+    const Pattern *kept = c->pattern ? c->pattern : pattern_of(c->in, 3, &p) ? &p : NULL;
+    if (kept) {
+        where_backward_fast(kept, c->in[0], c->out->grad, gx_on ? x->grad : NULL, gy_on ? y->grad : NULL);
         return;
     }
     Bcast b;
@@ -584,6 +597,18 @@ static void where_backward(Arena *a, PrimCall *c) {
             if (!pick_x && gy_on) ((T *)y->grad->data)[b.off[2]] += g[i];
         }
     });
+}
+
+bool prim_keep_pattern(Arena *a, PrimCall *c) {
+    c->pattern = NULL;
+    bool elementwise = prims[c->op].forward == binary_forward || c->op == P_WHERE;
+    Pattern p;
+    if (!elementwise || !c->out || !pattern_of(c->in, c->nin, &p) || p.ndim != c->out->ndim) return false;
+    for (int d = 0; d < p.ndim; d++) if (p.shape[d] != c->out->shape[d]) return false;
+    Pattern *kept = arena_alloc(a, sizeof *kept);
+    *kept = p;
+    c->pattern = kept;
+    return true;
 }
 
 /* ---- the table ------------------------------------------------------------ */

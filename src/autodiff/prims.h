@@ -26,6 +26,10 @@ typedef struct PrimCall {
      * the row count, then each row's max and log-sum-exp, so that the
      * backward need not compute them again: a third of its exp calls) */
     double *kept;
+    /* The broadcast pattern of an elementwise call (binary ops, where),
+     * worked out once for a call run again on tensors of the same shapes (a
+     * replayed step: prim_keep_pattern), or NULL: worked out on every run */
+    const struct Pattern *pattern;
 } PrimCall;
 
 typedef struct Prim {
@@ -54,6 +58,10 @@ extern const Prim prims[P_COUNT];
 /* Run a primitive without recording it (the tape wraps this). */
 Tensor *prim_forward(Arena *a, PrimOp op, Tensor **in, int nin, int axis, SrcLoc loc);
 void ensure_grad(Arena *a, Tensor *t);
+/* For a call that will run again on the same tensors (replay.c): keeps its
+ * broadcast pattern in c->pattern (allocated in `a`) where its rules have a
+ * fast loop for it; false (c->pattern NULL) where they do not. */
+bool prim_keep_pattern(Arena *a, PrimCall *c);
 /* matmul's forward and backward rule for a call X @ Y whose Y is transpose(w),
  * reading w instead of Y (a replayed step, replay.c, leaves Y unwritten);
  * grad_into_w: add ∂C/∂W = Gᵀ X to w's gradient instead of ∂C/∂Y to Y's;
@@ -72,6 +80,14 @@ void bias_activation_backward(Arena *a, PrimCall *add, PrimCall *act);
 bool bias_relu_fusable(const PrimCall *add, const PrimCall *gt, const PrimCall *sel);
 void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel);
 void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel);
+/* mse as the stdlib writes it, for a replayed step: sub computes D = P - T
+ * (T of P's shape, no gradient), pw Q = D ^ k (k a single number, no
+ * gradient), mean L = mean(Q) over all; only pw reads D and only mean Q.
+ * Then the three run as one pass forward and one backward, with the same
+ * operations on every element; ∂Q and ∂D are written whole (not added to). */
+bool squared_error_fusable(const PrimCall *sub, const PrimCall *pw, const PrimCall *mean);
+void squared_error_forward(PrimCall *sub, PrimCall *pw, PrimCall *mean);
+void squared_error_backward(Arena *a, PrimCall *sub, PrimCall *pw, PrimCall *mean);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

@@ -180,10 +180,16 @@ void tensor_gather_rows(Tensor *dst, const Tensor *src, const int *idx, int from
         });
         return;
     }
+    /* each run of rows that follow one another in src copied as one block
+     * (all of them when the rows are not shuffled) */
     size_t row_bytes = dtype_size(src->dtype) * (size_t)src->shape[1];
-    for (int r = 0; r < dst->shape[0]; r++)
-        memcpy((char *)dst->data + row_bytes * (size_t)r,
-               (const char *)src->data + row_bytes * (size_t)(idx ? idx[from + r] : from + r), row_bytes);
+    for (int r = 0, rows = dst->shape[0]; r < rows;) {
+        int first = idx ? idx[from + r] : from + r, run = 1;
+        while (r + run < rows && (idx ? idx[from + r + run] : from + r + run) == first + run) run++;
+        memcpy((char *)dst->data + row_bytes * (size_t)r, (const char *)src->data + row_bytes * (size_t)first,
+               row_bytes * (size_t)run);
+        r += run;
+    }
 }
 
 int tensor_rows(const Tensor *t) { return t->ndim ? t->shape[0] : 1; }

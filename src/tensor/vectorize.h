@@ -28,4 +28,13 @@
 #define VECTORIZE_BEGIN
 #define VECTORIZE_END
 #endif
+/* Tensors of a few elements: a vector loop's set-up (overlap checks, a
+ * remainder loop, the ifunc's indirect call) costs more than its work on a
+ * row of 1 to 7 numbers (xor's nets).  A kernel whose body is a
+ * TWIN_BODY function is compiled twice, vectorised inside VECTORIZE_BEGIN
+ * with SIMD_CLONES and as plain loops outside it (GCC's -O2 vectorises no
+ * loop that needs a remainder), and the caller picks by row length: the
+ * same IEEE operations in the same order either way. */
+#define TWIN_BODY static inline __attribute__((always_inline))
+enum { VECTOR_ROW = 8 };      /* rows shorter than this run the plain twin */
 #endif

@@ -39,6 +39,8 @@ struct StepPlan {
                                     with it as one (bias_activation_*, bias_relu_*); else 0 */
     int        *group_last;      /* group_last[i]: for the last entry of such a group, the group's first
                                     (whose with_activation it is); -1 for every other entry */
+    bool       *squared_error;   /* squared_error[i]: entry i is mse's P - T, and with_activation[i] = 2:
+                                    it, the ^ k and the mean run as one (squared_error_*) */
     bool       *live;            /* live[i]: entry i's output reaches the loss or a state write; the others
                                     (the model's softmax when the loss reads its logits) are not rerun */
     int        *backward;        /* the entries a gradient reached, last first */
@@ -175,14 +177,17 @@ static bool read_by_result_or_write(const StepPlan *p, const Tensor *t) {
 /* x @ W' + b then an activation: the sum and the activation in one pass */
 static void fuse_bias_activations(StepPlan *p) {
     p->with_activation = arena_alloc(&p->arena, sizeof(int) * (size_t)(p->n + 1));
+    p->squared_error = arena_alloc(&p->arena, sizeof(bool) * (size_t)(p->n + 1));
     for (int j = 0; j + 1 < p->n; j++) {
         const PrimCall *add = &p->entries[j].call, *next = &p->entries[j + 1].call;
         if (!p->live[j] || !p->live[j + 1] || !add->out->varies || read_by_result_or_write(p, add->out)) continue;
+        bool third = j + 2 < p->n && p->live[j + 2] && readers(p, next->out) == 1 && !read_by_result_or_write(p, next->out);
         if (bias_activation_fusable(add, next) && readers(p, add->out) == 1)
             p->with_activation[j] = 1;
-        else if (j + 2 < p->n && p->live[j + 2] && bias_relu_fusable(add, next, &p->entries[j + 2].call) &&
-                 readers(p, add->out) == 2 && readers(p, next->out) == 1 && !read_by_result_or_write(p, next->out))
+        else if (third && bias_relu_fusable(add, next, &p->entries[j + 2].call) && readers(p, add->out) == 2)
             p->with_activation[j] = 2;
+        else if (third && squared_error_fusable(add, next, &p->entries[j + 2].call) && readers(p, add->out) == 1)
+            p->with_activation[j] = 2, p->squared_error[j] = true;
         j += p->with_activation[j];
     }
     p->group_last = arena_alloc_raw(&p->arena, sizeof(int) * (size_t)(p->n + 1));
@@ -194,6 +199,12 @@ static void fuse_bias_activations(StepPlan *p) {
  * entry's is (not the sum's, nor relu's mask's) */
 static bool group_keeps(const StepPlan *p, const bool *in_group, int i) {
     return !p->with_activation[i] && (!in_group[i] || p->group_last[i] >= 0);
+}
+
+/* the broadcast of each elementwise op worked out once: the shapes of a
+ * replayed step never change */
+static void keep_patterns(StepPlan *p) {
+    for (int i = 0; i < p->n; i++) prim_keep_pattern(&p->arena, &p->entries[i].call);
 }
 
 /* W' and its gradient, as the recording made them, are read by no replayed
@@ -215,6 +226,7 @@ static void build(StepPlan *p, Model *m) {
     fuse_transposes(p, p->writes, p->nwrites);
     mark_live(p);
     fuse_bias_activations(p);
+    keep_patterns(p);
     p->forward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->backward = arena_alloc(a, sizeof(int) * (size_t)(p->n + 1));
     p->grads = arena_alloc(a, sizeof(Tensor *) * (size_t)(p->n + model_tensors(m, NULL, false) + 1));
@@ -350,7 +362,8 @@ static bool plan_current(const StepPlan *p, Model *m) {
 }
 
 /* what the evaluator did between ops, up to entry `upto`: state writes and random draws */
-static void between_ops(StepPlan *p, int *w, int *d, int upto) {
+static inline void between_ops(StepPlan *p, int *w, int *d, int upto) {
+    if (*w >= p->nwrites && *d >= p->ndraws) return;     /* most steps: nothing left to do */
     for (; *w < p->nwrites && p->writes[*w].after <= upto; (*w)++) tensor_copy_into(p->writes[*w].state, p->writes[*w].value);
     for (; *d < p->ndraws && p->draws[*d].after <= upto; (*d)++) random_draw(&p->draws[*d]);
 }
@@ -367,6 +380,7 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
         between_ops(p, &w, &d, i);
         PrimCall *c = &p->entries[i].call;
         if (p->transposed[i]) matmul_bt_forward(c, p->transposed[i]);
+        else if (p->squared_error[i]) squared_error_forward(c, &p->entries[i + 1].call, &p->entries[i + 2].call);
         else if (p->with_activation[i] == 1) bias_activation_forward(c, &p->entries[i + 1].call);
         else if (p->with_activation[i] == 2) bias_relu_forward(c, &p->entries[i + 1].call, &p->entries[i + 2].call);
         else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
@@ -382,7 +396,8 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
             if (p->transposed[i]) matmul_bt_backward(&p->arena, &e->call, p->transposed[i], p->grad_into_w[i], p->scratch);
             else if (p->group_last[i] >= 0) {
                 int j = p->group_last[i];
-                if (p->with_activation[j] == 1) bias_activation_backward(&p->arena, &p->entries[j].call, &e->call);
+                if (p->squared_error[j]) squared_error_backward(&p->arena, &p->entries[j].call, &p->entries[j + 1].call, &e->call);
+                else if (p->with_activation[j] == 1) bias_activation_backward(&p->arena, &p->entries[j].call, &e->call);
                 else bias_relu_backward(&p->arena, &p->entries[j].call, &p->entries[j + 1].call, &e->call);
             }
             else prims[e->call.op].backward(&p->arena, &e->call);
@@ -418,7 +433,7 @@ void replay_expose(Interp *I, StepPlans *ps) {
         PrimCall *c = &p->entries[i].call;
         if (p->unwritten[i] || !p->live[i])     /* as the interpreter has it */
             prims[c->op].forward(&p->arena, c, p->entries[i].loc);
-        if (p->with_activation[i] && c->out->grad) {   /* the sum's gradient, not kept */
+        if (p->with_activation[i] && !p->squared_error[i] && c->out->grad) {   /* the sum's gradient, not kept */
             PrimCall *last = &p->entries[i + p->with_activation[i]].call;
             tensor_fill(c->out->grad, 0);
             if (last->out->grad) prims[last->op].backward(&p->arena, last);

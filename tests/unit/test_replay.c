@@ -7,7 +7,11 @@
  * repeat (random numbers of a size or range that varies, an if or a require on the
  * batch, a print, a value taken out of the batch by a builtin or a tensor
  * literal, another model's parameters) runs interpreted every time, and
- * says why.  A replayed step allocates nothing. */
+ * says why.  A replayed step allocates nothing.  The replay's fast paths
+ * (broadcast patterns kept from the recording, mse's three ops as one pass)
+ * give the interpreter's bits where they apply and stay out where not. */
+#include "autodiff/kernels.h"
+#include "autodiff/prims.h"
 #include "cli/toplevel.h"
 #include "lang/model.h"
 #include "train/replay.h"
@@ -42,6 +46,11 @@ static const struct { const char *name, *layers, *loss, *optimizer, *extra; } ne
     /* a layer of the user's: an if on `training`, a require on the batch's
      * size, a constant computed from its arguments, rows() and shape() */
     { "user layer", "scaled 6\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "" },
+    /* xor's shapes (rows of 2 and 1 numbers: the plain twins of the kernels,
+     * mse's [rows, 1] ^ 2 as one row), and widths either side of VECTOR_ROW */
+    { "xor-shaped mse", "dense 2 sigmoid\n dense 1 sigmoid\n dense 2 linear", "mse", "sgd(lr=0.5)", "" },
+    { "widths 7 and 8", "dense 7 tanh\n dense 8 relu\n dense 8 sigmoid\n dense 2 softmax", "cross_entropy",
+      "adam(lr=0.01)", "" },
 };
 
 static const char *user_layer =
@@ -231,7 +240,147 @@ static void train_allocates_nothing_per_step(int net) {
           nets[net].name, made[0], made[1]);
 }
 
+/* ---- elementwise ops with their broadcast kept (prim_keep_pattern) ---- */
+
+/* input k's offset for output element i: NumPy's broadcast, by hand */
+static int broadcast_offset(const Tensor *out, const Tensor *in, int i) {
+    int off = 0, stride = 1;
+    for (int d = out->ndim - 1, e = in->ndim - 1; d >= 0; d--, e--) {
+        int idx = i % out->shape[d];
+        i /= out->shape[d];
+        if (e >= 0) {
+            if (in->shape[e] != 1) off += idx * stride;
+            stride *= in->shape[e];
+        }
+    }
+    return off;
+}
+
+/* z = op(x, y) and the gradients' sums in the elements' order, in T */
+#define REFERENCE(T)                                                                      \
+    do {                                                                                  \
+        T *gx = calloc((size_t)x->size, sizeof(T)), *gy = calloc((size_t)y->size, sizeof(T)); \
+        for (int i = 0; i < n; i++) {                                                     \
+            int i0 = broadcast_offset(out, x, i), i1 = broadcast_offset(out, y, i);       \
+            T u = ((T *)x->data)[i0], v = ((T *)y->data)[i1], gi = ((T *)out->grad->data)[i]; \
+            T z = op == P_ADD ? u + v : op == P_SUB ? u - v : op == P_MUL ? u * v : u / v; \
+            bad += z != ((T *)out->data)[i];                                              \
+            T dx = op == P_MUL ? gi * v : op == P_DIV ? gi / v : gi;                      \
+            T dy = op == P_MUL ? gi * u : op == P_DIV ? -gi * u / (v * v) : op == P_SUB ? -gi : gi; \
+            gx[i0] += dx;                                                                 \
+            gy[i1] += dy;                                                                 \
+        }                                                                                 \
+        for (int i = 0; i < x->size; i++) bad += gx[i] != ((T *)x->grad->data)[i];      \
+        for (int i = 0; i < y->size; i++) bad += gy[i] != ((T *)y->grad->data)[i];      \
+        free(gx);                                                                         \
+        free(gy);                                                                         \
+    } while (0)
+
+/* runs c forward and backward from zeroed gradients, the output's gradient g;
+ * then the elements that differ from a by-hand broadcast */
+static int run_and_check(Arena *a, PrimCall *c, const Tensor *g) {
+    prims[c->op].forward(a, c, (SrcLoc){ 0 });
+    Tensor *x = c->in[0], *y = c->in[1], *out = c->out;
+    ensure_grad(a, out);
+    ensure_grad(a, x);
+    ensure_grad(a, y);
+    tensor_fill(x->grad, 0);
+    tensor_fill(y->grad, 0);
+    tensor_copy_into(out->grad, g);
+    prims[c->op].backward(a, c);
+    int bad = 0, n = out->size;
+    PrimOp op = c->op;
+    if (out->dtype == DT_F64) REFERENCE(double); else REFERENCE(float);
+    return bad;
+}
+
+static Tensor *random_tensor(Arena *a, DType dt, int ndim, const int *shape, unsigned *seed) {
+    Tensor *t = tensor_new(a, dt, ndim, shape);
+    for (int i = 0; i < t->size; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        tensor_set(t, i, 0.5 + (double)(*seed >> 8 & 0xffff) / 0x8000);     /* in [0.5, 2.5) */
+    }
+    t->requires_grad = true;
+    return t;
+}
+
+/* Each shape pair the fast loops handle gives the same bits with its pattern
+ * kept as worked out on every call, and both what a by-hand broadcast gives;
+ * a pair they do not handle keeps none and still computes it. */
+static void kept_patterns(void) {
+    static const struct { int nx, x[3], ny, y[3]; bool kept; } pairs[] = {
+        { 2, { 4, 1 }, 2, { 4, 1 }, true },       /* mse's p - y: one row */
+        { 2, { 4, 1 }, 0, { 0 }, true },          /* d ^ 2: one row, a single number */
+        { 0, { 0 }, 2, { 4, 1 }, true },
+        { 2, { 5, 3 }, 1, { 3 }, true },          /* a bias */
+        { 2, { 5, 3 }, 2, { 5, 1 }, true },       /* a column across the rows */
+        { 3, { 2, 3, 4 }, 1, { 4 }, true },
+        { 1, { 7 }, 1, { 7 }, true },             /* under VECTOR_ROW: the plain twin */
+        { 2, { 9, 9 }, 2, { 9, 9 }, true },       /* the vectorised one */
+        { 2, { 9, 9 }, 1, { 9 }, true },
+        { 2, { 4, 1 }, 2, { 1, 3 }, false },      /* an outer broadcast: the general walk */
+    };
+    static const PrimOp ops[] = { P_ADD, P_SUB, P_MUL, P_DIV };
+    unsigned seed = 7;
+    for (int dt = 0; dt < 2; dt++)
+        for (size_t s = 0; s < sizeof pairs / sizeof pairs[0]; s++)
+            for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+                Arena a = { 0 };
+                DType type = dt ? DT_F64 : DT_F32;
+                Tensor *x = random_tensor(&a, type, pairs[s].nx, pairs[s].x, &seed);
+                Tensor *y = random_tensor(&a, type, pairs[s].ny, pairs[s].y, &seed);
+                PrimCall c = { .op = ops[o], .nin = 2, .in = { x, y } };
+                prims[c.op].forward(&a, &c, (SrcLoc){ 0 });
+                Tensor *g = random_tensor(&a, type, c.out->ndim, c.out->shape, &seed);
+                int bad_walked = run_and_check(&a, &c, g);
+                Tensor *z = tensor_like(&a, c.out), *gx = tensor_like(&a, x), *gy = tensor_like(&a, y);
+                tensor_copy_into(z, c.out);
+                tensor_copy_into(gx, x->grad);
+                tensor_copy_into(gy, y->grad);
+                bool kept = prim_keep_pattern(&a, &c);
+                tensor_fill(c.out, -1);
+                int bad_kept = run_and_check(&a, &c, g);
+                bool same = memcmp(z->data, c.out->data, dtype_size(type) * (size_t)z->size) == 0 &&
+                            memcmp(gx->data, x->grad->data, dtype_size(type) * (size_t)x->size) == 0 &&
+                            memcmp(gy->data, y->grad->data, dtype_size(type) * (size_t)y->size) == 0;
+                CHECK(kept == pairs[s].kept && (c.pattern != NULL) == kept && bad_walked == 0 && bad_kept == 0 && same,
+                      "%s %s %s %s: pattern %s, the same bits as worked out each call (%d, %d elements off)",
+                      dt ? "double" : "float", prims[c.op].name, shape_str(x), shape_str(y),
+                      pairs[s].kept ? "kept" : "not kept", bad_walked, bad_kept);
+                arena_free(&a);
+            }
+}
+
+/* mean((p - t) ^ 2) runs fused only as the stdlib's mse writes it: t of
+ * p's shape and without a gradient, a single-number exponent, a mean over all */
+static void squared_error_shapes(void) {
+    static const struct { int nt, t[2]; bool t_grad; int axis; bool fused; const char *what; } cases[] = {
+        { 2, { 4, 1 }, false, AXIS_ALL, true, "p and t of one shape" },
+        { 1, { 1 }, false, AXIS_ALL, false, "t broadcast" },
+        { 2, { 4, 1 }, true, AXIS_ALL, false, "t needing a gradient" },
+        { 2, { 4, 1 }, false, 0, false, "a mean along an axis" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Arena a = { 0 };
+        Tensor *p = tensor_new(&a, DT_F32, 2, (int[]){ 4, 1 }), *t = tensor_new(&a, DT_F32, cases[i].nt, cases[i].t);
+        Tensor *k = tensor_new(&a, DT_F32, 0, NULL);
+        t->requires_grad = cases[i].t_grad;
+        tensor_fill(k, 2);
+        PrimCall sub = { .op = P_SUB, .nin = 2, .in = { p, t } };
+        prims[P_SUB].forward(&a, &sub, (SrcLoc){ 0 });
+        PrimCall pw = { .op = P_POW, .nin = 2, .in = { sub.out, k } };
+        prims[P_POW].forward(&a, &pw, (SrcLoc){ 0 });
+        PrimCall mean = { .op = P_MEAN, .nin = 1, .in = { pw.out }, .axis = cases[i].axis };
+        prims[P_MEAN].forward(&a, &mean, (SrcLoc){ 0 });
+        CHECK(squared_error_fusable(&sub, &pw, &mean) == cases[i].fused, "mean((p - t) ^ 2), %s: %s", cases[i].what,
+              cases[i].fused ? "one pass" : "op by op");
+        arena_free(&a);
+    }
+}
+
 int main(void) {
+    kept_patterns();
+    squared_error_shapes();
     compare_all("float");
     compare_all("double");
     refusals();

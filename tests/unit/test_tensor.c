@@ -294,9 +294,26 @@ static void test_gemm(void) {
     CHECK(c[0] == 0 && c[1] == 0, "gemm with k = 0 and beta = 0 zeroes C");
 }
 
+/* a batch's rows copied in runs of rows that follow one another in the
+ * source: every row where it belongs, shuffled or in order */
+static void test_gather_rows(Arena *a) {
+    Tensor *src = tensor_new(a, DT_F32, 2, (int[]){ 10, 3 });
+    for (int i = 0; i < src->size; i++) tensor_set(src, i, i);
+    const int order[] = { 3, 4, 5, 0, 1, 9, 2, 8 };
+    Tensor *dst = tensor_new(a, DT_F32, 2, (int[]){ 6, 3 });
+    for (int shuffled = 0; shuffled < 2; shuffled++) {
+        tensor_gather_rows(dst, src, shuffled ? order : NULL, 1);
+        int wrong = 0;
+        for (int r = 0; r < 6; r++)
+            for (int j = 0; j < 3; j++) wrong += tensor_get(dst, r * 3 + j) != (shuffled ? order[1 + r] : 1 + r) * 3 + j;
+        CHECK(wrong == 0, "tensor_gather_rows %s: each row from its place (%d wrong)", shuffled ? "shuffled" : "in order", wrong);
+    }
+}
+
 int main(void) {
     Arena a = { 0 };
     test_creation(&a);
+    test_gather_rows(&a);
     test_get_set_copy(&a);
     test_shape_str(&a);
     test_print(&a);
