@@ -193,13 +193,33 @@ static const char *setting_word(int op) {
     return op == SETTING_INIT ? "init" : op == SETTING_LOSS ? "loss" : op == SETTING_OPTIMIZER ? "optimizer" : "regularize";
 }
 
-bool ast_has_command(const Node *n, const char *word) {
-    if (!n) return false;
-    if (n->kind == N_COMMAND && n->name && strcmp(n->name, word) == 0) return true;
-    if (ast_has_command(n->a, word) || ast_has_command(n->b, word) || ast_has_command(n->c, word)) return true;
-    for (int i = 0; i < n->kids.n; i++) if (ast_has_command(n->kids.items[i], word)) return true;
-    for (int i = 0; i < n->more.n; i++) if (ast_has_command(n->more.items[i], word)) return true;
-    return false;
+/* a walk with its own stack, not the C stack: expressions nest a thousand
+ * deep, and this runs before any depth check could catch an overflow */
+bool ast_has_command(const Node *root, const char *word) {
+    const Node **todo = NULL;
+    size_t n = 0, cap = 0;
+    bool found = false;
+    const Node *next = root;
+    while (!found) {
+        if (next) {
+            if (n + 3 + (size_t)next->kids.n + (size_t)next->more.n > cap) {
+                size_t want = (cap ? 2 * cap : 64) + 3 + (size_t)next->kids.n + (size_t)next->more.n;
+                const Node **grown = realloc(todo, sizeof *todo * want);
+                if (!grown) { found = true; break; }      /* cannot tell: say yes, keeping what undo needs */
+                todo = grown;
+                cap = want;
+            }
+            found = next->kind == N_COMMAND && next->name && strcmp(next->name, word) == 0;
+            const Node *sub[3] = { next->a, next->b, next->c };
+            for (int i = 0; i < 3; i++) if (sub[i]) todo[n++] = sub[i];
+            for (int i = 0; i < next->kids.n; i++) if (next->kids.items[i]) todo[n++] = next->kids.items[i];
+            for (int i = 0; i < next->more.n; i++) if (next->more.items[i]) todo[n++] = next->more.items[i];
+        }
+        if (!n) break;
+        next = todo[--n];
+    }
+    free(todo);
+    return found;
 }
 
 void ast_print_stmt(FILE *f, const Node *n, int indent) {

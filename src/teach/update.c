@@ -92,6 +92,8 @@ static void commit_layer_state(const Trace *t) {
     }
 }
 
+static void say_update(Interp *I, Model *m, Trace *t, const struct Snapshot *s);
+
 void exec_update(Interp *I, SrcLoc loc) {
     Trace *t = trace_need(I, loc);
     Model *m = t->model;
@@ -121,10 +123,14 @@ void exec_update(Interp *I, SrcLoc loc) {
     diag_pop(&h);
     I->mode = saved;
     s->trace_serial = t->serial;
-    undo_push(I, s);
     t->applied = true;
     t->last = STEP_UPDATE;
-    if (I->dry_run) return;
+    if (!I->dry_run) say_update(I, m, t, s);
+    undo_push(I, s);        /* last: a script without `undo` keeps nothing, and s is freed */
+}
+
+/* what the update changed, from the snapshot taken before it */
+static void say_update(Interp *I, Model *m, Trace *t, const struct Snapshot *s) {
     const Callable *opt = I->optimizer.fn;
     fprintf(I->out, "update %d of %s with %s: w + change = new w\n", (int)m->steps, m->name,
             (opt->kind == C_PARTIAL ? opt->base : opt)->name);
