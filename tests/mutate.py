@@ -148,7 +148,9 @@ def main():
                      if f.endswith(".c"))
     tools = " ".join("build/tools/" + f[:-2] for f in sorted(os.listdir(os.path.join(tree, "tests", "tools")))
                      if f.endswith(".c"))
-    build = "make -s -j%s BUILD=build build/nnl %s %s" % (args.jobs, units, tools)
+    # what tests/run.sh reads besides nnl: the unit tests, the tools, the editors' syntax files
+    editors = "build/editors/nnl.vim build/editors/ftdetect/nnl.vim build/editors/nnl.tmLanguage.json"
+    build = "make -s -j%s BUILD=build build/nnl %s %s %s" % (args.jobs, units, tools, editors)
     st, out = sh(build, tree, 3600)
     if st != 0:
         sys.exit("mutate: the unmutated copy does not build:\n" + out[-2000:])
