@@ -9,13 +9,12 @@
 #include "base/diag.h"
 #include "base/interrupt.h"
 #include "cli/loop.h"
-#include "cli/toplevel.h"
 #include "front/ast.h"
 #include "lang/eval.h"
 #include <stdio.h>
 
-static void run_block(Interp *I, const Node *block) {
-    for (int i = 0; i < block->kids.n && !I->interrupted && !nnl_interrupt; i++) exec_toplevel(I, block->kids.items[i]);
+static void run_block(Interp *I, const Node *block, StatementRunner *run) {
+    for (int i = 0; i < block->kids.n && !I->interrupted && !nnl_interrupt; i++) run(I, block->kids.items[i]);
 }
 
 typedef struct Round { Interp *I; const char *name; Value v; } Round;
@@ -26,7 +25,7 @@ static void describe_round(FILE *out, const void *arg) {
     print_value(r->I, out, r->v);
 }
 
-void exec_for(Interp *I, const Node *s) {
+void exec_for(Interp *I, const Node *s, StatementRunner *run) {
     int n = s->kids.n;
     /* every value first, kept beyond the statements of the body (each
      * starts a new pass arena) */
@@ -37,7 +36,7 @@ void exec_for(Interp *I, const Node *s) {
         Round r = { I, s->name, vals[i] };
         DiagContext ctx = { s->kids.items[i]->loc, describe_round, &r, diag_context };
         diag_context = &ctx;
-        run_block(I, s->a);
+        run_block(I, s->a, run);
         diag_context = ctx.prev;
         if (I->interrupted || nnl_interrupt) {
             if (!I->dry_run) {
@@ -52,8 +51,8 @@ void exec_for(Interp *I, const Node *s) {
     }
 }
 
-void exec_toplevel_if(Interp *I, const Node *s) {
+void exec_toplevel_if(Interp *I, const Node *s, StatementRunner *run) {
     Value c = eval_expr(I, NULL, s->a);
     const Node *branch = expect_number(I, c, s->a->loc, "a condition") != 0 ? s->b : s->c;
-    if (branch) run_block(I, branch);
+    if (branch) run_block(I, branch, run);
 }

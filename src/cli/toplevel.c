@@ -182,8 +182,8 @@ void exec_toplevel(Interp *I, const Node *s) {
     case N_SAVE: exec_save(I, s); break;
     case N_LOAD: exec_load(I, s); break;
     case N_PREDICT: exec_predict(I, s); break;
-    case N_FOR: exec_for(I, s); break;
-    case N_IF: exec_toplevel_if(I, s); break;
+    case N_FOR: exec_for(I, s, exec_toplevel); break;
+    case N_IF: exec_toplevel_if(I, s, exec_toplevel); break;
     case N_PARAM: case N_FORWARD: case N_STATE: case N_LAYER_STATE: case N_ROW: case N_INPUT: case N_LAYER_USE:
         forbid_here(s);
     default: {
