@@ -16,6 +16,7 @@
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "tensor/rng.h"
+#include "tensor/subnormal.h"
 #include "tensor/tensor.h"
 #include "train/curve.h"
 #include "train/evaluation.h"
@@ -24,7 +25,6 @@
 #include "train/optcompile.h"
 #include "train/progress.h"
 #include "train/replay.h"
-#include "tensor/subnormal.h"
 #include "train/snapshot.h"
 #include "train/train.h"
 #include <math.h>
@@ -797,9 +797,10 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     int *order = I->order;
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
-    /* The last finite step's weights are copied by the update, as it reads
-     * them, when they are many (no pass of its own over them); a small
-     * model's are copied up front, cheaper than handing them over. */
+    /* The last finite step's weights are kept by the update when they are
+     * many: it writes the new ones into the snapshot's memory and the two
+     * trade places (optcompile.c's swap_stored), with no pass of its own; a
+     * small model's are copied up front, cheaper than handing them over. */
     long nweights = 0;
     for (int l = 0; l < m->nlayers; l++)
         for (int k = 0; k < m->layers[l].nparams; k++) nweights += m->layers[l].params[k].value->size;
