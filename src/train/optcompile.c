@@ -832,7 +832,7 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     return finite;
 }
 
-/* The parameters of a CHUNK or more, each split in `lanes` runs of whole
+/* The parameters updated in place (updated_in_place), each split in `lanes` runs of whole
  * chunks, this lane doing its own run of each: the lanes write disjoint
  * elements, and every element gets what it would get in one lane. */
 typedef struct LargeUpdate {
@@ -858,6 +858,14 @@ static void outputs_of(const OptProgram *p, Tensor *const *mem, Tensor **to, Ten
     }
 }
 
+/* A parameter updated in its own memory by update_large, rather than staged
+ * with other small ones: one of a chunk or more, or any when a hand-fused
+ * loop runs the body (its cost has no part per instruction to share, and
+ * staging would copy each small parameter twice) */
+static bool updated_in_place(const OptProgram *p, const Param *param) {
+    return param->value->size >= CHUNK || p->kernel;
+}
+
 static void update_large(void *ctx, int lane, int lanes) {
     LargeUpdate *job = ctx;
     SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
@@ -870,7 +878,7 @@ static void update_large(void *ctx, int lane, int lanes) {
         for (int k = 0; k < job->m->layers[l].nparams; k++) {
             const Param *param = &job->m->layers[l].params[k];
             int size = param->value->size;
-            if (size < CHUNK) continue;
+            if (!updated_in_place(p, param)) continue;
             parameter_memory(p, param, mem);
             if (job->copies) copies_of(p, job->copies, mem, to, &next_copy);
             else for (int v = 0; v < VAR_STATES + p->nstates; v++) to[v] = NULL;
@@ -896,7 +904,7 @@ static void swap_stored(const LargeUpdate *job) {
     for (int l = 0; l < job->m->nlayers; l++)
         for (int k = 0; k < job->m->layers[l].nparams; k++) {
             const Param *param = &job->m->layers[l].params[k];
-            if (param->value->size < CHUNK) continue;
+            if (!updated_in_place(p, param)) continue;
             parameter_memory(p, param, mem);
             copies_of(p, job->copies, mem, to, &next_copy);
             outputs_of(p, mem, to, out);
@@ -937,7 +945,7 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
         for (int k = 0; k < m->layers[l].nparams; k++) {
             const Param *param = &m->layers[l].params[k];
             int size = param->value->size;
-            if (size >= CHUNK) {
+            if (updated_in_place(p, param)) {
                 large += size;
                 continue;
             }
