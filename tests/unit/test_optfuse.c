@@ -55,6 +55,15 @@ static const char *user_optimizer =
     "  lr_t = sum(lr) * (1 + 0 * t)\n"
     "  w -= lr_t * g\n"
     "}\n"
+    "optimizer flip(lr = 0.1) {\n"
+    "  state v = 0\n"
+    "  if t < 6 {\n"
+    "    v = 0.5 * v - lr * g\n"
+    "  } else {\n"
+    "    v = 0.5 * v + lr * g\n"
+    "  }\n"
+    "  w += v\n"
+    "}\n"
     "optimizer zeroed(lr = 0.1) {\n"
     "  state v = w * 0\n"
     "  v = 0.9 * v + g\n"
@@ -78,6 +87,8 @@ static const struct { const char *setting; long fused; const char *kernel; } opt
     { "adam(lr=0.02, beta_1=0.8, decay=0.01)", 12, "adam" },
     { "clipped(lr=0.1)", 12, NULL },
     { "zeroed(lr=0.1)", 11, NULL },
+    /* sgd's instructions for 6 updates, then others: the loop is found again */
+    { "flip(lr=0.1)", 12, NULL },
     { "inline", 12, NULL },
 };
 

@@ -1,0 +1,500 @@
+/* optupdate.c — one update of a model by an optimizer's compiled body
+ * (optcompile.c builds it; optprogram.h is its layout).  Runs the number
+ * part (optnumbers.c, or the evaluator where that gives up) and lists the
+ * instructions of the branches taken; then updates each parameter chunk by
+ * chunk, by the hand-fused loop of a known body (optkernels.c) or an
+ * instruction at a time (run_chunk), in its own memory or staged with other
+ * small ones, on one lane or two (lanes.h), copying or trading what the
+ * snapshot of the last finite step wants.
+ * Must not: compile a body (optcompile.c), decide when an update runs or
+ * make it all or nothing (train.c's optimizer_step). */
+#include "autodiff/kernels.h"
+#include "base/arena.h"
+#include "lang/eval.h"
+#include "tensor/lanes.h"
+#include "tensor/subnormal.h"
+#include "tensor/tensor.h"
+#include "tensor/vectorize.h"
+#include "train/optcompile.h"
+#include "train/optkernels.h"
+#include "train/optnumbers.h"
+#include "train/optprogram.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- one update ---------------------------------------------------------- */
+
+static bool callees_unchanged(Interp *I, const OptProgram *p) {
+    for (int k = 0; k < p->ncallees; k++) {
+        Value *v = global_find(I, p->callees[k].name);
+        if (!v || v->kind != V_FUNC || v->fn != p->callees[k].fn) return false;
+    }
+    return true;
+}
+
+/* the state tensor of p called `name`, or NULL */
+static Tensor *state_of(const Param *p, const char *name) {
+    for (int i = 0; i < p->nstate; i++) if (p->state[i].name == name) return p->state[i].v.t;
+    return NULL;
+}
+
+/* every tensor the loop reads or writes has the parameter's size and the interpreter's precision */
+static bool fits(const Interp *I, const OptProgram *p, const Param *param) {
+    const Tensor *w = param->value, *g = w->grad;
+    if (w->dtype != I->dtype || !g || g->dtype != w->dtype || g->size != w->size) return false;
+    if (param->nstate != p->nstates) return false;
+    for (int i = 0; i < p->nstates; i++) {
+        const Tensor *s = state_of(param, p->states[i]);
+        if (!s || s->dtype != w->dtype || s->size != w->size) return false;
+    }
+    return true;
+}
+
+static Input resolve(const OptProgram *p, Input in) {
+    if (in.kind == IN_VAR) return p->in_buffer[in.index] ? (Input){ IN_BUFFER, in.index } : (Input){ IN_MEMORY, in.index };
+    if (in.kind == IN_TEMP) return (Input){ IN_BUFFER, p->nvars + in.index };
+    return in;
+}
+
+/* The last assignment of w and of each state writes the parameter's memory
+ * instead of its buffer, and the instructions after it read it there: the
+ * update then writes each element once, with no copy from a buffer.  (A
+ * variable's memory is read only before its first assignment, so nothing
+ * reads the old value after the last one.) */
+static void store_in_memory(OptProgram *p) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        if (v == VAR_G || !p->in_buffer[v]) continue;
+        int last = p->nchosen - 1;
+        while (p->chosen[last].var != v) last--;
+        p->chosen[last].stored = true;
+        for (int k = last + 1; k < p->nchosen; k++) {
+            Input *ops[2] = { &p->chosen[k].a, &p->chosen[k].b };
+            for (int j = 0; j < 2; j++)
+                if (ops[j]->kind == IN_BUFFER && ops[j]->index == v) ops[j]->kind = IN_STORED;
+        }
+    }
+}
+
+typedef enum {
+    CHOSEN,          /* the numbers are computed and the instructions chosen */
+    INTERPRET,       /* a number the loop needs is not a single number: interpret the update */
+    USE_EVALUATOR,   /* the number program gave up: run the number part with the evaluator */
+} Choice;
+
+/* The number part: runs the steps, taking the branches the conditions say,
+ * and lists the instructions to run.  With `evaluator` NULL the number
+ * program computes the numbers, and gives up (USE_EVALUATOR) where the
+ * evaluator would do anything but compute a number; otherwise the evaluator
+ * does, in that frame (opt_bind_numbers), with its errors. */
+static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
+    NumberProgram *np = p->number_program;
+    p->nchosen = 0;
+    memset(p->in_buffer, 0, sizeof p->in_buffer);
+    for (int pc = 0; pc < p->nsteps;) {
+        const Step *s = &p->steps[pc];
+        if (!evaluator && (s->kind == RUN_STATEMENT || s->kind == EVAL_NUMBER || s->kind == BRANCH) &&
+            !numbers_run(np, I, s->code_from, s->code_to))
+            return USE_EVALUATOR;
+        switch (s->kind) {
+        case RUN_STATEMENT:
+            if (evaluator) exec_block(I, evaluator, s->node);
+            pc++;
+            break;
+        case EVAL_NUMBER:
+            if (evaluator) {
+                Value v = eval_expr(I, evaluator, s->node);
+                if (v.kind != V_TENSOR || v.t->ndim != 0 || v.t->dtype != I->dtype) return INTERPRET;
+                p->numbers[s->slot] = tensor_get(v.t, 0);
+            } else {
+                p->numbers[s->slot] = numbers_value(np, s->reg);
+            }
+            pc++;
+            break;
+        case BRANCH: {
+            bool taken = evaluator ? expect_number(I, eval_expr(I, evaluator, s->node), s->node->loc, "a condition") != 0
+                                   : numbers_value(np, s->reg) != 0;
+            pc = taken ? pc + 1 : s->target;
+            break;
+        }
+        case JUMP: pc = s->target; break;
+        case ELEMENTWISE: {
+            Instr in = s->instr;
+            in.a = resolve(p, in.a);
+            in.b = resolve(p, in.b);
+            if (in.var >= 0) p->in_buffer[in.var] = true;
+            p->chosen[p->nchosen++] = in;
+            pc++;
+            break;
+        }
+        }
+    }
+    if (!evaluator && !numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
+    store_in_memory(p);
+    return CHOSEN;
+}
+
+/* ---- a hand-fused loop for a known body ------------------------------------ */
+
+static const char *signature_op(int op) {
+    switch (op) {
+    case P_ADD: return "add";
+    case P_SUB: return "sub";
+    case P_MUL: return "mul";
+    case P_DIV: return "div";
+    case P_POW: return "pow";
+    case P_SQRT: return "sqrt";
+    default: return NULL;       /* no known body uses it */
+    }
+}
+
+/* The chosen instructions as data flow, in the form of optkernels.c's
+ * signatures: "mul n0 m2 > t0; ..." — each operand a number (n, numbered
+ * in the order first read; number_of gives its slot in p->numbers), a
+ * variable's memory as the update found it (m) or as its last assignment
+ * stored it (s: 0 w, 1 g, 2... the states), or the value an earlier
+ * instruction left in a buffer (t, numbered as written, whichever buffer
+ * holds it).  False when it cannot be one of theirs. */
+static bool kernel_signature(OptProgram *p, char *sig, size_t size) {
+    int value_in[MAX_BUFFERS + MAX_BUFFERS], values = 0, numbers = 0;
+    size_t len = 0;
+    sig[0] = 0;
+    for (int k = 0; k < p->nchosen; k++) {
+        const Instr *in = &p->chosen[k];
+        const char *name = signature_op(in->op);
+        if (!name) return false;
+        char text[64];
+        int at = snprintf(text, sizeof text, "%s%s", k ? "; " : "", name);
+        const Input ops[2] = { in->a, in->b };
+        for (int j = 0; j < 2 && ops[j].kind != IN_NONE; j++) {
+            const Input *o = &ops[j];
+            if (o->kind == IN_NUMBER) {
+                int n = 0;
+                while (n < numbers && p->number_of[n] != o->index) n++;
+                if (n == numbers) {
+                    if (numbers == KERNEL_NUMBERS) return false;
+                    p->number_of[numbers++] = o->index;
+                }
+                at += snprintf(text + at, sizeof text - (size_t)at, " n%d", n);
+            } else if (o->kind == IN_MEMORY || o->kind == IN_STORED) {
+                at += snprintf(text + at, sizeof text - (size_t)at, " %c%d", o->kind == IN_MEMORY ? 'm' : 's', o->index);
+            } else {
+                at += snprintf(text + at, sizeof text - (size_t)at, " t%d", value_in[o->index]);
+            }
+        }
+        if (in->stored) snprintf(text + at, sizeof text - (size_t)at, " > s%d", in->var);
+        else {
+            int buffer = in->var >= 0 ? in->var : p->nvars + in->temp;
+            value_in[buffer] = values;
+            snprintf(text + at, sizeof text - (size_t)at, " > t%d", values++);
+        }
+        size_t add = strlen(text);
+        if (len + add + 1 > size) return false;
+        memcpy(sig + len, text, add + 1);
+        len += add;
+    }
+    return true;
+}
+
+/* The hand-fused loop for this update's instructions, if they are a known
+ * body's: looked up again only when they differ from the last update's
+ * (comparing them costs a fraction of building the signature: xor updates
+ * its 9 weights 10,000 times), and its numbers in the order it reads them. */
+static void pick_kernel(OptProgram *p) {
+    if (p->nchosen != p->signed_nchosen || memcmp(p->chosen, p->signed_chosen, sizeof(Instr) * (size_t)p->nchosen) != 0) {
+        char sig[1024];
+        p->kernel = kernel_signature(p, sig, sizeof sig) ? opt_kernel_find(sig) : NULL;
+        memcpy(p->signed_chosen, p->chosen, sizeof(Instr) * (size_t)p->nchosen);
+        p->signed_nchosen = p->nchosen;
+    }
+    for (int k = 0; p->kernel && k < KERNEL_NUMBERS; k++) p->kernel_numbers[k] = p->numbers[p->number_of[k]];
+}
+
+const char *opt_program_kernel(const OptProgram *p) { return p->kernel ? p->kernel->name : NULL; }
+
+/* these loops are most of the update of a large parameter: vectorised, they
+ * take a third of the time (z and x may overlap: x = x * g) */
+VECTORIZE_BEGIN
+
+/* z[i] = EXPR for i < n, with u and v each an array or one number */
+#define BINARY_LOOP(EXPR)                                                                  \
+    do {                                                                                   \
+        if (xs && ys) for (int i = 0; i < n; i++) { T u = xs[i], v = ys[i]; z[i] = (EXPR); } \
+        else if (xs) for (int i = 0; i < n; i++) { T u = xs[i], v = yn; z[i] = (EXPR); }     \
+        else for (int i = 0; i < n; i++) { T u = xn, v = ys[i]; z[i] = (EXPR); }             \
+    } while (0)
+#define UNARY_LOOP(EXPR) do { for (int i = 0; i < n; i++) { T u = xs[i]; z[i] = (EXPR); } } while (0)
+#define BINARY_CASE(OP, EXPR) case OP: BINARY_LOOP(EXPR); break;
+#define UNARY_CASE(OP, EXPR) case OP: UNARY_LOOP(EXPR); break;
+
+/* The chosen instructions over elements [from, from + n) of one parameter
+ * (mem: w, g and its states as they were), the new w and state stored into
+ * out (mem itself, or other memory of the same size: see update_large).
+ * Each op is its primitive's expression in kernels.h, so it rounds as the
+ * evaluator's kernels do. */
+SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from,
+                                  int n) {
+    FOR_DTYPE(mem[0], T, {
+        T *buf = buffers;
+        for (int k = 0; k < p->nchosen; k++) {
+            const Instr *in = &p->chosen[k];
+            const Input ops[2] = { in->a, in->b };
+            const T *arr[2] = { NULL, NULL };
+            T num[2] = { 0, 0 };
+            for (int j = 0; j < 2; j++) {
+                if (ops[j].kind == IN_MEMORY) arr[j] = (const T *)mem[ops[j].index]->data + from;
+                else if (ops[j].kind == IN_STORED) arr[j] = (const T *)out[ops[j].index]->data + from;
+                else if (ops[j].kind == IN_BUFFER) arr[j] = buf + (size_t)ops[j].index * CHUNK;
+                else if (ops[j].kind == IN_NUMBER) num[j] = (T)p->numbers[ops[j].index];
+            }
+            const T *xs = arr[0], *ys = arr[1];
+            T xn = num[0], yn = num[1];
+            T *z = in->stored ? (T *)out[in->var]->data + from
+                              : buf + (size_t)(in->var >= 0 ? in->var : p->nvars + in->temp) * CHUNK;
+            /* float32 u^2: pow's u·u is exact in double, so it rounds as u·u in float, and is much faster */
+            if (in->op == P_POW && sizeof(T) == sizeof(float) && !ys && yn == 2) {
+                UNARY_LOOP(u * u);
+                continue;
+            }
+            switch (in->op) {
+            case OP_COPY:
+                if (xs) memmove(z, xs, sizeof(T) * (size_t)n);
+                else for (int i = 0; i < n; i++) z[i] = xn;
+                break;
+            BINARY_ELEMENT_OPS(BINARY_CASE)
+            UNARY_ELEMENT_OPS(UNARY_CASE)
+            default: break;      /* the compiler emits no other op */
+            }
+        }
+        /* checked here while the chunk is in cache, not by another pass over w */
+        return p->in_buffer[VAR_W] && values_all_finite(out[VAR_W]->dtype, (T *)out[VAR_W]->data + from, n);
+    });
+    return false;
+}
+
+#undef BINARY_CASE
+#undef UNARY_CASE
+VECTORIZE_END
+
+/* the update of elements [from, from + n): by the hand-fused loop when
+ * there is one, else an instruction at a time; true when every new w is finite */
+static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+    if (!p->kernel) return run_chunk(p, buffers, mem, out, from, n);
+    p->kernel->run(p->kernel_numbers, mem, out, from, n);
+    const Tensor *w = out[VAR_W];
+    return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
+}
+
+void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t) {
+    for (int h = 0; h < def->nparams; h++) frame_set(f, def->param_names[h], settings[h]);
+    frame_set(f, intern("t"), tensor_value(t));
+}
+
+/* w, g and the state of one parameter, as run_chunk reads them */
+static void parameter_memory(const OptProgram *p, const Param *param, Tensor **mem) {
+    mem[VAR_W] = param->value;
+    mem[VAR_G] = param->value->grad;
+    for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(param, p->states[i]);
+}
+
+/* Parameters smaller than a chunk are copied side by side into one chunk
+ * (p->staging) and updated by one run_chunk: the body's per-chunk cost is
+ * paid once for all of a model's biases, not once per bias.  Each element
+ * gets the same operations as it would alone. */
+typedef struct Staged {
+    const Param *param[CHUNK];
+    int          at[CHUNK];
+    int          n, rows;            /* parameters staged, elements used */
+} Staged;
+
+static void staging_memory(const OptProgram *p, DType dt, Tensor *fake, Tensor **mem) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        fake[v] = (Tensor){ .ndim = 1, .shape = { CHUNK }, .size = CHUNK, .dtype = dt,
+                            .data = (char *)p->staging + dtype_size(dt) * CHUNK * (size_t)v };
+        mem[v] = &fake[v];
+    }
+}
+
+/* where `copies` wants the old values of w and each state of one parameter
+ * (mem), or NULL.  The copies come in the order the parameters are updated,
+ * so the search starts after the last one found (*next). */
+static void copies_of(const OptProgram *p, const UpdateCopies *copies, Tensor *const *mem, Tensor **to, int *next) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        to[v] = NULL;
+        for (int k = 0; copies && v != VAR_G && k < copies->n && !to[v]; k++) {
+            int i = (*next + k) % copies->n;
+            if (copies->from[i] == mem[v]) { to[v] = copies->to[i]; *next = i + 1; }
+        }
+    }
+}
+
+/* the old values of elements [from, from + n) of w and the states, into their copies */
+static void copy_old(const OptProgram *p, Tensor *const *mem, Tensor *const *to, int from, int n) {
+    size_t es = dtype_size(mem[VAR_W]->dtype);
+    for (int v = 0; v < VAR_STATES + p->nstates; v++)
+        if (to[v]) memcpy((char *)to[v]->data + es * (size_t)from, (const char *)mem[v]->data + es * (size_t)from, es * (size_t)n);
+}
+
+static void stage(const OptProgram *p, Staged *st, const Param *param, const UpdateCopies *copies, int *next) {
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
+    parameter_memory(p, param, mem);
+    if (copies) {
+        copies_of(p, copies, mem, to, next);
+        copy_old(p, mem, to, 0, param->value->size);
+    }
+    size_t es = dtype_size(param->value->dtype);
+    for (int v = 0; v < VAR_STATES + p->nstates; v++)
+        memcpy((char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->rows), mem[v]->data, es * (size_t)param->value->size);
+    st->param[st->n] = param;
+    st->at[st->n++] = st->rows;
+    st->rows += param->value->size;
+}
+
+/* the staged parameters' update, and their new w and state copied back */
+static bool run_staged(const OptProgram *p, Staged *st) {
+    DType dt = st->param[0]->value->dtype;
+    Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS], *mem[MAX_BUFFERS];
+    staging_memory(p, dt, fake, smem);
+    bool finite = update_chunk(p, p->buffers, smem, smem, 0, st->rows);
+    size_t es = dtype_size(dt);
+    for (int i = 0; i < st->n; i++) {
+        parameter_memory(p, st->param[i], mem);
+        for (int v = 0; v < VAR_STATES + p->nstates; v++)
+            if (v != VAR_G && p->in_buffer[v])
+                memcpy(mem[v]->data, (char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->at[i]),
+                       es * (size_t)st->param[i]->value->size);
+    }
+    st->n = st->rows = 0;
+    return finite;
+}
+
+/* The parameters updated in place (updated_in_place), each split in `lanes` runs of whole
+ * chunks, this lane doing its own run of each: the lanes write disjoint
+ * elements, and every element gets what it would get in one lane. */
+typedef struct LargeUpdate {
+    const OptProgram   *p;
+    Model              *m;
+    const UpdateCopies *copies;
+    bool                finite[2];     /* per lane: every new w it wrote is finite */
+} LargeUpdate;
+
+/* Where one parameter's new w and states go (out) and which old values are
+ * copied for `copies` (to): a variable the update assigns and `copies` wants
+ * is written straight into the copy's memory, which then changes places with
+ * the parameter's (swap_stored): the copy ends holding the old values with
+ * no pass of its own.  The others are written in place, their old values
+ * copied (copy_old) as they are read. */
+static void outputs_of(const OptProgram *p, Tensor *const *mem, Tensor **to, Tensor **out) {
+    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
+        out[v] = mem[v];
+        if (to[v] && v != VAR_G && p->in_buffer[v]) {
+            out[v] = to[v];
+            to[v] = NULL;
+        }
+    }
+}
+
+/* A parameter updated in its own memory by update_large, rather than staged
+ * with other small ones: one of a chunk or more, or any when a hand-fused
+ * loop runs the body (its cost has no part per instruction to share, and
+ * staging would copy each small parameter twice) */
+static bool updated_in_place(const OptProgram *p, const Param *param) {
+    return param->value->size >= CHUNK || p->kernel;
+}
+
+static void update_large(void *ctx, int lane, int lanes) {
+    LargeUpdate *job = ctx;
+    SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
+    const OptProgram *p = job->p;
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS], *out[MAX_BUFFERS];
+    void *buffers = lane ? p->lane_buffers : p->buffers;
+    bool finite = true;
+    int next_copy = 0;
+    for (int l = 0; l < job->m->nlayers; l++)
+        for (int k = 0; k < job->m->layers[l].nparams; k++) {
+            const Param *param = &job->m->layers[l].params[k];
+            int size = param->value->size;
+            if (!updated_in_place(p, param)) continue;
+            parameter_memory(p, param, mem);
+            if (job->copies) copies_of(p, job->copies, mem, to, &next_copy);
+            else for (int v = 0; v < VAR_STATES + p->nstates; v++) to[v] = NULL;
+            outputs_of(p, mem, to, out);
+            int chunks = (size + CHUNK - 1) / CHUNK;
+            int first = (int)((long)chunks * lane / lanes), end = (int)((long)chunks * (lane + 1) / lanes);
+            for (int c = first; c < end; c++) {
+                int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
+                if (job->copies) copy_old(p, mem, to, from, n);
+                finite &= update_chunk(p, buffers, mem, out, from, n);
+            }
+        }
+    job->finite[lane] = finite;
+    subnormals_restored(mode);
+}
+
+/* After update_large: each new w and state written into its copy's memory
+ * takes that memory, and the copy the parameter's, which holds the old values. */
+static void swap_stored(const LargeUpdate *job) {
+    const OptProgram *p = job->p;
+    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS], *out[MAX_BUFFERS];
+    int next_copy = 0;
+    for (int l = 0; l < job->m->nlayers; l++)
+        for (int k = 0; k < job->m->layers[l].nparams; k++) {
+            const Param *param = &job->m->layers[l].params[k];
+            if (!updated_in_place(p, param)) continue;
+            parameter_memory(p, param, mem);
+            copies_of(p, job->copies, mem, to, &next_copy);
+            outputs_of(p, mem, to, out);
+            for (int v = 0; v < VAR_STATES + p->nstates; v++)
+                if (out[v] != mem[v]) {
+                    void *data = mem[v]->data;
+                    mem[v]->data = out[v]->data;
+                    out[v]->data = data;
+                }
+        }
+}
+
+bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
+                      bool *weights_finite) {
+    *weights_finite = false;
+    if (p->refusal || I->mode.watch || !callees_unchanged(I, p)) return false;
+    int np = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++, np++)
+            if (!fits(I, p, &m->layers[l].params[k])) return false;
+    if (np == 0) return false;
+    Choice chose = USE_EVALUATOR;
+    if (!numbers_refusal(p->number_program, NULL) && numbers_start(p->number_program, I, settings, t))
+        chose = choose(I, p, NULL);
+    if (chose == USE_EVALUATOR) {
+        Frame numbers = { .arena = &I->pass };
+        opt_bind_numbers(&numbers, p->def, settings, new_scalar(I, (double)t));
+        chose = choose(I, p, &numbers);
+    }
+    if (chose == INTERPRET) return false;
+    pick_kernel(p);
+    Staged st;               /* not zero-initialised: 3 KB, and only n and rows are read before written */
+    st.n = st.rows = 0;
+    bool finite = true;
+    int next_copy = 0;
+    long large = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++) {
+            const Param *param = &m->layers[l].params[k];
+            int size = param->value->size;
+            if (updated_in_place(p, param)) {
+                large += size;
+                continue;
+            }
+            /* a bias, xor's weights: run together with other small ones */
+            if (st.n && (st.rows + size > CHUNK || st.param[0]->value->dtype != param->value->dtype))
+                finite &= run_staged(p, &st);
+            stage(p, &st, param, copies, &next_copy);
+        }
+    if (st.n) finite &= run_staged(p, &st);
+    LargeUpdate job = { p, m, copies, { true, true } };
+    if (large >= LANES_FROM) lanes_run(update_large, &job);
+    else if (large) update_large(&job, 0, 1);
+    if (large && copies) swap_stored(&job);
+    *weights_finite = finite && job.finite[0] && job.finite[1];
+    return true;
+}
