@@ -13,7 +13,7 @@
 #include "lang/stdlib_embed.h"
 #include "lsp/names.h"
 #include "lsp/query.h"
-#include "teach/commands.h"
+#include "teach/command_table.h"
 #include "teach/help.h"
 #include "teach/summary.h"
 #include "tensor/tensor.h"
