@@ -7,7 +7,6 @@
 #define _XOPEN_SOURCE 700      /* realpath */
 #include "autodiff/prims.h"
 #include "base/diag.h"
-#include "lang/builtins.h"
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "lang/stdlib_embed.h"
