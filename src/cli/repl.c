@@ -20,7 +20,7 @@
 #include "cli/toplevel.h"
 #include "front/ast.h"
 #include "lang/eval.h"
-#include "teach/commands.h"
+#include "teach/command_table.h"
 #include "web/view.h"
 #include <ctype.h>
 #include <poll.h>

@@ -14,9 +14,9 @@
 #include "front/ast.h"
 #include "io/persist.h"
 #include "io/predict.h"
-#include "lang/builtins.h"
 #include "lang/dataset.h"
 #include "lang/eval.h"
+#include "lang/language.h"
 #include "lang/model.h"
 #include "lang/resolve.h"
 #include "lang/settings.h"
@@ -45,7 +45,7 @@ void interp_init(Interp *I, bool dry_run) {
     I->dry_run = dry_run;
     I->out = stdout;
     rng_seed(&I->rng, 0);
-    builtins_register(I);
+    language_init(I);
     see_register_commands();
     graph_register_commands();
     web_register_commands();

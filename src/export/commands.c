@@ -17,7 +17,7 @@
 #include "lang/loaders.h"
 #include "lang/model.h"
 #include "lang/settings.h"
-#include "teach/commands.h"
+#include "teach/command_table.h"
 #include <stdlib.h>
 #include <string.h>
 

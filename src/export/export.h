@@ -3,7 +3,7 @@
 #ifndef NNL_EXPORT_H
 #define NNL_EXPORT_H
 
-/* adds export and import to the commands (teach/commands.h); called once at start-up */
+/* adds export and import to the commands (teach/command_table.h); called once at start-up */
 void export_register_commands(void);
 
 #endif

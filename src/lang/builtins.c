@@ -9,14 +9,11 @@
 #include "front/ast.h"
 #include "lang/builtins.h"
 #include "lang/eval.h"
-#include "lang/loaders.h"
 #include "tensor/rng.h"
 #include "tensor/tensor.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-Node optional_param = { .kind = N_NAME, .name = "optional" };
 
 /* A shape argument: a whole number n (meaning [n]) or a 1-D tensor of sizes. */
 static int shape_arg(Interp *I, Value v, SrcLoc loc, int *shape) {
@@ -170,7 +167,6 @@ void builtins_register(Interp *I) {
         builtin_define(I, s->name, s->fn, s->nparams, s->params, NULL);
     }
     builtin_define(I, "env", b_env, 2, (const char *[]){ "name", "default" }, (Node *[]){ NULL, &optional_param });
-    loaders_register(I);
 }
 
 void builtin_define(Interp *I, const char *name, BuiltinFn fn, int nparams, const char *const *params,

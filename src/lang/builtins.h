@@ -4,7 +4,7 @@
 #define NNL_BUILTINS_H
 #include "lang/interp.h"
 
-extern Node optional_param;   /* a default meaning: may be left out (V_NONE) */
+/* the primitives and the builtins of this file (language.c calls it) */
 void builtins_register(Interp *I);
 /* a builtin function; defaults[i] NULL (or defaults NULL): required */
 void builtin_define(Interp *I, const char *name, BuiltinFn fn, int nparams, const char *const *params,

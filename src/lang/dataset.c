@@ -1,6 +1,7 @@
-/* data.c — data sets: inline tables `data NAME { ROW -> ROW ... }`, the
- * statement `data a, b = EXPR` that names what a loader, split or normalize
- * gave, and how a data set prints.
+/* dataset.c — the statements that make data sets: inline tables
+ * `data NAME { ROW -> ROW ... }`, and `data a, b = EXPR` that names what a
+ * loader, split or normalize gave.  (A data set as a value — one, not a group
+ * of parts, and how it prints — is eval.c's, which this file calls.)
  * Owns: turning rows into [rows, features] and [rows, targets] tensors.
  * Must not: know about models or training, or read files (loaders.c). */
 #include "base/arena.h"
@@ -69,13 +70,6 @@ Dataset *data_build(Interp *I, const Node *n) {
     return d;
 }
 
-Dataset *data_one(Dataset *d, SrcLoc loc) {
-    if (d->nparts)
-        fail_at(loc, "this is %d data sets, not one; name each: data %s = ...", d->nparts,
-                d->nparts == 2 ? "training, validation" : "training, validation, test");
-    return d;
-}
-
 void data_assign(Interp *I, const Node *n) {
     Value v = eval_expr(I, NULL, n->a);
     if (v.kind != V_DATA)
@@ -95,20 +89,4 @@ void data_assign(Interp *I, const Node *n) {
         Value nv = { .kind = V_DATA, .data = named };
         global_set(I, named->name, nv);
     }
-}
-
-void data_print(FILE *f, const Dataset *d) {
-    if (d->nparts) {
-        fprintf(f, "<%d data sets:", d->nparts);
-        for (int i = 0; i < d->nparts; i++) fprintf(f, "%s %d rows", i ? "," : "", d->parts[i]->x->shape[0]);
-        fputc('>', f);
-        return;
-    }
-    fprintf(f, "<data %s: %d rows, %d -> %d", d->name, d->x->shape[0], d->x->shape[1], d->y->shape[1]);
-    if (d->classes) {
-        fprintf(f, " classes (");
-        for (int i = 0; i < d->nclasses && i < 10; i++) fprintf(f, "%s%s", i ? ", " : "", d->classes[i]);
-        fprintf(f, "%s)", d->nclasses > 10 ? ", ..." : "");
-    }
-    fputc('>', f);
 }

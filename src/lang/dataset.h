@@ -1,5 +1,5 @@
-/* Data sets as values (dataset.c): `data NAME { ... }` tables, `data a, b =
- * EXPR`, and printing one. */
+/* Data sets made by statements (dataset.c): `data NAME { ... }` tables and
+ * `data a, b = EXPR`; and what a data function's call was (DataCall). */
 #ifndef NNL_DATASET_H
 #define NNL_DATASET_H
 #include "data/dataload.h"
@@ -27,7 +27,6 @@ typedef struct DataCall {
 
 Dataset *data_build(Interp *I, const Node *n);
 void     data_assign(Interp *I, const Node *n);          /* data a, b = EXPR */
-Dataset *data_one(Dataset *d, SrcLoc loc);               /* fails on a group of parts */
-void     data_print(FILE *f, const Dataset *d);
+/* data_one and data_print, of a data set as a value, are eval.h's */
 
 #endif

@@ -1,7 +1,10 @@
-/* eval.c — runs the AST: expressions, calls, assignments and top-level
- * statements, dispatching to model.c, data.c and train.c.
- * Owns: values, frames, globals, calling conventions.
- * Must not: implement primitives (prims.c) or training loops (train.c). */
+/* eval.c — runs the AST: expressions, calls, and the statements of a block.
+ * Owns: values (a data set's too: one, not a group, and how it prints),
+ * frames, globals, calling conventions.
+ * Must not: implement primitives (prims.c) or training loops (train.c), or
+ * call the files of lang above it: calling a model, a model's or layer's
+ * field and x[i] go through I->hooks (model.c, index.c; set by language.c),
+ * and builtins come as Callables.  Everything else in lang calls this file. */
 #include "autodiff/prims.h"
 #include "autodiff/tape.h"
 #include "base/arena.h"
@@ -9,11 +12,7 @@
 #include "base/diag.h"
 #include "base/stack.h"
 #include "front/ast.h"
-#include "lang/builtins.h"
-#include "lang/dataset.h"
 #include "lang/eval.h"
-#include "lang/index.h"
-#include "lang/model.h"
 #include "tensor/tensor.h"
 #include <math.h>
 #include <stdlib.h>
@@ -99,6 +98,13 @@ int count_number(double d, SrcLoc loc, const char *what) {
 
 int expect_count(Interp *I, Value v, SrcLoc loc, const char *what) {
     return count_number(expect_number(I, v, loc, what), loc, what);
+}
+
+Dataset *data_one(Dataset *d, SrcLoc loc) {
+    if (d->nparts)
+        fail_at(loc, "this is %d data sets, not one; name each: data %s = ...", d->nparts,
+                d->nparts == 2 ? "training, validation" : "training, validation, test");
+    return d;
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -197,6 +203,8 @@ Value lookup_name(Interp *I, Frame *f, const char *name, SrcLoc loc) {
 }
 
 /* ---- calls -------------------------------------------------------------- */
+
+Node optional_param = { .kind = N_NAME, .name = "optional" };
 
 /* Keras' name for a setting nnl names otherwise: `learning_rate` is an
  * optimizer's `lr` (when it has no parameter of that name itself). */
@@ -401,7 +409,7 @@ Value call_value(Interp *I, Value callee, Value *args, int nargs, const Binding 
     stack_check(I, loc);
     if (callee.kind == V_MODEL) {
         if (nargs != 1 || nkw) fail_at(loc, "a model takes one input");
-        return tensor_value(model_forward(I, callee.model, expect_tensor(args[0], loc, "model input"), loc));
+        return tensor_value(I->hooks.call_model(I, callee.model, expect_tensor(args[0], loc, "model input"), loc));
     }
     if (callee.kind != V_FUNC) fail_at(loc, "%s cannot be called", value_kind_name(callee));
     const Callable *fn = callee.fn;
@@ -509,7 +517,7 @@ static Value eval_grad(Interp *I, Frame *f, const Node *e) {
     Tensor *t = expect_tensor(v, of->loc, "the operand of 'grad'");
     if (!t->grad) fail_at(e->loc, "'grad' needs a parameter (like net.1.W); this value has no gradient");
     not_replayable(I, NULL, e->loc, "reads a gradient while the pass runs");
-    if (part) return tensor_value(index_tensor(I, f, t->grad, part));
+    if (part) return tensor_value(I->hooks.index(I, f, t->grad, part));
     return tensor_value(tensor_copy(&I->pass, t->grad));
 }
 
@@ -559,13 +567,13 @@ Value eval_expr(Interp *I, Frame *f, const Node *e) {
         return tensor_value(tape_apply(&I->tape, P_TRANSPOSE, &x, 1, AXIS_ALL, e->loc));
     }
     case N_GRAD: return eval_grad(I, f, e);
-    case N_INDEX: return tensor_value(index_tensor(I, f, expect_tensor(eval_expr(I, f, e->a), e->a->loc,
-                                                                        "what is indexed"), e));
+    case N_INDEX: return tensor_value(I->hooks.index(I, f, expect_tensor(eval_expr(I, f, e->a), e->a->loc,
+                                                                      "what is indexed"), e));
     case N_CALL: return eval_call(I, f, e);
     case N_FIELD: {
         Value obj = eval_expr(I, f, e->a);
-        if (obj.kind == V_MODEL) return model_field(I, obj.model, e->name, e->loc);
-        if (obj.kind == V_LAYER) return layer_field(I, obj.layer, e->name, e->loc);
+        if (obj.kind == V_MODEL) return I->hooks.model_field(I, obj.model, e->name, e->loc);
+        if (obj.kind == V_LAYER) return I->hooks.layer_field(I, obj.layer, e->name, e->loc);
         if (obj.kind == V_DATA && strcmp(e->name, "x") == 0) return tensor_value(tensor_plain(data_one(obj.data, e->loc)->x));
         if (obj.kind == V_DATA && strcmp(e->name, "y") == 0) return tensor_value(data_one(obj.data, e->loc)->y);
         if (obj.kind == V_DATA)
@@ -716,6 +724,22 @@ void print_value_as(Interp *I, FILE *f, Value v, bool full) {
 }
 
 void print_value(Interp *I, FILE *f, Value v) { print_value_as(I, f, v, false); }
+
+void data_print(FILE *f, const Dataset *d) {
+    if (d->nparts) {
+        fprintf(f, "<%d data sets:", d->nparts);
+        for (int i = 0; i < d->nparts; i++) fprintf(f, "%s %d rows", i ? "," : "", d->parts[i]->x->shape[0]);
+        fputc('>', f);
+        return;
+    }
+    fprintf(f, "<data %s: %d rows, %d -> %d", d->name, d->x->shape[0], d->x->shape[1], d->y->shape[1]);
+    if (d->classes) {
+        fprintf(f, " classes (");
+        for (int i = 0; i < d->nclasses && i < 10; i++) fprintf(f, "%s%s", i ? ", " : "", d->classes[i]);
+        fprintf(f, "%s)", d->nclasses > 10 ? ", ..." : "");
+    }
+    fputc('>', f);
+}
 
 /* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write. */
 const char *fusion_name(const char *outer, const char *inner) {

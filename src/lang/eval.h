@@ -1,5 +1,7 @@
 /* The evaluator (eval.c): expressions, blocks, calls and binding arguments,
- * names and globals, checked conversions of values, printing a value. */
+ * names and globals, checked conversions of values, printing a value.  The
+ * files of lang above it (model.c, index.c) give it what it cannot do itself
+ * through I->hooks (interp.h). */
 #ifndef NNL_EVAL_H
 #define NNL_EVAL_H
 #include "lang/interp.h"
@@ -9,6 +11,8 @@
 void  stack_check(Interp *I, SrcLoc loc);
 
 Value eval_expr(Interp *I, Frame *f, const Node *e);
+/* a default meaning: may be left out (V_NONE) */
+extern Node optional_param;
 Value exec_block(Interp *I, Frame *f, const Node *block);
 Value call_value(Interp *I, Value fn, Value *args, int nargs, const Binding *kw, int nkw, SrcLoc loc);
 /* binds arguments to fn's parameters, filling defaults; fails on a missing one */
@@ -32,6 +36,8 @@ int    expect_count(Interp *I, Value v, SrcLoc loc, const char *what);
  * an error saying which way it is wrong (NaN, too large, not whole, below 1) */
 int    count_number(double d, SrcLoc loc, const char *what);
 Value  tensor_value(Tensor *t);
+/* a data set, not a group of parts (what split gives before `data a, b = ...`) */
+Dataset *data_one(Dataset *d, SrcLoc loc);
 Tensor *new_scalar(Interp *I, double v);
 const char *value_kind_name(Value v);
 /* While a training step is recorded to be replayed: `why` (with loc) is a
@@ -44,6 +50,8 @@ void  note_random_draw(Interp *I, RandomDraw *d);
 void   print_value(Interp *I, FILE *f, Value v);
 /* full: every value, however many (print full X) */
 void   print_value_as(Interp *I, FILE *f, Value v, bool full);
+/* <data NAME: R rows, 2 -> 1 ...> */
+void   data_print(FILE *f, const Dataset *d);
 const char *suggest(Interp *I, Frame *f, const char *name, int want_kind);
 
 /* def f(g(a), t) is kept under the name "f(g(...))": not a name a user can write */

@@ -1,4 +1,5 @@
-/* x[i], x[a:b], W[i, j] (index.c): a part of a tensor's values. */
+/* x[i], x[a:b], W[i, j] (index.c): a part of a tensor's values.  The
+ * evaluator takes it through I->hooks.index (language.c sets it). */
 #ifndef NNL_INDEX_H
 #define NNL_INDEX_H
 #include "lang/interp.h"

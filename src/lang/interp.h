@@ -1,4 +1,4 @@
-/* The evaluator's state and values: what eval.c, model.c, train.c, data.c and
+/* The evaluator's state and values: what eval.c, model.c, train.c, dataset.c and
  * builtins.c share.  The AST is read-only here; running it never changes it. */
 #ifndef NNL_INTERP_H
 #define NNL_INTERP_H
@@ -198,6 +198,18 @@ typedef struct EvalMode {
 /* Where `continue` stops: before an op of a layer, or before an op by name. */
 typedef struct Breakpoint { int layer; int op; } Breakpoint;   /* layer -1: the loss; op -1: any */
 
+/* What the evaluator (eval.c) leaves to the files of lang above it, as Lua's
+ * VM leaves calling or indexing a userdata to the library that made it:
+ * calling a model, a model's or a layer's field (net.1.W) (model.c), and a
+ * part of a tensor, x[i] (index.c).  language_init (language.c) sets them
+ * when the interpreter starts; nothing changes them after. */
+typedef struct EvalHooks {
+    Tensor *(*call_model)(Interp *I, Model *m, Tensor *x, SrcLoc loc);
+    Value   (*model_field)(Interp *I, Model *m, const char *field, SrcLoc loc);
+    Value   (*layer_field)(Interp *I, Layer *l, const char *field, SrcLoc loc);
+    Tensor *(*index)(Interp *I, Frame *f, Tensor *t, const Node *e);
+} EvalHooks;
+
 struct Interp {
     Arena    perm;              /* models, data, globals: lives as long as the interpreter */
     Arena    pass;              /* one statement or one training step */
@@ -208,6 +220,7 @@ struct Interp {
     int      index_cap;
     Setting  init, loss, optimizer;
     EvalMode mode;
+    EvalHooks hooks;            /* models and indexing, for the evaluator (language.c sets them) */
     Rng      rng;               /* the seeded stream: shuffling, rand_* at top level */
     uint64_t seed;              /* the last `seed` statement's value */
     DType    dtype;

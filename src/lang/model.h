@@ -1,5 +1,6 @@
 /* Models and layers (model.c): building one from its definition, initialising
- * it, running its forward pass, and its fields (net.1.W). */
+ * it, running its forward pass, and its fields (net.1.W).  The evaluator calls
+ * a model and reads its fields through I->hooks (language.c sets them). */
 #ifndef NNL_MODEL_H
 #define NNL_MODEL_H
 #include "lang/interp.h"

@@ -5,7 +5,6 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "front/ast.h"
-#include "lang/dataset.h"
 #include "lang/eval.h"
 #include "lang/settings.h"
 #include <string.h>

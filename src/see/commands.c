@@ -9,7 +9,7 @@
 #include "see/commands.h"
 #include "see/graph.h"
 #include "see/graph_render.h"
-#include "teach/commands.h"
+#include "teach/command_table.h"
 #include "teach/trace.h"
 #include <string.h>
 

@@ -16,8 +16,8 @@
 #include "lang/model.h"
 #include "lang/settings.h"
 #include "lang/stdnames.h"
-#include "teach/commands.h"
 #include "teach/diagnose.h"
+#include "teach/operands.h"
 #include "teach/trace.h"
 #include "tensor/tensor.h"
 #include "train/curve.h"
@@ -29,45 +29,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- words ------------------------------------------------------------------ */
-
-static bool is_word(const Node *w, const char *text) { return w->kind == N_NAME && strcmp(w->name, text) == 0; }
-
-_Noreturn static void usage(const Node *cmd, const Node *at) {
-    fail_at(at ? at->loc : cmd->loc, "usage: %s", command_usage(cmd->name));
-}
-
-void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, const char *const *options,
-                         double *values, Operands *o) {
-    const NodeList *w = &cmd->kids;
-    if (w->n < from + 3) usage(cmd, w->n > from ? w->items[from] : NULL);
-    const Node *net = w->items[from], *on = w->items[from + 1], *data = w->items[from + 2];
-    if (net->kind != N_NAME || !is_word(on, "on") || data->kind != N_NAME) usage(cmd, net);
-    Node at = { .kind = N_COMMAND, .name = net->name, .label = data->name, .loc = net->loc };
-    if (with_loss) {
-        model_on_data(I, &at, cmd->name, &o->m, &o->d);
-    } else {                                    /* a forward pass: the input width is checked by the model */
-        o->m = find_model(I, net->name, net->loc);
-        o->d = find_data(I, data->name, data->loc);
-    }
-    int rows_option = -1;
-    for (int j = 0; options[j]; j++) if (strcmp(options[j], "rows") == 0) rows_option = j;
-    for (int i = from + 3; i < w->n; i += 2) {
-        const Node *k = w->items[i];
-        int which = -1;
-        for (int j = 0; options[j] && k->kind == N_NAME; j++) if (strcmp(options[j], k->name) == 0) which = j;
-        if (which < 0) usage(cmd, k);
-        if (i + 1 >= w->n || w->items[i + 1]->kind != N_NUM)
-            fail_at(k->loc, "'%s' needs a number after it (usage: %s)", k->name, command_usage(cmd->name));
-        values[which] = count_number(w->items[i + 1]->num, w->items[i + 1]->loc, k->name);
-    }
-    o->rows = o->d->x->shape[0];
-    if (rows_option >= 0 && values[rows_option] < o->rows) o->rows = (int)values[rows_option];
-    o->x = tensor_first_rows(&I->pass, tensor_plain(o->d->x), o->rows);
-    o->y = tensor_first_rows(&I->pass, o->d->y, o->rows);
-    model_ensure_initialised(I, o->m);
-}
 
 static double mean_abs(const Tensor *t) {
     double s = 0;
@@ -394,9 +355,9 @@ static void exec_sanity_overfit(Interp *I, const Node *cmd) {
 
 static void exec_history(Interp *I, const Node *cmd) {
     const NodeList *w = &cmd->kids;
-    bool all = w->n == 2 && is_word(w->items[1], "all");
-    bool to = w->n == 3 && is_word(w->items[1], "to");
-    if (w->n < 1 || w->items[0]->kind != N_NAME || (w->n > 1 && !all && !to)) usage(cmd, w->n ? w->items[0] : NULL);
+    bool all = w->n == 2 && diagnostic_word(w->items[1], "all");
+    bool to = w->n == 3 && diagnostic_word(w->items[1], "to");
+    if (w->n < 1 || w->items[0]->kind != N_NAME || (w->n > 1 && !all && !to)) diagnostic_usage(cmd, w->n ? w->items[0] : NULL);
     Model *m = find_model(I, w->items[0]->name, w->items[0]->loc);
     if (!to) { history_print(I, m, all); return; }
     const Node *file = w->items[2];
@@ -431,9 +392,9 @@ bool exec_diagnostic(Interp *I, const Node *cmd) {
     else if (strcmp(c, "gradients") == 0) exec_gradients(I, cmd);
     else if (strcmp(c, "activations") == 0) exec_activations(I, cmd);
     else if (strcmp(c, "sanity") == 0) {
-        if (w->n && is_word(w->items[0], "overfit")) exec_sanity_overfit(I, cmd);
-        else if (w->n && is_word(w->items[0], "loss")) exec_sanity_loss(I, cmd);
-        else usage(cmd, w->n ? w->items[0] : NULL);
+        if (w->n && diagnostic_word(w->items[0], "overfit")) exec_sanity_overfit(I, cmd);
+        else if (w->n && diagnostic_word(w->items[0], "loss")) exec_sanity_loss(I, cmd);
+        else diagnostic_usage(cmd, w->n ? w->items[0] : NULL);
     } else if (strcmp(c, "history") == 0) {
         exec_history(I, cmd);
     } else

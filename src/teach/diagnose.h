@@ -8,14 +8,6 @@
 /* Runs cmd if it is one of the diagnostic statements; false if it is not. */
 bool exec_diagnostic(Interp *I, const Node *cmd);
 
-/* `NET on DATA` and `NAME N` options of a diagnostic statement, from its words
- * starting at `from`; options: names (NULL-terminated), values: defaults in,
- * given values out.  x and y are the first `rows` rows (option `rows`).  With
- * a loss, the targets must fit the model's output and a loss must be set. */
-typedef struct Operands { Model *m; Dataset *d; Tensor *x, *y; int rows; } Operands;
-void diagnostic_operands(Interp *I, const Node *cmd, int from, bool with_loss, const char *const *options,
-                         double *values, Operands *o);
-
 /* The numbers `gradients` and `activations` print, for the pictures that
  * show them (see/plot.c); the norms are tensor_l2_norm's (tensor/tensor.h),
  * of the weight layer_weight picks (lang/model.h), as train's history's are */

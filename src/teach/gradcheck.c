@@ -21,6 +21,7 @@
 #include "base/text.h"
 #include "lang/model.h"
 #include "teach/diagnose.h"
+#include "teach/operands.h"
 #include "tensor/tensor.h"
 #include "train/train.h"
 #include <math.h>

@@ -11,7 +11,7 @@
 #include "base/text.h"
 #include "lang/eval.h"
 #include "lang/stdlib_embed.h"
-#include "teach/commands.h"
+#include "teach/command_table.h"
 #include "teach/help.h"
 #include <ctype.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 #include "base/diag.h"
 #include "base/files.h"
 #include "lang/loaders.h"
-#include "teach/commands.h"
+#include "teach/command_table.h"
 #include "teach/pass.h"
 #include "teach/trace.h"
 #include "web/page.h"
