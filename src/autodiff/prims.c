@@ -238,8 +238,15 @@ static void matmul_backward(Arena *a, PrimCall *c) {
         gemm(x->dtype, false, true, m, k, n, g->data, y->data, 1, x->grad->data);
     }
     if (wants_grad(y)) {   /* ∂C/∂Y = Xᵀ G */
+        bool fresh = !y->grad;
         ensure_grad(a, y);
-        if (y->transposed) {     /* the scratch lives for this product only, not as long as a recorded step's arena */
+        if (y->transposed && fresh) {
+            /* Y's gradient is (Gᵀ X)ᵀ whole: Gᵀ X made in its memory and
+             * turned round there, with no W-sized scratch beside it (the peak
+             * of an interpreted step of a large model: bench/README.md) */
+            gemm(x->dtype, true, false, n, k, m, g->data, x->data, 0, y->grad->data);
+            transpose_in_place(x->dtype, y->grad->data, n, k);
+        } else if (y->transposed) {     /* the scratch lives for this product only, not as long as a recorded step's arena */
             size_t bytes = dtype_size(x->dtype) * (size_t)n * (size_t)k;
             void *scratch = malloc(bytes);
             if (!scratch) diag_out_of_memory(bytes);

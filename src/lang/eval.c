@@ -352,6 +352,7 @@ static void builtin_replayable(Interp *I, const Callable *fn, Value *vals, SrcLo
     if (!I->mode.recording_step) return;
     const char *name = fn->name;
     bool sizes_only = strcmp(name, "rows") == 0 || strcmp(name, "shape") == 0;
+    if (sizes_only && vals[0].kind == V_TENSOR && vals[0].t->varies) I->mode.recording_step->sizes_read = true;
     if (sizes_only || strcmp(name, "warn") == 0) return;
     if (strncmp(name, "rand_", 5) == 0) {      /* drawn again by the replay (note_random_draw), if from constants */
         for (int i = 0; i < fn->nparams; i++)

@@ -171,6 +171,8 @@ typedef struct StepRecording {
     RandomDraw *draws;          /* the step's rand_* calls, drawn again in their place */
     int         ndraws, cap_draws;
     Arena      *arena;          /* the recording's, where writes grow */
+    bool        sizes_read;     /* rows() or shape() read a value that varies: a number may hold the
+                                   batch's row count, so a shorter batch cannot reuse the recording */
 } StepRecording;
 
 /* How the evaluator runs right now.  Everything that a statement may change

@@ -1,6 +1,7 @@
 /* matmul.c — the one place matrix products are computed.
  * Must not: know about shapes of nnl values (prims.c checks them). */
 #include "tensor/vectorize.h"
+#include "base/diag.h"
 #include "tensor/blas.h"
 #include "tensor/matmul.h"
 #include <stdbool.h>
@@ -121,6 +122,58 @@ void transpose_matrix(DType dt, const void *src, int r, int cl, void *dst, bool 
                 }
             }
     });
+}
+
+/* A square matrix: the tiles either side of the diagonal swapped.  Any
+ * other: each cycle of the permutation p -> p·rows mod (n − 1) (element
+ * (i, j) at p = i·cols + j goes to j·rows + i) followed once, a bit a
+ * position marking those moved. */
+void transpose_in_place(DType dt, void *data, int r, int cl) {
+    enum { TILE = 32 };
+    size_t n = (size_t)r * (size_t)cl;
+    Tensor type = { .dtype = dt };
+    if (n < 2) {
+        FOR_DTYPE(&type, T, { T *a = data; for (size_t p = 0; p < n; p++) a[p] = 0 + a[p]; });
+        return;
+    }
+    if (r == cl) {
+        FOR_DTYPE(&type, T, {
+            T *a = data;
+            size_t w = (size_t)r;
+            for (int i0 = 0; i0 < r; i0 += TILE)
+                for (int j0 = i0; j0 < r; j0 += TILE) {
+                    int i1 = i0 + TILE < r ? i0 + TILE : r, j1 = j0 + TILE < r ? j0 + TILE : r;
+                    for (int i = i0; i < i1; i++)
+                        for (int j = j0 == i0 ? i : j0; j < j1; j++) {
+                            T t = a[(size_t)i * w + j];
+                            a[(size_t)i * w + j] = 0 + a[(size_t)j * w + i];
+                            a[(size_t)j * w + i] = 0 + t;
+                        }
+                }
+        });
+        return;
+    }
+    unsigned char *moved = calloc(n / 8 + 1, 1);
+    if (!moved) diag_out_of_memory(n / 8 + 1);
+    FOR_DTYPE(&type, T, {
+        T *a = data;
+        a[0] = 0 + a[0];
+        a[n - 1] = 0 + a[n - 1];
+        for (size_t s = 1; s + 1 < n; s++) {
+            if (moved[s / 8] & (1u << (s % 8))) continue;
+            size_t p = s;
+            T v = a[s];
+            do {
+                size_t q = p * (size_t)r % (n - 1);
+                T t = a[q];
+                a[q] = 0 + v;
+                v = t;
+                moved[q / 8] |= (unsigned char)(1u << (q % 8));
+                p = q;
+            } while (p != s);
+        }
+    });
+    free(moved);
 }
 
 /* B transposed into a buffer kept for the next product (grown, never

@@ -8,4 +8,8 @@ void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C);
 /* dst = (or, accumulating, +=) the rows×cols row-major matrix src transposed */
 void transpose_matrix(DType dt, const void *src, int rows, int cols, void *dst, bool accumulate);
+/* the rows×cols row-major matrix in data turned into its cols×rows transpose
+ * where it lies, no second matrix: each element e written as 0 + e, which is
+ * what transpose_matrix accumulating onto zeros writes (a −0 becomes +0) */
+void transpose_in_place(DType dt, void *data, int rows, int cols);
 #endif

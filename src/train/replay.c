@@ -55,6 +55,16 @@ struct StepPlan {
     int         nparams;
     Objective   obj;
     long long   work;            /* what the recorded step charged the work budget */
+    /* A shorter batch (the last of an epoch) replays the plan with fewer rows
+     * when every op works row by row or sums over the rows it is given
+     * (fit_rows): the tensors whose first dimension is the batch's rows take
+     * the short batch's count for that step, and back. */
+    bool        fits_fewer;
+    Tensor    **by_rows;         /* the tensors whose first dimension is the batch's rows */
+    int         nby_rows;
+    const struct Pattern **patterns;   /* the entries' kept broadcast patterns, for `rows` rows */
+    int         now_rows;        /* the rows the tensors have now */
+    long long   now_work;        /* what a step of now_rows charges */
 };
 
 /* ---- deciding --------------------------------------------------------- */
@@ -260,6 +270,107 @@ static void build(StepPlan *p, Model *m) {
     release_transposes(p);
 }
 
+/* ---- shorter batches --------------------------------------------------- */
+
+static bool has_rows(const StepPlan *p, const bool *rowed, const Tensor *t) {
+    return t == p->x || t == p->y || (made_by_entry(p, t) && rowed[t->producer]);
+}
+
+/* Whether entry i, whose inputs' rows rowed[] tells, computes on fewer rows
+ * what the interpreter would from a batch of that many (its output's rows
+ * into rowed[i]): elementwise ops whose other operands broadcast along the
+ * rows, products of a batch by a matrix, reductions, softmax row by row,
+ * reshapes that keep the rows (-1 first).  An op that mixes rows (a
+ * transpose of the batch, a product over the rows, a constant of as many
+ * rows) does not. */
+static bool fits_rows(const StepPlan *p, bool *rowed, int i) {
+    const PrimCall *c = &p->entries[i].call;
+    bool any = false;
+    for (int k = 0; k < c->nin; k++) any |= has_rows(p, rowed, c->in[k]);
+    if (!any) return true;
+    const Tensor *out = c->out, *x = c->in[0];
+    switch (c->op) {
+    case P_MATMUL:
+        rowed[i] = true;
+        return has_rows(p, rowed, x) && x->ndim == 2 && !has_rows(p, rowed, c->in[1]);
+    case P_SUM: case P_MEAN: case P_MAX:
+        rowed[i] = c->axis != AXIS_ALL && c->axis != 0;
+        return true;
+    case P_SOFTMAX:
+        rowed[i] = true;
+        return x->ndim == 2;
+    case P_SOFTMAX_CROSS_ENTROPY:
+        return x->ndim == 2 && has_rows(p, rowed, x) && has_rows(p, rowed, c->in[1]);
+    case P_RESHAPE: {
+        const Tensor *s = c->in[1];
+        long long kept_in = 1, kept_out = 1;
+        for (int d = 1; d < x->ndim; d++) kept_in *= x->shape[d];
+        for (int d = 1; d < out->ndim; d++) kept_out *= out->shape[d];
+        rowed[i] = true;
+        return has_rows(p, rowed, x) && !s->varies && s->ndim == 1 && tensor_get(s, 0) == -1 && x->ndim >= 2 &&
+               out->ndim >= 2 && out->shape[0] == p->rows && kept_in == kept_out;
+    }
+    case P_TRANSPOSE:
+        return false;
+    default:                     /* elementwise: the rows line up, the other operands broadcast along them */
+        rowed[i] = true;
+        for (int k = 0; k < c->nin; k++) {
+            const Tensor *t = c->in[k];
+            if (has_rows(p, rowed, t) ? t->ndim != out->ndim : t->ndim == out->ndim && t->shape[0] != 1) return false;
+        }
+        return out->ndim >= 1 && out->shape[0] == p->rows;
+    }
+}
+
+/* Whether a shorter batch can replay the plan (fits_fewer), and which
+ * tensors then change their rows. */
+static void fit_rows(StepPlan *p, const StepRecording *rec) {
+    Arena *a = &p->arena;
+    bool *rowed = arena_alloc(a, sizeof(bool) * (size_t)(p->n + 1));
+    bool fits = p->rows >= 2 && !rec->sizes_read && p->ndraws == 0;
+    for (int i = 0; i < p->n && fits; i++) fits = fits_rows(p, rowed, i);
+    const Tensor *results[3] = { p->obj.loss, p->obj.penalty, p->obj.total };
+    for (int r = 0; r < 3 && fits; r++) fits = !results[r] || !has_rows(p, rowed, results[r]);
+    for (int w = 0; w < p->nwrites && fits; w++) fits = !has_rows(p, rowed, p->writes[w].value);
+    p->now_rows = p->rows;
+    p->now_work = p->work;
+    if (!fits) return;
+    p->fits_fewer = true;
+    p->by_rows = arena_alloc(a, sizeof(Tensor *) * (size_t)(2 * p->n + 2));
+    p->by_rows[p->nby_rows++] = p->x;
+    p->by_rows[p->nby_rows++] = p->y;
+    for (int i = 0; i < p->n; i++) {
+        Tensor *out = p->entries[i].call.out;
+        if (!rowed[i]) continue;
+        p->by_rows[p->nby_rows++] = out;
+        if (out->grad) p->by_rows[p->nby_rows++] = out->grad;
+    }
+    p->patterns = arena_alloc(a, sizeof(struct Pattern *) * (size_t)(p->n + 1));
+    for (int i = 0; i < p->n; i++) p->patterns[i] = p->entries[i].call.pattern;
+}
+
+/* The plan's tensors given `rows` rows: the recorded count, or fewer for a
+ * short batch, which then runs without the kept broadcast patterns (worked
+ * out on each call, as the interpreter does) and is charged what its ops
+ * cost at that size. */
+static void set_rows(StepPlan *p, int rows) {
+    if (p->now_rows == rows) return;
+    for (int k = 0; k < p->nby_rows; k++) {
+        Tensor *t = p->by_rows[k];
+        t->shape[0] = rows;
+        t->size = 1;
+        for (int d = 0; d < t->ndim; d++) t->size *= t->shape[d];
+    }
+    p->now_rows = rows;
+    p->now_work = 0;
+    for (int i = 0; i < p->n; i++) {
+        PrimCall *c = &p->entries[i].call;
+        c->pattern = rows == p->rows ? p->patterns[i] : NULL;
+        if (c->op == P_SOFTMAX_CROSS_ENTROPY && c->kept) c->kept[0] = rows;   /* its room is for p->rows */
+        p->now_work += tape_op_work(c);
+    }
+}
+
 /* ---- recording ---------------------------------------------------------- */
 
 static Tensor *batch_tensor(Arena *a, const Tensor *src, int rows) {
@@ -344,6 +455,7 @@ static Objective record(Interp *I, StepPlans *ps, const StepArgs *a) {
     if (rec.refusal) refuse(p, rec.refusal_loc, rec.refusal);
     check_leaves(p, a->m, &I->pass);
     if (!p->refusal) build(p, a->m);
+    if (!p->refusal) fit_rows(p, &rec);
     if (I->timing && p->refusal && !ps->told) {
         ps->told = true;
         tell(p, a->loc);
@@ -370,7 +482,7 @@ static inline void between_ops(StepPlan *p, int *w, int *d, int upto) {
 
 static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y, const int *order,
                         int from, SrcLoc loc) {
-    budget_charge(p->work, loc);
+    budget_charge(p->now_work, loc);
     tensor_gather_rows(p->x, x, order, from);
     tensor_gather_rows(p->y, y, order, from);
     tape_clear(&I->tape);        /* it held the last interpreted step's ops, whose memory has moved on */
@@ -411,7 +523,10 @@ Objective replay_step(Interp *I, StepPlans *ps, Model *m, const Tensor *x, const
     ps->last = NULL;
     StepPlan *p = NULL;
     for (int i = 0; i < ps->n; i++) if (ps->plan[i]->rows == count) p = ps->plan[i];
+    for (int i = 0; i < ps->n && !p; i++)      /* a shorter batch: a plan of more rows that fits fewer */
+        if (ps->plan[i]->rows > count && ps->plan[i]->fits_fewer) p = ps->plan[i];
     if (p && !p->refusal && plan_current(p, m)) {
+        set_rows(p, count);
         ps->last = p;
         I->steps_replayed++;
         return replay(I, p, x, y, order, from, loc);

@@ -3,7 +3,9 @@
  * trace's record-everything mode); later steps of that size rerun the
  * recorded primitives on the same tensors — the new batch copied into the
  * step's input, every op writing into the output it made the first time —
- * with no AST walk and no allocation.  A step whose course could differ from
+ * with no AST walk and no allocation.  A last, shorter batch reruns them too,
+ * on the first rows of those tensors, when every op works row by row (else
+ * it is recorded as a size of its own).  A step whose course could differ from
  * one batch to the next (an `if` on a value computed from the batch, random
  * numbers, a print, ...) is noticed while it is recorded (StepRecording in
  * interp.h) and then runs interpreted every time, so results never depend on
@@ -16,8 +18,9 @@
 
 typedef struct StepPlan StepPlan;
 
-/* The plans of one `train` statement: one per batch size met (the full
- * batches and a last, shorter one), each usable or saying why not. */
+/* The plans of one `train` statement: the full batches', and a last,
+ * shorter batch's where that one cannot rerun the full batches' with fewer
+ * rows; each usable or saying why not. */
 typedef struct StepPlans {
     StepPlan *plan[2];
     int       n;

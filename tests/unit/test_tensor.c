@@ -2,7 +2,7 @@
  * creation, copying, get/set, shapes, the printed literal format), arenas
  * (src/base/arena.c: alignment, zeroing, reuse after arena_reset) and gemm
  * (src/tensor/matmul.c: small loop and large CBLAS paths, transposes, beta = 1)
- * against a naive double-precision reference. */
+ * against a naive double-precision reference, and transposing in place. */
 #include "check.h"
 #include "tensor/matmul.h"
 #include "tensor/tensor.h"
@@ -311,7 +311,33 @@ static void test_gather_rows(Arena *a) {
     }
 }
 
+/* transpose_in_place against transpose_matrix accumulating onto zeros, bit
+ * for bit (−0 becoming +0 included): square (tiles and their edges), wide,
+ * tall, a row, a column, one element, in float and double */
+static void test_transpose_in_place(void) {
+    static const int sizes[][2] = { { 70, 70 }, { 32, 32 }, { 3, 5 }, { 5, 3 }, { 37, 64 }, { 64, 37 }, { 1, 9 }, { 9, 1 },
+                                    { 1, 1 }, { 2, 2 } };
+    for (int dt = 0; dt < 2; dt++)
+        for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+            DType type = dt ? DT_F64 : DT_F32;
+            int r = sizes[c][0], cl = sizes[c][1], n = r * cl;
+            size_t es = dt ? sizeof(double) : sizeof(float);
+            void *m = malloc(es * (size_t)n), *want = calloc((size_t)n, es);
+            for (int i = 0; i < n; i++) {
+                double v = i % 7 == 3 ? -0.0 : uniform(-1, 1);
+                if (dt) ((double *)m)[i] = v; else ((float *)m)[i] = (float)v;
+            }
+            transpose_matrix(type, m, r, cl, want, true);
+            transpose_in_place(type, m, r, cl);
+            CHECK(memcmp(m, want, es * (size_t)n) == 0, "transpose_in_place %s %dx%d: the bits of 0 + the transpose",
+                  dt ? "double" : "float", r, cl);
+            free(m);
+            free(want);
+        }
+}
+
 int main(void) {
+    test_transpose_in_place();
     Arena a = { 0 };
     test_creation(&a);
     test_gather_rows(&a);
