@@ -32,7 +32,7 @@ enum { SMALL_PRODUCT = 32 * 32 * 32 };
  * from 0 (the result tests and goldens were made with), but the loops run
  * p outside j over a strip of a row's sums, so the compiler vectorises the
  * inner loop over j where B's row is contiguous (not transposed). */
-enum { STRIP = 256 };
+enum { STRIP = 256, COLUMN_ROWS = 8 };
 /* a few columns (xor's nets): one sum at a time, no strip */
 #define FEW_COLUMNS_GEMM(T)                                                        \
     do {                                                                           \
@@ -140,6 +140,41 @@ static const void *transposed_copy(DType dt, const void *B, int rows, int cols) 
     return buffer;
 }
 
+/* C with a few columns that do not fill a vector (n = 10: a 10-class output
+ * layer) and rows enough to fill several: the loops of SMALL_GEMM would run
+ * over j, one vector and a scalar remainder of 2 for every A[i][p].  Here each
+ * column of C is summed down a strip of its rows instead, i inside p, so the
+ * loop over i vectorises and every load of B is one number for the whole
+ * strip.  A is read as Aᵀ (its columns contiguous): as it is when trans_a,
+ * else from a transposed copy (1/n of the product's work).  Each entry is
+ * still summed in the order p = 0, 1, ... from 0: the same bits. */
+#define COLUMN_GEMM(T)                                                             \
+    do {                                                                           \
+        const T *at = A, *b = B; T *c = C;                                         \
+        size_t bp = trans_b ? 1 : (size_t)n, bj = trans_b ? (size_t)k : 1;         \
+        int i0 = 0;                                                                \
+        /* eight rows a vector, kept in a register over the whole sum */         \
+        for (; i0 + COLUMN_ROWS <= m; i0 += COLUMN_ROWS)                           \
+            for (int j = 0; j < n; j++) {                                          \
+                T s[COLUMN_ROWS] = { 0 };                                          \
+                for (int p = 0; p < k; p++) {                                      \
+                    T bpj = b[(size_t)p * bp + (size_t)j * bj];                    \
+                    const T *ap = at + (size_t)p * m + i0;                         \
+                    for (int r = 0; r < COLUMN_ROWS; r++) s[r] += ap[r] * bpj;     \
+                }                                                                  \
+                T *cj = c + (size_t)i0 * n + j;                                    \
+                for (int r = 0; r < COLUMN_ROWS; r++)                              \
+                    cj[(size_t)r * n] = beta == 0 ? s[r] : (T)(beta * cj[(size_t)r * n]) + s[r]; \
+            }                                                                      \
+        for (int i = i0; i < m; i++)                                               \
+            for (int j = 0; j < n; j++) {                                          \
+                T s = 0;                                                           \
+                for (int p = 0; p < k; p++) s += at[(size_t)p * m + i] * b[(size_t)p * bp + (size_t)j * bj]; \
+                T *cij = c + (size_t)i * n + j;                                    \
+                *cij = beta == 0 ? s : (T)(beta * *cij) + s;                       \
+            }                                                                      \
+    } while (0)
+
 /* its own function: the strips' sums (10 KB of stack) are not set up for
  * the tiny products of a tiny net */
 static void few_columns_gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
@@ -156,6 +191,14 @@ SIMD_CLONES static void strip_gemm(DType dt, bool trans_a, bool trans_b, int m, 
     const void *bt;
     if (trans_b && m >= 4 && (bt = transposed_copy(dt, B, n, k))) B = bt, trans_b = false;
     if (dt == DT_F64) SMALL_GEMM(double); else SMALL_GEMM(float);
+}
+
+/* false: no memory for Aᵀ (strip_gemm does the product) */
+SIMD_CLONES static bool column_gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+                                    const void *A, const void *B, double beta, void *C) {
+    if (!trans_a && !(A = transposed_copy(dt, A, m, k))) return false;
+    if (dt == DT_F64) COLUMN_GEMM(double); else COLUMN_GEMM(float);
+    return true;
 }
 VECTORIZE_END
 
@@ -188,6 +231,8 @@ void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
     if (k == 1 && beta == 0 && macs > SMALL_PRODUCT) { outer_product(dt, m, n, A, B, C); return; }
     const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
     if (!blas || !choose_threads(blas, macs)) {
+        bool narrow = n % 8 != 0 && n < 16 && m >= 16;      /* COLUMN_GEMM */
+        if (narrow && column_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C)) return;
         if (n < 8) few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
         else strip_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
         return;

@@ -33,9 +33,11 @@
 #include "tensor/subnormal.h"
 #include "tensor/tensor.h"
 #include "train/optcompile.h"
+#include "train/optkernels.h"
 #include "train/optnumbers.h"
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 enum {
@@ -122,6 +124,15 @@ struct OptProgram {
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
     void       *lane_buffers;        /* the same for the second lane (lanes.h) */
     void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */
+    /* the hand-fused loop for the chosen instructions (optkernels.h), or
+     * NULL: run_chunk runs them.  Found again only when the instructions
+     * change (signed: the ones it was found for); kernel_numbers are the
+     * update's numbers in the order the signature reads them (number_of) */
+    const OptKernel *kernel;
+    Instr      *signed_chosen;
+    int         signed_nchosen;
+    int         number_of[KERNEL_NUMBERS];
+    double      kernel_numbers[KERNEL_NUMBERS];
 };
 
 typedef struct Compiler {
@@ -438,6 +449,8 @@ static void compile(Compiler *c) {
     numbers_done(p->number_program, perm);
     p->numbers = arena_alloc(perm, sizeof(double) * (size_t)(p->nnumbers + 1));
     p->chosen = arena_alloc(perm, sizeof(Instr) * (size_t)(p->nelementwise + 1));
+    p->signed_chosen = arena_alloc(perm, sizeof(Instr) * (size_t)(p->nelementwise + 1));
+    p->signed_nchosen = -1;
     p->buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
     p->lane_buffers = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(p->nvars + p->ntemps));
     p->staging = arena_alloc(perm, sizeof(double) * CHUNK * (size_t)(VAR_STATES + p->nstates));
@@ -585,6 +598,84 @@ static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
     return CHOSEN;
 }
 
+/* ---- a hand-fused loop for a known body ------------------------------------ */
+
+static const char *signature_op(int op) {
+    switch (op) {
+    case P_ADD: return "add";
+    case P_SUB: return "sub";
+    case P_MUL: return "mul";
+    case P_DIV: return "div";
+    case P_POW: return "pow";
+    case P_SQRT: return "sqrt";
+    default: return NULL;       /* no known body uses it */
+    }
+}
+
+/* The chosen instructions as data flow, in the form of optkernels.c's
+ * signatures: "mul n0 m2 > t0; ..." — each operand a number (n, numbered
+ * in the order first read; number_of gives its slot in p->numbers), a
+ * variable's memory as the update found it (m) or as its last assignment
+ * stored it (s: 0 w, 1 g, 2... the states), or the value an earlier
+ * instruction left in a buffer (t, numbered as written, whichever buffer
+ * holds it).  False when it cannot be one of theirs. */
+static bool kernel_signature(OptProgram *p, char *sig, size_t size) {
+    int value_in[MAX_BUFFERS + MAX_BUFFERS], values = 0, numbers = 0;
+    size_t len = 0;
+    sig[0] = 0;
+    for (int k = 0; k < p->nchosen; k++) {
+        const Instr *in = &p->chosen[k];
+        const char *name = signature_op(in->op);
+        if (!name) return false;
+        char text[64];
+        int at = snprintf(text, sizeof text, "%s%s", k ? "; " : "", name);
+        const Input ops[2] = { in->a, in->b };
+        for (int j = 0; j < 2 && ops[j].kind != IN_NONE; j++) {
+            const Input *o = &ops[j];
+            if (o->kind == IN_NUMBER) {
+                int n = 0;
+                while (n < numbers && p->number_of[n] != o->index) n++;
+                if (n == numbers) {
+                    if (numbers == KERNEL_NUMBERS) return false;
+                    p->number_of[numbers++] = o->index;
+                }
+                at += snprintf(text + at, sizeof text - (size_t)at, " n%d", n);
+            } else if (o->kind == IN_MEMORY || o->kind == IN_STORED) {
+                at += snprintf(text + at, sizeof text - (size_t)at, " %c%d", o->kind == IN_MEMORY ? 'm' : 's', o->index);
+            } else {
+                at += snprintf(text + at, sizeof text - (size_t)at, " t%d", value_in[o->index]);
+            }
+        }
+        if (in->stored) snprintf(text + at, sizeof text - (size_t)at, " > s%d", in->var);
+        else {
+            int buffer = in->var >= 0 ? in->var : p->nvars + in->temp;
+            value_in[buffer] = values;
+            snprintf(text + at, sizeof text - (size_t)at, " > t%d", values++);
+        }
+        size_t add = strlen(text);
+        if (len + add + 1 > size) return false;
+        memcpy(sig + len, text, add + 1);
+        len += add;
+    }
+    return true;
+}
+
+/* The hand-fused loop for this update's instructions, if they are a known
+ * body's: looked up again only when they differ from the last update's
+ * (comparing them costs a fraction of building the signature: xor updates
+ * its 9 weights 10,000 times), and its numbers in the order it reads them. */
+static void pick_kernel(OptProgram *p) {
+    if (p->nchosen != p->signed_nchosen || memcmp(p->chosen, p->signed_chosen, sizeof(Instr) * (size_t)p->nchosen) != 0) {
+        char sig[1024];
+        p->kernel = kernel_signature(p, sig, sizeof sig) ? opt_kernel_find(sig) : NULL;
+        memcpy(p->signed_chosen, p->chosen, sizeof(Instr) * (size_t)p->nchosen);
+        p->signed_nchosen = p->nchosen;
+    }
+    for (int k = 0; p->kernel && k < KERNEL_NUMBERS; k++) p->kernel_numbers[k] = p->numbers[p->number_of[k]];
+}
+
+const char *opt_program_kernel(const OptProgram *p) { return p->kernel ? p->kernel->name : NULL; }
+
 /* these loops are most of the update of a large parameter: vectorised, they
  * take a third of the time (z and x may overlap: x = x * g) */
 VECTORIZE_BEGIN
@@ -648,6 +739,15 @@ SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *co
 #undef BINARY_CASE
 #undef UNARY_CASE
 VECTORIZE_END
+
+/* the update of elements [from, from + n): by the hand-fused loop when
+ * there is one, else an instruction at a time; true when every new w is finite */
+static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+    if (!p->kernel) return run_chunk(p, buffers, mem, out, from, n);
+    p->kernel->run(p->kernel_numbers, mem, out, from, n);
+    const Tensor *w = out[VAR_W];
+    return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
+}
 
 void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t) {
     for (int h = 0; h < def->nparams; h++) frame_set(f, def->param_names[h], settings[h]);
@@ -719,7 +819,7 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     DType dt = st->param[0]->value->dtype;
     Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS], *mem[MAX_BUFFERS];
     staging_memory(p, dt, fake, smem);
-    bool finite = run_chunk(p, p->buffers, smem, smem, 0, st->rows);
+    bool finite = update_chunk(p, p->buffers, smem, smem, 0, st->rows);
     size_t es = dtype_size(dt);
     for (int i = 0; i < st->n; i++) {
         parameter_memory(p, st->param[i], mem);
@@ -732,7 +832,7 @@ static bool run_staged(const OptProgram *p, Staged *st) {
     return finite;
 }
 
-/* The parameters of a CHUNK or more, each split in `lanes` runs of whole
+/* The parameters updated in place (updated_in_place), each split in `lanes` runs of whole
  * chunks, this lane doing its own run of each: the lanes write disjoint
  * elements, and every element gets what it would get in one lane. */
 typedef struct LargeUpdate {
@@ -758,6 +858,14 @@ static void outputs_of(const OptProgram *p, Tensor *const *mem, Tensor **to, Ten
     }
 }
 
+/* A parameter updated in its own memory by update_large, rather than staged
+ * with other small ones: one of a chunk or more, or any when a hand-fused
+ * loop runs the body (its cost has no part per instruction to share, and
+ * staging would copy each small parameter twice) */
+static bool updated_in_place(const OptProgram *p, const Param *param) {
+    return param->value->size >= CHUNK || p->kernel;
+}
+
 static void update_large(void *ctx, int lane, int lanes) {
     LargeUpdate *job = ctx;
     SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
@@ -770,7 +878,7 @@ static void update_large(void *ctx, int lane, int lanes) {
         for (int k = 0; k < job->m->layers[l].nparams; k++) {
             const Param *param = &job->m->layers[l].params[k];
             int size = param->value->size;
-            if (size < CHUNK) continue;
+            if (!updated_in_place(p, param)) continue;
             parameter_memory(p, param, mem);
             if (job->copies) copies_of(p, job->copies, mem, to, &next_copy);
             else for (int v = 0; v < VAR_STATES + p->nstates; v++) to[v] = NULL;
@@ -780,7 +888,7 @@ static void update_large(void *ctx, int lane, int lanes) {
             for (int c = first; c < end; c++) {
                 int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
                 if (job->copies) copy_old(p, mem, to, from, n);
-                finite &= run_chunk(p, buffers, mem, out, from, n);
+                finite &= update_chunk(p, buffers, mem, out, from, n);
             }
         }
     job->finite[lane] = finite;
@@ -796,7 +904,7 @@ static void swap_stored(const LargeUpdate *job) {
     for (int l = 0; l < job->m->nlayers; l++)
         for (int k = 0; k < job->m->layers[l].nparams; k++) {
             const Param *param = &job->m->layers[l].params[k];
-            if (param->value->size < CHUNK) continue;
+            if (!updated_in_place(p, param)) continue;
             parameter_memory(p, param, mem);
             copies_of(p, job->copies, mem, to, &next_copy);
             outputs_of(p, mem, to, out);
@@ -827,6 +935,7 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
         chose = choose(I, p, &numbers);
     }
     if (chose == INTERPRET) return false;
+    pick_kernel(p);
     Staged st;               /* not zero-initialised: 3 KB, and only n and rows are read before written */
     st.n = st.rows = 0;
     bool finite = true;
@@ -836,7 +945,7 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
         for (int k = 0; k < m->layers[l].nparams; k++) {
             const Param *param = &m->layers[l].params[k];
             int size = param->value->size;
-            if (size >= CHUNK) {
+            if (updated_in_place(p, param)) {
                 large += size;
                 continue;
             }

@@ -32,6 +32,11 @@ const char *opt_program_refusal(const OptProgram *p, SrcLoc *where);
  * that did not compile has no number program (NULL). */
 const char *opt_program_numbers_refusal(const OptProgram *p, SrcLoc *where);
 
+/* The name of the hand-fused loop (train/optkernels.h: "adam", "sgd", ...)
+ * that ran the last fused update, NULL when the body's instructions ran one
+ * at a time (a body of the user's, or one interpreted). */
+const char *opt_program_kernel(const OptProgram *p);
+
 /* What the body sees besides w, g and the state, bound in f: def's settings
  * for this update (settings[0..def->nparams)), then t (the updates made
  * before this one).  The interpreted update binds them so in each

@@ -273,6 +273,7 @@ static void test_gemm(void) {
     static const int dims[][3] = {
         { 3, 4, 5 }, { 1, 7, 3 }, { 32, 32, 32 },     /* loops */
         { 9, 10, 7 }, { 6, 300, 5 }, { 4, 8, 1 },     /* loops: row blocks and a remainder, wide strips */
+        { 32, 10, 32 }, { 17, 9, 5 }, { 300, 3, 20 }, { 16, 15, 1 },   /* loops: columns summed down strips of rows */
         { 40, 37, 50 }, { 32, 32, 33 }, { 1, 300, 200 },   /* CBLAS */
         { 300, 200, 1 },                              /* an outer product (batch 1's weight gradient) */
     };
