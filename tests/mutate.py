@@ -7,11 +7,13 @@ targets, which make test builds only where clang has libFuzzer), then its
 `quick:` test runs; when that passes the whole suite runs (tests/run.sh, as
 make test runs it, without the fuzz section) and its FAIL lines say what
 caught the mutation, or nothing did: a survivor.  The file is put back before
-the next.  At the end a table: mutation, file, verdict, the test that caught
+the next.  Each quick test must pass on the unmutated copy first: one that
+fails anyway (or names a test that does not exist) would count every mutant
+it names as killed.  At the end a table: mutation, file, verdict, the test that caught
 it.  Exit status 1 when a mutation survives that is not marked equivalent
 (or does not compile: a mutant that the compiler refuses tests nothing), 2
 when the list no longer matches the code (a `from` line not found: code
-moved; fix the list).
+moved; fix the list) or names a quick test that does not exist.
 
 usage: python3 tests/mutate.py [--only ID,ID] [--keep] [--jobs N]
    MUTATE_DIR=/tmp/x  scratch folder (default: a new one under /tmp)
@@ -35,7 +37,8 @@ NNL=build/nnl
 export OPENBLAS_CORETYPE=Prescott
 unit() { out=$(timeout 600 build/tests/$1 2>&1); st=$?; ! echo "$out" | grep -q '^FAIL ' && [ $st -eq 0 ] || { echo "unit $1"; echo "$out" | grep '^FAIL ' | head -3; return 1; }; }
 err() { s=tests/errors/$1.nnl; want=1; [ -f tests/errors/$1.status ] && want=$(cat tests/errors/$1.status)
-        timeout 300 $NNL $s > /tmp/mut.$$.out 2> /tmp/mut.$$.err; st=$?
+        envs=""; [ -f tests/errors/$1.env ] && envs=$(cat tests/errors/$1.env)
+        env $envs timeout 300 $NNL $s > /tmp/mut.$$.out 2> /tmp/mut.$$.err; st=$?
         [ $st -eq $want ] && diff -q tests/errors/$1.err /tmp/mut.$$.err > /dev/null &&
         { [ ! -f tests/errors/$1.out ] || diff -q tests/errors/$1.out /tmp/mut.$$.out > /dev/null; } || { echo "err $1 (exit $st)"; return 1; }; }
 golden() { s=tests/golden/$1.nnl; [ -f $s ] || s=examples/$1.nnl
@@ -91,9 +94,39 @@ def locate(text, m):
     return hits[m["nth"] - 1], None
 
 
+def quick_tests(m):
+    """the commands of m's `quick:`, one a test"""
+    return [q.strip() for q in m.get("quick", "").split(";") if q.strip()]
+
+
+def quick_missing(q, root):
+    """why quick test q cannot run (a helper or a file that does not exist), or None"""
+    words = q.replace("'", " ").replace('"', " ").split()
+    helper, name = words[0], (words[1] if len(words) > 1 else "")
+    need = {"unit": ["tests/unit/%s.c"], "err": ["tests/errors/%s.nnl", "tests/errors/%s.err"],
+            "golden": ["tests/golden/%s.out"], "ref": ["tests/reference/%s.nnl", "tests/reference/%s.expected"],
+            "meanings": []}
+    if helper not in need:
+        return "no quick test '%s' (unit, err, golden, ref or meanings)" % helper
+    if helper != "meanings" and not name:
+        return "'%s' names no test" % q
+    files = [f % name for f in need[helper]]
+    if helper == "golden":
+        files.append("tests/golden/%s.nnl" % name if os.path.isfile(os.path.join(root, "tests/golden/%s.nnl" % name))
+                     else "examples/%s.nnl" % name)
+    for f in files:
+        if not os.path.isfile(os.path.join(root, f)):
+            return "quick: %s: no %s" % (q, f)
+    return None
+
+
 def check_list(muts, root):
     bad = []
     for m in muts:
+        for q in quick_tests(m):
+            why = quick_missing(q, root)
+            if why:
+                bad.append("%s: %s" % (m["id"], why))
         path = os.path.join(root, m["file"])
         if not os.path.isfile(path):
             bad.append("%s: %s: no such file" % (m["id"], m["file"]))
@@ -122,12 +155,12 @@ def main():
     muts = parse(LIST)
     bad = check_list(muts, ROOT)
     if bad:
-        print("mutate: the list no longer matches the code (tests/mutations.txt):", file=sys.stderr)
+        print("mutate: the list no longer matches the code or the tests (tests/mutations.txt):", file=sys.stderr)
         for b in bad:
             print("  " + b, file=sys.stderr)
         sys.exit(2)
     if args.check:
-        print("mutate: all %d listed lines are in the code" % len(muts))
+        print("mutate: all %d listed lines are in the code, and the quick tests they name exist" % len(muts))
         return
     if args.only:
         want = set(args.only.split(","))
@@ -159,6 +192,16 @@ def main():
     if failures(out) or not re.search(r"\d+ passed", out):
         sys.exit("mutate: the unmutated copy fails its tests; fix that first:\n" + "\n".join(failures(out))[:3000])
 
+    # a quick test that fails without any mutation would count every mutant it names as killed
+    broken = []
+    for q in sorted({q for m in muts for q in quick_tests(m)}):
+        st, out = sh(HELPERS + "\n" + q, tree, 1800)
+        if st != 0:
+            broken.append("%s (%s): %s" % (q, ", ".join(m["id"] for m in muts if q in quick_tests(m)),
+                                           out.strip().splitlines()[0] if out.strip() else "exit %d" % st))
+    if broken:
+        sys.exit("mutate: these quick tests fail on the unmutated copy; fix tests/mutations.txt:\n  " + "\n  ".join(broken))
+
     rows = []
     for m in muts:
         t0 = time.time()
@@ -177,7 +220,7 @@ def main():
             else:
                 verdict, by = "survived", ""
                 if m.get("quick"):
-                    st, out = sh(HELPERS + "\n" + " && ".join(q.strip() for q in m["quick"].split(";")), tree, 1800)
+                    st, out = sh(HELPERS + "\n" + " && ".join(quick_tests(m)), tree, 1800)
                     if st != 0:
                         verdict, by = "killed", out.strip().splitlines()[0] if out.strip() else "quick test"
                 if verdict == "survived":

@@ -68,6 +68,10 @@ static const char *user_optimizer =
     "  state v = w * 0\n"
     "  v = 0.9 * v + g\n"
     "  w -= lr * v\n"
+    "}\n"
+    /* a power other than 2: float32's u^2 has a fast path of its own */
+    "optimizer cubic(lr = 0.1) {\n"
+    "  w -= lr * (g + 10 * g ^ 3)\n"
     "}\n";
 
 /* with the updates each run fuses: all of them when every state starts as
@@ -90,6 +94,7 @@ static const struct { const char *setting; long fused; const char *kernel; } opt
     /* sgd's instructions for 6 updates, then others: the loop is found again */
     { "flip(lr=0.1)", 12, NULL },
     { "inline", 12, NULL },
+    { "cubic(lr=0.1)", 12, NULL },
 };
 
 /* layer 1 has a [300, 2] W: 600 elements, two full chunks of the loop and a part */
