@@ -45,6 +45,7 @@ enum { OP_COPY = P_COUNT };      /* z = x: an assignment of a variable or a numb
  * the parameter's memory itself (store_in_memory) */
 typedef struct Instr { int op, var, temp; Input a, b; bool stored; } Instr;
 
+/* the number steps come first: optupdate.c tests kind <= BRANCH */
 typedef enum {
     RUN_STATEMENT,   /* node: a block of one number statement (an assignment, a require) */
     EVAL_NUMBER,     /* node: an expression whose value goes to numbers[slot] */
@@ -59,6 +60,10 @@ typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr i
 
 /* a function the body calls, as it was when the body was compiled */
 typedef struct Callee { const char *name; const Callable *fn; } Callee;
+
+/* the branches one update took: the k-th BRANCH step met was taken when bit k
+ * of `taken` is set (k < 64); n of them met */
+typedef struct OptPath { unsigned long long taken; int n; } OptPath;
 
 /* variables 0 and 1 are w and g, 2 .. 2 + nstates - 1 the states, then locals */
 enum { VAR_W, VAR_G, VAR_STATES };
@@ -82,9 +87,14 @@ struct OptProgram {
     Instr      *chosen;
     int         nchosen;
     bool        in_buffer[MAX_BUFFERS];
+    /* the path chosen was listed for; path_known false: list on the next update */
+    OptPath     path;
+    bool        path_known;
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
     void       *lane_buffers;        /* the same for the second lane (lanes.h) */
     void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */
+    Tensor    **mem;                 /* one update's w, g and states of each parameter (gather_memory) */
+    long        mem_cap;
     /* the hand-fused loop for the chosen instructions (optkernels.h), or
      * NULL: run_chunk runs them.  Found again only when the instructions
      * change (signed: the ones it was found for); kernel_numbers are the

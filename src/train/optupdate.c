@@ -39,18 +39,6 @@ static Tensor *state_of(const Param *p, const char *name) {
     return NULL;
 }
 
-/* every tensor the loop reads or writes has the parameter's size and the interpreter's precision */
-static bool fits(const Interp *I, const OptProgram *p, const Param *param) {
-    const Tensor *w = param->value, *g = w->grad;
-    if (w->dtype != I->dtype || !g || g->dtype != w->dtype || g->size != w->size) return false;
-    if (param->nstate != p->nstates) return false;
-    for (int i = 0; i < p->nstates; i++) {
-        const Tensor *s = state_of(param, p->states[i]);
-        if (!s || s->dtype != w->dtype || s->size != w->size) return false;
-    }
-    return true;
-}
-
 static Input resolve(const OptProgram *p, Input in) {
     if (in.kind == IN_VAR) return p->in_buffer[in.index] ? (Input){ IN_BUFFER, in.index } : (Input){ IN_MEMORY, in.index };
     if (in.kind == IN_TEMP) return (Input){ IN_BUFFER, p->nvars + in.index };
@@ -83,19 +71,16 @@ typedef enum {
 } Choice;
 
 /* The number part: runs the steps, taking the branches the conditions say,
- * and lists the instructions to run.  With `evaluator` NULL the number
+ * and records which it took (*path).  With `evaluator` NULL the number
  * program computes the numbers, and gives up (USE_EVALUATOR) where the
  * evaluator would do anything but compute a number; otherwise the evaluator
  * does, in that frame (opt_bind_numbers), with its errors. */
-static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
+static Choice run_numbers(Interp *I, OptProgram *p, Frame *evaluator, OptPath *path) {
     NumberProgram *np = p->number_program;
-    p->nchosen = 0;
-    memset(p->in_buffer, 0, sizeof p->in_buffer);
+    *path = (OptPath){ 0, 0 };
     for (int pc = 0; pc < p->nsteps;) {
         const Step *s = &p->steps[pc];
-        if (!evaluator && (s->kind == RUN_STATEMENT || s->kind == EVAL_NUMBER || s->kind == BRANCH) &&
-            !numbers_run(np, I, s->code_from, s->code_to))
-            return USE_EVALUATOR;
+        if (!evaluator && s->kind <= BRANCH && !numbers_run(np, I, s->code_from, s->code_to)) return USE_EVALUATOR;
         switch (s->kind) {
         case RUN_STATEMENT:
             if (evaluator) exec_block(I, evaluator, s->node);
@@ -114,6 +99,30 @@ static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
         case BRANCH: {
             bool taken = evaluator ? expect_number(I, eval_expr(I, evaluator, s->node), s->node->loc, "a condition") != 0
                                    : numbers_value(np, s->reg) != 0;
+            if (path->n < 64 && taken) path->taken |= 1ull << path->n;
+            path->n++;
+            pc = taken ? pc + 1 : s->target;
+            break;
+        }
+        case JUMP: pc = s->target; break;
+        case ELEMENTWISE: pc++; break;
+        }
+    }
+    if (!evaluator && !numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
+    return CHOSEN;
+}
+
+/* The instructions of the branches `path` takes, their operands resolved
+ * (the path as run_numbers recorded it for this update). */
+static void list_chosen(OptProgram *p, const OptPath *path) {
+    p->nchosen = 0;
+    memset(p->in_buffer, 0, sizeof p->in_buffer);
+    int branch = 0;
+    for (int pc = 0; pc < p->nsteps;) {
+        const Step *s = &p->steps[pc];
+        switch (s->kind) {
+        case BRANCH: {
+            bool taken = (path->taken >> branch++) & 1;
             pc = taken ? pc + 1 : s->target;
             break;
         }
@@ -127,10 +136,26 @@ static Choice choose(Interp *I, OptProgram *p, Frame *evaluator) {
             pc++;
             break;
         }
+        default: pc++; break;
         }
     }
-    if (!evaluator && !numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
     store_in_memory(p);
+}
+
+/* The numbers and the instructions of one update.  The instructions depend
+ * only on the branches taken: they are listed again only when those differ
+ * from the last update's (xor's sgd takes the same ones 10,000 times), and
+ * always after the evaluator ran the number part.  *relisted: they were. */
+static Choice choose(Interp *I, OptProgram *p, Frame *evaluator, bool *relisted) {
+    OptPath path;
+    Choice c = run_numbers(I, p, evaluator, &path);
+    if (c != CHOSEN) return c;
+    *relisted = evaluator || !p->path_known || path.n != p->path.n || path.taken != p->path.taken;
+    if (*relisted) {
+        list_chosen(p, &path);
+        p->path = path;
+        p->path_known = !evaluator && path.n <= 64;    /* more branches than bits: listed every time */
+    }
     return CHOSEN;
 }
 
@@ -200,8 +225,8 @@ static bool kernel_signature(OptProgram *p, char *sig, size_t size) {
  * body's: looked up again only when they differ from the last update's
  * (comparing them costs a fraction of building the signature: xor updates
  * its 9 weights 10,000 times), and its numbers in the order it reads them. */
-static void pick_kernel(OptProgram *p) {
-    if (p->nchosen != p->signed_nchosen || memcmp(p->chosen, p->signed_chosen, sizeof(Instr) * (size_t)p->nchosen) != 0) {
+static void pick_kernel(OptProgram *p, bool relisted) {
+    if (relisted && (p->nchosen != p->signed_nchosen || memcmp(p->chosen, p->signed_chosen, sizeof(Instr) * (size_t)p->nchosen) != 0)) {
         char sig[1024];
         p->kernel = kernel_signature(p, sig, sizeof sig) ? opt_kernel_find(sig) : NULL;
         memcpy(p->signed_chosen, p->chosen, sizeof(Instr) * (size_t)p->nchosen);
@@ -282,7 +307,10 @@ static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem,
     if (!p->kernel) return run_chunk(p, buffers, mem, out, from, n);
     p->kernel->run(p->kernel_numbers, mem, out, from, n);
     const Tensor *w = out[VAR_W];
-    return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
+    if (n > 8) return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
+    bool finite = true;            /* xor's 2 to 4 weights: a call would cost more than the check */
+    FOR_DTYPE(w, T, { const T *x = (const T *)w->data + from; for (int i = 0; i < n; i++) finite &= isfinite(x[i]) != 0; });
+    return finite;
 }
 
 void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t) {
@@ -290,11 +318,37 @@ void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tens
     frame_set(f, intern("t"), tensor_value(t));
 }
 
-/* w, g and the state of one parameter, as run_chunk reads them */
-static void parameter_memory(const OptProgram *p, const Param *param, Tensor **mem) {
-    mem[VAR_W] = param->value;
-    mem[VAR_G] = param->value->grad;
-    for (int i = 0; i < p->nstates; i++) mem[VAR_STATES + i] = state_of(param, p->states[i]);
+/* w, g and the states of every parameter of m, as run_chunk reads them,
+ * into p->mem (VAR_STATES + nstates a parameter, in the model's order);
+ * false when one does not fit: every tensor the loop reads or writes has the
+ * parameter's size and the interpreter's precision.  *count: the parameters.
+ * Gathered on every update (a model's tensors may be replaced between two:
+ * load, undo, a new optimizer's state), in one pass. */
+static bool gather_memory(Interp *I, OptProgram *p, const Model *m, int *count) {
+    int nv = VAR_STATES + p->nstates, np = 0;
+    for (int l = 0; l < m->nlayers; l++) np += m->layers[l].nparams;
+    if ((long)np * nv > p->mem_cap) {
+        p->mem = arena_alloc(&I->perm, sizeof(Tensor *) * (size_t)np * (size_t)nv);
+        p->mem_cap = (long)np * nv;
+    }
+    Tensor **mem = p->mem;
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++, mem += nv) {
+            const Param *param = &m->layers[l].params[k];
+            Tensor *w = param->value, *g = w->grad;
+            if (w->dtype != I->dtype || !g || g->dtype != w->dtype || g->size != w->size) return false;
+            if (param->nstate != p->nstates) return false;
+            mem[VAR_W] = w;
+            mem[VAR_G] = g;
+            for (int i = 0; i < p->nstates; i++) {
+                /* made in the body's order (train.c, opt_state): found where it was declared */
+                Tensor *st = param->state[i].name == p->states[i] ? param->state[i].v.t : state_of(param, p->states[i]);
+                if (!st || st->dtype != w->dtype || st->size != w->size) return false;
+                mem[VAR_STATES + i] = st;
+            }
+        }
+    *count = np;
+    return true;
 }
 
 /* Parameters smaller than a chunk are copied side by side into one chunk
@@ -302,9 +356,9 @@ static void parameter_memory(const OptProgram *p, const Param *param, Tensor **m
  * paid once for all of a model's biases, not once per bias.  Each element
  * gets the same operations as it would alone. */
 typedef struct Staged {
-    const Param *param[CHUNK];
-    int          at[CHUNK];
-    int          n, rows;            /* parameters staged, elements used */
+    Tensor *const *mem[CHUNK];       /* each staged parameter's (gather_memory) */
+    int            at[CHUNK];
+    int            n, rows;          /* parameters staged, elements used */
 } Staged;
 
 static void staging_memory(const OptProgram *p, DType dt, Tensor *fake, Tensor **mem) {
@@ -335,34 +389,34 @@ static void copy_old(const OptProgram *p, Tensor *const *mem, Tensor *const *to,
         if (to[v]) memcpy((char *)to[v]->data + es * (size_t)from, (const char *)mem[v]->data + es * (size_t)from, es * (size_t)n);
 }
 
-static void stage(const OptProgram *p, Staged *st, const Param *param, const UpdateCopies *copies, int *next) {
-    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS];
-    parameter_memory(p, param, mem);
+static void stage(const OptProgram *p, Staged *st, Tensor *const *mem, const UpdateCopies *copies, int *next) {
+    Tensor *to[MAX_BUFFERS];
+    int size = mem[VAR_W]->size;
     if (copies) {
         copies_of(p, copies, mem, to, next);
-        copy_old(p, mem, to, 0, param->value->size);
+        copy_old(p, mem, to, 0, size);
     }
-    size_t es = dtype_size(param->value->dtype);
+    size_t es = dtype_size(mem[VAR_W]->dtype);
     for (int v = 0; v < VAR_STATES + p->nstates; v++)
-        memcpy((char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->rows), mem[v]->data, es * (size_t)param->value->size);
-    st->param[st->n] = param;
+        memcpy((char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->rows), mem[v]->data, es * (size_t)size);
+    st->mem[st->n] = mem;
     st->at[st->n++] = st->rows;
-    st->rows += param->value->size;
+    st->rows += size;
 }
 
 /* the staged parameters' update, and their new w and state copied back */
 static bool run_staged(const OptProgram *p, Staged *st) {
-    DType dt = st->param[0]->value->dtype;
-    Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS], *mem[MAX_BUFFERS];
+    DType dt = st->mem[0][VAR_W]->dtype;
+    Tensor fake[MAX_BUFFERS], *smem[MAX_BUFFERS];
     staging_memory(p, dt, fake, smem);
     bool finite = update_chunk(p, p->buffers, smem, smem, 0, st->rows);
     size_t es = dtype_size(dt);
     for (int i = 0; i < st->n; i++) {
-        parameter_memory(p, st->param[i], mem);
+        Tensor *const *mem = st->mem[i];
         for (int v = 0; v < VAR_STATES + p->nstates; v++)
             if (v != VAR_G && p->in_buffer[v])
                 memcpy(mem[v]->data, (char *)p->staging + es * (CHUNK * (size_t)v + (size_t)st->at[i]),
-                       es * (size_t)st->param[i]->value->size);
+                       es * (size_t)mem[VAR_W]->size);
     }
     st->n = st->rows = 0;
     return finite;
@@ -373,7 +427,7 @@ static bool run_staged(const OptProgram *p, Staged *st) {
  * elements, and every element gets what it would get in one lane. */
 typedef struct LargeUpdate {
     const OptProgram   *p;
-    Model              *m;
+    int                 np;            /* parameters in p->mem */
     const UpdateCopies *copies;
     bool                finite[2];     /* per lane: every new w it wrote is finite */
 } LargeUpdate;
@@ -398,35 +452,36 @@ static void outputs_of(const OptProgram *p, Tensor *const *mem, Tensor **to, Ten
  * with other small ones: one of a chunk or more, or any when a hand-fused
  * loop runs the body (its cost has no part per instruction to share, and
  * staging would copy each small parameter twice) */
-static bool updated_in_place(const OptProgram *p, const Param *param) {
-    return param->value->size >= CHUNK || p->kernel;
+static bool updated_in_place(const OptProgram *p, Tensor *const *mem) {
+    return mem[VAR_W]->size >= CHUNK || p->kernel;
 }
 
 static void update_large(void *ctx, int lane, int lanes) {
     LargeUpdate *job = ctx;
     SubnormalMode mode = subnormals_flushed();   /* as the caller's thread has it (train.c) */
     const OptProgram *p = job->p;
-    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS], *out[MAX_BUFFERS];
+    int nv = VAR_STATES + p->nstates;
+    Tensor *to[MAX_BUFFERS], *moved[MAX_BUFFERS];
     void *buffers = lane ? p->lane_buffers : p->buffers;
     bool finite = true;
     int next_copy = 0;
-    for (int l = 0; l < job->m->nlayers; l++)
-        for (int k = 0; k < job->m->layers[l].nparams; k++) {
-            const Param *param = &job->m->layers[l].params[k];
-            int size = param->value->size;
-            if (!updated_in_place(p, param)) continue;
-            parameter_memory(p, param, mem);
-            if (job->copies) copies_of(p, job->copies, mem, to, &next_copy);
-            else for (int v = 0; v < VAR_STATES + p->nstates; v++) to[v] = NULL;
-            outputs_of(p, mem, to, out);
-            int chunks = (size + CHUNK - 1) / CHUNK;
-            int first = (int)((long)chunks * lane / lanes), end = (int)((long)chunks * (lane + 1) / lanes);
-            for (int c = first; c < end; c++) {
-                int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
-                if (job->copies) copy_old(p, mem, to, from, n);
-                finite &= update_chunk(p, buffers, mem, out, from, n);
-            }
+    for (int j = 0; j < job->np; j++) {
+        Tensor *const *mem = p->mem + (size_t)j * (size_t)nv, *const *out = mem;
+        int size = mem[VAR_W]->size;
+        if (!updated_in_place(p, mem)) continue;
+        if (job->copies) {
+            copies_of(p, job->copies, mem, to, &next_copy);
+            outputs_of(p, mem, to, moved);
+            out = moved;
         }
+        int chunks = (size + CHUNK - 1) / CHUNK;
+        int first = (int)((long)chunks * lane / lanes), end = (int)((long)chunks * (lane + 1) / lanes);
+        for (int c = first; c < end; c++) {
+            int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
+            if (job->copies) copy_old(p, mem, to, from, n);
+            finite &= update_chunk(p, buffers, mem, out, from, n);
+        }
+    }
     job->finite[lane] = finite;
     subnormals_restored(mode);
 }
@@ -435,22 +490,21 @@ static void update_large(void *ctx, int lane, int lanes) {
  * takes that memory, and the copy the parameter's, which holds the old values. */
 static void swap_stored(const LargeUpdate *job) {
     const OptProgram *p = job->p;
-    Tensor *mem[MAX_BUFFERS], *to[MAX_BUFFERS], *out[MAX_BUFFERS];
+    int nv = VAR_STATES + p->nstates;
+    Tensor *to[MAX_BUFFERS], *out[MAX_BUFFERS];
     int next_copy = 0;
-    for (int l = 0; l < job->m->nlayers; l++)
-        for (int k = 0; k < job->m->layers[l].nparams; k++) {
-            const Param *param = &job->m->layers[l].params[k];
-            if (!updated_in_place(p, param)) continue;
-            parameter_memory(p, param, mem);
-            copies_of(p, job->copies, mem, to, &next_copy);
-            outputs_of(p, mem, to, out);
-            for (int v = 0; v < VAR_STATES + p->nstates; v++)
-                if (out[v] != mem[v]) {
-                    void *data = mem[v]->data;
-                    mem[v]->data = out[v]->data;
-                    out[v]->data = data;
-                }
-        }
+    for (int j = 0; j < job->np; j++) {
+        Tensor *const *mem = p->mem + (size_t)j * (size_t)nv;
+        if (!updated_in_place(p, mem)) continue;
+        copies_of(p, job->copies, mem, to, &next_copy);
+        outputs_of(p, mem, to, out);
+        for (int v = 0; v < nv; v++)
+            if (out[v] != mem[v]) {
+                void *data = mem[v]->data;
+                mem[v]->data = out[v]->data;
+                out[v]->data = data;
+            }
+    }
 }
 
 bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, Model *m, const UpdateCopies *copies,
@@ -458,40 +512,42 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     *weights_finite = false;
     if (p->refusal || I->mode.watch || !callees_unchanged(I, p)) return false;
     int np = 0;
-    for (int l = 0; l < m->nlayers; l++)
-        for (int k = 0; k < m->layers[l].nparams; k++, np++)
-            if (!fits(I, p, &m->layers[l].params[k])) return false;
-    if (np == 0) return false;
+    if (!gather_memory(I, p, m, &np) || np == 0) return false;
     Choice chose = USE_EVALUATOR;
+    bool relisted = true;
     if (!numbers_refusal(p->number_program, NULL) && numbers_start(p->number_program, I, settings, t))
-        chose = choose(I, p, NULL);
+        chose = choose(I, p, NULL, &relisted);
     if (chose == USE_EVALUATOR) {
         Frame numbers = { .arena = &I->pass };
         opt_bind_numbers(&numbers, p->def, settings, new_scalar(I, (double)t));
-        chose = choose(I, p, &numbers);
+        chose = choose(I, p, &numbers, &relisted);
     }
     if (chose == INTERPRET) return false;
-    pick_kernel(p);
-    Staged st;               /* not zero-initialised: 3 KB, and only n and rows are read before written */
-    st.n = st.rows = 0;
+    pick_kernel(p, relisted);
+    int nv = VAR_STATES + p->nstates;
     bool finite = true;
-    int next_copy = 0;
     long large = 0;
-    for (int l = 0; l < m->nlayers; l++)
-        for (int k = 0; k < m->layers[l].nparams; k++) {
-            const Param *param = &m->layers[l].params[k];
-            int size = param->value->size;
-            if (updated_in_place(p, param)) {
+    if (!p->kernel) {      /* with a hand-fused loop every parameter is updated in place */
+        Staged st;         /* not zero-initialised: 3 KB, and only n and rows are read before written */
+        st.n = st.rows = 0;
+        int next_copy = 0;
+        for (int j = 0; j < np; j++) {
+            Tensor *const *mem = p->mem + (size_t)j * (size_t)nv;
+            int size = mem[VAR_W]->size;
+            if (updated_in_place(p, mem)) {
                 large += size;
                 continue;
             }
-            /* a bias, xor's weights: run together with other small ones */
-            if (st.n && (st.rows + size > CHUNK || st.param[0]->value->dtype != param->value->dtype))
+            /* a bias: run together with other small ones */
+            if (st.n && (st.rows + size > CHUNK || st.mem[0][VAR_W]->dtype != mem[VAR_W]->dtype))
                 finite &= run_staged(p, &st);
-            stage(p, &st, param, copies, &next_copy);
+            stage(p, &st, mem, copies, &next_copy);
         }
-    if (st.n) finite &= run_staged(p, &st);
-    LargeUpdate job = { p, m, copies, { true, true } };
+        if (st.n) finite &= run_staged(p, &st);
+    } else {
+        for (int j = 0; j < np; j++) large += p->mem[(size_t)j * (size_t)nv]->size;
+    }
+    LargeUpdate job = { p, np, copies, { true, true } };
     if (large >= LANES_FROM) lanes_run(update_large, &job);
     else if (large) update_large(&job, 0, 1);
     if (large && copies) swap_stored(&job);
