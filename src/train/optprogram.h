@@ -102,7 +102,7 @@ struct OptProgram {
     const OptKernel *kernel;
     Instr      *signed_chosen;
     int         signed_nchosen;
-    int         number_of[KERNEL_NUMBERS];
+    int         number_of[KERNEL_NUMBERS], kernel_nnumbers;   /* the first kernel_nnumbers are read */
     double      kernel_numbers[KERNEL_NUMBERS];
 };
 

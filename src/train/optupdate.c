@@ -218,6 +218,7 @@ static bool kernel_signature(OptProgram *p, char *sig, size_t size) {
         memcpy(sig + len, text, add + 1);
         len += add;
     }
+    p->kernel_nnumbers = numbers;
     return true;
 }
 
@@ -232,7 +233,7 @@ static void pick_kernel(OptProgram *p, bool relisted) {
         memcpy(p->signed_chosen, p->chosen, sizeof(Instr) * (size_t)p->nchosen);
         p->signed_nchosen = p->nchosen;
     }
-    for (int k = 0; p->kernel && k < KERNEL_NUMBERS; k++) p->kernel_numbers[k] = p->numbers[p->number_of[k]];
+    for (int k = 0; p->kernel && k < p->kernel_nnumbers; k++) p->kernel_numbers[k] = p->numbers[p->number_of[k]];
 }
 
 const char *opt_program_kernel(const OptProgram *p) { return p->kernel ? p->kernel->name : NULL; }

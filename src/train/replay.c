@@ -498,7 +498,10 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
         else prims[c->op].forward(&p->arena, c, p->entries[i].loc);
     }
     between_ops(p, &w, &d, p->n);
-    for (int k = 0; k < p->ngrads; k++) memset(p->grads[k]->data, 0, dtype_size(p->grads[k]->dtype) * (size_t)p->grads[k]->size);
+    for (int k = 0; k < p->ngrads; k++) {
+        const Tensor *g = p->grads[k];
+        memset(g->data, 0, (g->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)g->size);
+    }
     Tensor *loss = p->obj.total;
     if (loss->requires_grad) {
         tensor_fill(loss->grad, 1);

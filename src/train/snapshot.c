@@ -61,9 +61,17 @@ static bool same_shape(const SavedParam *sp) {
     return sp->state == sp->param->state && sp->nstate == sp->param->nstate;
 }
 
+/* tensor_copy_into without its calls for the usual case, a copy of the same
+ * precision: train retakes the last finite step's copies on every step, and
+ * xor's are 2 to 4 numbers each */
+static void copy_values(Tensor *dst, const Tensor *src) {
+    if (dst->dtype != src->dtype) { tensor_copy_into(dst, src); return; }
+    memcpy(dst->data, src->data, (src->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)src->size);
+}
+
 static void copy_param(SavedParam *sp) {
-    tensor_copy_into(sp->value, sp->param->value);
-    for (int i = 0; i < sp->nstate; i++) tensor_copy_into(sp->state_values[i], sp->state[i].v.t);
+    copy_values(sp->value, sp->param->value);
+    for (int i = 0; i < sp->nstate; i++) copy_values(sp->state_values[i], sp->state[i].v.t);
 }
 
 static struct Snapshot *retake(Interp *I, struct Snapshot *s, Model *m, const char *what, bool weights_later) {

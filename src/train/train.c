@@ -651,9 +651,9 @@ static bool check_finite(Interp *I, Model *m, StepPlans *ps, double loss, bool a
     }
     for (int i = 0; after && i < m->nlayers; i++) {
         Layer *L = &m->layers[i];
-        for (int k = 0; k < L->nparams + L->nstates; k++) {
+        /* without `weights`, only the states: none in a dense layer */
+        for (int k = weights ? 0 : L->nparams; k < L->nparams + L->nstates; k++) {
             bool state = k >= L->nparams;
-            if (!state && !weights) continue;
             const Param *p = state ? &L->states[k - L->nparams] : &L->params[k];
             int j = first_nonfinite(p->value);
             if (j < 0) continue;
