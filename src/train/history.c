@@ -25,6 +25,10 @@ double history_grad_norm(const HistoryRun *run, int e, int l) {
     return run->grad_norm[(size_t)(e - 1) * (size_t)run->nlayers + (size_t)(l - 1)];
 }
 
+/* the most epochs history_expect makes room for at once (32 bytes an epoch
+ * without gradient norms, 2 MiB in all): a longer training grows as it goes */
+enum { MAX_EXPECTED = 1 << 16 };
+
 /* arrays in the interpreter's arena, grown to cap: amortised O(1) when cap doubles */
 static void *grown(Interp *I, void *old, int n, int cap, size_t size) {
     return arena_grow(&I->perm, old, size * (size_t)n, size * (size_t)cap);
@@ -49,20 +53,32 @@ int history_begin(Interp *I, Model *m) {
     return r->n;
 }
 
+/* room for `want` epochs in r's arrays: at least doubled, so that adding one at a time is amortised O(1) */
+static void reserve(Interp *I, HistoryRun *r, int want) {
+    if (want <= r->cap) return;
+    int cap = r->cap ? 2 * r->cap : 64;
+    if (cap < want) cap = want;
+    size_t L = (size_t)r->nlayers;
+    r->loss = grown(I, r->loss, r->n, cap, sizeof *r->loss);
+    r->valid_loss = grown(I, r->valid_loss, r->n, cap, sizeof *r->valid_loss);
+    r->valid_accuracy = grown(I, r->valid_accuracy, r->n, cap, sizeof *r->valid_accuracy);
+    r->lr = grown(I, r->lr, r->n, cap, sizeof *r->lr);
+    if (r->grad_norm) r->grad_norm = grown(I, r->grad_norm, r->n * (int)L, cap * (int)L, sizeof *r->grad_norm);
+    r->cap = cap;
+}
+
+void history_expect(Interp *I, Model *m, int epochs) {
+    if (I->dry_run || !m->history || m->history->nruns == 0 || epochs > MAX_EXPECTED) return;
+    HistoryRun *r = &m->history->runs[m->history->nruns - 1];
+    reserve(I, r, r->n + epochs);
+}
+
 void history_add(Interp *I, Model *m, double loss, double valid_loss, double valid_accuracy, double lr,
                  const double *grad_norm) {
     if (I->dry_run || !m->history || m->history->nruns == 0) return;
     HistoryRun *r = &m->history->runs[m->history->nruns - 1];
     size_t L = (size_t)r->nlayers;
-    if (r->n == r->cap) {
-        int cap = r->cap ? 2 * r->cap : 64;
-        r->loss = grown(I, r->loss, r->n, cap, sizeof *r->loss);
-        r->valid_loss = grown(I, r->valid_loss, r->n, cap, sizeof *r->valid_loss);
-        r->valid_accuracy = grown(I, r->valid_accuracy, r->n, cap, sizeof *r->valid_accuracy);
-        r->lr = grown(I, r->lr, r->n, cap, sizeof *r->lr);
-        if (r->grad_norm) r->grad_norm = grown(I, r->grad_norm, r->n * (int)L, cap * (int)L, sizeof *r->grad_norm);
-        r->cap = cap;
-    }
+    reserve(I, r, r->n + 1);
     if (grad_norm && !r->grad_norm) {           /* the first tracked epoch: the earlier ones were not */
         r->grad_norm = arena_alloc(&I->perm, sizeof *r->grad_norm * L * (size_t)r->cap);
         for (size_t i = 0; i < L * (size_t)r->n; i++) r->grad_norm[i] = NAN;

@@ -60,6 +60,9 @@ double history_grad_norm(const HistoryRun *run, int e, int l);
 /* a `train` starts: its first epoch's index in the current run (a new run if
  * there is none or it was closed); nothing is recorded in the check pass */
 int  history_begin(Interp *I, Model *m);
+/* room made at once for the `epochs` a `train` is about to add (up to 65,536),
+ * rather than grown as they come */
+void history_expect(Interp *I, Model *m, int epochs);
 /* one finished epoch of the current run; grad_norm: nlayers numbers or NULL */
 void history_add(Interp *I, Model *m, double loss, double valid_loss, double valid_accuracy, double lr,
                  const double *grad_norm);

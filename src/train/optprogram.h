@@ -45,7 +45,6 @@ enum { OP_COPY = P_COUNT };      /* z = x: an assignment of a variable or a numb
  * the parameter's memory itself (store_in_memory) */
 typedef struct Instr { int op, var, temp; Input a, b; bool stored; } Instr;
 
-/* the number steps come first: optupdate.c tests kind <= BRANCH */
 typedef enum {
     RUN_STATEMENT,   /* node: a block of one number statement (an assignment, a require) */
     EVAL_NUMBER,     /* node: an expression whose value goes to numbers[slot] */
@@ -56,7 +55,11 @@ typedef enum {
 
 /* A number step (RUN_STATEMENT, EVAL_NUMBER, BRANCH) is also the code
  * [code_from, code_to) of the number program, its value in register reg. */
-typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr instr; int code_from, code_to, reg; } Step;
+typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr instr; int code_from, code_to, reg;
+                     /* the straight run of steps from this one that one call of the number
+                      * program computes (optupdate.c's group_steps): steps [this, run_end),
+                      * code [run_from, run_to) */
+                     int run_end, run_from, run_to; } Step;
 
 /* a function the body calls, as it was when the body was compiled */
 typedef struct Callee { const char *name; const Callable *fn; } Callee;
@@ -90,6 +93,7 @@ struct OptProgram {
     /* the path chosen was listed for; path_known false: list on the next update */
     OptPath     path;
     bool        path_known;
+    bool        grouped;             /* the steps' runs are known (run_end, ...) */
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
     void       *lane_buffers;        /* the same for the second lane (lanes.h) */
     void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */

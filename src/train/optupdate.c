@@ -70,37 +70,88 @@ typedef enum {
     USE_EVALUATOR,   /* the number program gave up: run the number part with the evaluator */
 } Choice;
 
-/* The number part: runs the steps, taking the branches the conditions say,
- * and records which it took (*path).  With `evaluator` NULL the number
- * program computes the numbers, and gives up (USE_EVALUATOR) where the
- * evaluator would do anything but compute a number; otherwise the evaluator
- * does, in that frame (opt_bind_numbers), with its errors. */
-static Choice run_numbers(Interp *I, OptProgram *p, Frame *evaluator, OptPath *path) {
+/* For each step, the straight run of steps from it that one call of the
+ * number program can compute: statements, then numbers and elementwise steps
+ * (which compute nothing here), up to a branch (included: its condition is
+ * read after its code) or a jump.  A statement may reassign a name that an
+ * earlier number read, so none follows a number in a run; a number's code
+ * only writes registers of its own, so the numbers of a run are read once
+ * its code has run. */
+static void group_steps(OptProgram *p) {
+    for (int pc = 0; pc < p->nsteps; pc++) {
+        int end = pc, from = -1, to = -1;
+        bool numbers = false;
+        while (end < p->nsteps) {
+            const Step *t = &p->steps[end];
+            if (t->kind == JUMP || (t->kind == RUN_STATEMENT && numbers)) break;
+            if (t->kind != ELEMENTWISE) {
+                if (from >= 0 && t->code_from != to) break;     /* not the code that follows (never so) */
+                if (from < 0) from = t->code_from;
+                to = t->code_to;
+            }
+            numbers |= t->kind == EVAL_NUMBER;
+            end++;
+            if (t->kind == BRANCH) break;
+        }
+        p->steps[pc].run_end = end;
+        p->steps[pc].run_from = from < 0 ? 0 : from;
+        p->steps[pc].run_to = to < 0 ? 0 : to;
+    }
+    p->grouped = true;
+}
+
+static void record_branch(OptPath *path, bool taken) {
+    if (path->n < 64 && taken) path->taken |= 1ull << path->n;
+    path->n++;
+}
+
+/* The number part by the number program, a run of steps (group_steps) a
+ * call; USE_EVALUATOR where the evaluator would do anything but compute a
+ * number. */
+static Choice run_program(Interp *I, OptProgram *p, OptPath *path) {
     NumberProgram *np = p->number_program;
-    *path = (OptPath){ 0, 0 };
+    if (!p->grouped) group_steps(p);
     for (int pc = 0; pc < p->nsteps;) {
         const Step *s = &p->steps[pc];
-        if (!evaluator && s->kind <= BRANCH && !numbers_run(np, I, s->code_from, s->code_to)) return USE_EVALUATOR;
+        if (s->kind == JUMP) { pc = s->target; continue; }
+        if (s->run_from < s->run_to && !numbers_run(np, I, s->run_from, s->run_to)) return USE_EVALUATOR;
+        int end = s->run_end;
+        for (int k = pc; k < end; k++)
+            if (p->steps[k].kind == EVAL_NUMBER) p->numbers[p->steps[k].slot] = numbers_value(np, p->steps[k].reg);
+        const Step *last = &p->steps[end - 1];
+        if (last->kind != BRANCH) { pc = end; continue; }
+        bool taken = numbers_value(np, last->reg) != 0;
+        record_branch(path, taken);
+        pc = taken ? end : last->target;
+    }
+    if (!numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
+    return CHOSEN;
+}
+
+/* The number part: runs the steps, taking the branches the conditions say,
+ * and records which it took (*path).  With `evaluator` NULL the number
+ * program computes the numbers (run_program); otherwise the evaluator does,
+ * in that frame (opt_bind_numbers), with its errors. */
+static Choice run_numbers(Interp *I, OptProgram *p, Frame *evaluator, OptPath *path) {
+    *path = (OptPath){ 0, 0 };
+    if (!evaluator) return run_program(I, p, path);
+    for (int pc = 0; pc < p->nsteps;) {
+        const Step *s = &p->steps[pc];
         switch (s->kind) {
         case RUN_STATEMENT:
-            if (evaluator) exec_block(I, evaluator, s->node);
+            exec_block(I, evaluator, s->node);
             pc++;
             break;
-        case EVAL_NUMBER:
-            if (evaluator) {
-                Value v = eval_expr(I, evaluator, s->node);
-                if (v.kind != V_TENSOR || v.t->ndim != 0 || v.t->dtype != I->dtype) return INTERPRET;
-                p->numbers[s->slot] = tensor_get(v.t, 0);
-            } else {
-                p->numbers[s->slot] = numbers_value(np, s->reg);
-            }
+        case EVAL_NUMBER: {
+            Value v = eval_expr(I, evaluator, s->node);
+            if (v.kind != V_TENSOR || v.t->ndim != 0 || v.t->dtype != I->dtype) return INTERPRET;
+            p->numbers[s->slot] = tensor_get(v.t, 0);
             pc++;
             break;
+        }
         case BRANCH: {
-            bool taken = evaluator ? expect_number(I, eval_expr(I, evaluator, s->node), s->node->loc, "a condition") != 0
-                                   : numbers_value(np, s->reg) != 0;
-            if (path->n < 64 && taken) path->taken |= 1ull << path->n;
-            path->n++;
+            bool taken = expect_number(I, eval_expr(I, evaluator, s->node), s->node->loc, "a condition") != 0;
+            record_branch(path, taken);
             pc = taken ? pc + 1 : s->target;
             break;
         }
@@ -108,7 +159,6 @@ static Choice run_numbers(Interp *I, OptProgram *p, Frame *evaluator, OptPath *p
         case ELEMENTWISE: pc++; break;
         }
     }
-    if (!evaluator && !numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
     return CHOSEN;
 }
 

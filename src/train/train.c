@@ -850,6 +850,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
      * small model's are copied up front, cheaper than handing them over. */
     bool copy_in_update = model_weights(m) >= 65536;
     int first = history_begin(I, m);
+    history_expect(I, m, o.epochs);
     bool track = I->track_gradients && !I->dry_run;
     double *norms = track ? arena_alloc(&I->perm, sizeof *norms * (size_t)(m->nlayers + 1)) : NULL;
     /* the first training of a classifier: its loss before any step, next to log(n) */

@@ -72,6 +72,15 @@ static const char *user_optimizer =
     /* a power other than 2: float32's u^2 has a fast path of its own */
     "optimizer cubic(lr = 0.1) {\n"
     "  w -= lr * (g + 10 * g ^ 3)\n"
+    "}\n"
+    /* a number read, then the local it reads assigned again: the number
+     * program runs the first statement's code, reads the number, and only
+     * then runs the second's (optupdate.c's group_steps) */
+    "optimizer twice(lr = 0.1) {\n"
+    "  scale = lr\n"
+    "  w -= scale * g\n"
+    "  scale = 3 * lr\n"
+    "  w -= scale * g\n"
     "}\n";
 
 /* with the updates each run fuses: all of them when every state starts as
@@ -95,6 +104,7 @@ static const struct { const char *setting; long fused; const char *kernel; } opt
     { "flip(lr=0.1)", 12, NULL },
     { "inline", 12, NULL },
     { "cubic(lr=0.1)", 12, NULL },
+    { "twice(lr=0.1)", 12, NULL },
 };
 
 /* layer 1 has a [300, 2] W: 600 elements, two full chunks of the loop and a part */
