@@ -354,14 +354,18 @@ VECTORIZE_END
 
 /* the update of elements [from, from + n): by the hand-fused loop when
  * there is one, else an instruction at a time; true when every new w is finite */
-static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from, int n) {
-    if (!p->kernel) return run_chunk(p, buffers, mem, out, from, n);
-    p->kernel->run(p->kernel_numbers, mem, out, from, n);
-    const Tensor *w = out[VAR_W];
+/* elements [from, from + n) of w are finite */
+static inline bool chunk_finite(const Tensor *w, int from, int n) {
     if (n > 8) return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
     bool finite = true;            /* xor's 2 to 4 weights: a call would cost more than the check */
     FOR_DTYPE(w, T, { const T *x = (const T *)w->data + from; for (int i = 0; i < n; i++) finite &= isfinite(x[i]) != 0; });
     return finite;
+}
+
+static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+    if (!p->kernel) return run_chunk(p, buffers, mem, out, from, n);
+    p->kernel->run(p->kernel_numbers, mem, out, from, n);
+    return chunk_finite(out[VAR_W], from, n);
 }
 
 void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tensor *t) {
@@ -537,6 +541,24 @@ static void update_large(void *ctx, int lane, int lanes) {
     subnormals_restored(mode);
 }
 
+/* update_large on one lane with a hand-fused loop and no copies to make:
+ * each parameter in its own memory, chunk by chunk, with nothing else to
+ * decide (xor's 4 parameters of 1 to 4 weights, 10,000 times).  On the
+ * caller's thread, where train.c's optimizer_step has flushed subnormals. */
+static bool update_in_place(const OptProgram *p, int np) {
+    int nv = VAR_STATES + p->nstates;
+    bool finite = true;
+    for (int j = 0; j < np; j++) {
+        Tensor *const *mem = p->mem + (size_t)j * (size_t)nv;
+        for (int from = 0, size = mem[VAR_W]->size; from < size; from += CHUNK) {
+            int n = size - from < CHUNK ? size - from : CHUNK;
+            p->kernel->run(p->kernel_numbers, mem, mem, from, n);
+            finite &= chunk_finite(mem[VAR_W], from, n);
+        }
+    }
+    return finite;
+}
+
 /* After update_large: each new w and state written into its copy's memory
  * takes that memory, and the copy the parameter's, which holds the old values. */
 static void swap_stored(const LargeUpdate *job) {
@@ -600,6 +622,7 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     }
     LargeUpdate job = { p, np, copies, { true, true } };
     if (large >= LANES_FROM) lanes_run(update_large, &job);
+    else if (large && p->kernel && !copies) finite &= update_in_place(p, np);
     else if (large) update_large(&job, 0, 1);
     if (large && copies) swap_stored(&job);
     *weights_finite = finite && job.finite[0] && job.finite[1];
