@@ -879,7 +879,8 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             diag_context = &ctx;
             EvalMode saved = I->mode;
             I->mode.training = I->mode.write_state = true;
-            Objective obj = replay_step(I, plans, m, d->x, d->y, order, from, count, training_pass, n->loc);
+            Objective obj = replay_step(I, plans, m, d->x, d->y, shuffle ? order : NULL, from, count, training_pass,
+                                        n->loc);
             I->mode = saved;
             diag_context = ctx.prev;
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
