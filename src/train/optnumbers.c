@@ -228,7 +228,8 @@ bool numbers_start(NumberProgram *np, const Interp *I, const Value *settings, lo
     for (int h = 0; h < np->nsettings; h++) {
         if (!np->reads_setting[h]) continue;
         if (!single_number(settings[h], np->dtype)) return false;
-        np->regs[h] = tensor_get(settings[h].t, 0);
+        const Tensor *v = settings[h].t;      /* tensor_get's usual case without its call */
+        np->regs[h] = !v->data ? tensor_get(v, 0) : v->dtype == DT_F64 ? *(const double *)v->data : *(const float *)v->data;
     }
     np->regs[np->nsettings] = rounded(np->dtype, (double)t);
     for (int i = 0; i < np->nconstants; i++) np->regs[np->constants[i].reg] = rounded(np->dtype, np->constants[i].value);

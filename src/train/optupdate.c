@@ -357,9 +357,11 @@ VECTORIZE_END
 /* elements [from, from + n) of w are finite */
 static inline bool chunk_finite(const Tensor *w, int from, int n) {
     if (n > 8) return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
-    bool finite = true;            /* xor's 2 to 4 weights: a call would cost more than the check */
-    FOR_DTYPE(w, T, { const T *x = (const T *)w->data + from; for (int i = 0; i < n; i++) finite &= isfinite(x[i]) != 0; });
-    return finite;
+    /* xor's 2 to 4 weights: a call would cost more than the check.  x·0 is
+     * ±0 for a finite x and NaN for an infinite or NaN one */
+    double zeros = 0;
+    FOR_DTYPE(w, T, { const T *x = (const T *)w->data + from; for (int i = 0; i < n; i++) zeros += (double)x[i] * 0.0; });
+    return zeros == 0;
 }
 
 static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from, int n) {

@@ -387,7 +387,12 @@ static bool fused_update(Interp *I, Model *m, const Callable *def, const Value *
  * update, in the pass arena, and so is every setting when the tests ask for
  * interpreted updates: those are what the fused ones are compared with.
  * `now` is one update's values: the bound ones with every schedule called. */
-typedef struct BoundSettings { const Callable *opt; Value *bound, *now; } BoundSettings;
+typedef struct BoundSettings {
+    const Callable *opt;
+    Value *bound, *now;
+    bool   schedules;          /* a setting is a function: `now` differs from `bound` */
+    int    lr_at, decay_at;    /* which settings are lr and decay (update_lr), -1 for none */
+} BoundSettings;
 
 static bool constant_expr(const Node *n) {
     if (n) stack_guard(n->loc);       /* the walk nests as deep as the code */
@@ -420,7 +425,15 @@ static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Calla
     s = arena_alloc(a, sizeof *s);
     s->bound = arena_alloc(a, sizeof(Value) * (size_t)(def->nparams + 1));
     s->now = arena_alloc(a, sizeof(Value) * (size_t)(def->nparams + 1));
-    for (int h = 0; h < def->nparams; h++) s->bound[h] = keep ? persist_value(I, bound[h]) : bound[h];
+    static const char *lr_name, *decay_name;      /* interned once: names live as long as the process */
+    if (!lr_name) { lr_name = intern("lr"); decay_name = intern("decay"); }
+    s->lr_at = s->decay_at = -1;
+    for (int h = 0; h < def->nparams; h++) {
+        s->bound[h] = keep ? persist_value(I, bound[h]) : bound[h];
+        s->schedules |= s->bound[h].kind == V_FUNC;
+        if (def->param_names[h] == lr_name) s->lr_at = h;
+        if (def->param_names[h] == decay_name) s->decay_at = h;
+    }
     if (keep) {
         s->opt = opt;
         I->optimizer_settings = s;
@@ -431,15 +444,12 @@ static BoundSettings *bound_settings(Interp *I, const Callable *opt, const Calla
 /* the learning rate an update uses: the `lr` setting (after its schedule),
  * divided by 1 + decay·t with a `decay` setting (Keras' decay, as the stdlib's
  * optimizers apply it); NAN without an `lr` setting */
-static double update_lr(const Model *m, const Callable *def, const Value *hyper) {
-    static const char *lr_name, *decay_name;      /* interned once: names live as long as the process */
-    if (!lr_name) { lr_name = intern("lr"); decay_name = intern("decay"); }
+static double update_lr(const Model *m, const BoundSettings *s, const Value *hyper) {
     double lr = NAN, decay = 0;
-    for (int h = 0; h < def->nparams; h++) {
-        if (hyper[h].kind != V_TENSOR || hyper[h].t->size != 1) continue;
-        if (def->param_names[h] == lr_name) lr = tensor_get(hyper[h].t, 0);
-        if (def->param_names[h] == decay_name) decay = tensor_get(hyper[h].t, 0);
-    }
+    const Value *v = s->lr_at >= 0 ? &hyper[s->lr_at] : NULL;
+    if (v && v->kind == V_TENSOR && v->t->size == 1) lr = tensor_get(v->t, 0);
+    v = s->decay_at >= 0 ? &hyper[s->decay_at] : NULL;
+    if (v && v->kind == V_TENSOR && v->t->size == 1) decay = tensor_get(v->t, 0);
     return lr / (1 + decay * (double)m->steps);
 }
 
@@ -558,12 +568,12 @@ bool optimizer_step(Interp *I, Model *m, struct Snapshot *before, SrcLoc loc) {
     BoundSettings *settings = bound_settings(I, opt, def);
     EvalMode saved = I->mode;
     I->mode.tape.recording = false;
-    Value *hyper = settings->now;
-    for (int h = 0; h < def->nparams; h++) {
+    Value *hyper = settings->schedules ? settings->now : settings->bound;   /* no schedule: as bound */
+    for (int h = 0; settings->schedules && h < def->nparams; h++) {
         Value v = settings->bound[h];
         hyper[h] = v.kind == V_FUNC ? schedule_value(I, m, v, def->param_names[h]) : v;
     }
-    m->last_lr = update_lr(m, def, hyper);
+    m->last_lr = update_lr(m, settings, hyper);
     UpdateArgs args = { I, m, def, hyper, before, loc };
     const UpdateArgs *volatile a = &args;      /* in memory: read after the setjmp below */
     DiagHandler failed;
