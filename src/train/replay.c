@@ -8,6 +8,7 @@
 #include "autodiff/prims.h"
 #include "autodiff/tape.h"
 #include "base/arena.h"
+#include "base/bytes.h"
 #include "base/budget.h"
 #include "base/diag.h"
 #include "lang/builtins.h"
@@ -513,7 +514,7 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
     between_ops(p, &w, &d, p->n);
     for (int k = 0; k < p->ngrads; k++) {
         const Tensor *g = p->grads[k];
-        memset(g->data, 0, (g->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)g->size);
+        zero_bytes(g->data, (g->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)g->size);
     }
     Tensor *loss = p->obj.total;
     if (loss->requires_grad) {

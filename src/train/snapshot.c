@@ -4,6 +4,7 @@
  * last MAX_UNDO of them.
  * Must not: know the pass (teach/) or what made the change (the callers say). */
 #include "base/arena.h"
+#include "base/bytes.h"
 #include "tensor/tensor.h"
 #include "train/snapshot.h"
 #include <stdlib.h>
@@ -54,6 +55,19 @@ struct Snapshot *snapshot_take(Interp *I, Model *m, const char *what) {
             s->home[n] = s->copy_from[n]->data;
         }
     }
+    int all = 0;
+    for (k = 0; k < s->nparams; k++) all += 1 + s->params[k].nstate;
+    s->all_to = arena_alloc(&s->arena, sizeof(Tensor *) * (size_t)(all + 1));
+    s->all_from = arena_alloc(&s->arena, sizeof(Tensor **) * (size_t)(all + 1));
+    for (k = 0; k < s->nparams; k++) {
+        SavedParam *sp = &s->params[k];
+        s->all_to[s->nall] = sp->value;
+        s->all_from[s->nall++] = &sp->param->value;
+        for (int i = 0; i < sp->nstate; i++) {
+            s->all_to[s->nall] = sp->state_values[i];
+            s->all_from[s->nall++] = &sp->state[i].v.t;
+        }
+    }
     return s;
 }
 
@@ -64,9 +78,9 @@ static bool same_shape(const SavedParam *sp) {
 /* tensor_copy_into without its calls for the usual case, a copy of the same
  * precision: train retakes the last finite step's copies on every step, and
  * xor's are 2 to 4 numbers each */
-static void copy_values(Tensor *dst, const Tensor *src) {
+static inline void copy_values(Tensor *dst, const Tensor *src) {
     if (dst->dtype != src->dtype) { tensor_copy_into(dst, src); return; }
-    memcpy(dst->data, src->data, (src->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)src->size);
+    copy_bytes(dst->data, src->data, (src->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)src->size);
 }
 
 static void copy_param(SavedParam *sp) {
@@ -88,8 +102,12 @@ static struct Snapshot *retake(Interp *I, struct Snapshot *s, Model *m, const ch
     s->initialised = m->initialised;
     s->history = history_mark(m);
     s->weights_later = weights_later;
-    for (int k = 0; k < s->nparams; k++)
-        if (!weights_later || !s->params[k].trainable) copy_param(&s->params[k]);
+    if (weights_later) {
+        for (int k = 0; k < s->nparams; k++)
+            if (!s->params[k].trainable) copy_param(&s->params[k]);
+    } else {     /* copy_param of each, in one loop: train retakes on every step */
+        for (int i = 0; i < s->nall; i++) copy_values(s->all_to[i], *s->all_from[i]);
+    }
     return s;
 }
 

@@ -35,6 +35,9 @@ struct Snapshot {
     void       **home;         /* home[i]: copy_from[i]'s memory when taken; the update may swap the
                                   two tensors' memory instead of copying (optcompile.c), and
                                   snapshot_free gives each parameter its own back */
+    Tensor     **all_to;       /* every copy of a retake, all_to[i] from the tensor in *all_from[i] */
+    Tensor *const **all_from;  /*   (where the model holds it: read when copying, as copy_param does) */
+    int          nall;
 };
 
 /* a copy of m's weights, layer state, optimizer state and counts, to put
