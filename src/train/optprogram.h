@@ -59,7 +59,12 @@ typedef struct Step { StepKind kind; const Node *node; int slot, target; Instr i
                      /* the straight run of steps from this one that one call of the number
                       * program computes (optupdate.c's group_steps): steps [this, run_end),
                       * code [run_from, run_to) */
-                     int run_end, run_from, run_to; } Step;
+                     int run_end, run_from, run_to;
+                     int evals_from, evals_to;   /* its numbers: run_evals[evals_from, evals_to) */
+                   } Step;
+
+/* a number the number program leaves in register reg, for p->numbers[slot] */
+typedef struct RunEval { int slot, reg; } RunEval;
 
 /* a function the body calls, as it was when the body was compiled */
 typedef struct Callee { const char *name; const Callable *fn; } Callee;
@@ -94,6 +99,7 @@ struct OptProgram {
     OptPath     path;
     bool        path_known;
     bool        grouped;             /* the steps' runs are known (run_end, ...) */
+    RunEval    *run_evals;           /* the numbers of each step's run, a run after the other */
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */
     void       *lane_buffers;        /* the same for the second lane (lanes.h) */
     void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */

@@ -77,7 +77,12 @@ typedef enum {
  * earlier number read, so none follows a number in a run; a number's code
  * only writes registers of its own, so the numbers of a run are read once
  * its code has run. */
-static void group_steps(OptProgram *p) {
+static void group_steps(Interp *I, OptProgram *p) {
+    int evals = 0;
+    for (int pc = 0; pc < p->nsteps; pc++)
+        for (int k = pc; k < p->nsteps; k++) evals += p->steps[k].kind == EVAL_NUMBER;    /* at most */
+    p->run_evals = arena_alloc(&I->perm, sizeof(RunEval) * (size_t)(evals + 1));
+    evals = 0;
     for (int pc = 0; pc < p->nsteps; pc++) {
         int end = pc, from = -1, to = -1;
         bool numbers = false;
@@ -93,6 +98,10 @@ static void group_steps(OptProgram *p) {
             end++;
             if (t->kind == BRANCH) break;
         }
+        p->steps[pc].evals_from = evals;
+        for (int k = pc; k < end; k++)
+            if (p->steps[k].kind == EVAL_NUMBER) p->run_evals[evals++] = (RunEval){ p->steps[k].slot, p->steps[k].reg };
+        p->steps[pc].evals_to = evals;
         p->steps[pc].run_end = end;
         p->steps[pc].run_from = from < 0 ? 0 : from;
         p->steps[pc].run_to = to < 0 ? 0 : to;
@@ -110,14 +119,14 @@ static void record_branch(OptPath *path, bool taken) {
  * number. */
 static Choice run_program(Interp *I, OptProgram *p, OptPath *path) {
     NumberProgram *np = p->number_program;
-    if (!p->grouped) group_steps(p);
+    if (!p->grouped) group_steps(I, p);
     for (int pc = 0; pc < p->nsteps;) {
         const Step *s = &p->steps[pc];
         if (s->kind == JUMP) { pc = s->target; continue; }
         if (s->run_from < s->run_to && !numbers_run(np, I, s->run_from, s->run_to)) return USE_EVALUATOR;
         int end = s->run_end;
-        for (int k = pc; k < end; k++)
-            if (p->steps[k].kind == EVAL_NUMBER) p->numbers[p->steps[k].slot] = numbers_value(np, p->steps[k].reg);
+        for (int k = s->evals_from; k < s->evals_to; k++)
+            p->numbers[p->run_evals[k].slot] = numbers_value(np, p->run_evals[k].reg);
         const Step *last = &p->steps[end - 1];
         if (last->kind != BRANCH) { pc = end; continue; }
         bool taken = numbers_value(np, last->reg) != 0;
