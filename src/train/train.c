@@ -887,11 +887,14 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
             TrainPosition at = { e, batch_no + 1 };
             DiagContext ctx = { n->loc, describe_training, &at, diag_context };
             diag_context = &ctx;
-            EvalMode saved = I->mode;
+            /* the two flags only: whatever else a step changes of I->mode it puts back
+             * (pass, run_recorded), and a replayed one changes nothing */
+            bool was_training = I->mode.training, was_writing = I->mode.write_state;
             I->mode.training = I->mode.write_state = true;
             Objective obj = replay_step(I, plans, m, d->x, d->y, shuffle ? order : NULL, from, count, training_pass,
                                         n->loc);
-            I->mode = saved;
+            I->mode.training = was_training;
+            I->mode.write_state = was_writing;
             diag_context = ctx.prev;
             double loss = tensor_get(obj.loss, 0), total = tensor_get(obj.total, 0);
             bool has_penalty = obj.penalty != NULL;
