@@ -43,21 +43,24 @@ enum { SMALL_PRODUCT = GEMM_OWN_LOOPS_UP_TO };
  * p outside j over a strip of a row's sums, so the compiler vectorises the
  * inner loop over j where B's row is contiguous (not transposed). */
 enum { STRIP = 256, COLUMN_ROWS = 8 };
-/* a few columns (xor's nets): one sum at a time, no strip */
+/* a few columns (xor's nets): one sum at a time, no strip; the test of beta
+ * outside the loops (the products are so small that it shows) */
+#define FEW_COLUMNS_SUMS(T, STORE)                                                 \
+    for (int i = 0; i < m; i++, c += n)                                            \
+        for (int j = 0; j < n; j++) {                                              \
+            const T *ar = a + (size_t)i * ai, *bc = b + (size_t)j * bj;            \
+            T s = 0;                                                               \
+            for (int p = 0; p < k; p++, ar += ap, bc += bp) s += *ar * *bc;        \
+            c[j] = STORE;                                                          \
+        }
 #define FEW_COLUMNS_GEMM(T)                                                        \
     do {                                                                           \
         const T *a = A, *b = B; T *c = C;                                          \
-        int lda = trans_a ? m : k, ldb = trans_b ? k : n;                          \
         /* where A[i][p] and B[p][j] are, as strides */                             \
-        size_t ai = trans_a ? 1 : (size_t)lda, ap = trans_a ? (size_t)lda : 1;      \
-        size_t bp = trans_b ? 1 : (size_t)ldb, bj = trans_b ? (size_t)ldb : 1;      \
-        for (int i = 0; i < m; i++)                                                \
-            for (int j = 0; j < n; j++) {                                          \
-                const T *ar = a + i * ai, *bc = b + j * bj;                        \
-                T s = 0;                                                           \
-                for (int p = 0; p < k; p++) s += ar[p * ap] * bc[p * bp];          \
-                c[i * n + j] = beta == 0 ? s : (T)(beta * c[i * n + j]) + s;       \
-            }                                                                      \
+        size_t ai = trans_a ? 1 : (size_t)k, ap = trans_a ? (size_t)m : 1;          \
+        size_t bp = trans_b ? 1 : (size_t)n, bj = trans_b ? (size_t)k : 1;          \
+        if (beta == 0) { FEW_COLUMNS_SUMS(T, s) }                                  \
+        else { FEW_COLUMNS_SUMS(T, (T)(beta * c[j]) + s) }                         \
     } while (0)
 #define SMALL_GEMM(T)                                                              \
     do {                                                                           \
@@ -162,10 +165,69 @@ typedef double f64_vector __attribute__((vector_size(32)));
     } while (0)
 #endif
 
+/* float 8×8 blocks transposed in registers: eight rows loaded, three rounds
+ * of shuffles (pairs of rows interleaved, then pairs of pairs, then the
+ * halves swapped), eight rows stored: a copy, so the values are the same
+ * bits.  GCC's and clang's spellings of a shuffle differ. */
+#ifdef HAVE_TILES
+typedef int i32_vector __attribute__((vector_size(32)));
+#ifdef __clang__
+#define SHUFFLE(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define SHUFFLE(a, b, ...) __builtin_shuffle(a, b, (i32_vector){ __VA_ARGS__ })
+#endif
+#define LOAD_ROW(V, S, LDS, Q) memcpy(&V, (S) + (size_t)(Q) * (LDS), sizeof V)
+#define STORE_ROW(D, LDD, Q, V) memcpy((D) + (size_t)(Q) * (LDD), &V, sizeof V)
+#define LOW_PAIRS(a, b) SHUFFLE(a, b, 0, 8, 1, 9, 4, 12, 5, 13)
+#define HIGH_PAIRS(a, b) SHUFFLE(a, b, 2, 10, 3, 11, 6, 14, 7, 15)
+#define LOW_QUADS(a, b) SHUFFLE(a, b, 0, 1, 8, 9, 4, 5, 12, 13)
+#define HIGH_QUADS(a, b) SHUFFLE(a, b, 2, 3, 10, 11, 6, 7, 14, 15)
+#define LOW_HALVES(a, b) SHUFFLE(a, b, 0, 1, 2, 3, 8, 9, 10, 11)
+#define HIGH_HALVES(a, b) SHUFFLE(a, b, 4, 5, 6, 7, 12, 13, 14, 15)
+/* written out, not looped: arrays of vectors would live in memory */
+#define TRANSPOSE_8X8(S, LDS, D, LDD)                                              \
+    do {                                                                           \
+        f32_vector x0, x1, x2, x3, x4, x5, x6, x7;                                 \
+        LOAD_ROW(x0, S, LDS, 0); LOAD_ROW(x1, S, LDS, 1); LOAD_ROW(x2, S, LDS, 2); \
+        LOAD_ROW(x3, S, LDS, 3); LOAD_ROW(x4, S, LDS, 4); LOAD_ROW(x5, S, LDS, 5); \
+        LOAD_ROW(x6, S, LDS, 6); LOAD_ROW(x7, S, LDS, 7);                          \
+        f32_vector t0 = LOW_PAIRS(x0, x1), t1 = HIGH_PAIRS(x0, x1);                \
+        f32_vector t2 = LOW_PAIRS(x2, x3), t3 = HIGH_PAIRS(x2, x3);                \
+        f32_vector t4 = LOW_PAIRS(x4, x5), t5 = HIGH_PAIRS(x4, x5);                \
+        f32_vector t6 = LOW_PAIRS(x6, x7), t7 = HIGH_PAIRS(x6, x7);                \
+        /* u_c: column c of rows 0-3 (4-7) and column c + 4 */                     \
+        f32_vector u0 = LOW_QUADS(t0, t2), u1 = HIGH_QUADS(t0, t2);                \
+        f32_vector u2 = LOW_QUADS(t1, t3), u3 = HIGH_QUADS(t1, t3);                \
+        f32_vector u4 = LOW_QUADS(t4, t6), u5 = HIGH_QUADS(t4, t6);                \
+        f32_vector u6 = LOW_QUADS(t5, t7), u7 = HIGH_QUADS(t5, t7);                \
+        f32_vector c0 = LOW_HALVES(u0, u4), c4 = HIGH_HALVES(u0, u4);              \
+        f32_vector c1 = LOW_HALVES(u1, u5), c5 = HIGH_HALVES(u1, u5);              \
+        f32_vector c2 = LOW_HALVES(u2, u6), c6 = HIGH_HALVES(u2, u6);              \
+        f32_vector c3 = LOW_HALVES(u3, u7), c7 = HIGH_HALVES(u3, u7);              \
+        STORE_ROW(D, LDD, 0, c0); STORE_ROW(D, LDD, 1, c1); STORE_ROW(D, LDD, 2, c2); \
+        STORE_ROW(D, LDD, 3, c3); STORE_ROW(D, LDD, 4, c4); STORE_ROW(D, LDD, 5, c5); \
+        STORE_ROW(D, LDD, 6, c6); STORE_ROW(D, LDD, 7, c7);                        \
+    } while (0)
+#endif
+
 /* dst = (or +=) the r×cl matrix src transposed, in tiles, so that both the
- * rows read and the rows written stay in cache */
-void transpose_matrix(DType dt, const void *src, int r, int cl, void *dst, bool accumulate) {
+ * rows read and the rows written stay in cache; a float copy's whole 8×8
+ * blocks by TRANSPOSE_8X8 (a replayed X @ W' transposes W every step) */
+VECTORIZE_BEGIN
+SIMD_CLONES void transpose_matrix(DType dt, const void *src, int r, int cl, void *dst, bool accumulate) {
     enum { TILE = 32 };
+#ifdef HAVE_TILES
+    if (dt == DT_F32 && !accumulate) {
+        const float *s = src;
+        float *d = dst;
+        int r8 = r / 8 * 8, c8 = cl / 8 * 8;
+        for (int i = 0; i < r8; i += 8)
+            for (int j = 0; j < c8; j += 8) TRANSPOSE_8X8(s + (size_t)i * cl + j, cl, d + (size_t)j * r + i, r);
+        for (int i = 0; i < r; i++)          /* the rows and columns left over */
+            for (int j = i < r8 ? c8 : 0; j < cl; j++) d[(size_t)j * r + i] = s[(size_t)i * cl + j];
+        return;
+    }
+#endif
     Tensor type = { .dtype = dt };
     FOR_DTYPE(&type, T, {
         const T *s = src;
@@ -183,6 +245,7 @@ void transpose_matrix(DType dt, const void *src, int r, int cl, void *dst, bool 
             }
     });
 }
+VECTORIZE_END
 
 /* A square matrix: the tiles either side of the diagonal swapped.  Any
  * other: each cycle of the permutation p -> p·rows mod (n − 1) (element

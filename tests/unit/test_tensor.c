@@ -338,8 +338,36 @@ static void test_transpose_in_place(void) {
         }
 }
 
+/* transpose_matrix copying, against each element put in its place: whole
+ * 8×8 blocks (float's shuffled ones), rows and columns left over, and too
+ * small for a block, in float and double */
+static void test_transpose_copy(void) {
+    static const int sizes[][2] = { { 8, 8 }, { 32, 64 }, { 64, 32 }, { 13, 21 }, { 21, 13 }, { 7, 9 }, { 3, 5 },
+                                    { 1, 17 }, { 17, 1 }, { 40, 8 } };
+    for (int dt = 0; dt < 2; dt++)
+        for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+            DType type = dt ? DT_F64 : DT_F32;
+            int r = sizes[c][0], cl = sizes[c][1], n = r * cl, wrong = 0;
+            size_t es = dt ? sizeof(double) : sizeof(float);
+            char *m = malloc(es * (size_t)n), *got = malloc(es * (size_t)n);
+            for (int i = 0; i < n; i++) {
+                if (dt) ((double *)m)[i] = i + 0.25; else ((float *)m)[i] = (float)i + 0.25f;
+            }
+            memset(got, 0xff, es * (size_t)n);
+            transpose_matrix(type, m, r, cl, got, false);
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < cl; j++)
+                    wrong += memcmp(got + es * ((size_t)j * r + i), m + es * ((size_t)i * cl + j), es) != 0;
+            CHECK(wrong == 0, "transpose_matrix %s %dx%d: each element in its place (%d wrong)", dt ? "double" : "float",
+                  r, cl, wrong);
+            free(m);
+            free(got);
+        }
+}
+
 int main(void) {
     test_transpose_in_place();
+    test_transpose_copy();
     Arena a = { 0 };
     test_creation(&a);
     test_gather_rows(&a);
