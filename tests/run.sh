@@ -97,6 +97,12 @@ if diff -u tests/golden/large_product.out "$tmp/out" > "$tmp/diff" &&
 then ok "large products without a BLAS library"; else fail "large products without a BLAS library" "$tmp/diff"; fi
 NNL_BLAS=/nonexistent/libcblas.so "$NNL" examples/xor.nnl > /dev/null 2> "$tmp/stderr"; st=$?
 if [ $st -eq 0 ] && [ ! -s "$tmp/stderr" ]; then ok "xor does not load BLAS"; else fail "xor does not load BLAS" "$tmp/stderr"; fi
+# nor does a small classifier's training whose batches stay on nnl's loops,
+# though its initial-loss check reads 1024 rows (train.c's check_slice)
+sed -e "s|\"data/digits.csv\"|\"$(pwd)/examples/data/digits.csv\"|" -e 's/^evaluate .*/print validation/' examples/digits.nnl > "$tmp/digits_train.nnl"
+NNL_BLAS=/nonexistent/libcblas.so "$NNL" "$tmp/digits_train.nnl" > "$tmp/out" 2> "$tmp/stderr"; st=$?
+if [ $st -eq 0 ] && [ ! -s "$tmp/stderr" ] && grep -q 'initial loss .* over 1024 rows' "$tmp/out"; then ok "digits' training does not load BLAS"
+else fail "digits' training does not load BLAS" "$tmp/stderr"; fi
 
 # xor must actually learn XOR, whatever the golden file says
 if "$NNL" examples/xor.nnl > "$tmp/xor" 2>&1 && awk '/^loss = / { loss = $3 } /^accuracy = / { acc = $3 }

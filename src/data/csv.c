@@ -102,18 +102,21 @@ static int split_cells(Csv *c, const Line *l, Cell *cells, int max) {
 static bool plain_decimal(const char *p, int len, double *v) {
     static const double exact_power[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
                                           1e11, 1e12, 1e13, 1e14, 1e15 };
-    int i = 0, digits = 0, fraction = -1;
+    const char *end = p + len;
     bool negative = false;
-    if (i < len && (p[i] == '+' || p[i] == '-')) negative = p[i++] == '-';
-    int64_t mantissa = 0;
-    for (; i < len; i++) {
-        if (p[i] == '.' && fraction < 0) { fraction = 0; continue; }
-        if (p[i] < '0' || p[i] > '9' || ++digits > 15) return false;
-        mantissa = mantissa * 10 + (p[i] - '0');
-        if (fraction >= 0) fraction++;
+    if (p < end && (*p == '+' || *p == '-')) negative = *p++ == '-';
+    uint64_t mantissa = 0;       /* wraps (defined) past 19 digits; more than 15 are refused below */
+    const char *whole = p;
+    while (p < end && (unsigned)(*p - '0') < 10) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+    long digits = p - whole, fraction = 0;
+    if (p < end && *p == '.') {
+        const char *first = ++p;
+        while (p < end && (unsigned)(*p - '0') < 10) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+        fraction = p - first;
     }
-    if (digits == 0) return false;
-    double x = (double)mantissa / exact_power[fraction > 0 ? fraction : 0];
+    digits += fraction;
+    if (p != end || digits == 0 || digits > 15) return false;
+    double x = (double)mantissa / exact_power[fraction];
     *v = negative ? -x : x;
     return true;
 }
@@ -401,11 +404,13 @@ static bool parse(Csv *c, Arena *ar, Table *out) {
                 return data_error(c->err, "%s:%d: '%.40s' in column '%s' is not a number", c->file, l.no,
                                   cell_text(&c->scratch, cell), c->names[cols[j]]);
             }
-            const char *why = out_of_range(kind, v, o->dtype);
+            /* a finite number below 1e15 is in range for both types */
+            const char *why = kind == CELL_NUMBER && fabs(v) < 1e15 ? NULL : out_of_range(kind, v, o->dtype);
             if (why)
                 return data_error(c->err, "%s:%d: '%.40s' in column '%s' is %s", c->file, l.no,
                                   cell_text(&c->scratch, cell), c->names[cols[j]], why);
-            tensor_set(out->x, r * nfeat + j, v);
+            if (o->dtype == DT_F32) ((float *)out->x->data)[(size_t)r * nfeat + j] = (float)v;
+            else tensor_set(out->x, r * nfeat + j, v);
         }
         Label *lb = &labels[r];
         lb->cell = c->cells[target];

@@ -4,6 +4,10 @@
 #ifndef NNL_MATMUL_H
 #define NNL_MATMUL_H
 #include "tensor/tensor.h"
+/* Products of up to this many multiply-adds are nnl's own loops, each entry
+ * summed in the order p = 0, 1, ... (the same bits on every machine); larger
+ * ones are BLAS's (matmul.c says why this size). */
+enum { GEMM_OWN_LOOPS_UP_TO = 64 * 32 * 32 };
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C);
 /* dst = (or, accumulating, +=) the rows×cols row-major matrix src transposed */

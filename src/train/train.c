@@ -15,6 +15,7 @@
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "lang/settings.h"
+#include "tensor/matmul.h"
 #include "tensor/rng.h"
 #include "tensor/subnormal.h"
 #include "tensor/tensor.h"
@@ -214,8 +215,24 @@ static double slice_loss(Interp *I, Model *m, const Dataset *d, const int *idx, 
  * or more is evaluated 256 rows at a time and the slices' means averaged, so
  * that the check holds no more than a training step (bench/README.md, the
  * memory of issue 21).  *used: the rows read. */
-static double spread_loss(Interp *I, Model *m, const Dataset *d, int *used, SrcLoc loc) {
-    enum { MAX_ROWS = 1024, SLICE = 256 };
+/* The rows of each slice the check evaluates at once, of `take` rows: 256
+ * for a model of 2^20 weights or more (its memory: see above); for a model
+ * whose training batches stay on nnl's own loops (matmul.h) while `take`
+ * rows at once would not, as many as they hold: the check alone would load
+ * OpenBLAS (~3 ms of digits' 47 ms run) for one product; else all. */
+static int check_slice(const Model *m, int take, int batch) {
+    enum { SLICE = 256 };
+    if (model_weights(m) >= 1L << 20) return take > SLICE ? SLICE : take;
+    long widest = 1;       /* a row's multiply-adds in the largest product: the largest parameter's size */
+    for (int l = 0; l < m->nlayers; l++)
+        for (int k = 0; k < m->layers[l].nparams; k++)
+            if (m->layers[l].params[k].value->size > widest) widest = m->layers[l].params[k].value->size;
+    long own = GEMM_OWN_LOOPS_UP_TO / widest;
+    return (long)take > own && batch <= own ? (int)own : take;
+}
+
+static double spread_loss(Interp *I, Model *m, const Dataset *d, int batch, int *used, SrcLoc loc) {
+    enum { MAX_ROWS = 1024 };
     int rows = d->x->shape[0], take = rows < MAX_ROWS ? rows : MAX_ROWS;
     Tensor *x = d->x, *y = d->y;
     *used = take;
@@ -224,10 +241,11 @@ static double spread_loss(Interp *I, Model *m, const Dataset *d, int *used, SrcL
         idx = arena_alloc(&I->pass, sizeof(int) * (size_t)take);
         for (int i = 0; i < take; i++) idx[i] = (int)((long)i * rows / take);
     }
-    if (take > SLICE && x->ndim == 2 && y->ndim == 2 && model_weights(m) >= 1L << 20) {
+    int slice = check_slice(m, take, batch);
+    if (slice < take && x->ndim == 2 && y->ndim == 2) {
         double sum = 0;
-        for (int from = 0; from < take; from += SLICE) {
-            int count = take - from < SLICE ? take - from : SLICE;
+        for (int from = 0; from < take; from += slice) {
+            int count = take - from < slice ? take - from : slice;
             sum += slice_loss(I, m, d, idx, from, count, loc) * count;
         }
         return sum / take;
@@ -866,7 +884,7 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     /* the first training of a classifier: its loss before any step, next to log(n) */
     if (m->steps == 0 && !I->dry_run && cross_entropy_classes(I, d) >= 2) {
         int used;
-        double loss = spread_loss(I, m, d, &used, n->loc);
+        double loss = spread_loss(I, m, d, o.batch, &used, n->loc);
         initial_loss_check(I, m, d, loss, used, n->loc);
         arena_trim(&I->pass);        /* its activations of up to 1024 rows are not needed again */
     }

@@ -215,7 +215,7 @@ static void gemm_reference(const GemmCase *g, const void *A, const void *B, cons
         }
 }
 
-/* nnl's own loops (products up to 32³) sum each entry in the order p = 0, 1,
+/* nnl's own loops (products up to GEMM_OWN_LOOPS_UP_TO) sum each entry in the order p = 0, 1,
  * ... in the tensors' own precision, however they block and vectorise: the
  * goldens and the replay's bit-identity rest on it */
 #define SEQUENTIAL_EXACT(T)                                                              \
@@ -261,8 +261,8 @@ static void check_gemm(const GemmCase *g) {
     CHECK_NEAR(tensor_get(t[2], worst), want[worst], g->dt == DT_F64 ? 1e-12 : 1e-5,
                "gemm %s %c%c m=%d n=%d k=%d beta=%g (%s)", g->dt == DT_F64 ? "f64" : "f32",
                g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->m, g->n, g->k, g->beta,
-               madds > 32 * 32 * 32 ? "cblas" : "loops");
-    if (madds <= 32 * 32 * 32 || (g->k == 1 && g->beta == 0))   /* above the loops' size: matmul.c's outer product */
+               madds > GEMM_OWN_LOOPS_UP_TO ? "cblas" : "loops");
+    if (madds <= GEMM_OWN_LOOPS_UP_TO || (g->k == 1 && g->beta == 0))   /* above the loops' size: matmul.c's outer product */
         CHECK(gemm_sequential_exact(g, t[0]->data, t[1]->data, c0->data, t[2]->data),
               "gemm %s %c%c m=%d n=%d k=%d beta=%g: each entry summed in order, bit for bit", g->dt == DT_F64 ? "f64" : "f32",
               g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->m, g->n, g->k, g->beta);
@@ -274,7 +274,9 @@ static void test_gemm(void) {
         { 3, 4, 5 }, { 1, 7, 3 }, { 32, 32, 32 },     /* loops */
         { 9, 10, 7 }, { 6, 300, 5 }, { 4, 8, 1 },     /* loops: row blocks and a remainder, wide strips */
         { 32, 10, 32 }, { 17, 9, 5 }, { 300, 3, 20 }, { 16, 15, 1 },   /* loops: columns summed down strips of rows */
-        { 40, 37, 50 }, { 32, 32, 33 }, { 1, 300, 200 },   /* CBLAS */
+        { 13, 40, 9 }, { 4, 16, 1 }, { 8, 64, 30 },   /* loops: tiles of 4 rows × 2 vectors, columns and rows left over */
+        { 32, 32, 64 }, { 32, 64, 32 },              /* loops: the largest (digits' first layer) */
+        { 40, 37, 50 }, { 32, 32, 65 }, { 1, 300, 200 },   /* CBLAS */
         { 300, 200, 1 },                              /* an outer product (batch 1's weight gradient) */
     };
     for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
@@ -336,8 +338,36 @@ static void test_transpose_in_place(void) {
         }
 }
 
+/* transpose_matrix copying, against each element put in its place: whole
+ * 8×8 blocks (float's shuffled ones), rows and columns left over, and too
+ * small for a block, in float and double */
+static void test_transpose_copy(void) {
+    static const int sizes[][2] = { { 8, 8 }, { 32, 64 }, { 64, 32 }, { 13, 21 }, { 21, 13 }, { 7, 9 }, { 3, 5 },
+                                    { 1, 17 }, { 17, 1 }, { 40, 8 } };
+    for (int dt = 0; dt < 2; dt++)
+        for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+            DType type = dt ? DT_F64 : DT_F32;
+            int r = sizes[c][0], cl = sizes[c][1], n = r * cl, wrong = 0;
+            size_t es = dt ? sizeof(double) : sizeof(float);
+            char *m = malloc(es * (size_t)n), *got = malloc(es * (size_t)n);
+            for (int i = 0; i < n; i++) {
+                if (dt) ((double *)m)[i] = i + 0.25; else ((float *)m)[i] = (float)i + 0.25f;
+            }
+            memset(got, 0xff, es * (size_t)n);
+            transpose_matrix(type, m, r, cl, got, false);
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < cl; j++)
+                    wrong += memcmp(got + es * ((size_t)j * r + i), m + es * ((size_t)i * cl + j), es) != 0;
+            CHECK(wrong == 0, "transpose_matrix %s %dx%d: each element in its place (%d wrong)", dt ? "double" : "float",
+                  r, cl, wrong);
+            free(m);
+            free(got);
+        }
+}
+
 int main(void) {
     test_transpose_in_place();
+    test_transpose_copy();
     Arena a = { 0 };
     test_creation(&a);
     test_gather_rows(&a);
