@@ -209,11 +209,14 @@ static Choice choose(Interp *I, OptProgram *p, Frame *evaluator, bool *relisted)
     OptPath path;
     Choice c = run_numbers(I, p, evaluator, &path);
     if (c != CHOSEN) return c;
+    /* more ifs met than the path has bits for: which way the later ones went
+     * is not known, so the update is interpreted */
+    if (path.n > 64) return INTERPRET;
     *relisted = evaluator || !p->path_known || path.n != p->path.n || path.taken != p->path.taken;
     if (*relisted) {
         list_chosen(p, &path);
         p->path = path;
-        p->path_known = !evaluator && path.n <= 64;    /* more branches than bits: listed every time */
+        p->path_known = !evaluator;
     }
     return CHOSEN;
 }
@@ -361,8 +364,6 @@ SIMD_CLONES static bool run_chunk(const OptProgram *p, void *buffers, Tensor *co
 #undef UNARY_CASE
 VECTORIZE_END
 
-/* the update of elements [from, from + n): by the hand-fused loop when
- * there is one, else an instruction at a time; true when every new w is finite */
 /* elements [from, from + n) of w are finite */
 static inline bool chunk_finite(const Tensor *w, int from, int n) {
     if (n > 8) return values_all_finite(w->dtype, (const char *)w->data + dtype_size(w->dtype) * (size_t)from, n);
@@ -373,6 +374,8 @@ static inline bool chunk_finite(const Tensor *w, int from, int n) {
     return zeros == 0;
 }
 
+/* the update of elements [from, from + n): by the hand-fused loop when
+ * there is one, else an instruction at a time; true when every new w is finite */
 static bool update_chunk(const OptProgram *p, void *buffers, Tensor *const *mem, Tensor *const *out, int from, int n) {
     if (!p->kernel) return run_chunk(p, buffers, mem, out, from, n);
     p->kernel->run(p->kernel_numbers, mem, out, from, n);

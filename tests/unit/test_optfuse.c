@@ -379,6 +379,35 @@ static void kept_settings_follow_changes(void) {
     run_free(&r);
 }
 
+/* A body with more ifs than optupdate.c keeps a bit for (64): the 65th
+ * decides the update after 6 steps, so the fused run must not guess it */
+static void run_many_ifs(Run *r, bool interpret) {
+    char ifs[2048] = "";
+    for (int i = 0; i < 64; i++) strcat(ifs, "  if t > -1 {\n    k = 1\n  }\n");
+    run_begin(r);
+    r->I.interpret_optimizer = interpret;
+    snprintf(r->src, sizeof r->src,
+             "optimizer many(lr = 0.1) {\n  state v = 0\n  k = 1\n%s"
+             "  if t < 6 {\n    v = 0.5 * v - lr * g\n  } else {\n    v = 0.5 * v + lr * g\n  }\n"
+             "  w += k * v\n}\n"
+             "data d = generate(\"moons\", n=64, noise=0.1, seed=2)\n"
+             "model net {\n  input 2\n  dense 4 tanh\n  dense 2 softmax\n}\n"
+             "init xavier\nloss cross_entropy\nseed 5\noptimizer many\n"
+             "train net on d epochs 3 batch 16 log every 0\n", ifs);
+    run_source(r, "many_ifs.nnl");
+}
+
+static void many_ifs(void) {
+    Run interpreted, fused;
+    run_many_ifs(&interpreted, true);
+    run_many_ifs(&fused, false);
+    CHECK(interpreted.ok && fused.ok, "a body of 65 ifs: both runs train");
+    int differ = differences(&interpreted, &fused);
+    CHECK(differ == 0, "a body of 65 ifs: weights and state bit-identical (%d tensors differ)", differ);
+    run_free(&interpreted);
+    run_free(&fused);
+}
+
 int main(void) {
     compare_all("float");
     compare_all("double");
@@ -389,5 +418,6 @@ int main(void) {
     steady_state("float");
     steady_state("double");
     kept_settings_follow_changes();
+    many_ifs();
     CHECK_DONE();
 }
