@@ -305,7 +305,7 @@ void transpose_in_place(DType dt, void *data, int r, int cl) {
 static const void *transposed_copy(DType dt, const void *B, int rows, int cols) {
     static void *buffer;
     static size_t have;
-    size_t need = (dt == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)rows * (size_t)cols;
+    size_t need = dtype_size(dt) * (size_t)rows * (size_t)cols;
     if (need > have) {
         void *grown = realloc(buffer, need);
         if (!grown) return NULL;

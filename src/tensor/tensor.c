@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
 
 /* float32: what rounds to FLT_MAX at most, i.e. below FLT_MAX + half its ulp (2^104) */
 bool dtype_holds(DType dt, double v) { return isfinite(v) && (dt == DT_F64 || fabs(v) < (double)FLT_MAX + 0x1p103); }

@@ -95,7 +95,8 @@ bool    tensor_is_large(const Tensor *t);
 void    tensor_print_summary(FILE *f, const Tensor *t, int digits);
 void    print_number(FILE *f, double v, int digits);   /* never "-0" or "-nan" */
 void    print_number_shortest(FILE *f, double v, DType dt);   /* 0.15, not 0.150000006 */
-size_t  dtype_size(DType dt);
+/* inline: the replay and the snapshot ask it for tiny tensors on every step */
+static inline size_t dtype_size(DType dt) { return dt == DT_F64 ? sizeof(double) : sizeof(float); }
 /* Numbers on their way in (a file, a literal): v is one of dt's finite
  * numbers — not NaN or ±Inf, and not beyond dt's range (1e39 is inf in
  * float32).  dtype_refusal says why not, to follow "is": "NaN (not a

@@ -514,7 +514,7 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
     between_ops(p, &w, &d, p->n);
     for (int k = 0; k < p->ngrads; k++) {
         const Tensor *g = p->grads[k];
-        zero_bytes(g->data, (g->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)g->size);
+        zero_bytes(g->data, dtype_size(g->dtype) * (size_t)g->size);
     }
     Tensor *loss = p->obj.total;
     if (loss->requires_grad) {

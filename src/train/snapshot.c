@@ -80,7 +80,7 @@ static bool same_shape(const SavedParam *sp) {
  * xor's are 2 to 4 numbers each */
 static inline void copy_values(Tensor *dst, const Tensor *src) {
     if (dst->dtype != src->dtype) { tensor_copy_into(dst, src); return; }
-    copy_bytes(dst->data, src->data, (src->dtype == DT_F64 ? sizeof(double) : sizeof(float)) * (size_t)src->size);
+    copy_bytes(dst->data, src->data, dtype_size(src->dtype) * (size_t)src->size);
 }
 
 static void copy_param(SavedParam *sp) {
