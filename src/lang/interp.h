@@ -118,7 +118,7 @@ struct Model {
     bool        initialised;
     long        steps;          /* optimizer updates so far: t in the update rule */
     long        epochs;         /* epochs finished so far: epoch in a schedule */
-    double      last_lr;        /* the learning rate of its last update (train.c's optimizer_step), NAN
+    double      last_lr;        /* the learning rate of its last update (optstep.c's optimizer_step), NAN
                                    if the optimizer has no `lr` setting */
     long        revision;       /* bumped when train or load change the weights: a pass recorded
                                    at an older revision is stale (teach/trace.h) */

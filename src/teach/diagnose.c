@@ -25,6 +25,7 @@
 #include "train/history.h"
 #include "train/lint.h"
 #include "train/snapshot.h"
+#include "train/optstep.h"
 #include "train/train.h"
 #include <math.h>
 #include <stdlib.h>

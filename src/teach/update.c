@@ -3,7 +3,7 @@
  * weights, layer state, optimizer state and history of before the last
  * train, update, reset or load, several levels; not past a redefinition)
  * and `reset NET`, keeping the pass in step.
- * Must not: run the optimizer's body itself (train.c's optimizer_step does),
+ * Must not: run the optimizer's body itself (optstep.c's optimizer_step does),
  * or keep snapshots itself (snapshot.c). */
 #include "base/arena.h"
 #include "base/diag.h"
@@ -16,6 +16,7 @@
 #include "tensor/tensor.h"
 #include "train/history.h"
 #include "train/snapshot.h"
+#include "train/optstep.h"
 #include "train/train.h"
 #include <stdlib.h>
 #include <string.h>

@@ -24,7 +24,7 @@
  * This file compiles a body into an OptProgram (optprogram.h); optupdate.c
  * runs it.
  * Must not: run an update (optupdate.c), decide when an update runs or make
- * it all or nothing (train.c's optimizer_step), or compute any primitive for
+ * it all or nothing (optstep.c's optimizer_step), or compute any primitive for
  * the evaluator (prims.c). */
 #include "base/stack.h"
 #include "autodiff/kernels.h"

@@ -1,5 +1,5 @@
 /* The optimizer's body compiled once into a fused elementwise loop
- * (optcompile.c).  Only train.c's optimizer_step calls it; it decides when an
+ * (optcompile.c).  Only optstep.c's optimizer_step calls it; it decides when an
  * update may run this way and keeps the interpreter for the rest. */
 #ifndef NNL_OPTCOMPILE_H
 #define NNL_OPTCOMPILE_H

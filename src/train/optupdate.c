@@ -7,7 +7,7 @@
  * small ones, on one lane or two (lanes.h), copying or trading what the
  * snapshot of the last finite step wants.
  * Must not: compile a body (optcompile.c), decide when an update runs or
- * make it all or nothing (train.c's optimizer_step). */
+ * make it all or nothing (optstep.c's optimizer_step). */
 #include "autodiff/kernels.h"
 #include "base/arena.h"
 #include "lang/eval.h"
@@ -558,7 +558,7 @@ static void update_large(void *ctx, int lane, int lanes) {
 /* update_large on one lane with a hand-fused loop and no copies to make:
  * each parameter in its own memory, chunk by chunk, with nothing else to
  * decide (xor's 4 parameters of 1 to 4 weights, 10,000 times).  On the
- * caller's thread, where train.c's optimizer_step has flushed subnormals. */
+ * caller's thread, where optstep.c's optimizer_step has flushed subnormals. */
 static bool update_in_place(const OptProgram *p, int np) {
     int nv = VAR_STATES + p->nstates;
     bool finite = true;

@@ -1,5 +1,5 @@
 /* Training (train.c): the loss and its fused forms, the regularizers' penalty,
- * one pass, the optimizer update, and the statements train and evaluate. */
+ * one pass, and the statements train and evaluate (the update: optstep.h). */
 #ifndef NNL_TRAIN_H
 #define NNL_TRAIN_H
 #include "lang/interp.h"
@@ -21,12 +21,6 @@ const Callable *fused_loss(Interp *I, const Tensor *y);
  * plus the penalty of m's regularizers (NULL without one), on the tape. */
 typedef struct Objective { Tensor *loss, *penalty, *total; } Objective;
 Objective objective(Interp *I, Model *m, Tensor *out, Tensor *y, SrcLoc loc);
-/* true: every new weight is known to be finite (the fused loop checked them).
- * `before` (or NULL): a snapshot_retake_before_update whose copies of the
- * weights and optimizer state the update makes, before it changes them. */
-struct Snapshot;
-bool optimizer_step(Interp *I, Model *m, struct Snapshot *before, SrcLoc loc);
-
 
 void exec_evaluate(Interp *I, const Node *n);
 

@@ -13,6 +13,7 @@
  * settings kept between updates are bound again for a new `optimizer`
  * statement, a redefinition, a default that reads a global; a number part
  * the scalar program cannot compute runs with the evaluator. */
+#include "train/optstep.h"
 #include "train/train.h"
 #include "train/optcompile.h"
 #include "teach/trace.h"
