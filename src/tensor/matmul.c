@@ -44,23 +44,35 @@ enum { SMALL_PRODUCT = GEMM_OWN_LOOPS_UP_TO };
  * inner loop over j where B's row is contiguous (not transposed). */
 enum { STRIP = 256, COLUMN_ROWS = 8 };
 /* a few columns (xor's nets): one sum at a time, no strip; the test of beta
- * outside the loops (the products are so small that it shows) */
-#define FEW_COLUMNS_SUMS(T, STORE)                                                 \
+ * outside the loops (the products are so small that it shows).  A sum of
+ * K = 1 to 4 terms has its own copy of the loops with K a constant, which
+ * the compiler writes out term by term (xor's products have k = 1, 2 or 4:
+ * a counted loop's increments and tests were half of their instructions);
+ * still s = 0, then + the term of p = 0, 1, ... in that order. */
+#define FEW_COLUMNS_SUMS(T, K, STORE)                                              \
     for (int i = 0; i < m; i++, c += n)                                            \
         for (int j = 0; j < n; j++) {                                              \
             const T *ar = a + (size_t)i * ai, *bc = b + (size_t)j * bj;            \
             T s = 0;                                                               \
-            for (int p = 0; p < k; p++, ar += ap, bc += bp) s += *ar * *bc;        \
+            for (int p = 0; p < (K); p++) s += ar[(size_t)p * ap] * bc[(size_t)p * bp]; \
             c[j] = STORE;                                                          \
         }
+#define FEW_COLUMNS_BY_K(T, STORE)                                                 \
+    switch (k) {                                                                   \
+    case 1: FEW_COLUMNS_SUMS(T, 1, STORE) break;                                   \
+    case 2: FEW_COLUMNS_SUMS(T, 2, STORE) break;                                   \
+    case 3: FEW_COLUMNS_SUMS(T, 3, STORE) break;                                   \
+    case 4: FEW_COLUMNS_SUMS(T, 4, STORE) break;                                   \
+    default: FEW_COLUMNS_SUMS(T, k, STORE) break;                                  \
+    }
 #define FEW_COLUMNS_GEMM(T)                                                        \
     do {                                                                           \
         const T *a = A, *b = B; T *c = C;                                          \
         /* where A[i][p] and B[p][j] are, as strides */                             \
         size_t ai = trans_a ? 1 : (size_t)k, ap = trans_a ? (size_t)m : 1;          \
         size_t bp = trans_b ? 1 : (size_t)n, bj = trans_b ? (size_t)k : 1;          \
-        if (beta == 0) { FEW_COLUMNS_SUMS(T, s) }                                  \
-        else { FEW_COLUMNS_SUMS(T, (T)(beta * c[j]) + s) }                         \
+        if (beta == 0) { FEW_COLUMNS_BY_K(T, s) }                                  \
+        else { FEW_COLUMNS_BY_K(T, (T)(beta * c[j]) + s) }                         \
     } while (0)
 #define SMALL_GEMM(T)                                                              \
     do {                                                                           \
@@ -410,6 +422,8 @@ void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
     long macs = (long)m * n * k;
+    /* a tiny product (a tiny net's): straight to its loops, nothing else to decide */
+    if (n < 8 && m < 16 && macs <= SMALL_PRODUCT) { few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C); return; }
     if (k == 1 && beta == 0 && macs > SMALL_PRODUCT) { outer_product(dt, m, n, A, B, C); return; }
     const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
     if (!blas || !choose_threads(blas, macs)) {

@@ -272,6 +272,7 @@ static void check_gemm(const GemmCase *g) {
 static void test_gemm(void) {
     static const int dims[][3] = {
         { 3, 4, 5 }, { 1, 7, 3 }, { 32, 32, 32 },     /* loops */
+        { 4, 2, 2 }, { 4, 1, 2 }, { 4, 2, 1 }, { 1, 2, 4 }, { 2, 2, 4 }, { 15, 7, 3 },   /* loops: a few columns, k = 1 to 4 written out */
         { 9, 10, 7 }, { 6, 300, 5 }, { 4, 8, 1 },     /* loops: row blocks and a remainder, wide strips */
         { 32, 10, 32 }, { 17, 9, 5 }, { 300, 3, 20 }, { 16, 15, 1 },   /* loops: columns summed down strips of rows */
         { 13, 40, 9 }, { 4, 16, 1 }, { 8, 64, 30 },   /* loops: tiles of 4 rows × 2 vectors, columns and rows left over */
