@@ -1,6 +1,7 @@
 /* fused.c — a layer's bias and its activation, and mse's P - T, ^ k and
  * mean, each as one pass forward and one backward, for replayed training
- * steps (replay.c chooses where).
+ * steps (replay.c chooses where); a tiny dense layer's product, bias and
+ * activation as one (train/tinystep.c chooses where).
  * Must not: compute anything differently from the primitives it stands in
  * for: each element gets the expressions of kernels.h and the additions of
  * prims.c's rules, in the same order, so a replay stays bit-identical to the
@@ -8,6 +9,7 @@
 #include "autodiff/kernels.h"
 #include "tensor/vectorize.h"
 #include "autodiff/prims.h"
+#include "tensor/matmul.h"
 
 /* A = M + b with M 2-D and b a row of its width, all of one dtype */
 static bool bias_add(const PrimCall *add) {
@@ -213,4 +215,82 @@ void bias_relu_forward(PrimCall *add, PrimCall *gt, PrimCall *sel) {
 
 void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
     if (short_rows(add)) bias_relu_backward_body(a, add, gt, sel); else bias_relu_backward_vector(a, add, gt, sel);
+}
+
+/* ---- a tiny dense layer --------------------------------------------------- */
+
+bool dense_layer_of(const PrimCall *mm, const Tensor *w, const PrimCall *add, const PrimCall *act, DenseLayer *d) {
+    Tensor *x = mm->in[0], *p = mm->out;
+    if (mm->op != P_MATMUL || !p || !bias_activation_fusable(add, act) || add->in[0] != p) return false;
+    if (x->ndim != 2 || w->ndim != 2 || p->ndim != 2 || x->dtype != p->dtype || w->dtype != p->dtype ||
+        add->out->dtype != p->dtype || w->shape[1] != x->shape[1] || p->shape[0] != x->shape[0] ||
+        p->shape[1] != w->shape[0])
+        return false;
+    bool has_derivative = false;
+#define HAS_DERIVATIVE(OP, EXPR) has_derivative |= act->op == OP;
+    UNARY_DERIVATIVES(HAS_DERIVATIVE)
+#undef HAS_DERIVATIVE
+    Tensor *b = add->in[1], *z = act->out;
+    if (!has_derivative || !p->grad || !b->grad || !w->grad || !z->grad || (x->requires_grad && !x->grad) ||
+        !w->requires_grad || !b->requires_grad || !p->requires_grad)
+        return false;
+    *d = (DenseLayer){ x, (Tensor *)w, b, p, add->out, z, act->op, x->shape[0], w->shape[0], x->shape[1] };
+    return true;
+}
+
+/* each entry (i, j): its sum s (gemm's FEW_COLUMNS_SUMS), then BODY */
+#define DENSE_ENTRIES(T, BODY)                                                        \
+    for (int i = 0; i < m; i++) {                                                     \
+        const T *xr = xv + (size_t)i * (size_t)k;                                     \
+        size_t at = (size_t)i * (size_t)n;                                            \
+        for (int j = 0; j < n; j++) {                                                 \
+            const T *wr = wv + (size_t)j * (size_t)k;                                 \
+            T s = 0;                                                                  \
+            for (int q = 0; q < k; q++) s += xr[q] * wr[q];                           \
+            pv[at + j] = s;                                                           \
+            BODY                                                                      \
+        }                                                                             \
+    }
+#define DENSE_FORWARD_CASE(OP, EXPR)                                                  \
+    case OP: DENSE_ENTRIES(T, { T u = s + bv[j]; av[at + j] = u; zv[at + j] = (EXPR); }) break;
+
+void dense_forward(const DenseLayer *d) {
+    int m = d->m, n = d->n, k = d->k;
+    FOR_DTYPE(d->x, T, {
+        const T *xv = d->x->data, *wv = d->w->data, *bv = d->b->data;
+        T *pv = d->p->data, *av = d->a->data, *zv = d->z->data;
+        switch (d->act) {
+        UNARY_ELEMENT_OPS(DENSE_FORWARD_CASE)
+        default: break;      /* dense_layer_of admits no other op */
+        }
+    });
+}
+
+/* bias_activation_backward's ADD_GRADS with both gradients there */
+#define DENSE_BACKWARD_CASE(OP, EXPR)                                                 \
+    case OP:                                                                          \
+        for (int r = 0; r < m; r++)                                                   \
+            for (int c = 0; c < n; c++) {                                             \
+                size_t i = (size_t)r * (size_t)n + (size_t)c;                         \
+                T u = av[i], y = zv[i], dv = (EXPR), ga = 0;                          \
+                (void)u; (void)y;                                                     \
+                ga += gz[i] * dv;                                                     \
+                gp[i] += ga;                                                          \
+                gb[c] += ga;                                                          \
+            }                                                                         \
+        break;
+
+void dense_backward(const DenseLayer *d) {
+    int m = d->m, n = d->n, k = d->k;
+    FOR_DTYPE(d->x, T, {
+        const T *av = d->a->data, *zv = d->z->data, *gz = d->z->grad->data;
+        T *gp = d->p->grad->data, *gb = d->b->grad->data;
+        switch (d->act) {
+        UNARY_DERIVATIVES(DENSE_BACKWARD_CASE)
+        default: break;      /* dense_layer_of admits no other op */
+        }
+    });
+    /* matmul_bt_backward's two products */
+    if (d->x->requires_grad) gemm(d->x->dtype, false, false, m, k, n, d->p->grad->data, d->w->data, 1, d->x->grad->data);
+    gemm(d->x->dtype, true, false, n, k, m, d->p->grad->data, d->x->data, 0, d->w->grad->data);
 }

@@ -249,6 +249,7 @@ struct Interp {
                                       bound every time (tests compare) */
     bool     interpret_steps;      /* every training step through the evaluator, none replayed (replay.h) */
     long     steps_replayed, steps_interpreted;   /* how train's steps ran, for tests */
+    long     steps_tiny;        /* of the replayed, those run as micro-ops (train/tinystep.h) */
     long     updates_fused, updates_interpreted;   /* how optimizer_step ran, for tests */
     int     *order;             /* train's row order, reused by every train statement */
     int      order_cap;

@@ -15,6 +15,7 @@
 #include "tensor/matmul.h"
 #include "tensor/tensor.h"
 #include "train/replay.h"
+#include "train/tinystep.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ struct StepPlan {
     const Tensor *batch_x, *batch_y;
     int         batch_from, batch_rows;
     long long   now_work;        /* what a step of now_rows charges */
+    TinyStep   *tiny;            /* the step as micro-ops when its tensors are tiny (tinystep.h), or NULL */
 };
 
 /* ---- deciding --------------------------------------------------------- */
@@ -461,6 +463,11 @@ static Objective record(Interp *I, StepPlans *ps, const StepArgs *a) {
     check_leaves(p, a->m, &I->pass);
     if (!p->refusal) build(p, a->m);
     if (!p->refusal) fit_rows(p, &rec);
+    if (!p->refusal && !p->nwrites && !p->ndraws)
+        p->tiny = tiny_step_compile(&p->arena, &(TinyPlan){ p->entries, p->forward, p->backward, p->nforward,
+                                                           p->nbackward, p->transposed, p->grad_into_w,
+                                                           p->squared_error, p->with_activation, p->group_last,
+                                                           p->grads, p->ngrads, p->obj.total });
     if (I->timing && p->refusal && !ps->told) {
         ps->told = true;
         tell(p, a->loc);
@@ -500,6 +507,11 @@ static Objective replay(Interp *I, StepPlan *p, const Tensor *x, const Tensor *y
         p->batch_rows = p->now_rows;
     }
     tape_clear(&I->tape);        /* it held the last interpreted step's ops, whose memory has moved on */
+    if (p->tiny && p->now_rows == p->rows) {      /* a short batch runs the ops one by one */
+        tiny_step_run(p->tiny);
+        I->steps_tiny++;
+        return p->obj;
+    }
     int w = 0, d = 0;
     for (int k = 0; k < p->nforward; k++) {
         int i = p->forward[k];

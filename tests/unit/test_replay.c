@@ -30,39 +30,42 @@
 /* two_plans: the step reads its batch's size (rows, shape) or draws random
  * numbers of its size, so a shorter batch records a plan of its own; the
  * others replay the full batches' plan with fewer rows (replay.c, fit_rows) */
-static const struct { const char *name, *layers, *loss, *optimizer, *extra; bool two_plans; } nets[] = {
-    { "sigmoid mse sgd", "dense 3 sigmoid\n dense 2 sigmoid", "mse", "sgd(lr=0.5)", "", false },
-    { "relu softmax adam", "dense 16 relu\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "", false },
+/* tiny: its full batches run as micro-ops (train/tinystep.c); its short ones op by op */
+static const struct { const char *name, *layers, *loss, *optimizer, *extra; bool two_plans, tiny; } nets[] = {
+    { "sigmoid mse sgd", "dense 3 sigmoid\n dense 2 sigmoid", "mse", "sgd(lr=0.5)", "", false, true },
+    { "tanh sigmoid mse momentum", "dense 4 tanh\n dense 3 tanh\n dense 2 sigmoid", "mse", "sgd(lr=0.3, momentum=0.9)",
+      "", false, true },
+    { "relu softmax adam", "dense 16 relu\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "", false, false },
     /* products big enough for BLAS (16 x 128 x 128), where X @ W' reads W with a transpose flag */
     { "wide relu momentum (BLAS)", "dense 128 relu\n dense 128 relu\n dense 2 softmax", "cross_entropy",
-      "sgd(lr=0.05, momentum=0.9)", "", false },
+      "sgd(lr=0.05, momentum=0.9)", "", false, false },
     /* the same, with W read by its penalty too: W'’s gradient made as (Gᵀ X)ᵀ, then handed on */
     { "wide l2 (BLAS)", "dense 128 relu regularize l2(0.001)\n dense 128 relu\n dense 2 softmax", "cross_entropy",
-      "sgd(lr=0.05)", "", false },
+      "sgd(lr=0.05)", "", false, false },
     { "tanh leaky elu softplus rmsprop", "dense 8 tanh\n dense 8 leaky_relu\n dense 8 elu\n dense 8 softplus\n dense 2 softmax",
-      "cross_entropy", "rmsprop(lr=0.01)", "", false },
+      "cross_entropy", "rmsprop(lr=0.01)", "", false, false },
     /* a new mask every step: drawn again by the replay from the same stream */
     { "dropout", "dense 16 relu\n dropout 0.3\n dense 8 tanh\n dropout\n dense 2 softmax", "cross_entropy",
-      "adam(lr=0.01)", "", true },
+      "adam(lr=0.01)", "", true, false },
     { "batchnorm momentum", "dense 8\n batchnorm relu\n dense 2 softmax", "cross_entropy", "sgd(lr=0.1, momentum=0.9)", "",
-      true },
-    { "maxout prelu adagrad", "maxout 4\n dense 4\n prelu\n dense 2 softmax", "cross_entropy", "adagrad(lr=0.05)", "", false },
+      true, false },
+    { "maxout prelu adagrad", "maxout 4\n dense 4\n prelu\n dense 2 softmax", "cross_entropy", "adagrad(lr=0.05)", "", false, false },
     { "regularized", "dense 8 relu regularize l1(0.01)\n dense 2 softmax", "cross_entropy", "sgd(lr=0.1)",
-      "regularize net l2(0.001)\n", false },
+      "regularize net l2(0.001)\n", false, false },
     { "bce sigmoid nesterov", "dense 6 tanh\n dense 2 sigmoid", "binary_cross_entropy",
-      "sgd(lr=0.2, momentum=0.5, nesterov=true)", "", false },
-    { "mae schedule", "dense 6 relu\n dense 2 linear", "mae", "sgd(lr=step_decay(initial=0.2, drop=0.5, every=1))", "", false },
+      "sgd(lr=0.2, momentum=0.5, nesterov=true)", "", false, false },
+    { "mae schedule", "dense 6 relu\n dense 2 linear", "mae", "sgd(lr=step_decay(initial=0.2, drop=0.5, every=1))", "", false, false },
     /* a layer of the user's: an if on `training`, a require on the batch's
      * size, a constant computed from its arguments, rows() and shape() */
-    { "user layer", "scaled 6\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "", true },
+    { "user layer", "scaled 6\n dense 2 softmax", "cross_entropy", "adam(lr=0.01)", "", true, false },
     /* a loss of the user's dividing by rows(): a short batch is a plan of its own */
     { "loss over rows()", "dense 4 tanh\n dense 2 linear", "rows_mse", "sgd(lr=0.1)",
-      "def rows_mse(y, t) = sum((y - t) ^ 2) / rows(y)\n", true },
+      "def rows_mse(y, t) = sum((y - t) ^ 2) / rows(y)\n", true, false },
     /* xor's shapes (rows of 2 and 1 numbers: the plain twins of the kernels,
      * mse's [rows, 1] ^ 2 as one row), and widths either side of VECTOR_ROW */
-    { "xor-shaped mse", "dense 2 sigmoid\n dense 1 sigmoid\n dense 2 linear", "mse", "sgd(lr=0.5)", "", false },
+    { "xor-shaped mse", "dense 2 sigmoid\n dense 1 sigmoid\n dense 2 linear", "mse", "sgd(lr=0.5)", "", false, false },
     { "widths 7 and 8", "dense 7 tanh\n dense 8 relu\n dense 8 sigmoid\n dense 2 softmax", "cross_entropy",
-      "adam(lr=0.01)", "", false },
+      "adam(lr=0.01)", "", false, false },
 };
 
 static const char *user_layer =
@@ -122,6 +125,9 @@ static void compare_all(const char *precision) {
               "%s %s, batch %d: the other run records %d plan%s and replays the other steps (replayed %ld, interpreted %ld)",
               precision, nets[i].name, batch, recorded, recorded > 1 ? "s" : "",
               replayed.I.steps_replayed, replayed.I.steps_interpreted);
+        int tiny = nets[i].tiny ? steps - recorded - 3 : 0;      /* each epoch's short batch runs op by op */
+        CHECK(replayed.I.steps_tiny == tiny, "%s %s, batch %d: %d steps run as micro-ops (%ld)", precision,
+              nets[i].name, batch, tiny, replayed.I.steps_tiny);
         int differ = differences(&interpreted, &replayed);
         CHECK(differ == 0, "%s %s, batch %d: weights and all state bit-identical (%d tensors differ)", precision,
               nets[i].name, batch, differ);
