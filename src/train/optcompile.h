@@ -37,6 +37,11 @@ const char *opt_program_numbers_refusal(const OptProgram *p, SrcLoc *where);
  * at a time (a body of the user's, or one interpreted). */
 const char *opt_program_kernel(const OptProgram *p);
 
+/* Whether the last fused update found its number part the same for every
+ * t, so that the next with the same settings skips it (sgd without decay;
+ * not adam, whose bias correction reads t): for tests. */
+bool opt_program_steady(const OptProgram *p);
+
 /* What the body sees besides w, g and the state, bound in f: def's settings
  * for this update (settings[0..def->nparams)), then t (the updates made
  * before this one).  The interpreted update binds them so in each

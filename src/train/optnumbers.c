@@ -19,6 +19,7 @@
 #include "tensor/tensor.h"
 #include "train/optnumbers.h"
 #include <stdarg.h>
+#include <string.h>
 
 typedef enum {
     NUM_OP,         /* regs[dst] = op(regs[a], regs[b]); b is a for a unary op */
@@ -50,6 +51,12 @@ struct NumberProgram {
     double     *regs;
     DType       dtype;
     long long   ops;              /* ops run since numbers_start: the work the evaluator charges */
+    /* whether each register's value could differ on another update with the
+     * same settings (numbers_varies), as the run since numbers_start found */
+    bool       *varies;
+    double     *loaded;           /* the settings numbers_start loaded, as it loaded them */
+    bool        steady;           /* no global read and no require on a value that varies since numbers_start */
+    bool        t_written;        /* the body assigned to t: its register holds t no longer */
 };
 
 PrimOp operator_prim(int op) {
@@ -212,6 +219,8 @@ const char *numbers_refusal(const NumberProgram *np, SrcLoc *where) {
 
 void numbers_done(NumberProgram *np, Arena *perm) {
     np->regs = arena_alloc(perm, sizeof(double) * (size_t)np->nregs);
+    np->varies = arena_alloc(perm, sizeof(bool) * (size_t)np->nregs);
+    np->loaded = arena_alloc(perm, sizeof(double) * (size_t)(np->nsettings + 1));
 }
 
 /* ---- one update ------------------------------------------------------------ */
@@ -229,12 +238,42 @@ bool numbers_start(NumberProgram *np, const Interp *I, const Value *settings, lo
         if (!np->reads_setting[h]) continue;
         if (!single_number(settings[h], np->dtype)) return false;
         const Tensor *v = settings[h].t;      /* tensor_get's usual case without its call */
-        np->regs[h] = !v->data ? tensor_get(v, 0) : v->dtype == DT_F64 ? *(const double *)v->data : *(const float *)v->data;
+        np->regs[h] = np->loaded[h] = !v->data ? tensor_get(v, 0) : v->dtype == DT_F64 ? *(const double *)v->data : *(const float *)v->data;
     }
     np->regs[np->nsettings] = rounded(np->dtype, (double)t);
     for (int i = 0; i < np->nconstants; i++) np->regs[np->constants[i].reg] = rounded(np->dtype, np->constants[i].value);
     np->ops = 0;
+    /* t varies, and so does every register not yet written on this run */
+    for (int r = np->nsettings; r < np->nregs; r++) np->varies[r] = true;
+    for (int h = 0; h < np->nsettings; h++) np->varies[h] = false;
+    for (int i = 0; i < np->nconstants; i++) np->varies[np->constants[i].reg] = false;
+    np->steady = true;
+    np->t_written = false;
     return true;
+}
+
+bool numbers_same_start(const NumberProgram *np, const Interp *I, const Value *settings) {
+    if (I->dtype != np->dtype) return false;
+    for (int h = 0; h < np->nsettings; h++) {
+        if (!np->reads_setting[h]) continue;
+        if (!single_number(settings[h], np->dtype)) return false;
+        double v = tensor_get(settings[h].t, 0);
+        if (memcmp(&v, &np->loaded[h], sizeof v) != 0) return false;
+    }
+    return true;
+}
+
+/* Whether op's value on u (register a) and v (b) is the same on every
+ * update: both are, or one is t — a whole number ≥ 0, finite in either
+ * precision — and the other a ±0 that is (decay · t with decay = 0, as the
+ * stdlib's optimizers compute lr / (1 + decay·t)): ±0 · t is that zero,
+ * sign and all, for every such t. */
+static bool steady_op(const NumberProgram *np, PrimOp op, int a, int b) {
+    const bool *varies = np->varies;
+    if (!varies[a] && !varies[b]) return true;
+    int t = np->nsettings;
+    return op == P_MUL && !np->t_written &&
+           ((a == t && !varies[b] && np->regs[b] == 0) || (b == t && !varies[a] && np->regs[a] == 0));
 }
 
 /* op(u, v) in precision T: the result rounded to T as the kernel stores it */
@@ -261,21 +300,29 @@ bool numbers_run(NumberProgram *np, Interp *I, int from, int to) {
     double *regs = np->regs;
     for (int k = from; k < to; k++) {
         const NumInstr *in = &np->code[k];
+        np->t_written |= in->dst == np->nsettings && (in->kind == NUM_OP || in->kind == NUM_COPY);
         switch (in->kind) {
         case NUM_OP:
+            np->varies[in->dst] = !steady_op(np, in->op, in->a, in->b);   /* before dst is written: it may be a or b */
             regs[in->dst] = np->dtype == DT_F64 ? element_double(in->op, regs[in->a], regs[in->b])
                                                 : element_float(in->op, (float)regs[in->a], (float)regs[in->b]);
             np->ops++;
             break;
-        case NUM_COPY: regs[in->dst] = regs[in->a]; break;
+        case NUM_COPY:
+            regs[in->dst] = regs[in->a];
+            np->varies[in->dst] = np->varies[in->a];
+            break;
         case NUM_GLOBAL: {
             const Value *v = global_find(I, in->name);
             if (!v || !single_number(*v, np->dtype)) return false;
             regs[in->dst] = tensor_get(v->t, 0);
+            np->varies[in->dst] = true;
+            np->steady = false;      /* a global may be changed, or gone, by the next update */
             break;
         }
         case NUM_REQUIRE:
             if (regs[in->a] == 0) return false;
+            np->steady &= !np->varies[in->a];
             break;
         }
     }
@@ -283,6 +330,8 @@ bool numbers_run(NumberProgram *np, Interp *I, int from, int to) {
 }
 
 double numbers_value(const NumberProgram *np, int reg) { return np->regs[reg]; }
+bool numbers_varies(const NumberProgram *np, int reg) { return np->varies[reg]; }
+bool numbers_steady(const NumberProgram *np) { return np->steady; }
 
 bool numbers_charge(NumberProgram *np, SrcLoc loc) {
     long long units = np->ops * (1 + WORK_PER_OP);     /* tape_apply's: one element and the op */

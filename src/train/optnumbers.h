@@ -50,6 +50,17 @@ bool numbers_start(NumberProgram *np, const Interp *I, const Value *settings, lo
  * a single number of the interpreter's precision. */
 bool numbers_run(NumberProgram *np, Interp *I, int from, int to);
 double numbers_value(const NumberProgram *np, int reg);
+/* After a run from numbers_start: whether register reg could hold another
+ * value on an update with the same settings (it depends on t, on a global,
+ * or was not written on this run) — false is exact: the same bits for every
+ * t; and numbers_steady: no global was read and no require's condition
+ * varies.  An update whose every number and condition read is steady then
+ * needs no run while its settings are the same (numbers_same_start). */
+bool numbers_varies(const NumberProgram *np, int reg);
+bool numbers_steady(const NumberProgram *np);
+/* the settings are the ones the last numbers_start loaded, in the same
+ * precision and bit for bit */
+bool numbers_same_start(const NumberProgram *np, const Interp *I, const Value *settings);
 /* Charges the work budget what the evaluator would have charged for the
  * ops run since numbers_start.  False, charging nothing, when that would go
  * past the budget: the evaluator then fails at the op where it does. */

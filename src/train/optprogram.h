@@ -98,6 +98,10 @@ struct OptProgram {
     /* the path chosen was listed for; path_known false: list on the next update */
     OptPath     path;
     bool        path_known;
+    /* the number program's last run gave numbers and a path that are the
+     * same on every update with the same settings (numbers_steady): while
+     * they are, an update runs none of it (optupdate.c's steady_numbers) */
+    bool        numbers_fixed;
     bool        grouped;             /* the steps' runs are known (run_end, ...) */
     RunEval    *run_evals;           /* the numbers of each step's run, a run after the other */
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */

@@ -120,21 +120,37 @@ static void record_branch(OptPath *path, bool taken) {
 static Choice run_program(Interp *I, OptProgram *p, OptPath *path) {
     NumberProgram *np = p->number_program;
     if (!p->grouped) group_steps(I, p);
+    bool fixed = true;       /* every number and condition read is the same on every update (numbers_varies) */
     for (int pc = 0; pc < p->nsteps;) {
         const Step *s = &p->steps[pc];
         if (s->kind == JUMP) { pc = s->target; continue; }
         if (s->run_from < s->run_to && !numbers_run(np, I, s->run_from, s->run_to)) return USE_EVALUATOR;
         int end = s->run_end;
-        for (int k = s->evals_from; k < s->evals_to; k++)
+        for (int k = s->evals_from; k < s->evals_to; k++) {
             p->numbers[p->run_evals[k].slot] = numbers_value(np, p->run_evals[k].reg);
+            fixed &= !numbers_varies(np, p->run_evals[k].reg);
+        }
         const Step *last = &p->steps[end - 1];
         if (last->kind != BRANCH) { pc = end; continue; }
         bool taken = numbers_value(np, last->reg) != 0;
+        fixed &= !numbers_varies(np, last->reg);
         record_branch(path, taken);
         pc = taken ? end : last->target;
     }
     if (!numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
+    p->numbers_fixed = fixed && numbers_steady(np);
     return CHOSEN;
+}
+
+/* The last run's numbers and path stand for this update too: they are the
+ * same for every t (run_program found), its settings are the same, and the
+ * work budget takes what the run would charge (the same ops: numbers_charge
+ * again).  The only number parts that skip their run: sgd's lr / (1 +
+ * decay·t) with decay 0 is lr on every update. */
+static bool steady_numbers(Interp *I, OptProgram *p, const Value *settings) {
+    NumberProgram *np = p->number_program;
+    return p->numbers_fixed && p->path_known && numbers_same_start(np, I, settings) &&
+           numbers_charge(np, p->def->node->loc);
 }
 
 /* The number part: runs the steps, taking the branches the conditions say,
@@ -299,6 +315,8 @@ static void pick_kernel(OptProgram *p, bool relisted) {
 }
 
 const char *opt_program_kernel(const OptProgram *p) { return p->kernel ? p->kernel->name : NULL; }
+
+bool opt_program_steady(const OptProgram *p) { return p->numbers_fixed; }
 
 /* these loops are most of the update of a large parameter: vectorised, they
  * take a third of the time (z and x may overlap: x = x * g) */
@@ -602,8 +620,13 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     if (!gather_memory(I, p, m, &np) || np == 0) return false;
     Choice chose = USE_EVALUATOR;
     bool relisted = true;
-    if (!numbers_refusal(p->number_program, NULL) && numbers_start(p->number_program, I, settings, t))
+    if (steady_numbers(I, p, settings)) {
+        chose = CHOSEN;
+        relisted = false;
+    } else if (!numbers_refusal(p->number_program, NULL) && numbers_start(p->number_program, I, settings, t)) {
         chose = choose(I, p, NULL, &relisted);
+    }
+    if (chose != CHOSEN) p->numbers_fixed = false;     /* run_program's finding stands for a path it listed */
     if (chose == USE_EVALUATOR) {
         Frame numbers = { .arena = &I->pass };
         opt_bind_numbers(&numbers, p->def, settings, new_scalar(I, (double)t));

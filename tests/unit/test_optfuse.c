@@ -82,6 +82,23 @@ static const char *user_optimizer =
     "  w -= scale * g\n"
     "  scale = 3 * lr\n"
     "  w -= scale * g\n"
+    "}\n"
+    /* z · t with z = 0 is the same zero on every update only while t is
+     * the count of updates (≥ 0): here t is assigned 2 - t first, and the
+     * zero turns -0 from the 4th update on, which the if sees */
+    "optimizer signed(lr = 0.1, z = 0) {\n"
+    "  t = 2 - t\n"
+    "  s = z * t\n"
+    "  if 1 / s > 0 {\n"
+    "    w -= lr * g\n"
+    "  } else {\n"
+    "    w += lr * g\n"
+    "  }\n"
+    "}\n"
+    /* a require on t: it must be checked on every update, not once */
+    "optimizer expiring(lr = 0.1) {\n"
+    "  require t < 7, \"t must stay below 7\"\n"
+    "  w -= lr * g\n"
     "}\n";
 
 /* with the updates each run fuses: all of them when every state starts as
@@ -106,6 +123,7 @@ static const struct { const char *setting; long fused; const char *kernel; } opt
     { "inline", 12, NULL },
     { "cubic(lr=0.1)", 12, NULL },
     { "twice(lr=0.1)", 12, NULL },
+    { "signed(lr=0.1)", 12, NULL },
 };
 
 /* layer 1 has a [300, 2] W: 600 elements, two full chunks of the loop and a part */
@@ -409,6 +427,37 @@ static void many_ifs(void) {
     run_free(&fused);
 }
 
+/* The number part runs once and stands for the updates after it when
+ * every number and condition it gives is the same for every t (sgd with
+ * decay 0: lr / (1 + 0·t) is lr), and on every update otherwise: decay >
+ * 0, an if on t, adam's bias correction, a require on t (which then stops
+ * the training where the interpreter's does). */
+static void steady_numbers(void) {
+    static const struct { const char *setting; bool steady; } cases[] = {
+        { "sgd(lr=0.1)", true }, { "sgd(lr=0.1, momentum=0.9)", true }, { "adagrad(lr=0.05)", true },
+        { "sgd(lr=0.2, momentum=0.5, decay=0.01)", false }, { "adam(lr=0.01)", false }, { "flip(lr=0.1)", false },
+        { "signed(lr=0.1)", false }, { "clipped(lr=0.1)", false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Run r;
+        run_script(&r, "float", cases[i].setting, false, "");
+        const Callable *opt = r.I.optimizer.fn, *def = opt->kind == C_PARTIAL ? opt->base : opt;
+        bool steady = opt_program_steady(opt_program(&r.I, def));
+        CHECK(r.ok && steady == cases[i].steady, "%s: its numbers %s", cases[i].setting,
+              cases[i].steady ? "computed once for all updates" : "computed on every update");
+        run_free(&r);
+    }
+    Run fused, interpreted;
+    run_script(&fused, "double", "expiring(lr=0.1)", false, "");
+    run_script(&interpreted, "double", "expiring(lr=0.1)", true, "");
+    CHECK(!fused.ok && strstr(fused.log, "t must stay below 7") && fused.I.updates_fused == 7,
+          "a require on t stops the 8th update (%ld fused)", fused.I.updates_fused);
+    CHECK(strcmp(fused.log, interpreted.log) == 0 && differences(&fused, &interpreted) == 0,
+          "as the interpreter's does, with the same weights");
+    run_free(&fused);
+    run_free(&interpreted);
+}
+
 int main(void) {
     compare_all("float");
     compare_all("double");
@@ -420,5 +469,6 @@ int main(void) {
     steady_state("double");
     kept_settings_follow_changes();
     many_ifs();
+    steady_numbers();
     CHECK_DONE();
 }
