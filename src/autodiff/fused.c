@@ -9,7 +9,6 @@
 #include "autodiff/kernels.h"
 #include "tensor/vectorize.h"
 #include "autodiff/prims.h"
-#include "tensor/matmul.h"
 
 /* A = M + b with M 2-D and b a row of its width, all of one dtype */
 static bool bias_add(const PrimCall *add) {
@@ -280,6 +279,27 @@ void dense_forward(const DenseLayer *d) {
             }                                                                         \
         break;
 
+/* matmul_bt_backward's two products, ∂X += ∂P W (gemm with beta 1: the sum
+ * added to the old value) and ∂W = ∂Pᵀ X (beta 0: the sum), each entry's
+ * sum from 0 in the order of its terms as gemm's own loops add them */
+#define DENSE_PRODUCTS_BACK(T)                                                        \
+    do {                                                                              \
+        const T *xv = d->x->data, *wv = d->w->data;                                   \
+        T *gx = d->x->requires_grad ? (T *)d->x->grad->data : NULL, *gw = d->w->grad->data; \
+        for (int i = 0; gx && i < m; i++)                                             \
+            for (int q = 0; q < k; q++) {                                             \
+                T s = 0;                                                              \
+                for (int j = 0; j < n; j++) s += gp[(size_t)i * n + j] * wv[(size_t)j * k + q]; \
+                gx[(size_t)i * k + q] = gx[(size_t)i * k + q] + s;                    \
+            }                                                                         \
+        for (int j = 0; j < n; j++)                                                   \
+            for (int q = 0; q < k; q++) {                                             \
+                T s = 0;                                                              \
+                for (int i = 0; i < m; i++) s += gp[(size_t)i * n + j] * xv[(size_t)i * k + q]; \
+                gw[(size_t)j * k + q] = s;                                            \
+            }                                                                         \
+    } while (0)
+
 void dense_backward(const DenseLayer *d) {
     int m = d->m, n = d->n, k = d->k;
     FOR_DTYPE(d->x, T, {
@@ -289,8 +309,6 @@ void dense_backward(const DenseLayer *d) {
         UNARY_DERIVATIVES(DENSE_BACKWARD_CASE)
         default: break;      /* dense_layer_of admits no other op */
         }
+        DENSE_PRODUCTS_BACK(T);
     });
-    /* matmul_bt_backward's two products */
-    if (d->x->requires_grad) gemm(d->x->dtype, false, false, m, k, n, d->p->grad->data, d->w->data, 1, d->x->grad->data);
-    gemm(d->x->dtype, true, false, n, k, m, d->p->grad->data, d->x->data, 0, d->w->grad->data);
 }
