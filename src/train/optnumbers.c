@@ -257,7 +257,8 @@ bool numbers_same_start(const NumberProgram *np, const Interp *I, const Value *s
     for (int h = 0; h < np->nsettings; h++) {
         if (!np->reads_setting[h]) continue;
         if (!single_number(settings[h], np->dtype)) return false;
-        double v = tensor_get(settings[h].t, 0);
+        const Tensor *t = settings[h].t;       /* as numbers_start reads it */
+        double v = !t->data ? tensor_get(t, 0) : t->dtype == DT_F64 ? *(const double *)t->data : *(const float *)t->data;
         if (memcmp(&v, &np->loaded[h], sizeof v) != 0) return false;
     }
     return true;

@@ -109,6 +109,14 @@ struct OptProgram {
     void       *staging;             /* (VAR_STATES + nstates) * CHUNK doubles: see stage */
     Tensor    **mem;                 /* one update's w, g and states of each parameter (gather_memory) */
     long        mem_cap;
+    /* the model mem was gathered from, its parameter count and precision,
+     * and each parameter's state array as it was: when all are the same on
+     * the next update, so is mem (gathered_again) */
+    const Model *gathered;
+    int         gathered_np;
+    DType       gathered_dtype;
+    const Binding **gathered_state;
+    long        gathered_cap;
     /* the hand-fused loop for the chosen instructions (optkernels.h), or
      * NULL: run_chunk runs them.  Found again only when the instructions
      * change (signed: the ones it was found for); kernel_numbers are the
