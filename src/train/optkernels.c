@@ -64,7 +64,7 @@ VECTORIZE_BEGIN
 
 /* sgd: v = momentum * v - lr_t * g; w += v */
 static const char sgd_signature[] = "mul n0 m2 > t0; mul n1 m1 > t1; sub t0 t1 > s2; add m0 s2 > s0";
-SIMD_CLONES static void sgd(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+TWIN_BODY void sgd_body(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         ARRAYS(T);
         NUMBERS(T, 2);
@@ -82,7 +82,7 @@ SIMD_CLONES static void sgd(const double *numbers, Tensor *const *mem, Tensor *c
 /* sgd with nesterov: v = momentum * v - lr_t * g; w += momentum * v - lr_t * g */
 static const char nesterov_signature[] = "mul n0 m2 > t0; mul n1 m1 > t1; sub t0 t1 > s2; mul n2 s2 > t2; "
                                          "mul n3 m1 > t3; sub t2 t3 > t4; add m0 t4 > s0";
-SIMD_CLONES static void nesterov(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+TWIN_BODY void nesterov_body(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         ARRAYS(T);
         NUMBERS(T, 4);
@@ -126,7 +126,7 @@ static const char adagrad_signature[] = "pow m1 n0 > t0; add m2 t0 > s2; mul n1 
         ow[i] = E(P_SUB, w[i], t4);                       \
     }
 
-SIMD_CLONES static void adagrad(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+TWIN_BODY void adagrad_body(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         ARRAYS(T);
         NUMBERS(T, 3);
@@ -153,7 +153,7 @@ static const char rmsprop_signature[] = "mul n0 m2 > t0; pow m1 n1 > t1; mul n2 
         ow[i] = E(P_SUB, w[i], t6);                       \
     }
 
-SIMD_CLONES static void rmsprop(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+TWIN_BODY void rmsprop_body(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         ARRAYS(T);
         NUMBERS(T, 5);
@@ -186,7 +186,7 @@ static const char adam_signature[] = "mul n0 m2 > t0; mul n1 m1 > t1; add t0 t1 
         ow[i] = E(P_SUB, w[i], t8);                       \
     }
 
-SIMD_CLONES static void adam(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
+TWIN_BODY void adam_body(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) {
     FOR_DTYPE(mem[0], T, {
         ARRAYS(T);
         SECOND_STATE(T);
@@ -198,12 +198,31 @@ SIMD_CLONES static void adam(const double *numbers, Tensor *const *mem, Tensor *
 
 VECTORIZE_END
 
+/* each loop vectorised (SIMD_CLONES), and plain for a parameter of a few
+ * numbers (vectorize.h's TWIN_BODY: xor's are 1 to 4) */
+#define KERNEL_FN(NAME, SUFFIX, ...) \
+    __VA_ARGS__ static void NAME##SUFFIX(const double *numbers, Tensor *const *mem, Tensor *const *out, int from, int n) { \
+        NAME##_body(numbers, mem, out, from, n);                                                                  \
+    }
+VECTORIZE_BEGIN
+KERNEL_FN(sgd, , SIMD_CLONES)
+KERNEL_FN(nesterov, , SIMD_CLONES)
+KERNEL_FN(adagrad, , SIMD_CLONES)
+KERNEL_FN(rmsprop, , SIMD_CLONES)
+KERNEL_FN(adam, , SIMD_CLONES)
+VECTORIZE_END
+KERNEL_FN(sgd, _short)
+KERNEL_FN(nesterov, _short)
+KERNEL_FN(adagrad, _short)
+KERNEL_FN(rmsprop, _short)
+KERNEL_FN(adam, _short)
+
 static const OptKernel kernels[] = {
-    { "sgd", sgd_signature, sgd },
-    { "sgd (nesterov)", nesterov_signature, nesterov },
-    { "adagrad", adagrad_signature, adagrad },
-    { "rmsprop", rmsprop_signature, rmsprop },
-    { "adam", adam_signature, adam },
+    { "sgd", sgd_signature, sgd, sgd_short },
+    { "sgd (nesterov)", nesterov_signature, nesterov, nesterov_short },
+    { "adagrad", adagrad_signature, adagrad, adagrad_short },
+    { "rmsprop", rmsprop_signature, rmsprop, rmsprop_short },
+    { "adam", adam_signature, adam, adam_short },
 };
 
 const OptKernel *opt_kernel_find(const char *signature) {

@@ -21,6 +21,7 @@ typedef struct OptKernel {
     const char *name;         /* the optimizer's ("adam"), for tests and profiles */
     const char *signature;    /* the instructions as data flow: see optcompile.c's kernel_signature */
     KernelFn   *run;
+    KernelFn   *run_short;    /* the same loop not vectorised, for fewer than VECTOR_ROW elements (vectorize.h) */
 } OptKernel;
 
 /* the hand-fused loop whose signature is `signature`, or NULL */

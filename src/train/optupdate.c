@@ -615,7 +615,7 @@ static bool update_in_place(const OptProgram *p, int np) {
         Tensor *const *mem = p->mem + (size_t)j * (size_t)nv;
         for (int from = 0, size = mem[VAR_W]->size; from < size; from += CHUNK) {
             int n = size - from < CHUNK ? size - from : CHUNK;
-            p->kernel->run(p->kernel_numbers, mem, mem, from, n);
+            (n < VECTOR_ROW ? p->kernel->run_short : p->kernel->run)(p->kernel_numbers, mem, mem, from, n);
             finite &= chunk_finite(mem[VAR_W], from, n);
         }
     }
