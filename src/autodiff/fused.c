@@ -218,97 +218,85 @@ void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
 
 /* ---- a tiny dense layer --------------------------------------------------- */
 
-bool dense_layer_of(const PrimCall *mm, const Tensor *w, const PrimCall *add, const PrimCall *act, DenseLayer *d) {
+bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall *act, DenseLayer *d) {
     Tensor *x = mm->in[0], *p = mm->out;
     if (mm->op != P_MATMUL || !p || !bias_activation_fusable(add, act) || add->in[0] != p) return false;
     if (x->ndim != 2 || w->ndim != 2 || p->ndim != 2 || x->dtype != p->dtype || w->dtype != p->dtype ||
-        add->out->dtype != p->dtype || w->shape[1] != x->shape[1] || p->shape[0] != x->shape[0] ||
-        p->shape[1] != w->shape[0])
+        w->shape[1] != x->shape[1] || p->shape[0] != x->shape[0] || p->shape[1] != w->shape[0])
         return false;
     bool has_derivative = false;
 #define HAS_DERIVATIVE(OP, EXPR) has_derivative |= act->op == OP;
     UNARY_DERIVATIVES(HAS_DERIVATIVE)
 #undef HAS_DERIVATIVE
-    Tensor *b = add->in[1], *z = act->out;
-    if (!has_derivative || !p->grad || !b->grad || !w->grad || !z->grad || (x->requires_grad && !x->grad) ||
+    Tensor *b = add->in[1];
+    if (!has_derivative || !p->grad || !b->grad || !w->grad || !act->out->grad || (x->requires_grad && !x->grad) ||
         !w->requires_grad || !b->requires_grad || !p->requires_grad)
         return false;
-    *d = (DenseLayer){ x, (Tensor *)w, b, p, add->out, z, act->op, x->shape[0], w->shape[0], x->shape[1] };
+    *d = (DenseLayer){ add, act, x, (Tensor *)w, p, x->shape[0], w->shape[0], x->shape[1] };
     return true;
 }
 
-/* each entry (i, j): its sum s (gemm's FEW_COLUMNS_SUMS), then BODY */
-#define DENSE_ENTRIES(T, BODY)                                                        \
-    for (int i = 0; i < m; i++) {                                                     \
-        const T *xr = xv + (size_t)i * (size_t)k;                                     \
-        size_t at = (size_t)i * (size_t)n;                                            \
-        for (int j = 0; j < n; j++) {                                                 \
-            const T *wr = wv + (size_t)j * (size_t)k;                                 \
-            T s = 0;                                                                  \
-            for (int q = 0; q < k; q++) s += xr[q] * wr[q];                           \
-            pv[at + j] = s;                                                           \
-            BODY                                                                      \
-        }                                                                             \
+/* BODY(N) for N the number of terms of each sum, a constant 1 to 4 (the
+ * compiler writes such a sum out: xor's have 1, 2 or 4 terms) or `terms` */
+#define TERMS_CASES(terms, BODY)                                                      \
+    switch (terms) {                                                                  \
+    case 1: BODY(1) break;                                                            \
+    case 2: BODY(2) break;                                                            \
+    case 3: BODY(3) break;                                                            \
+    case 4: BODY(4) break;                                                            \
+    default: BODY(terms) break;                                                       \
     }
-#define DENSE_FORWARD_CASE(OP, EXPR)                                                  \
-    case OP: DENSE_ENTRIES(T, { T u = s + bv[j]; av[at + j] = u; zv[at + j] = (EXPR); }) break;
+
+/* P = X Wᵀ: each entry summed from 0 in the order q = 0, 1, ..., as gemm's
+ * own loops sum it (matmul.h) */
+#define FORWARD_SUMS(K)                                                               \
+    for (int i = 0; i < m; i++)                                                       \
+        for (int j = 0; j < n; j++) {                                                 \
+            const T *xr = xv + (size_t)i * (size_t)(K), *wr = wv + (size_t)j * (size_t)(K); \
+            T s = 0;                                                                  \
+            for (int q = 0; q < (K); q++) s += xr[q] * wr[q];                         \
+            pv[(size_t)i * (size_t)n + (size_t)j] = s;                                \
+        }
 
 void dense_forward(const DenseLayer *d) {
     int m = d->m, n = d->n, k = d->k;
     FOR_DTYPE(d->x, T, {
-        const T *xv = d->x->data, *wv = d->w->data, *bv = d->b->data;
-        T *pv = d->p->data, *av = d->a->data, *zv = d->z->data;
-        switch (d->act) {
-        UNARY_ELEMENT_OPS(DENSE_FORWARD_CASE)
-        default: break;      /* dense_layer_of admits no other op */
-        }
+        const T *xv = d->x->data, *wv = d->w->data;
+        T *pv = d->p->data;
+        TERMS_CASES(k, FORWARD_SUMS)
     });
+    bias_activation_forward_body(d->add, d->act);    /* its plain twin: dense layers are tiny */
 }
 
-/* bias_activation_backward's ADD_GRADS with both gradients there */
-#define DENSE_BACKWARD_CASE(OP, EXPR)                                                 \
-    case OP:                                                                          \
-        for (int r = 0; r < m; r++)                                                   \
-            for (int c = 0; c < n; c++) {                                             \
-                size_t i = (size_t)r * (size_t)n + (size_t)c;                         \
-                T u = av[i], y = zv[i], dv = (EXPR), ga = 0;                          \
-                (void)u; (void)y;                                                     \
-                ga += gz[i] * dv;                                                     \
-                gp[i] += ga;                                                          \
-                gb[c] += ga;                                                          \
-            }                                                                         \
-        break;
-
-/* matmul_bt_backward's two products, ∂X += ∂P W (gemm with beta 1: the sum
+/* matmul_bt_backward's two products: ∂X += ∂P W (gemm's beta 1: the sum
  * added to the old value) and ∂W = ∂Pᵀ X (beta 0: the sum), each entry's
- * sum from 0 in the order of its terms as gemm's own loops add them */
-#define DENSE_PRODUCTS_BACK(T)                                                        \
-    do {                                                                              \
-        const T *xv = d->x->data, *wv = d->w->data;                                   \
-        T *gx = d->x->requires_grad ? (T *)d->x->grad->data : NULL, *gw = d->w->grad->data; \
-        for (int i = 0; gx && i < m; i++)                                             \
-            for (int q = 0; q < k; q++) {                                             \
-                T s = 0;                                                              \
-                for (int j = 0; j < n; j++) s += gp[(size_t)i * n + j] * wv[(size_t)j * k + q]; \
-                gx[(size_t)i * k + q] = gx[(size_t)i * k + q] + s;                    \
-            }                                                                         \
-        for (int j = 0; j < n; j++)                                                   \
-            for (int q = 0; q < k; q++) {                                             \
-                T s = 0;                                                              \
-                for (int i = 0; i < m; i++) s += gp[(size_t)i * n + j] * xv[(size_t)i * k + q]; \
-                gw[(size_t)j * k + q] = s;                                            \
-            }                                                                         \
-    } while (0)
+ * terms summed from 0 in gemm's order */
+#define INPUT_GRAD_SUMS(N)                                                            \
+    for (int i = 0; i < m; i++)                                                       \
+        for (int q = 0; q < k; q++) {                                                 \
+            const T *gr = gp + (size_t)i * (size_t)(N);                               \
+            T s = 0;                                                                  \
+            for (int j = 0; j < (N); j++) s += gr[j] * wv[(size_t)j * (size_t)k + (size_t)q]; \
+            gx[(size_t)i * (size_t)k + (size_t)q] = gx[(size_t)i * (size_t)k + (size_t)q] + s; \
+        }
+#define WEIGHT_GRAD_SUMS(M)                                                           \
+    for (int j = 0; j < n; j++)                                                       \
+        for (int q = 0; q < k; q++) {                                                 \
+            T s = 0;                                                                  \
+            for (int i = 0; i < (M); i++) s += gp[(size_t)i * (size_t)n + (size_t)j] * xv[(size_t)i * (size_t)k + (size_t)q]; \
+            gw[(size_t)j * (size_t)k + (size_t)q] = s;                                \
+        }
 
-void dense_backward(const DenseLayer *d) {
+void dense_backward(Arena *a, const DenseLayer *d) {
+    bias_activation_backward_body(a, d->add, d->act);    /* ∂P and ∂b added to */
     int m = d->m, n = d->n, k = d->k;
     FOR_DTYPE(d->x, T, {
-        const T *av = d->a->data, *zv = d->z->data, *gz = d->z->grad->data;
-        T *gp = d->p->grad->data, *gb = d->b->grad->data;
-        switch (d->act) {
-        UNARY_DERIVATIVES(DENSE_BACKWARD_CASE)
-        default: break;      /* dense_layer_of admits no other op */
+        const T *gp = d->p->grad->data, *xv = d->x->data, *wv = d->w->data;
+        T *gw = d->w->grad->data;
+        if (d->x->requires_grad) {
+            T *gx = d->x->grad->data;
+            TERMS_CASES(n, INPUT_GRAD_SUMS)
         }
-        DENSE_PRODUCTS_BACK(T);
+        TERMS_CASES(m, WEIGHT_GRAD_SUMS)
     });
 }

@@ -91,23 +91,22 @@ void squared_error_backward(Arena *a, PrimCall *sub, PrimCall *pw, PrimCall *mea
 /* A dense layer of a replayed step of tiny tensors (train/tinystep.c): mm
  * computes P = X @ W' reading w (a matmul_bt), add A = P + b and act Z =
  * act(A) as bias_activation_fusable says, nothing else reading P.  The
- * forward computes each entry of P (summed in the order p = 0, 1, ... from
- * 0, as gemm's own loops do), A and Z in one pass; the backward runs act's
- * and add's rules (∂P and ∂b added to, as bias_activation_backward does)
- * then matmul's (∂X += ∂P W, ∂W = ∂Pᵀ X written whole): the same bits as
- * the three ops run one by one.  The tensors are read where they are on
- * each call; their shapes are the ones dense_layer_of saw. */
+ * forward computes P (each entry summed in the order of its terms from 0,
+ * as gemm's own loops do), then A and Z as bias_activation_forward; the
+ * backward runs act's and add's rules as bias_activation_backward (∂P and
+ * ∂b added to), then matmul's (∂X += ∂P W, ∂W = ∂Pᵀ X written whole): the
+ * same bits as the ops run one by one, with no call or shape read between. */
 typedef struct DenseLayer {
-    Tensor *x, *w, *b, *p, *a, *z;
-    PrimOp  act;
-    int     m, n, k;        /* X is m×k, W n×k, P, A and Z m×n */
+    PrimCall *add, *act;
+    Tensor   *x, *w, *p;
+    int       m, n, k;        /* X is m×k, W n×k, P, A and Z m×n */
 } DenseLayer;
 /* false (d untouched) when the three calls are not such a layer, or a
  * gradient the backward needs (∂P, ∂b, ∂W, ∂Z, and ∂X when X wants one)
  * is not there yet */
-bool dense_layer_of(const PrimCall *mm, const Tensor *w, const PrimCall *add, const PrimCall *act, DenseLayer *d);
+bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall *act, DenseLayer *d);
 void dense_forward(const DenseLayer *d);
-void dense_backward(const DenseLayer *d);
+void dense_backward(Arena *a, const DenseLayer *d);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */
 const char *prim_operand(PrimOp op, int k);
 

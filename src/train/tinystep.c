@@ -23,7 +23,7 @@ typedef struct MicroOp {
 } MicroOp;
 
 struct TinyStep {
-    Arena         *arena;            /* squared_error_backward's (its gradients exist: it allocates nothing) */
+    Arena         *arena;            /* the backward rules' (the gradients exist: they allocate nothing) */
     MicroOp       *forward, *backward;
     int            nforward, nbackward;
     Tensor *const *grads;
@@ -97,7 +97,7 @@ void tiny_step_run(const TinyStep *s) {
     tensor_fill(s->loss->grad, 1);
     for (int k = 0; k < s->nbackward; k++) {
         const MicroOp *o = &s->backward[k];
-        if (o->kind == MICRO_DENSE) dense_backward(&o->dense);
+        if (o->kind == MICRO_DENSE) dense_backward(s->arena, &o->dense);
         else squared_error_backward(s->arena, o->sub, o->pw, o->mean);
     }
 }
