@@ -236,8 +236,10 @@ bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall
     return true;
 }
 
-/* BODY(N) for N the number of terms of each sum, a constant 1 to 4 (the
- * compiler writes such a sum out: xor's have 1, 2 or 4 terms) or `terms` */
+/* BODY(N) for N the number of terms of each sum, a constant 1 to 4 (which
+ * the loops marked UNROLLED then write out term by term: xor's sums have
+ * 1, 2 or 4 terms) or `terms` */
+#define UNROLLED _Pragma("GCC unroll 4")
 #define TERMS_CASES(terms, BODY)                                                      \
     switch (terms) {                                                                  \
     case 1: BODY(1) break;                                                            \
@@ -254,7 +256,7 @@ bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall
         for (int j = 0; j < n; j++) {                                                 \
             const T *xr = xv + (size_t)i * (size_t)(K), *wr = wv + (size_t)j * (size_t)(K); \
             T s = 0;                                                                  \
-            for (int q = 0; q < (K); q++) s += xr[q] * wr[q];                         \
+            UNROLLED for (int q = 0; q < (K); q++) s += xr[q] * wr[q];                \
             pv[(size_t)i * (size_t)n + (size_t)j] = s;                                \
         }
 
@@ -276,14 +278,14 @@ void dense_forward(const DenseLayer *d) {
         for (int q = 0; q < k; q++) {                                                 \
             const T *gr = gp + (size_t)i * (size_t)(N);                               \
             T s = 0;                                                                  \
-            for (int j = 0; j < (N); j++) s += gr[j] * wv[(size_t)j * (size_t)k + (size_t)q]; \
+            UNROLLED for (int j = 0; j < (N); j++) s += gr[j] * wv[(size_t)j * (size_t)k + (size_t)q]; \
             gx[(size_t)i * (size_t)k + (size_t)q] = gx[(size_t)i * (size_t)k + (size_t)q] + s; \
         }
 #define WEIGHT_GRAD_SUMS(M)                                                           \
     for (int j = 0; j < n; j++)                                                       \
         for (int q = 0; q < k; q++) {                                                 \
             T s = 0;                                                                  \
-            for (int i = 0; i < (M); i++) s += gp[(size_t)i * (size_t)n + (size_t)j] * xv[(size_t)i * (size_t)k + (size_t)q]; \
+            UNROLLED for (int i = 0; i < (M); i++) s += gp[(size_t)i * (size_t)n + (size_t)j] * xv[(size_t)i * (size_t)k + (size_t)q]; \
             gw[(size_t)j * (size_t)k + (size_t)q] = s;                                \
         }
 
