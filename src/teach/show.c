@@ -4,6 +4,7 @@
  * Must not: move the cursor or change any value (trace.c steps the pass). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "teach/trace.h"
@@ -41,7 +42,7 @@ static int layer_number(Interp *I, const Trace *t, const Node *arg, bool zero_ok
         double d = arg->num;
         int lo = zero_ok ? 0 : 1;
         if (!(d >= lo && d <= t->model->nlayers) || d != floor(d))
-            fail_at(arg->loc, "model '%s' has layers %d to %d, not %g", t->model->name, lo, t->model->nlayers, d);
+            fail_at(arg->loc, "model '%s' has layers %d to %d, not %s", t->model->name, lo, t->model->nlayers, number_text(d));
         return (int)d;
     }
     if (arg->kind == N_NAME)
