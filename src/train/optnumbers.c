@@ -57,6 +57,7 @@ struct NumberProgram {
     double     *loaded;           /* the settings numbers_start loaded, as it loaded them */
     bool        steady;           /* no global read and no require on a value that varies since numbers_start */
     bool        t_written;        /* the body assigned to t: its register holds t no longer */
+    bool        tracking;         /* runs note the above (numbers_track) */
 };
 
 PrimOp operator_prim(int op) {
@@ -243,6 +244,7 @@ bool numbers_start(NumberProgram *np, const Interp *I, const Value *settings, lo
     np->regs[np->nsettings] = rounded(np->dtype, (double)t);
     for (int i = 0; i < np->nconstants; i++) np->regs[np->constants[i].reg] = rounded(np->dtype, np->constants[i].value);
     np->ops = 0;
+    if (!np->tracking) return true;
     /* t varies, and so does every register not yet written on this run */
     for (int r = np->nsettings; r < np->nregs; r++) np->varies[r] = true;
     for (int h = 0; h < np->nsettings; h++) np->varies[h] = false;
@@ -297,33 +299,49 @@ static double element_double(PrimOp op, double u, double v) {
 }
 #undef ELEMENT_CASE
 
+void numbers_track(NumberProgram *np, bool on) { np->tracking = on; }
+
+/* what instruction `in` makes vary, noted before it runs (its dst may be an operand) */
+static void track(NumberProgram *np, const NumInstr *in) {
+    switch (in->kind) {
+    case NUM_OP:
+        np->t_written |= in->dst == np->nsettings;
+        np->varies[in->dst] = !steady_op(np, in->op, in->a, in->b);
+        break;
+    case NUM_COPY:
+        np->t_written |= in->dst == np->nsettings;
+        np->varies[in->dst] = np->varies[in->a];
+        break;
+    case NUM_GLOBAL:
+        np->varies[in->dst] = true;
+        np->steady = false;          /* a global may be changed, or gone, by the next update */
+        break;
+    case NUM_REQUIRE:
+        np->steady &= !np->varies[in->a];
+        break;
+    }
+}
+
 bool numbers_run(NumberProgram *np, Interp *I, int from, int to) {
     double *regs = np->regs;
     for (int k = from; k < to; k++) {
         const NumInstr *in = &np->code[k];
-        np->t_written |= in->dst == np->nsettings && (in->kind == NUM_OP || in->kind == NUM_COPY);
+        if (np->tracking) track(np, in);
         switch (in->kind) {
         case NUM_OP:
-            np->varies[in->dst] = !steady_op(np, in->op, in->a, in->b);   /* before dst is written: it may be a or b */
             regs[in->dst] = np->dtype == DT_F64 ? element_double(in->op, regs[in->a], regs[in->b])
                                                 : element_float(in->op, (float)regs[in->a], (float)regs[in->b]);
             np->ops++;
             break;
-        case NUM_COPY:
-            regs[in->dst] = regs[in->a];
-            np->varies[in->dst] = np->varies[in->a];
-            break;
+        case NUM_COPY: regs[in->dst] = regs[in->a]; break;
         case NUM_GLOBAL: {
             const Value *v = global_find(I, in->name);
             if (!v || !single_number(*v, np->dtype)) return false;
             regs[in->dst] = tensor_get(v->t, 0);
-            np->varies[in->dst] = true;
-            np->steady = false;      /* a global may be changed, or gone, by the next update */
             break;
         }
         case NUM_REQUIRE:
             if (regs[in->a] == 0) return false;
-            np->steady &= !np->varies[in->a];
             break;
         }
     }

@@ -58,6 +58,10 @@ double numbers_value(const NumberProgram *np, int reg);
  * needs no run while its settings are the same (numbers_same_start). */
 bool numbers_varies(const NumberProgram *np, int reg);
 bool numbers_steady(const NumberProgram *np);
+/* Whether the runs from the next numbers_start note what varies (off,
+ * numbers_varies and numbers_steady say nothing, and a run costs less:
+ * Adam's numbers, which vary with t on every update, are found so once). */
+void numbers_track(NumberProgram *np, bool on);
 /* the settings are the ones the last numbers_start loaded, in the same
  * precision and bit for bit */
 bool numbers_same_start(const NumberProgram *np, const Interp *I, const Value *settings);

@@ -102,6 +102,13 @@ struct OptProgram {
      * same on every update with the same settings (numbers_steady): while
      * they are, an update runs none of it (optupdate.c's steady_numbers) */
     bool        numbers_fixed;
+    /* its last tracked run found them varying with t (Adam's), with the
+     * settings at vary_settings: the runs after, with settings there, do not
+     * track again (not tracking only ever loses the skipping, never a
+     * number: a pointer is enough to know when to look again) */
+    bool        numbers_vary;
+    const Value *vary_settings;
+    bool        tracked;             /* this update's run tracks (numbers_track) */
     bool        grouped;             /* the steps' runs are known (run_end, ...) */
     RunEval    *run_evals;           /* the numbers of each step's run, a run after the other */
     void       *buffers;             /* (nvars + ntemps) * CHUNK doubles */

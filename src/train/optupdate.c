@@ -138,7 +138,10 @@ static Choice run_program(Interp *I, OptProgram *p, OptPath *path) {
         pc = taken ? end : last->target;
     }
     if (!numbers_charge(np, p->def->node->loc)) return USE_EVALUATOR;
-    p->numbers_fixed = fixed && numbers_steady(np);
+    if (p->tracked) {
+        p->numbers_fixed = fixed && numbers_steady(np);
+        p->numbers_vary = !p->numbers_fixed;
+    }
     return CHOSEN;
 }
 
@@ -654,10 +657,14 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     if (steady_numbers(I, p, settings)) {
         chose = CHOSEN;
         relisted = false;
-    } else if (!numbers_refusal(p->number_program, NULL) && numbers_start(p->number_program, I, settings, t)) {
-        chose = choose(I, p, NULL, &relisted);
+    } else if (!numbers_refusal(p->number_program, NULL)) {
+        /* what varies is known while the settings are those it was found for */
+        p->tracked = !(p->numbers_vary && p->vary_settings == settings);
+        numbers_track(p->number_program, p->tracked);
+        if (numbers_start(p->number_program, I, settings, t)) chose = choose(I, p, NULL, &relisted);
+        if (p->tracked) p->vary_settings = settings;
     }
-    if (chose != CHOSEN) p->numbers_fixed = false;     /* run_program's finding stands for a path it listed */
+    if (chose != CHOSEN) p->numbers_fixed = p->numbers_vary = false;   /* run_program's finding stands for a path it listed */
     if (chose == USE_EVALUATOR) {
         Frame numbers = { .arena = &I->pass };
         opt_bind_numbers(&numbers, p->def, settings, new_scalar(I, (double)t));

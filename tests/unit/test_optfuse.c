@@ -447,6 +447,13 @@ static void steady_numbers(void) {
               cases[i].steady ? "computed once for all updates" : "computed on every update");
         run_free(&r);
     }
+    /* found varying for one setting (decay > 0), steady for the next (decay 0) */
+    Run again;
+    run_script(&again, "float", "sgd(lr=0.2, momentum=0.5, decay=0.01)", false,
+               "optimizer sgd(lr=0.1, momentum=0.5)\ntrain net on d epochs 1 batch 16 log every 0\n");
+    CHECK(again.ok && opt_program_steady(opt_program(&again.I, global_find(&again.I, intern("sgd"))->fn)),
+          "a new setting of the same optimizer is looked at again: steady without decay");
+    run_free(&again);
     Run fused, interpreted;
     run_script(&fused, "double", "expiring(lr=0.1)", false, "");
     run_script(&interpreted, "double", "expiring(lr=0.1)", true, "");
