@@ -218,21 +218,22 @@ void bias_relu_backward(Arena *a, PrimCall *add, PrimCall *gt, PrimCall *sel) {
 
 /* ---- a tiny dense layer --------------------------------------------------- */
 
-bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall *act, DenseLayer *d) {
+bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall *act, PrimCall *sel, DenseLayer *d) {
     Tensor *x = mm->in[0], *p = mm->out;
-    if (mm->op != P_MATMUL || !p || !bias_activation_fusable(add, act) || add->in[0] != p) return false;
+    if (mm->op != P_MATMUL || !p || add->in[0] != p) return false;
+    if (sel ? !bias_relu_fusable(add, act, sel) : !bias_activation_fusable(add, act)) return false;
     if (x->ndim != 2 || w->ndim != 2 || p->ndim != 2 || x->dtype != p->dtype || w->dtype != p->dtype ||
         w->shape[1] != x->shape[1] || p->shape[0] != x->shape[0] || p->shape[1] != w->shape[0])
         return false;
-    bool has_derivative = false;
+    bool has_derivative = sel != NULL;          /* relu's where has its rule; a unary op needs one */
 #define HAS_DERIVATIVE(OP, EXPR) has_derivative |= act->op == OP;
     UNARY_DERIVATIVES(HAS_DERIVATIVE)
 #undef HAS_DERIVATIVE
-    Tensor *b = add->in[1];
-    if (!has_derivative || !p->grad || !b->grad || !w->grad || !act->out->grad || (x->requires_grad && !x->grad) ||
+    Tensor *b = add->in[1], *z = sel ? sel->out : act->out;
+    if (!has_derivative || !p->grad || !b->grad || !w->grad || !z->grad || (x->requires_grad && !x->grad) ||
         !w->requires_grad || !b->requires_grad || !p->requires_grad)
         return false;
-    *d = (DenseLayer){ add, act, x, (Tensor *)w, p, x->shape[0], w->shape[0], x->shape[1] };
+    *d = (DenseLayer){ add, act, sel, x, (Tensor *)w, p, x->shape[0], w->shape[0], x->shape[1] };
     return true;
 }
 
@@ -267,7 +268,9 @@ void dense_forward(const DenseLayer *d) {
         T *pv = d->p->data;
         TERMS_CASES(k, FORWARD_SUMS)
     });
-    bias_activation_forward_body(d->add, d->act);    /* its plain twin: dense layers are tiny */
+    /* their plain twins: dense layers are tiny */
+    if (d->sel) bias_relu_forward_body(d->add, d->act, d->sel);
+    else bias_activation_forward_body(d->add, d->act);
 }
 
 /* matmul_bt_backward's two products: ∂X += ∂P W (gemm's beta 1: the sum
@@ -290,7 +293,9 @@ void dense_forward(const DenseLayer *d) {
         }
 
 void dense_backward(Arena *a, const DenseLayer *d) {
-    bias_activation_backward_body(a, d->add, d->act);    /* ∂P and ∂b added to */
+    /* ∂P and ∂b added to */
+    if (d->sel) bias_relu_backward_body(a, d->add, d->act, d->sel);
+    else bias_activation_backward_body(a, d->add, d->act);
     int m = d->m, n = d->n, k = d->k;
     FOR_DTYPE(d->x, T, {
         const T *gp = d->p->grad->data, *xv = d->x->data, *wv = d->w->data;

@@ -89,22 +89,24 @@ bool squared_error_fusable(const PrimCall *sub, const PrimCall *pw, const PrimCa
 void squared_error_forward(PrimCall *sub, PrimCall *pw, PrimCall *mean);
 void squared_error_backward(Arena *a, PrimCall *sub, PrimCall *pw, PrimCall *mean);
 /* A dense layer of a replayed step of tiny tensors (train/tinystep.c): mm
- * computes P = X @ W' reading w (a matmul_bt), add A = P + b and act Z =
- * act(A) as bias_activation_fusable says, nothing else reading P.  The
- * forward computes P (each entry summed in the order of its terms from 0,
- * as gemm's own loops do), then A and Z as bias_activation_forward; the
- * backward runs act's and add's rules as bias_activation_backward (∂P and
- * ∂b added to), then matmul's (∂X += ∂P W, ∂W = ∂Pᵀ X written whole): the
- * same bits as the ops run one by one, with no call or shape read between. */
+ * computes P = X @ W' reading w (a matmul_bt), nothing else reading P; add
+ * A = P + b, then either act Z = act(A) as bias_activation_fusable says
+ * (sel NULL), or relu as the stdlib writes it, act C = A > k and sel Z =
+ * where(C, A, y0), as bias_relu_fusable says.  The forward computes P (each
+ * entry summed in the order of its terms from 0, as gemm's own loops do),
+ * then A and Z as bias_activation_forward / bias_relu_forward; the backward
+ * runs their rules (∂P and ∂b added to), then matmul's (∂X += ∂P W, ∂W =
+ * ∂Pᵀ X written whole): the same bits as the ops run one by one, with no
+ * call or shape read between. */
 typedef struct DenseLayer {
-    PrimCall *add, *act;
+    PrimCall *add, *act, *sel;
     Tensor   *x, *w, *p;
     int       m, n, k;        /* X is m×k, W n×k, P, A and Z m×n */
 } DenseLayer;
-/* false (d untouched) when the three calls are not such a layer, or a
- * gradient the backward needs (∂P, ∂b, ∂W, ∂Z, and ∂X when X wants one)
- * is not there yet */
-bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall *act, DenseLayer *d);
+/* false (d untouched) when the calls are not such a layer, or a gradient
+ * the backward needs (∂P, ∂b, ∂W, ∂Z, and ∂X when X wants one) is not
+ * there yet */
+bool dense_layer_of(const PrimCall *mm, const Tensor *w, PrimCall *add, PrimCall *act, PrimCall *sel, DenseLayer *d);
 void dense_forward(const DenseLayer *d);
 void dense_backward(Arena *a, const DenseLayer *d);
 /* What nnl calls input k of op: its operands entry, or x, y, z. */

@@ -464,10 +464,10 @@ static Objective record(Interp *I, StepPlans *ps, const StepArgs *a) {
     if (!p->refusal) build(p, a->m);
     if (!p->refusal) fit_rows(p, &rec);
     if (!p->refusal && !p->nwrites && !p->ndraws)
-        p->tiny = tiny_step_compile(&p->arena, &(TinyPlan){ p->entries, p->forward, p->backward, p->nforward,
+        p->tiny = tiny_step_compile(&p->arena, &(TinyPlan){ p->entries, p->n, p->forward, p->backward, p->nforward,
                                                            p->nbackward, p->transposed, p->grad_into_w,
                                                            p->squared_error, p->with_activation, p->group_last,
-                                                           p->grads, p->ngrads, p->obj.total });
+                                                           p->grads, p->ngrads, p->obj.total, p->scratch });
     if (I->timing && p->refusal && !ps->told) {
         ps->told = true;
         tell(p, a->loc);

@@ -1,11 +1,11 @@
-/* A replayed training step of tiny tensors as one flat list of micro-ops
- * (tinystep.c), for replay.c only.  A net of a few numbers a layer (xor's
- * 2-2-1) spends more on dispatching each op — the replay's loop, each
- * kernel's shape reads, checks and calls — than on its arithmetic; here a
- * dense layer's product, bias and activation are one op forward and one
- * backward (autodiff/prims.h's DenseLayer), mse's three ops one, and the
- * step runs the list with nothing left to decide.  The same operations on
- * every element as the replay's ops, in the same order: bit-identical. */
+/* A replayed training step with tiny dense layers as one flat list of
+ * micro-ops (tinystep.c), for replay.c only.  A net of a few numbers a layer
+ * (xor's 2-2-1) spends more on dispatching each op — the replay's loop,
+ * each kernel's shape reads, checks and calls — than on its arithmetic;
+ * here a dense layer's product, bias and activation are one op forward and
+ * one backward (autodiff/prims.h's DenseLayer), and the step runs the list
+ * with nothing left to decide.  The same operations on every element as
+ * the replay's ops, in the same order: bit-identical. */
 #ifndef NNL_TINYSTEP_H
 #define NNL_TINYSTEP_H
 #include "autodiff/tape.h"
@@ -18,6 +18,7 @@ typedef struct TinyStep TinyStep;
  * read W with a transpose flag, the fused groups, the gradients zeroed. */
 typedef struct TinyPlan {
     TapeEntry      *entries;
+    int             n;
     const int      *forward, *backward;
     int             nforward, nbackward;
     const Tensor  **transposed;
@@ -26,12 +27,15 @@ typedef struct TinyPlan {
     Tensor *const  *grads;
     int             ngrads;
     Tensor         *loss;         /* the objective, whose gradient is 1 */
+    void           *scratch;      /* matmul_bt_backward's room */
 } TinyPlan;
 
-/* The step as micro-ops, allocated in a; NULL when some op of it is not
- * one they cover (anything but dense layers with a unary activation and
- * mse), a tensor is not tiny, or the step has no backward: the replay
- * then runs its ops one by one, as always. */
+/* The step as micro-ops, allocated in a: each tiny dense layer (X @ W' +
+ * b and a unary activation or relu) one op forward and one backward, every
+ * other op the call replay.c makes for it.  NULL when no layer is tiny or
+ * the step has no backward: the replay then runs its ops as always.  The
+ * plan must draw no random numbers and write no layer state (replay.c's
+ * between_ops has nothing to do). */
 TinyStep *tiny_step_compile(Arena *a, const TinyPlan *plan);
 
 /* One step: the forward, the gradients zeroed, the backward. */
