@@ -8,6 +8,8 @@
  * a tensor, the work budget running out) makes a run give up, having
  * changed only its registers: the caller runs the number part with the
  * evaluator instead, which reports the error or computes with the tensor.
+ * A run can also note which values could differ on another update with
+ * the same settings (numbers_track): those that depend on t or a global.
  * Must not: allocate once compiled, report errors itself, or know about w,
  * g, the state or the elementwise loop (optcompile.c). */
 #include "base/stack.h"

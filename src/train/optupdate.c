@@ -1,11 +1,12 @@
 /* optupdate.c — one update of a model by an optimizer's compiled body
  * (optcompile.c builds it; optprogram.h is its layout).  Runs the number
- * part (optnumbers.c, or the evaluator where that gives up) and lists the
- * instructions of the branches taken; then updates each parameter chunk by
- * chunk, by the hand-fused loop of a known body (optkernels.c) or an
- * instruction at a time (run_chunk), in its own memory or staged with other
- * small ones, on one lane or two (lanes.h), copying or trading what the
- * snapshot of the last finite step wants.
+ * part (optnumbers.c, or the evaluator where that gives up; or not at all
+ * while its numbers are the same for every t and the settings the same)
+ * and lists the instructions of the branches taken; then updates each
+ * parameter chunk by chunk, by the hand-fused loop of a known body
+ * (optkernels.c) or an instruction at a time (run_chunk), in its own memory
+ * or staged with other small ones, on one lane or two (lanes.h), copying or
+ * trading what the snapshot of the last finite step wants.
  * Must not: compile a body (optcompile.c), decide when an update runs or
  * make it all or nothing (optstep.c's optimizer_step). */
 #include "autodiff/kernels.h"
@@ -408,12 +409,6 @@ void opt_bind_numbers(Frame *f, const Callable *def, const Value *settings, Tens
     frame_set(f, intern("t"), tensor_value(t));
 }
 
-/* w, g and the states of every parameter of m, as run_chunk reads them,
- * into p->mem (VAR_STATES + nstates a parameter, in the model's order);
- * false when one does not fit: every tensor the loop reads or writes has the
- * parameter's size and the interpreter's precision.  *count: the parameters.
- * Gathered on every update (a model's tensors may be replaced between two:
- * load, undo, a new optimizer's state), in one pass. */
 /* What the last gather_memory found, found again: the same model and
  * precision, and each parameter with the same w, the same g (w's gradient)
  * and the same array of state of the same length — each state tensor is
@@ -435,6 +430,13 @@ static bool gathered_again(const Interp *I, const OptProgram *p, const Model *m,
     return j == p->gathered_np;
 }
 
+/* w, g and the states of every parameter of m, as run_chunk reads them,
+ * into p->mem (VAR_STATES + nstates a parameter, in the model's order);
+ * false when one does not fit: every tensor the loop reads or writes has the
+ * parameter's size and the interpreter's precision.  *count: the parameters.
+ * Gathered again, in one pass, when a model's tensors may have been
+ * replaced since the last update (load, undo, a new optimizer's state:
+ * gathered_again). */
 static bool gather_memory(Interp *I, OptProgram *p, const Model *m, int *count) {
     if (gathered_again(I, p, m, count)) return true;
     p->gathered = NULL;
