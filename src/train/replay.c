@@ -71,7 +71,7 @@ struct StepPlan {
     const Tensor *batch_x, *batch_y;
     int         batch_from, batch_rows;
     long long   now_work;        /* what a step of now_rows charges */
-    TinyStep   *tiny;            /* the step as micro-ops when its tensors are tiny (tinystep.h), or NULL */
+    TinyStep   *tiny;            /* the step as micro-ops when a dense layer of it is tiny (tinystep.h), or NULL */
 };
 
 /* ---- deciding --------------------------------------------------------- */
