@@ -23,13 +23,6 @@ enum {
      * batch-1 step of 784-256-256-10 (270 K weights, an update of ~0.1 ms)
      * ran 1.5 times slower with two threads than with one */
     LANES_FROM = 1 << 20,
-    /* weights from which the last finite step's copies are streamed past
-     * the caches while the update writes in place (streamcopy.h), rather
-     * than the new values written into the copies' memory and the two
-     * traded (swap_stored): a step of 784-256-256-10 (270 K weights) at
-     * batch 8 took 10-15 % less time, at H = 1024 batch 64 about 10 %; at
-     * 89 K and 118 K neither way was faster (bench/README.md) */
-    STREAM_FROM = 1 << 17,
 };
 
 /* An instruction's operand.  While compiling: a variable (VAR: w, g, a state

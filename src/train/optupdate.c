@@ -4,15 +4,14 @@
  * instructions of the branches taken; then updates each parameter chunk by
  * chunk, by the hand-fused loop of a known body (optkernels.c) or an
  * instruction at a time (run_chunk), in its own memory or staged with other
- * small ones, on one lane or two (lanes.h), copying, streaming
- * (streamcopy.h) or trading what the snapshot of the last finite step wants.
+ * small ones, on one lane or two (lanes.h), copying or trading what the
+ * snapshot of the last finite step wants.
  * Must not: compile a body (optcompile.c), decide when an update runs or
  * make it all or nothing (optstep.c's optimizer_step). */
 #include "autodiff/kernels.h"
 #include "base/arena.h"
 #include "lang/eval.h"
 #include "tensor/lanes.h"
-#include "tensor/streamcopy.h"
 #include "tensor/subnormal.h"
 #include "tensor/tensor.h"
 #include "tensor/vectorize.h"
@@ -452,17 +451,11 @@ static void copies_of(const OptProgram *p, const UpdateCopies *copies, Tensor *c
     }
 }
 
-/* the old values of elements [from, from + n) of w and the states, into
- * their copies: streamed past the caches (streamcopy.h) or copied */
-static void copy_old(const OptProgram *p, Tensor *const *mem, Tensor *const *to, int from, int n, bool streamed) {
+/* the old values of elements [from, from + n) of w and the states, into their copies */
+static void copy_old(const OptProgram *p, Tensor *const *mem, Tensor *const *to, int from, int n) {
     size_t es = dtype_size(mem[VAR_W]->dtype);
-    for (int v = 0; v < VAR_STATES + p->nstates; v++) {
-        if (!to[v]) continue;
-        char *dst = (char *)to[v]->data + es * (size_t)from;
-        const char *src = (const char *)mem[v]->data + es * (size_t)from;
-        if (streamed) copy_streamed(dst, src, es * (size_t)n);
-        else memcpy(dst, src, es * (size_t)n);
-    }
+    for (int v = 0; v < VAR_STATES + p->nstates; v++)
+        if (to[v]) memcpy((char *)to[v]->data + es * (size_t)from, (const char *)mem[v]->data + es * (size_t)from, es * (size_t)n);
 }
 
 static void stage(const OptProgram *p, Staged *st, Tensor *const *mem, const UpdateCopies *copies, int *next) {
@@ -470,7 +463,7 @@ static void stage(const OptProgram *p, Staged *st, Tensor *const *mem, const Upd
     int size = mem[VAR_W]->size;
     if (copies) {
         copies_of(p, copies, mem, to, next);
-        copy_old(p, mem, to, 0, size, false);
+        copy_old(p, mem, to, 0, size);
     }
     size_t es = dtype_size(mem[VAR_W]->dtype);
     for (int v = 0; v < VAR_STATES + p->nstates; v++)
@@ -505,8 +498,6 @@ typedef struct LargeUpdate {
     const OptProgram   *p;
     int                 np;            /* parameters in p->mem */
     const UpdateCopies *copies;
-    bool                streamed;      /* the copies streamed chunk by chunk, the update in place (see
-                                          STREAM_FROM), rather than written into and traded (swap_stored) */
     bool                finite[2];     /* per lane: every new w it wrote is finite */
 } LargeUpdate;
 
@@ -549,20 +540,17 @@ static void update_large(void *ctx, int lane, int lanes) {
         if (!updated_in_place(p, mem)) continue;
         if (job->copies) {
             copies_of(p, job->copies, mem, to, &next_copy);
-            if (!job->streamed) {
-                outputs_of(p, mem, to, moved);
-                out = moved;
-            }
+            outputs_of(p, mem, to, moved);
+            out = moved;
         }
         int chunks = (size + CHUNK - 1) / CHUNK;
         int first = (int)((long)chunks * lane / lanes), end = (int)((long)chunks * (lane + 1) / lanes);
         for (int c = first; c < end; c++) {
             int from = c * CHUNK, n = size - from < CHUNK ? size - from : CHUNK;
-            if (job->copies) copy_old(p, mem, to, from, n, job->streamed);
+            if (job->copies) copy_old(p, mem, to, from, n);
             finite &= update_chunk(p, buffers, mem, out, from, n);
         }
     }
-    if (job->streamed) copy_streamed_done();
     job->finite[lane] = finite;
     subnormals_restored(mode);
 }
@@ -646,13 +634,11 @@ bool opt_fused_update(Interp *I, OptProgram *p, const Value *settings, long t, M
     } else {
         for (int j = 0; j < np; j++) large += p->mem[(size_t)j * (size_t)nv]->size;
     }
-    /* a large model's copies are streamed: the update writes in place memory
-     * the next step reads; trading places would have it write cold memory */
-    LargeUpdate job = { p, np, copies, copies && large >= STREAM_FROM, { true, true } };
+    LargeUpdate job = { p, np, copies, { true, true } };
     if (large >= LANES_FROM) lanes_run(update_large, &job);
     else if (large && p->kernel && !copies) finite &= update_in_place(p, np);
     else if (large) update_large(&job, 0, 1);
-    if (large && copies && !job.streamed) swap_stored(&job);
+    if (large && copies) swap_stored(&job);
     *weights_finite = finite && job.finite[0] && job.finite[1];
     return true;
 }

@@ -525,11 +525,9 @@ static void train_epochs(Interp *I, const Node *n, Model *m, Dataset *d, TrainOp
     for (int i = 0; i < rows; i++) order[i] = i;
     bool shuffle = o.shuffle && o.batch < rows;    /* full batch never depends on order */
     /* The last finite step's weights are kept by the update when they are
-     * many: it copies each chunk's old values as it reads them, streamed
-     * past the caches, or below optprogram.h's STREAM_FROM writes the new
-     * ones into the snapshot's memory and the two trade places (optupdate.c),
-     * with no pass of its own; a small model's are copied up front, cheaper
-     * than handing them over. */
+     * many: it writes the new ones into the snapshot's memory and the two
+     * trade places (optcompile.c's swap_stored), with no pass of its own; a
+     * small model's are copied up front, cheaper than handing them over. */
     bool copy_in_update = model_weights(m) >= 65536;
     int first = history_begin(I, m);
     history_expect(I, m, o.epochs);

@@ -5,7 +5,6 @@
  * against a naive double-precision reference, and transposing in place. */
 #include "check.h"
 #include "tensor/matmul.h"
-#include "tensor/streamcopy.h"
 #include "tensor/tensor.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -366,33 +365,7 @@ static void test_transpose_copy(void) {
         }
 }
 
-/* copy_streamed: the same bytes as memcpy for every offset of the
- * destination within a 64-byte line and lengths with and without a whole
- * streamed block (128 bytes), and nothing written outside [to, to + n) */
-static void test_copy_streamed(void) {
-    enum { ROOM = 4096 };
-    unsigned char *from = aligned_alloc(64, ROOM), *to = aligned_alloc(64, ROOM + 128);
-    for (int i = 0; i < ROOM; i++) from[i] = (unsigned char)(i * 7 + 3);
-    static const size_t lengths[] = { 0, 1, 15, 63, 64, 127, 128, 129, 255, 1000, 1024, 3001 };
-    int wrong = 0, outside = 0, cases = 0;
-    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++)
-        for (size_t off = 0; off < 64; off += 4) {
-            size_t n = lengths[l];
-            memset(to, 0xee, ROOM + 128);
-            copy_streamed(to + off, from + 16, n);
-            copy_streamed_done();
-            wrong += memcmp(to + off, from + 16, n) != 0;
-            for (size_t i = 0; i < ROOM + 128; i++) outside += (i < off || i >= off + n) && to[i] != 0xee;
-            cases++;
-        }
-    CHECK(wrong == 0 && outside == 0, "copy_streamed: the bytes of memcpy in %d cases (%d differ, %d bytes written outside)",
-          cases, wrong, outside);
-    free(from);
-    free(to);
-}
-
 int main(void) {
-    test_copy_streamed();
     test_transpose_in_place();
     test_transpose_copy();
     Arena a = { 0 };
