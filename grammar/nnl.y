@@ -130,7 +130,7 @@ static Node *list_add(ParseCtx *ctx, Node *list, Node *e) {
 %token SAVE "'save'" LOAD "'load'" FOR "'for'" FULL "'full'"
 %token <str> COMMAND "command"
 
-%type <node> stmt expr postfix access primary arg block callee layer_arg kwarg else_part command_word layer_use elems index
+%type <node> for_in stmt expr postfix access primary arg block callee layer_arg kwarg else_part command_word layer_use elems index
 %type <list> lines args arglist data_lines model_lines layer_args layer_opts kwargs opts exprs command_words names indices
 
 %nonassoc EQ NE '<' LE '>' GE
@@ -149,6 +149,13 @@ lines: %empty                   { $$ = (NodeList){0}; }
      | lines stmt NL            { $$ = $1; list_push(ctx->ar, &$$, $2); }
      ;
 
+for_in: FOR NAME NAME           { if (strcmp($3, "in") != 0) {
+                                      diag_error(LOC(@3), "a loop is written 'for NAME in [VALUE, ...] { ... }'");
+                                      ctx->failed = 1;
+                                      YYERROR;
+                                  }
+                                  $$ = NEW(N_FOR, @1); $$->name = $2; }
+
 block: '{' lines '}'            { $$ = with_kids(NEW(N_BLOCK, @1), $2); }
      ;
 
@@ -162,13 +169,8 @@ stmt: expr                      { $$ = NEW(N_EXPR_STMT, @1); $$->a = $1; }
     | PRINT exprs               { $$ = with_kids(NEW(N_PRINT, @1), $2); $$->a = $2.items[0]; }
     | PRINT FULL exprs          { $$ = with_kids(NEW(N_PRINT, @1), $3); $$->a = $3.items[0]; $$->op = 1; }
     /* for lr in [0.1, 0.01] { ... }: `in` stays a name (a layer's input width) */
-    | FOR NAME NAME '[' exprs ']' block
-                                { if (strcmp($3, "in") != 0) {
-                                      diag_error(LOC(@3), "a loop is written 'for NAME in [VALUE, ...] { ... }'");
-                                      ctx->failed = 1;
-                                      YYERROR;
-                                  }
-                                  $$ = with_kids(NEW(N_FOR, @1), $5); $$->name = $2; $$->a = $7; }
+    | for_in '[' exprs ']' block { $$ = with_kids($1, $3); $$->a = $5; }
+    | for_in '[' ']' block      { $$ = $1; $$->a = $4; }     /* runs no round */
     | DATA NAME '{' data_lines '}' { $$ = with_kids(NEW(N_DATA, @1), $4); $$->name = $2; }
     | DATA names '=' expr       { $$ = with_kids(NEW(N_DATA_EXPR, @1), $2); $$->name = $2.items[0]->name; $$->a = $4; }
     | MODEL NAME '{' model_lines '}' { $$ = with_kids(NEW(N_MODEL, @1), $4); $$->name = $2; }

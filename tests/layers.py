@@ -7,9 +7,10 @@ other object defines) and from the #include lines of src/, it fails, naming
 the edge, when
   - a file calls a function (or uses a variable) of a stage above its own,
   - a file includes a header of a stage above its own,
-  - a circle of files that call each other spans two stages,
+  - files call each other in a circle (a calls b, ..., which calls a), inside
+    one stage or across two,
   - an object or source file sits in a folder that src/LAYERS does not list.
-It prints the largest circle of files (allowed inside one stage).
+It prints the largest circle of files: 1 when there is none.
 
 usage: tests/layers.py BUILD_DIR [SRC_DIR]   (exit 0: clean, 1: violations)"""
 import collections, glob, os, re, subprocess, sys
@@ -100,6 +101,9 @@ for c in circles:
     stages = sorted({f.split('/')[0] for f in c})
     if len(stages) > 1:
         problems.append(f"a circle of {len(c)} files spans stages {', '.join(stages)}: {' '.join(c)}")
+    else:
+        problems.append(f"a circle of {len(c)} files in stage '{stages[0]}' (each file is one job that "
+                        f"others call, never back): {' '.join(c)}")
 
 # ---- includes --------------------------------------------------------------
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

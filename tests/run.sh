@@ -414,8 +414,8 @@ else fail "tests/mutations.txt no longer matches the code (update the list)" "$t
 #     downward, from the objects' symbols and the #include lines
 if python3 tests/layers.py "$BUILD" > "$tmp/layers" 2>&1; then ok "layering: $(head -1 "$tmp/layers")"
 else fail "layering (src/LAYERS, docs/architecture.md)" "$tmp/layers"; fi
-#     ... and the check bites: a planted call up, an include up and a folder
-#     it does not know are each named
+#     ... and the check bites: a planted call up, an include up, two files
+#     calling each other and a folder it does not know are each named
 mkdir -p "$tmp/lay/src" "$tmp/lay/build"
 cp -r src/. "$tmp/lay/src/"
 for d in "$BUILD"/*/; do
@@ -425,14 +425,18 @@ done
 printf '#include "lang/interp.h"\nvoid exec_train(Interp *I, const Node *n);\nvoid planted(Interp *I) { exec_train(I, 0); }\n' > "$tmp/lay/src/base/planted.c"
 ${CC:-cc} -Isrc -I"$BUILD" -c -o "$tmp/lay/build/base/planted.o" "$tmp/lay/src/base/planted.c"
 printf '#include "teach/trace.h"\n' >> "$tmp/lay/src/tensor/rng.c"
+printf 'void pong(int n);\nvoid ping(int n) { if (n) pong(n - 1); }\n' > "$tmp/lay/src/base/ping.c"
+printf 'void ping(int n);\nvoid pong(int n) { if (n) ping(n - 1); }\n' > "$tmp/lay/src/base/pong.c"
+for f in ping pong; do ${CC:-cc} -c -o "$tmp/lay/build/base/$f.o" "$tmp/lay/src/base/$f.c"; done
 mkdir -p "$tmp/lay/src/extra"; : > "$tmp/lay/src/extra/new.c"
 python3 tests/layers.py "$tmp/lay/build" "$tmp/lay/src" > "$tmp/layers" 2>&1
 if [ $? -eq 1 ] &&
    grep -q "base/planted calls train/train (exec_train): stage 'base' reaches up to 'train'" "$tmp/layers" &&
    grep -q "src/tensor/rng.c:[0-9]*: includes \"teach/trace.h\": stage 'tensor' reaches up to 'teach'" "$tmp/layers" &&
-   grep -q "extra/new.c: folder 'extra' is not a stage" "$tmp/layers"
-then ok "layering check names a planted call up, include up and unknown folder"
-else fail "layering check names a planted call up, include up and unknown folder" "$tmp/layers"; fi
+   grep -q "extra/new.c: folder 'extra' is not a stage" "$tmp/layers" &&
+   grep -q "a circle of 2 files in stage 'base' .*: base/ping base/pong" "$tmp/layers"
+then ok "layering check names a planted call up, include up, circle and unknown folder"
+else fail "layering check names a planted call up, include up, circle and unknown folder" "$tmp/layers"; fi
 
 # 11. the web view's page in headless Chromium (tests/browser/test_view.py:
 #     one PASS/FAIL line per check, or SKIP with the reason)

@@ -4,6 +4,7 @@
 #include "autodiff/prims.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "autodiff/kernels.h"
 #include "tensor/matmul.h"
 #include "tensor/tensor.h"
@@ -434,7 +435,7 @@ static void reshape_forward(Arena *a, PrimCall *c, SrcLoc loc) {
         double v = tensor_get(s, d);
         if (v == -1 && infer < 0) { infer = d; shape[d] = given[d] = -1; continue; }
         if (v < 0 || v != floor(v) || v > MAX_ELEMENTS)
-            fail_at(loc, "reshape needs whole sizes >= 0 (and at most one -1), got %g", v);
+            fail_at(loc, "reshape needs whole sizes >= 0 (and at most one -1), got %s", number_text(v));
         shape[d] = given[d] = (int)v;
         known *= shape[d];
     }

@@ -54,6 +54,17 @@ const char *thousands(long n) {
     return b;
 }
 
+/* v as printf's %g writes it, but NaN as "nan" whatever its sign bit (0/0
+ * is -nan on x86, and printf says so), in a rotating static buffer */
+const char *number_text(double v) {
+    static char bufs[4][32];
+    static int next;
+    char *b = bufs[next++ & 3];
+    if (isnan(v)) snprintf(b, 32, "nan");
+    else snprintf(b, 32, "%g", v);
+    return b;
+}
+
 /* The fewest significant digits that read back (strtof for a float32
  * number, strtod for a float64 one) as the same number: 0.15 rather than
  * 0.150000006, as NumPy prints; a whole number below 10^9 written out

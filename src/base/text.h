@@ -15,6 +15,10 @@ void print_paragraph_indented(FILE *f, const char *lead, const char *text, int i
 /* 11935 -> "11,935" (a rotating buffer of four: at most four in one printf) */
 const char *thousands(long n);
 
+/* v as %g writes it, NaN as "nan" never "-nan" (a rotating buffer of four,
+ * as thousands), for messages that show a number the user gave */
+const char *number_text(double v);
+
 /* v as the shortest decimal that reads back as the same number in float32
  * (single) or float64: 0.15, 1500, 1e-07, 0.30000000000000004 */
 void format_shortest(char *buf, size_t size, double v, bool single);

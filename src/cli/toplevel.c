@@ -8,6 +8,7 @@
 #include "base/diag.h"
 #include "base/stack.h"
 #include "base/interrupt.h"
+#include "base/text.h"
 #include "cli/loop.h"
 #include "cli/toplevel.h"
 #include "export/export.h"
@@ -168,7 +169,7 @@ void exec_toplevel(Interp *I, const Node *s) {
         diag_pop(&h);
         I->dtype = dt;
         if (d < 0 || d > 9007199254740992.0 || d != floor(d))
-            fail_at(s->a->loc, "the seed must be a whole number from 0 to 2^53, got %g", d);
+            fail_at(s->a->loc, "the seed must be a whole number from 0 to 2^53, got %s", number_text(d));
         I->seed = (uint64_t)d;
         rng_seed(&I->rng, I->seed);
         break;

@@ -5,6 +5,7 @@
  * Playground shuffles them.
  * Owns: the point formulas.  Must not: know the interpreter (loaders.c). */
 #include "base/arena.h"
+#include "base/text.h"
 #include "data/dataload.h"
 #include "tensor/rng.h"
 #include "tensor/tensor.h"
@@ -98,7 +99,7 @@ bool datagen(const char *kind, int n, double noise, uint64_t seed, bool onehot, 
     for (int i = 0; datagen_kinds[i]; i++) if (strcmp(kind, datagen_kinds[i]) == 0) which = i;
     if (which < 0) return data_error(err, "unknown data set '%s'", kind);
     if (n < 2 || n > MAX_ELEMENTS / 2) return data_error(err, "n must be from 2 to %d, got %d", MAX_ELEMENTS / 2, n);
-    if (!(noise >= 0 && noise <= 10)) return data_error(err, "noise must be from 0 to 10, got %g", noise);
+    if (!(noise >= 0 && noise <= 10)) return data_error(err, "noise must be from 0 to 10, got %s", number_text(noise));
     Arena scratch = { 0 };
     Points p = { arena_alloc(&scratch, sizeof(double) * (size_t)n), arena_alloc(&scratch, sizeof(double) * (size_t)n),
                  arena_alloc(&scratch, sizeof(int) * (size_t)n), 0 };

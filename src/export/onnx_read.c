@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "base/budget.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "export/onnx.h"
 #include "export/onnx.pb-c.h"
 #include "export/stdlib_ops.h"
@@ -179,7 +180,7 @@ static double float_attr(Reader *R, const Onnx__NodeProto *n, const char *name, 
     const Onnx__AttributeProto *a = attribute(n, name);
     if (!a) return dflt;
     if (!a->has_f) bad(R, "its attribute %s is not a number", name);
-    if (!isfinite(a->f)) bad(R, "its attribute %s is %g", name, (double)a->f);
+    if (!isfinite(a->f)) bad(R, "its attribute %s is %s", name, number_text((double)a->f));
     return decimal(a->f);
 }
 
@@ -244,8 +245,8 @@ static void batchnorm(Reader *R, const Onnx__NodeProto *n, int width) {
     s->epsilon = float_attr(R, n, "epsilon", 1e-5);
     double m = float_attr(R, n, "momentum", 0.9);
     s->momentum = decimal((float)(1 - m));     /* ONNX's momentum weighs the old average, nnl's the new batch */
-    if (s->epsilon <= 0) bad(R, "its epsilon is %g; nnl's batchnorm needs it above 0", s->epsilon);
-    if (m < 0 || m > 1) bad(R, "its momentum is %g; it must be from 0 to 1", m);
+    if (!(s->epsilon > 0)) bad(R, "its epsilon is %s; nnl's batchnorm needs it above 0", number_text(s->epsilon));
+    if (!(m >= 0 && m <= 1)) bad(R, "its momentum is %s; it must be from 0 to 1", number_text(m));
 }
 
 static void prelu(Reader *R, const Onnx__NodeProto *n, int width) {
@@ -271,7 +272,7 @@ static void dropout(Reader *R, const Onnx__NodeProto *n, int width) {
         double *v = numbers(R, const_input(R, n, 2, "training_mode"), "its training_mode", &count);
         if (count != 1 || v[0] != 0) bad(R, "a Dropout in training mode is not a model's inference");
     }
-    if (!(rate >= 0 && rate < 1)) bad(R, "its ratio is %g; it must be at least 0 and below 1", rate);
+    if (!(rate >= 0 && rate < 1)) bad(R, "its ratio is %s; it must be at least 0 and below 1", number_text(rate));
     add_spec(R, L_DROPOUT, width, width)->rate = rate;
 }
 

@@ -6,6 +6,7 @@
 #include "autodiff/prims.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "front/ast.h"
 #include "lang/builtins.h"
 #include "lang/eval.h"
@@ -22,7 +23,7 @@ static int shape_arg(Interp *I, Value v, SrcLoc loc, int *shape) {
         fail_at(loc, "a shape is a list of up to %d sizes, got a tensor of shape %s", MAX_DIMS, shape_str(t));
     for (int i = 0; i < t->size; i++) {
         double d = tensor_get(t, i);
-        if (d < 0 || d != floor(d) || d > 1e8) fail_at(loc, "a shape needs whole sizes >= 0, got %g", d);
+        if (d < 0 || d != floor(d) || d > 1e8) fail_at(loc, "a shape needs whole sizes >= 0, got %s", number_text(d));
         shape[i] = (int)d;
     }
     (void)I;
@@ -72,9 +73,9 @@ static Value random_tensor(Interp *I, Value *a, SrcLoc loc, RandomFill fill, con
     if (fill != fill_uniform && !(second >= 0))     /* a normal's spread: NaN or negative is no distribution */
         fail_at(loc, isnan(second) ? "std is NaN (not a number); it must be ≥ 0" : "std must be ≥ 0, got %g", second);
     if (!isfinite(first) || !isfinite(second))
-        fail_at(loc, "%s and %s of a random draw must be finite numbers, not %g and %g", na, nb, first, second);
+        fail_at(loc, "%s and %s of a random draw must be finite numbers, not %s and %s", na, nb, number_text(first), number_text(second));
     if (fill == fill_uniform && second < first)
-        fail_at(loc, "a uniform draw needs %s <= %s, not %s = %g above %s = %g", na, nb, na, first, nb, second);
+        fail_at(loc, "a uniform draw needs %s <= %s, not %s = %s above %s = %s", na, nb, na, number_text(first), nb, number_text(second));
     RandomDraw d = { .fill = fill, .out = t, .a = first, .b = second, .rng = I->mode.draw };
     random_draw(&d);
     note_random_draw(I, &d);

@@ -11,6 +11,7 @@
 #include "base/budget.h"
 #include "base/diag.h"
 #include "base/stack.h"
+#include "base/text.h"
 #include "front/ast.h"
 #include "lang/eval.h"
 #include "tensor/tensor.h"
@@ -79,7 +80,7 @@ void check_literal(Interp *I, double v, SrcLoc loc, int index) {
     const char *why = dtype_too_large(isinf(v) ? DT_F64 : I->dtype);    /* the lexer's inf: beyond even float64 */
     if (index < 0) fail_at(loc, "this number is %s", why);
     if (isinf(v)) fail_at(loc, "element %d of this list is %s", index + 1, why);
-    fail_at(loc, "element %d of this list (%g) is %s", index + 1, v, why);
+    fail_at(loc, "element %d of this list (%s) is %s", index + 1, number_text(v), why);
 }
 
 double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
@@ -91,8 +92,8 @@ double expect_number(Interp *I, Value v, SrcLoc loc, const char *what) {
 
 int count_number(double d, SrcLoc loc, const char *what) {
     if (isnan(d)) fail_at(loc, "%s is NaN (not a number); it must be a whole number from 1 to 10^9", what);
-    if (d > 1e9) fail_at(loc, "%s is too large: %g (the limit is 10^9)", what, d);
-    if (d != floor(d) || d < 1) fail_at(loc, "%s must be a whole number of at least 1, got %g", what, d);
+    if (d > 1e9) fail_at(loc, "%s is too large: %s (the limit is 10^9)", what, number_text(d));
+    if (d != floor(d) || d < 1) fail_at(loc, "%s must be a whole number of at least 1, got %s", what, number_text(d));
     return (int)d;
 }
 
@@ -373,7 +374,7 @@ static Value call_prim(Interp *I, const Callable *fn, Value *vals, SrcLoc loc) {
     if (p->takes_axis && vals[1].kind != V_NONE) {
         double d = expect_number(I, vals[1], loc, "axis");
         if (d != floor(d) || fabs(d) > MAX_DIMS)
-            fail_at(loc, "axis must be a whole number from -%d to %d, got %g", MAX_DIMS, MAX_DIMS - 1, d);
+            fail_at(loc, "axis must be a whole number from -%d to %d, got %s", MAX_DIMS, MAX_DIMS - 1, number_text(d));
         axis = (int)d;
     }
     return tensor_value(tape_apply(&I->tape, (PrimOp)fn->prim, in, p->arity, axis, loc));

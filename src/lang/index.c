@@ -7,6 +7,7 @@
  * inside a function, a layer or a loss) it is an error rather than a
  * gradient that silently stops. */
 #include "base/diag.h"
+#include "base/text.h"
 #include "front/ast.h"
 #include "lang/eval.h"
 #include "lang/index.h"
@@ -16,7 +17,7 @@
 /* a whole number given as an index or a slice's end */
 static long index_number(Interp *I, Frame *f, const Node *e) {
     double d = expect_number(I, eval_expr(I, f, e), e->loc, "an index");
-    if (d != floor(d) || fabs(d) > 1e9) fail_at(e->loc, "an index must be a whole number, got %g", d);
+    if (d != floor(d) || fabs(d) > 1e9) fail_at(e->loc, "an index must be a whole number, got %s", number_text(d));
     return (long)d;
 }
 

@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "base/budget.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "data/dataload.h"
 #include "front/ast.h"
 #include "lang/builtins.h"
@@ -76,7 +77,7 @@ static bool flag_arg(Interp *I, Value v, SrcLoc loc, const char *what) {
 
 static long whole_arg(Interp *I, Value v, SrcLoc loc, const char *what, double lo, double hi) {
     double d = expect_number(I, v, loc, what);
-    if (d != floor(d) || d < lo || d > hi) fail_at(loc, "%s must be a whole number from %.0f to %.0f, got %g", what, lo, hi, d);
+    if (d != floor(d) || d < lo || d > hi) fail_at(loc, "%s must be a whole number from %.0f to %.0f, got %s", what, lo, hi, number_text(d));
     return (long)d;
 }
 
@@ -165,7 +166,7 @@ static Value b_csv(Interp *I, Value *a, SrcLoc loc) {
         char *desc = arena_printf(&I->pass, "numbers:");
         for (int i = 0; i < f->size; i++) {
             double d = tensor_get(f, i);
-            if (d != floor(d) || fabs(d) > 1e6) fail_at(loc, "features must be whole column numbers, got %g", d);
+            if (d != floor(d) || fabs(d) > 1e6) fail_at(loc, "features must be whole column numbers, got %s", number_text(d));
             idx[i] = (int)d;
             desc = arena_printf(&I->pass, "%s%d,", desc, idx[i]);
         }
@@ -269,8 +270,8 @@ static Value b_split(Interp *I, Value *a, SrcLoc loc) {
     int nparts = a[2].kind == V_NONE ? 2 : 3;
     if (nparts == 3) frac[1] = expect_number(I, a[2], loc, "the validation fraction");
     for (int i = 0; i < nparts - 1; i++)
-        if (!(frac[i] > 0 && frac[i] < 1)) fail_at(loc, "split fractions are between 0 and 1, got %g", frac[i]);
-    if (frac[0] + frac[1] >= 1) fail_at(loc, "the fractions %g and %g leave nothing for the test part", frac[0], frac[1]);
+        if (!(frac[i] > 0 && frac[i] < 1)) fail_at(loc, "split fractions are between 0 and 1, got %s", number_text(frac[i]));
+    if (frac[0] + frac[1] >= 1) fail_at(loc, "the fractions %s and %s leave nothing for the test part", number_text(frac[0]), number_text(frac[1]));
     int count[3];
     count[0] = (int)lround(frac[0] * rows);
     count[1] = nparts == 3 ? (int)lround(frac[1] * rows) : rows - count[0];

@@ -5,17 +5,24 @@
  * (base/dynlib.h), not linked: it drags in pango, cairo and the rest, which
  * more than doubled the start-up of every run.  Without its headers at build
  * time (NNL_HAVE_GVC unset), or without the library at run time, .svg is
- * refused with how to get it.
+ * refused with how to get it.  Graphviz cannot be stopped once it lays a
+ * graph out (a pass of a thousand layers takes minutes), so the layout runs
+ * in a child process, which Ctrl-C kills.
  * Must not: decide what a graph shows (graph_model.c, graph_pass.c,
  * graph_ops.c). */
 #include "base/diag.h"
 #include "base/dynlib.h"
 #include "base/files.h"
+#include "base/interrupt.h"
 #include "see/graph_render.h"
 #include "see/svg_out.h"
 #include <stdlib.h>
 #include <string.h>
 #ifdef NNL_HAVE_GVC
+#include <errno.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <graphviz_version.h>
 #include <gvc.h>
 #endif
@@ -119,6 +126,92 @@ static const char *render_svg(const char *dot, char **svg, size_t *len) {
     if (data) gv.gvFreeRenderData(data);
     return why;
 }
+
+static bool write_all(int fd, const char *p, size_t n) {
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        p += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+/* render_svg in a child process, which sends back 'S' and the SVG or 'E' and
+ * why not; Ctrl-C kills it and stops the statement.  The child ignores
+ * SIGINT: the parent decides, and a second Ctrl-C's handler (which removes
+ * the file being saved) must not run in the child too. */
+static const char *render_svg_stoppable(const char *dot, char **svg, size_t *len) {
+    static char why[400];
+    const char *missing = gvc_missing();   /* loaded here, once: the children inherit it */
+    if (missing) return missing;
+    int fds[2];
+    if (pipe(fds) != 0) return "cannot start Graphviz's process (no pipe)";
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return "cannot start Graphviz's process (fork failed)";
+    }
+    if (pid == 0) {
+        signal(SIGINT, SIG_IGN);
+        close(fds[0]);
+        char *data = NULL;
+        size_t n = 0;
+        const char *failed = render_svg(dot, &data, &n);
+        bool sent = failed ? write_all(fds[1], "E", 1) && write_all(fds[1], failed, strlen(failed))
+                           : write_all(fds[1], "S", 1) && write_all(fds[1], data, n);
+        _exit(sent ? 0 : 1);               /* _exit: the parent's stdio buffers are not the child's to flush */
+    }
+    close(fds[1]);
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    bool read_failed = false;
+    for (;;) {
+        if (nnl_interrupt && !nnl_training) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            close(fds[0]);
+            free(buf);
+            interrupt_stop();
+        }
+        struct pollfd p = { fds[0], POLLIN, 0 };
+        if (poll(&p, 1, 100) <= 0) continue;        /* 100 ms, or a signal: look at Ctrl-C again */
+        if (n == cap) {
+            size_t more = cap ? 2 * cap : 65536;
+            char *grown = realloc(buf, more);
+            if (!grown) { read_failed = true; break; }
+            buf = grown;
+            cap = more;
+        }
+        ssize_t k = read(fds[0], buf + n, cap - n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) { read_failed = k < 0; break; }
+        n += (size_t)k;
+    }
+    if (read_failed) kill(pid, SIGKILL);
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    *svg = NULL;
+    if (read_failed || n == 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        free(buf);
+        if (WIFSIGNALED(status) && !read_failed)
+            snprintf(why, sizeof why, "Graphviz's process ended with signal %d", WTERMSIG(status));
+        else snprintf(why, sizeof why, "Graphviz's process failed");
+        return why;
+    }
+    if (buf[0] == 'E') {
+        snprintf(why, sizeof why, "%.*s", (int)(n - 1), buf + 1);
+        free(buf);
+        return why;
+    }
+    memmove(buf, buf + 1, n - 1);
+    *svg = buf;
+    *len = n - 1;
+    return NULL;
+}
 #endif
 
 void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *what, SrcLoc loc) {
@@ -126,7 +219,7 @@ void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *
     if (!path && svg_out_wanted()) {       /* the notebook's picture, between markers */
         char *svg;
         size_t n = 0;
-        const char *why = render_svg(dot, &svg, &n);
+        const char *why = render_svg_stoppable(dot, &svg, &n);
         free(dot);
         if (why) fail_at(loc, "cannot draw %s: %s", what, why);
         svg_out_print(I->out, svg, n);
@@ -144,7 +237,7 @@ void graph_emit(Interp *I, char *dot, size_t len, const char *path, const char *
 #ifdef NNL_HAVE_GVC
         char *svg;
         size_t n = 0;
-        why = render_svg(dot, &svg, &n);
+        why = render_svg_stoppable(dot, &svg, &n);
         if (!why) {
             why = file_write_atomically(path, svg, n);
             free(svg);

@@ -6,6 +6,7 @@
  * the commands (command_table.c does, for help and completion). */
 #include "autodiff/prims.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "lang/settings.h"
 #include "teach/command_table.h"
 #include "teach/commands.h"
@@ -24,7 +25,7 @@ static void set(Interp *I, const Node *n) {
         fail_at(n->loc, "usage: set precision N (the number of significant digits printed)");
     double d = n->kids.items[1]->num;
     if (!(d >= 1 && d <= 17) || d != floor(d))      /* range first: (int)1e30 is undefined */
-        fail_at(n->kids.items[1]->loc, "precision must be a whole number of digits from 1 to 17, got %g", d);
+        fail_at(n->kids.items[1]->loc, "precision must be a whole number of digits from 1 to 17, got %s", number_text(d));
     I->digits = (int)d;
 }
 
@@ -47,7 +48,7 @@ static void set_break(Interp *I, const Node *n) {
     Breakpoint bp = { .layer = 0, .op = -1 };
     if (w->kind == N_NUM) {
         if (!(w->num >= 1 && w->num <= 1e6) || w->num != floor(w->num))
-            fail_at(w->loc, "a layer number is a whole number from 1, got %g", w->num);
+            fail_at(w->loc, "a layer number is a whole number from 1, got %s", number_text(w->num));
         bp.layer = (int)w->num;
     } else if (w->kind == N_NAME && strcmp(w->name, "loss") == 0) {
         bp.layer = -1;

@@ -4,6 +4,7 @@
  * Must not: move the cursor or change any value (trace.c steps the pass). */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/text.h"
 #include "lang/eval.h"
 #include "lang/model.h"
 #include "teach/trace.h"
@@ -41,7 +42,7 @@ static int layer_number(Interp *I, const Trace *t, const Node *arg, bool zero_ok
         double d = arg->num;
         int lo = zero_ok ? 0 : 1;
         if (!(d >= lo && d <= t->model->nlayers) || d != floor(d))
-            fail_at(arg->loc, "model '%s' has layers %d to %d, not %g", t->model->name, lo, t->model->nlayers, d);
+            fail_at(arg->loc, "model '%s' has layers %d to %d, not %s", t->model->name, lo, t->model->nlayers, number_text(d));
         return (int)d;
     }
     if (arg->kind == N_NAME)
@@ -66,9 +67,17 @@ static Tensor *intermediate(Interp *I, const Trace *t, const char *name, int lay
     return v;
 }
 
-/* a value as show prints it, at the pass's precision */
+/* a tensor as show prints it, at the pass's precision: a large one (a
+ * layer's W) summarised as print does, its corners and its shape */
+static void show_tensor(Interp *I, const Tensor *t) {
+    if (!tensor_is_large(t)) { tensor_print_digits(I->out, t, trace_digits(I)); return; }
+    tensor_print_summary(I->out, t, trace_digits(I));
+    fprintf(I->out, "\n# shape %s, %d values: print full shows them all", shape_str(t), t->size);
+}
+
+/* a value as show prints it */
 static void show_plain(Interp *I, Value v) {
-    if (v.kind == V_TENSOR) tensor_print_digits(I->out, v.t, trace_digits(I));
+    if (v.kind == V_TENSOR) show_tensor(I, v.t);
     else print_value(I, I->out, v);
     fputc('\n', I->out);
 }
@@ -95,8 +104,9 @@ static void show_grad_unrecorded(Interp *I, const Node *arg, const Tensor *p) {
         return;
     }
     fprintf(I->out, "%s = ", what);
-    tensor_print_digits(I->out, p->grad, trace_digits(I));
-    fprintf(I->out, "   (of %s's last training step: no current pass of it is recorded)\n", m->name);
+    show_tensor(I, p->grad);
+    fprintf(I->out, "%s(of %s's last training step: no current pass of it is recorded)\n",
+            tensor_is_large(p->grad) ? "\n" : "   ", m->name);
 }
 
 static bool word_is(const char *word, const char *a, const char *b) {

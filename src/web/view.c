@@ -11,6 +11,7 @@
  * page asks but the stepping and training commands of handle.h. */
 #include "base/diag.h"
 #include "base/files.h"
+#include "base/text.h"
 #include "lang/loaders.h"
 #include "teach/command_table.h"
 #include "teach/pass.h"
@@ -126,7 +127,7 @@ static void run_view(Interp *I, const Node *n) {
     }
     if (word && strcmp(word, "on") == 0 && k->n == 2 && k->items[1]->kind == N_NUM) {
         double p = k->items[1]->num;
-        if (!(p >= 1 && p <= 65535) || p != floor(p)) fail_at(k->items[1]->loc, "a port is a whole number from 1 to 65535, got %g", p);
+        if (!(p >= 1 && p <= 65535) || p != floor(p)) fail_at(k->items[1]->loc, "a port is a whole number from 1 to 65535, got %s", number_text(p));
         if (I->dry_run) return;
         if (!web_view_start(I, (int)p)) fail_at(n->loc, "the view could not start on port %d", (int)p);
         return;

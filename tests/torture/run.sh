@@ -133,6 +133,24 @@ $T "$NNL" "$tmp/overfit.nnl" > "$tmp/out" 2>&1 & pid=$!
 wait_for "$tmp/out" "^started"; sleep 0.5; kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 130 ] && grep -q "error: interrupted (Ctrl-C)" "$tmp/out" && [ ! -e "$tmp/trained.nnlm" ]
 check $? "Ctrl-C during sanity overfit: exit 130, said" "rc $rc: $(first "$tmp/out")"
+# Graphviz laying out the ops of a 600-layer pass (13 s here): Ctrl-C
+# kills its process at once; no picture is written and no process is left
+if "$NNL" --version | grep -q '^Graphviz:'; then
+    { printf 'data d {\n  [0, 1] -> [1]\n}\nmodel net {\n  input 2\n'
+      for _ in $(seq 600); do printf '  dense 4 relu\n'; done
+      printf '  dense 1 sigmoid\n}\nloss mse\nforward net on d\nbackward net on d\n'
+      printf 'graph pass ops to "%s"\n' "$tmp/layers600.svg"; } > "$tmp/layers600.nnl"
+    $T "$NNL" "$tmp/layers600.nnl" > "$tmp/out" 2>&1 & pid=$!
+    # (the signal once Graphviz's process runs: a third process with the
+    # script's name, after timeout and nnl; stdout to a file is not flushed)
+    for _ in $(seq 600); do [ "$(pgrep -f "$tmp/layers600.nnl" | wc -l)" -ge 3 ] && break; sleep 0.1; done
+    sleep 0.5; kill -INT $pid; wait $pid; rc=$?
+    [ $rc -eq 130 ] && grep -q "error: interrupted (Ctrl-C)" "$tmp/out" && [ ! -e "$tmp/layers600.svg" ] &&
+        ! pgrep -f "$tmp/layers600.nnl" > /dev/null
+    check $? "Ctrl-C while Graphviz lays a graph out: exit 130, said, no picture, its process gone" "rc $rc: $(first "$tmp/out")"
+else
+    echo "SKIP Ctrl-C while Graphviz lays a graph out: nnl has no Graphviz"
+fi
 # the check pass, held reading a FIFO: exit 130, the run never starts
 mkfifo "$tmp/fifo.csv"
 printf 'd = csv("%s", target="y")\nprint "ran"\n' "$tmp/fifo.csv" > "$tmp/held.nnl"
