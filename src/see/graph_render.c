@@ -139,10 +139,11 @@ static bool write_all(int fd, const char *p, size_t n) {
 }
 
 /* render_svg in a child process, which sends back 'S' and the SVG or 'E' and
- * why not; Ctrl-C kills it and stops the statement.  The child ignores
- * SIGINT: the parent decides, and a second Ctrl-C's handler (which removes
- * the file being saved) must not run in the child too. */
-static const char *render_svg_stoppable(const char *dot, char **svg, size_t *len) {
+ * why not; Ctrl-C kills it and stops the statement, after freeing dot (the
+ * caller's, which it would free).  The child ignores SIGINT: the parent
+ * decides, and a second Ctrl-C's handler (which removes the file being
+ * saved) must not run in the child too. */
+static const char *render_svg_stoppable(char *dot, char **svg, size_t *len) {
     static char why[400];
     const char *missing = gvc_missing();   /* loaded here, once: the children inherit it */
     if (missing) return missing;
@@ -174,6 +175,7 @@ static const char *render_svg_stoppable(const char *dot, char **svg, size_t *len
             waitpid(pid, NULL, 0);
             close(fds[0]);
             free(buf);
+            free(dot);
             interrupt_stop();
         }
         struct pollfd p = { fds[0], POLLIN, 0 };
