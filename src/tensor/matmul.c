@@ -418,21 +418,25 @@ SIMD_CLONES static void outer_product(DType dt, int m, int n, const void *A, con
 }
 VECTORIZE_END
 
+/* nnl's own loops for C = A B (+ beta C): a few columns one sum at a time, a
+ * narrow product in column blocks, else strips */
+static void own_gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
+                     const void *A, const void *B, double beta, void *C) {
+    bool narrow = n % 8 != 0 && n < 16 && m >= 16;      /* COLUMN_GEMM */
+    if (narrow && column_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C)) return;
+    if (n < 8) few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
+    else strip_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
+}
+
 void gemm(DType dt, bool trans_a, bool trans_b, int m, int n, int k,
           const void *A, const void *B, double beta, void *C) {
     if (m == 0 || n == 0) return;
     long macs = (long)m * n * k;
-    /* a tiny product (a tiny net's): straight to its loops, nothing else to decide */
-    if (n < 8 && m < 16 && macs <= SMALL_PRODUCT) { few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C); return; }
-    if (k == 1 && beta == 0 && macs > SMALL_PRODUCT) { outer_product(dt, m, n, A, B, C); return; }
-    const Blas *blas = macs > SMALL_PRODUCT ? blas_library() : NULL;
-    if (!blas || !choose_threads(blas, macs)) {
-        bool narrow = n % 8 != 0 && n < 16 && m >= 16;      /* COLUMN_GEMM */
-        if (narrow && column_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C)) return;
-        if (n < 8) few_columns_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
-        else strip_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C);
-        return;
-    }
+    /* a small product (a tiny net's first: nothing else to decide) */
+    if (macs <= SMALL_PRODUCT) { own_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C); return; }
+    if (k == 1 && beta == 0) { outer_product(dt, m, n, A, B, C); return; }
+    const Blas *blas = blas_library();
+    if (!blas || !choose_threads(blas, macs)) { own_gemm(dt, trans_a, trans_b, m, n, k, A, B, beta, C); return; }
     enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
     enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
     int lda = trans_a ? m : k, ldb = trans_b ? k : n;
